@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { prioritySchema } from './envelope';
+import { idSchema, queueNameSchema } from './queues';
+
+export const JOB_STATUSES = ['pending', 'processing', 'complete', 'failed', 'cancelled'] as const;
+export const jobStatusSchema = z.enum(JOB_STATUSES);
+export type JobStatus = z.infer<typeof jobStatusSchema>;
+
+export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set(['complete', 'failed', 'cancelled']);
+export function isTerminal(status: JobStatus): boolean {
+  return TERMINAL_STATUSES.has(status);
+}
+
+/**
+ * The lifecycle as a table. `processing → pending` is a retry waiting for its
+ * backoff; `failed|cancelled → pending` is a retry asked for by a person.
+ * Nothing leaves `complete`.
+ */
+const TRANSITIONS: Record<JobStatus, readonly JobStatus[]> = {
+  pending: ['processing', 'cancelled', 'failed'],
+  processing: ['complete', 'failed', 'pending', 'cancelled', 'processing'],
+  complete: [],
+  failed: ['pending'],
+  cancelled: ['pending'],
+};
+
+export function canTransition(from: JobStatus, to: JobStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+/** A small JSON summary of what a job produced, safe to show to the tenant. */
+export const jobResultSchema = z.record(z.string(), z.unknown());
+export type JobResult = z.infer<typeof jobResultSchema>;
+
+/** The `processing_jobs` record: the truth about a job, written before its message is sent. */
+export const jobRecordSchema = z.object({
+  tenantId: idSchema,
+  jobId: idSchema,
+  queue: queueNameSchema,
+  targetType: z.string(),
+  targetId: z.string(),
+  documentId: idSchema.optional(),
+  sessionId: idSchema.optional(),
+  status: jobStatusSchema,
+  progress: z.number().int().min(0).max(100),
+  attempts: z.number().int().min(0),
+  maxAttempts: z.number().int().min(1),
+  priority: prioritySchema,
+  payload: z.record(z.string(), z.unknown()),
+  traceId: z.string(),
+  dedupeKey: z.string().optional(),
+  generation: z.number().int().min(0),
+  lastError: z.string().optional(),
+  errorCode: z.string().optional(),
+  result: jobResultSchema.optional(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  /** Earliest instant a consumer may start it (delays, retry backoff). */
+  availableAt: z.iso.datetime(),
+  startedAt: z.iso.datetime().optional(),
+  finishedAt: z.iso.datetime().optional(),
+  /** While `processing`: the holder's claim lapses at this instant (crash recovery). */
+  leaseUntil: z.iso.datetime().optional(),
+});
+export type JobRecord = z.infer<typeof jobRecordSchema>;

@@ -1,0 +1,101 @@
+import type { Priority } from '../envelope';
+import type { JobRecord, JobResult, JobStatus } from '../job';
+import type { QueueName } from '../queues';
+
+export interface NewJob {
+  tenantId: string;
+  jobId: string;
+  queue: QueueName;
+  payload: Record<string, unknown>;
+  priority: Priority;
+  traceId: string;
+  maxAttempts: number;
+  dedupeKey?: string;
+  documentId?: string;
+  sessionId?: string;
+  targetType: string;
+  targetId: string;
+  now: Date;
+  availableAt: Date;
+  /** When the outbox sweeper should look at this job if no consumer has claimed it. */
+  sweepAt: Date;
+}
+
+export type CreateJobResult = { created: boolean; job: JobRecord };
+
+export type ClaimResult =
+  /** `job.attempts` is this attempt's number, and the fencing token for every later write. */
+  | { outcome: 'claimed'; job: JobRecord }
+  /** complete, failed or cancelled: acknowledge the message, run nothing. */
+  | { outcome: 'finished'; job: JobRecord }
+  /** Delivered before its time (a long delay, or a retry's backoff). */
+  | { outcome: 'not-yet'; job: JobRecord; availableAt: Date }
+  /** Another consumer holds a live claim (a duplicate delivery). */
+  | { outcome: 'leased'; job: JobRecord; leaseUntil: Date }
+  /** No record: a message without a job (should not happen; dead-letter it). */
+  | { outcome: 'missing' };
+
+export interface JobRef {
+  tenantId: string;
+  jobId: string;
+}
+
+/** Writes made by the claim holder carry its attempt number; a stale holder's write is refused. */
+export interface FencedRef extends JobRef {
+  attempt: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque; pass back to get the next page. Absent on the last page. */
+  cursor?: string;
+}
+
+export interface PageRequest {
+  limit?: number;
+  cursor?: string;
+}
+
+/**
+ * Job records, tenant-scoped on every call. State changes are conditional writes:
+ * methods that return `undefined` or `false` mean "the record was not in a state
+ * that allows this" (lost claim, finished job), never a silent overwrite.
+ */
+export interface JobStore {
+  /** Idempotent on `jobId`: a second create returns the existing record with `created: false`. */
+  create(job: NewJob): Promise<CreateJobResult>;
+  get(ref: JobRef): Promise<JobRecord | undefined>;
+  getMany(tenantId: string, jobIds: readonly string[]): Promise<JobRecord[]>;
+
+  /** pending (and due) → processing, or takes over a processing job whose lease lapsed. */
+  claim(input: JobRef & { now: Date; leaseMs: number }): Promise<ClaimResult>;
+  renewLease(input: FencedRef & { now: Date; leaseMs: number }): Promise<boolean>;
+  setProgress(input: FencedRef & { progress: number; now: Date }): Promise<boolean>;
+  complete(input: FencedRef & { result?: JobResult; now: Date }): Promise<JobRecord | undefined>;
+  /** Terminal failure. Without `attempt`, fails a job that was never claimed (undecodable payload). */
+  fail(
+    input: JobRef & { attempt?: number; error: string; errorCode: string; now: Date },
+  ): Promise<JobRecord | undefined>;
+  /** processing → pending until `availableAt`, keeping the error. */
+  scheduleRetry(
+    input: FencedRef & { error: string; errorCode: string; now: Date; availableAt: Date; sweepAt: Date },
+  ): Promise<JobRecord | undefined>;
+  /** pending|processing → cancelled. A running holder's next fenced write fails and it stops. */
+  cancel(input: JobRef & { now: Date }): Promise<JobRecord | undefined>;
+  /** failed|cancelled → pending with a fresh attempt budget and the next generation. */
+  requeue(input: JobRef & { now: Date; sweepAt: Date }): Promise<JobRecord | undefined>;
+
+  listBySession(tenantId: string, sessionId: string, page?: PageRequest): Promise<Page<JobRecord>>;
+  listByDocument(tenantId: string, documentId: string, page?: PageRequest): Promise<Page<JobRecord>>;
+  listByStatus(
+    tenantId: string,
+    queue: QueueName,
+    status: JobStatus,
+    page?: PageRequest,
+  ): Promise<Page<JobRecord>>;
+
+  /** Non-terminal jobs whose sweep time has passed, across tenants: the outbox sweeper's work list. */
+  listDue(now: Date, limit: number): Promise<JobRecord[]>;
+  /** Moves a job's sweep time on, only if nobody changed the record since `expectUpdatedAt`. */
+  deferSweep(input: JobRef & { expectUpdatedAt: string; sweepAt: Date; now: Date }): Promise<boolean>;
+}
