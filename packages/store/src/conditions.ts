@@ -1,0 +1,57 @@
+import type { JobStatus } from '@paperlane/core';
+import type { Condition } from 'dynamodb-toolbox';
+import type { JobEntity } from './job-entity';
+
+/**
+ * Named clauses for the Job state machine, so each write reads as the rule it
+ * enforces. Timestamps are ISO strings, which compare in time order.
+ */
+export type JobCondition = Condition<JobEntity>;
+
+export const LIVE_STATUSES = ['pending', 'processing'] as const satisfies readonly JobStatus[];
+export const RETRYABLE_STATUSES = ['failed', 'cancelled'] as const satisfies readonly JobStatus[];
+
+export const absent: JobCondition = { attr: 'jobId', exists: false };
+
+export function hasStatus(status: JobStatus): JobCondition {
+  return { attr: 'status', eq: status };
+}
+
+export function statusIn(statuses: readonly JobStatus[]): JobCondition {
+  return { attr: 'status', in: [...statuses] };
+}
+
+/** pending and its `availableAt` has come. */
+export function dueAt(nowIso: string): JobCondition {
+  return { and: [hasStatus('pending'), { attr: 'availableAt', lte: nowIso }] };
+}
+
+/** processing, but the holder's lease lapsed (or, defensively, was never written). */
+export function leaseLapsedAt(nowIso: string): JobCondition {
+  return {
+    and: [
+      hasStatus('processing'),
+      {
+        or: [
+          { attr: 'leaseUntil', lt: nowIso },
+          { attr: 'leaseUntil', exists: false },
+        ],
+      },
+    ],
+  };
+}
+
+/** `claim`: a due job, or one whose holder vanished. */
+export function claimableAt(nowIso: string): JobCondition {
+  return { or: [dueAt(nowIso), leaseLapsedAt(nowIso)] };
+}
+
+/** Fencing: only the current claim holder (its attempt number) may write. */
+export function heldBy(attempt: number): JobCondition {
+  return { and: [hasStatus('processing'), { attr: 'attempts', eq: attempt }] };
+}
+
+/** Optimistic check for the sweeper: nobody wrote the job since it was listed. */
+export function unchangedSince(updatedAt: string): JobCondition {
+  return { and: [{ attr: 'updatedAt', eq: updatedAt }, statusIn(LIVE_STATUSES)] };
+}

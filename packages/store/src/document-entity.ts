@@ -1,0 +1,46 @@
+import { any, Entity, EntityFormatter, type FormattedItem, item, number, string } from 'dynamodb-toolbox';
+import { DOCUMENT_STATUSES, type DocumentRecord } from './document';
+import { documentKey } from './keys';
+import type { PaperlaneTable } from './table';
+
+export const DOCUMENT_ENTITY = 'Document';
+
+/** The Document item; its session index keys are hidden from formatted records. */
+export function createDocumentEntity(table: PaperlaneTable) {
+  return new Entity({
+    name: DOCUMENT_ENTITY,
+    table,
+    timestamps: false,
+    schema: item({
+      tenantId: string().key(),
+      documentId: string().key(),
+      sessionId: string().optional(),
+      folderId: string().optional(),
+      fileName: string(),
+      contentType: string(),
+      sizeBytes: number(),
+      sha256: string(),
+      blobKey: string(),
+      status: string().enum(...DOCUMENT_STATUSES),
+      error: string().optional(),
+      pageCount: number().optional(),
+      metadata: any().castAs<Record<string, unknown>>().optional(),
+      createdAt: string(),
+      updatedAt: string(),
+      gsi1pk: string().optional().hidden(),
+      gsi1sk: string().optional().hidden(),
+    }),
+    computeKey: ({ tenantId, documentId }) => documentKey(tenantId, documentId),
+  });
+}
+
+export type DocumentEntity = ReturnType<typeof createDocumentEntity>;
+
+export function toDocumentRecord(item: FormattedItem<DocumentEntity>): DocumentRecord {
+  return item;
+}
+
+export function documentFormatter(entity: DocumentEntity): (raw: Record<string, unknown>) => DocumentRecord {
+  const formatter = entity.build(EntityFormatter);
+  return (raw) => toDocumentRecord(formatter.format(raw));
+}

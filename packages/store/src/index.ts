@@ -1,0 +1,20 @@
+export * from './document';
+export { createDocumentClient, type DocumentClientSettings, dynamoClientConfig } from './document-client';
+export { createDocumentStore, type DocumentRef, type DocumentStore } from './document-store';
+export { createJobStore } from './job-store';
+export { SWEEP_SHARDS, sweepShard } from './keys';
+export { createStore, type Store, type StoreSettings } from './store';
+export {
+  createTable,
+  ENTITY_ATTRIBUTE,
+  type EnsureTableOptions,
+  ensureTable,
+  INDEXES,
+  PARTITION_KEY,
+  type PaperlaneTable,
+  SORT_KEY,
+  tableDefinition,
+} from './table';
+export * from './upload-session';
+export { createUploadSessionStore, type SessionRef, type UploadSessionStore } from './upload-session-store';
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './validate';

@@ -1,0 +1,35 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { JobStore } from '@paperlane/core';
+import { createDocumentStore, type DocumentStore } from './document-store';
+import { createJobStore } from './job-store';
+import { createTable, type PaperlaneTable } from './table';
+import { createUploadSessionStore, type UploadSessionStore } from './upload-session-store';
+
+export interface StoreSettings {
+  documentClient: DynamoDBDocumentClient;
+  tableName: string;
+}
+
+export interface Store {
+  table: PaperlaneTable;
+  jobs: JobStore;
+  documents: DocumentStore;
+  sessions: UploadSessionStore;
+}
+
+/**
+ * Every store over one table and one injected client.
+ *
+ * @example
+ * const store = createStore({ documentClient: createDocumentClient({ endpoint }), tableName: 'paperlane' });
+ * await store.jobs.get({ tenantId, jobId });
+ */
+export function createStore(settings: StoreSettings): Store {
+  const table = createTable(settings.documentClient, settings.tableName);
+  return {
+    table,
+    jobs: createJobStore(table),
+    documents: createDocumentStore(table),
+    sessions: createUploadSessionStore(table),
+  };
+}

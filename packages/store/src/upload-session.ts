@@ -1,0 +1,39 @@
+import { idSchema } from '@paperlane/core';
+import { z } from 'zod';
+
+export const UPLOAD_SESSION_STATUSES = ['open', 'complete'] as const;
+export const uploadSessionStatusSchema = z.enum(UPLOAD_SESSION_STATUSES);
+export type UploadSessionStatus = z.infer<typeof uploadSessionStatusSchema>;
+
+/** A batch of uploads and the jobs started for them, followed as one unit by the client. */
+export const uploadSessionRecordSchema = z.object({
+  tenantId: idSchema,
+  sessionId: idSchema,
+  createdBy: idSchema.optional(),
+  /** Sorted; appending an id twice keeps one. */
+  documentIds: z.array(idSchema),
+  jobIds: z.array(idSchema),
+  status: uploadSessionStatusSchema,
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  expiresAt: z.iso.datetime().optional(),
+});
+export type UploadSessionRecord = z.infer<typeof uploadSessionRecordSchema>;
+
+export const newUploadSessionSchema = z.object({
+  tenantId: idSchema,
+  sessionId: idSchema,
+  createdBy: idSchema.optional(),
+  expiresAt: z.date().optional(),
+  now: z.date(),
+});
+export type NewUploadSession = z.input<typeof newUploadSessionSchema>;
+
+export const sessionAppendSchema = z.object({
+  tenantId: idSchema,
+  sessionId: idSchema,
+  documentIds: z.array(idSchema).max(100).default([]),
+  jobIds: z.array(idSchema).max(100).default([]),
+  now: z.date(),
+});
+export type SessionAppend = z.input<typeof sessionAppendSchema>;
