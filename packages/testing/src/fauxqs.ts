@@ -8,8 +8,18 @@ export interface FauxqsServer {
   stop(): Promise<void>;
 }
 
-/** An in-process SQS + S3 emulator on a free loopback port. State is in memory only. */
-export async function startFauxqs(options: { port?: number } = {}): Promise<FauxqsServer> {
-  const server = await start({ port: options.port ?? 0, host: 'localhost', logger: false });
+/**
+ * An in-process SQS + S3 emulator on a free loopback port. State is in memory only.
+ * `spyBufferSize` turns on its message spy, so tests can await deliveries and deletes.
+ */
+export async function startFauxqs(
+  options: { port?: number; spyBufferSize?: number } = {},
+): Promise<FauxqsServer> {
+  const server = await start({
+    port: options.port ?? 0,
+    host: 'localhost',
+    logger: false,
+    ...(options.spyBufferSize ? { messageSpies: { bufferSize: options.spyBufferSize } } : {}),
+  });
   return { endpoint: server.address, server, stop: () => server.stop() };
 }

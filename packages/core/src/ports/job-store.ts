@@ -65,6 +65,7 @@ export interface JobStore {
   /** Idempotent on `jobId`: a second create returns the existing record with `created: false`. */
   create(job: NewJob): Promise<CreateJobResult>;
   get(ref: JobRef): Promise<JobRecord | undefined>;
+  /** In the order asked, without missing or repeated ids. */
   getMany(tenantId: string, jobIds: readonly string[]): Promise<JobRecord[]>;
 
   /** pending (and due) → processing, or takes over a processing job whose lease lapsed. */
@@ -72,7 +73,10 @@ export interface JobStore {
   renewLease(input: FencedRef & { now: Date; leaseMs: number }): Promise<boolean>;
   setProgress(input: FencedRef & { progress: number; now: Date }): Promise<boolean>;
   complete(input: FencedRef & { result?: JobResult; now: Date }): Promise<JobRecord | undefined>;
-  /** Terminal failure. Without `attempt`, fails a job that was never claimed (undecodable payload). */
+  /**
+   * Terminal failure. With `attempt`, only the claim holder may fail the job; without
+   * it, only a `pending` job (one whose message could not be decoded) can be failed.
+   */
   fail(
     input: JobRef & { attempt?: number; error: string; errorCode: string; now: Date },
   ): Promise<JobRecord | undefined>;
@@ -96,6 +100,9 @@ export interface JobStore {
 
   /** Non-terminal jobs whose sweep time has passed, across tenants: the outbox sweeper's work list. */
   listDue(now: Date, limit: number): Promise<JobRecord[]>;
-  /** Moves a job's sweep time on, only if nobody changed the record since `expectUpdatedAt`. */
-  deferSweep(input: JobRef & { expectUpdatedAt: string; sweepAt: Date; now: Date }): Promise<boolean>;
+  /**
+   * Moves a job's sweep time on, only if nobody changed the record since
+   * `expectUpdatedAt`. Does not touch `updatedAt`: it is bookkeeping, not a change.
+   */
+  deferSweep(input: JobRef & { expectUpdatedAt: string; sweepAt: Date }): Promise<boolean>;
 }

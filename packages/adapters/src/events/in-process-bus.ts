@@ -1,0 +1,25 @@
+import type { EventBus, JobEvent, JobEventListener, Logger } from '@paperlane/core';
+import { describeError, silentLogger } from '@paperlane/core';
+
+/** Events for one process (the embedded dev stack, tests). A throwing listener never affects the others. */
+export function createInProcessEventBus(logger: Logger = silentLogger): EventBus {
+  const listeners = new Set<JobEventListener>();
+  return {
+    async publish(event: JobEvent) {
+      for (const listener of [...listeners]) {
+        try {
+          listener(event);
+        } catch (error) {
+          logger.warn('event listener threw', { type: event.type, error: describeError(error) });
+        }
+      }
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      listeners.clear();
+    },
+  };
+}
