@@ -1,0 +1,87 @@
+import { backoffDelayMs, type QueueName } from '@paperlane/core';
+import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
+import { type ProcessorDeps, processDelivery } from '../../processor/process-delivery';
+import { PAPERLANE_BACKOFF, workerLockSettings } from './options';
+
+export interface BullmqWorkerOptions {
+  queue: QueueName;
+  url: string;
+  prefix?: string;
+  deps: Omit<ProcessorDeps, 'leaseMs'>;
+  /** Defaults to the queue's topology. */
+  concurrency?: number;
+  /** BullMQ lock length; also the job claim's lease. */
+  lockDurationMs?: number;
+  /** Start consuming at once (default true). */
+  autorun?: boolean;
+}
+
+/** Carries the processor's chosen delay to the backoff strategy. */
+class RetryLater extends Error {
+  constructor(
+    message: string,
+    readonly delayMs: number,
+  ) {
+    super(message);
+    this.name = 'RetryLater';
+  }
+}
+
+/**
+ * A BullMQ worker running the same processor as the SQS consumers. It maps the
+ * processor's outcome onto BullMQ: retry → a thrown error whose delay the backoff
+ * strategy returns; defer → moveToDelayed (not an attempt); dead →
+ * UnrecoverableError, which lands the job in the failed set (our DLQ).
+ */
+export function createBullmqWorker(options: BullmqWorkerOptions) {
+  const topology = options.deps.topology[options.queue];
+  const lock = workerLockSettings(topology, { lockDurationMs: options.lockDurationMs });
+  const shutdown = new AbortController();
+  const deps: ProcessorDeps = { ...options.deps, leaseMs: lock.lockDuration };
+
+  const worker = new Worker(
+    options.queue,
+    async (job: Job, token?: string) => {
+      const outcome = await processDelivery(
+        { queue: options.queue, body: job.data, messageId: job.id, signal: shutdown.signal },
+        deps,
+      );
+      switch (outcome.kind) {
+        case 'ack':
+          return { outcome: outcome.reason };
+        case 'retry':
+          throw new RetryLater(outcome.error, outcome.delayMs);
+        case 'defer':
+          await job.moveToDelayed(Date.now() + Math.max(0, outcome.delayMs), token);
+          throw new DelayedError();
+        case 'dead':
+          throw new UnrecoverableError(`${outcome.code}: ${outcome.reason}`);
+      }
+    },
+    {
+      connection: { url: options.url, maxRetriesPerRequest: null },
+      ...(options.prefix ? { prefix: options.prefix } : {}),
+      concurrency: options.concurrency ?? topology.concurrency,
+      autorun: options.autorun ?? true,
+      ...lock,
+      settings: {
+        backoffStrategy: (attemptsMade: number, type?: string, error?: Error) => {
+          if (type === PAPERLANE_BACKOFF && error instanceof RetryLater) return error.delayMs;
+          return backoffDelayMs(attemptsMade, topology.backoff);
+        },
+      },
+    },
+  );
+  worker.on('error', (error) => options.deps.logger.warn('bullmq worker error', { error: error.message }));
+
+  return {
+    worker,
+    /** Stops taking jobs and waits for running ones; `force` aborts them (they are retried later). */
+    async close(force = false) {
+      if (force) shutdown.abort(new Error('worker shutting down'));
+      await worker.close(force);
+    },
+  };
+}
+
+export type BullmqWorker = ReturnType<typeof createBullmqWorker>;

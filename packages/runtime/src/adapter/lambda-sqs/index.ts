@@ -1,0 +1,6 @@
+export {
+  createSqsHandler,
+  type LambdaContextLike,
+  type SqsConsumerOptions,
+  type SqsHandler,
+} from './handler';

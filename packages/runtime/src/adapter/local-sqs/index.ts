@@ -1,0 +1,2 @@
+export { createSqsPoller, type SqsPoller, type SqsPollerOptions } from './poller';
+export { toSqsRecord } from './sqs-event';

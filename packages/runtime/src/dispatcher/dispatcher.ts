@@ -1,0 +1,212 @@
+import {
+  type AnyEnvelope,
+  type Clock,
+  describeError,
+  type JobRecord,
+  type JobStore,
+  jobTarget,
+  type Logger,
+  newId,
+  type PayloadOf,
+  type Priority,
+  parsePayload,
+  type QueueName,
+  stableId,
+  type Topology,
+  ValidationError,
+} from '@paperlane/core';
+import type { OutgoingMessage, SendFailure, Transport } from './transport';
+
+export interface EnqueueOptions {
+  /** `high` for user-triggered work (default), `low` for batch work. */
+  priority?: Priority;
+  /** Earliest start, in ms from now. Any length: the record carries the schedule. */
+  delayMs?: number;
+  /** Same key, same tenant, same queue → the same job, created once. */
+  dedupeKey?: string;
+  sessionId?: string;
+  documentId?: string;
+  traceId?: string;
+}
+
+export interface EnqueueRequest<Q extends QueueName = QueueName> extends EnqueueOptions {
+  queue: Q;
+  payload: PayloadOf<Q>;
+}
+
+export interface EnqueueResult {
+  job: JobRecord;
+  /** False when a job with the same dedupe key already existed (nothing new was sent). */
+  created: boolean;
+  /** False when no transport took the message; the sweeper will send it. */
+  sent: boolean;
+}
+
+export interface DispatcherDeps {
+  store: JobStore;
+  /** Tried first (e.g. BullMQ). */
+  transport: Transport;
+  /** Used while the primary is unreachable (e.g. SQS when Redis is down). */
+  fallback?: Transport;
+  topology: Topology;
+  clock: Clock;
+  logger: Logger;
+  /** How long an unclaimed job may sit before the sweeper re-sends it. */
+  sweepGraceMs: number;
+  /** After a primary failure, skip it for this long instead of waiting on it for every job. */
+  primaryCooldownMs?: number;
+}
+
+const MAX_DELAY_MS = 365 * 24 * 60 * 60 * 1000;
+
+/**
+ * Enqueues jobs: validates the payload, writes the job record, then sends the
+ * message. A record without a sent message is not lost — the outbox sweeper
+ * sends it later — so a send failure never fails the caller.
+ */
+export function createDispatcher(deps: DispatcherDeps) {
+  let primaryDownUntil = 0;
+
+  function buildRecordInput(request: EnqueueRequest, now: Date) {
+    const parsed = parsePayload(request.queue, request.payload);
+    if (!parsed.ok) {
+      throw new ValidationError(`invalid ${request.queue} payload: ${parsed.message}`, {
+        code: 'invalid_payload',
+      });
+    }
+    const payload = parsed.payload as PayloadOf<QueueName> & { tenantId: string };
+    const delayMs = request.delayMs ?? 0;
+    if (!Number.isFinite(delayMs) || delayMs < 0 || delayMs > MAX_DELAY_MS) {
+      throw new ValidationError('delayMs must be between 0 and one year', { code: 'invalid_delay' });
+    }
+    if (
+      request.dedupeKey !== undefined &&
+      (request.dedupeKey.length === 0 || request.dedupeKey.length > 256)
+    ) {
+      throw new ValidationError('dedupeKey must be 1-256 characters', { code: 'invalid_dedupe_key' });
+    }
+    const tenantId = payload.tenantId;
+    const jobId = request.dedupeKey
+      ? stableId('job', tenantId, request.queue, request.dedupeKey)
+      : newId('job', now.getTime());
+    const availableAt = new Date(now.getTime() + delayMs);
+    return {
+      tenantId,
+      jobId,
+      queue: request.queue,
+      payload: payload as Record<string, unknown>,
+      priority: request.priority ?? 'high',
+      traceId: request.traceId ?? newId('trace', now.getTime()),
+      maxAttempts: deps.topology[request.queue].attempts,
+      ...(request.dedupeKey ? { dedupeKey: request.dedupeKey } : {}),
+      ...(request.documentId ? { documentId: request.documentId } : {}),
+      ...(request.sessionId ? { sessionId: request.sessionId } : {}),
+      ...jobTarget(request.queue, payload),
+      now,
+      availableAt,
+      sweepAt: new Date(availableAt.getTime() + deps.sweepGraceMs),
+    };
+  }
+
+  async function sendVia(transport: Transport, messages: OutgoingMessage[]): Promise<SendFailure[]> {
+    try {
+      return await transport.send(messages);
+    } catch (error) {
+      return messages.map((m) => ({ jobId: m.envelope.jobId, error }));
+    }
+  }
+
+  /** Sends messages through the primary, then the fallback; returns the job ids nobody took. */
+  async function send(messages: OutgoingMessage[]): Promise<Set<string>> {
+    if (messages.length === 0) return new Set();
+    let pending = messages;
+    const now = deps.clock.now().getTime();
+    if (now >= primaryDownUntil) {
+      const failures = await sendVia(deps.transport, pending);
+      if (failures.length > 0) {
+        deps.logger.warn('primary transport refused messages', {
+          transport: deps.transport.name,
+          count: failures.length,
+          error: describeError(failures[0]?.error),
+        });
+        if (failures.length === pending.length) primaryDownUntil = now + (deps.primaryCooldownMs ?? 5_000);
+      }
+      const failed = new Set(failures.map((f) => f.jobId));
+      pending = pending.filter((m) => failed.has(m.envelope.jobId));
+    }
+    if (pending.length > 0 && deps.fallback) {
+      const failures = await sendVia(deps.fallback, pending);
+      const failed = new Set(failures.map((f) => f.jobId));
+      if (failures.length > 0) {
+        deps.logger.warn('fallback transport refused messages', {
+          transport: deps.fallback.name,
+          count: failures.length,
+          error: describeError(failures[0]?.error),
+        });
+      }
+      pending = pending.filter((m) => failed.has(m.envelope.jobId));
+    }
+    if (pending.length > 0) {
+      deps.logger.warn('messages left for the sweeper', { count: pending.length });
+    }
+    return new Set(pending.map((m) => m.envelope.jobId));
+  }
+
+  return {
+    /**
+     * Records and sends one job.
+     *
+     * @example await dispatcher.enqueue('thumbnail', { tenantId, documentId }, { sessionId })
+     * @throws ValidationError for a payload that fails its queue's schema (nothing is written).
+     */
+    async enqueue<Q extends QueueName>(queue: Q, payload: PayloadOf<Q>, options: EnqueueOptions = {}) {
+      const [result] = await this.enqueueMany([{ ...options, queue, payload } as EnqueueRequest]);
+      return result as EnqueueResult;
+    },
+
+    /** Records and sends many jobs, batching the sends; validates all before writing any. */
+    async enqueueMany(requests: readonly EnqueueRequest[]): Promise<EnqueueResult[]> {
+      const now = deps.clock.now();
+      const inputs = requests.map((request) => buildRecordInput(request, now));
+      const created = await Promise.all(inputs.map((input) => deps.store.create(input)));
+      const fresh = created.filter((c) => c.created).map((c) => c.job);
+      const unsent = await send(fresh.map((job) => toMessage(job, now)));
+      return created.map(({ job, created: isNew }) => ({
+        job,
+        created: isNew,
+        sent: isNew ? !unsent.has(job.jobId) : false,
+      }));
+    },
+
+    /** Sends messages for existing pending records (the sweeper, a retry by hand). */
+    async resend(jobs: readonly JobRecord[]): Promise<Set<string>> {
+      const now = deps.clock.now();
+      return send(jobs.map((job) => toMessage(job, now)));
+    },
+
+    close: async () => {
+      await Promise.allSettled([deps.transport.close(), deps.fallback?.close()]);
+    },
+  };
+}
+
+export type Dispatcher = ReturnType<typeof createDispatcher>;
+
+/** The message for a record as it stands now. */
+export function toMessage(job: JobRecord, now: Date): OutgoingMessage {
+  const availableAt = new Date(job.availableAt);
+  const envelope = {
+    version: 1,
+    jobId: job.jobId,
+    queue: job.queue,
+    tenantId: job.tenantId,
+    payload: job.payload,
+    traceId: job.traceId,
+    enqueuedAt: now.toISOString(),
+    priority: job.priority,
+    generation: job.generation,
+    ...(job.dedupeKey ? { dedupeKey: job.dedupeKey } : {}),
+    ...(availableAt > now ? { notBefore: job.availableAt } : {}),
+  } as AnyEnvelope;
+  return { envelope, delayMs: Math.max(0, availableAt.getTime() - now.getTime()) };
+}

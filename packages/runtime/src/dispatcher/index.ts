@@ -1,0 +1,11 @@
+export {
+  createDispatcher,
+  type Dispatcher,
+  type DispatcherDeps,
+  type EnqueueOptions,
+  type EnqueueRequest,
+  type EnqueueResult,
+  toMessage,
+} from './dispatcher';
+export { type SweepDeps, type SweepReport, startSweeper, sweepOnce } from './sweeper';
+export type { OutgoingMessage, SendFailure, Transport } from './transport';

@@ -1,0 +1,23 @@
+import type { AnyEnvelope } from '@paperlane/core';
+
+/** One message to send; `delayMs` is how long until it may be delivered (0 for now). */
+export interface OutgoingMessage {
+  envelope: AnyEnvelope;
+  delayMs: number;
+}
+
+export interface SendFailure {
+  jobId: string;
+  error: unknown;
+}
+
+/**
+ * A message transport (SQS, BullMQ). `send` resolves with the messages it could
+ * not take; it rejects only when the transport as a whole is unreachable, which
+ * is the dispatcher's cue to fall back.
+ */
+export interface Transport {
+  readonly name: string;
+  send(messages: readonly OutgoingMessage[]): Promise<SendFailure[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,313 @@
+import {
+  AbortedError,
+  type AnyEnvelope,
+  type Clock,
+  decideRetry,
+  decodeEnvelope,
+  describeError,
+  type EventBus,
+  errorCode,
+  type JobHandler,
+  type JobHandlers,
+  type JobRecord,
+  type JobResult,
+  type JobStore,
+  jobResultSchema,
+  type Logger,
+  type QueueName,
+  type Topology,
+} from '@paperlane/core';
+import { jobEvent, publishSafely } from './job-events';
+import { keepLease } from './lease-keeper';
+import type { Outcome } from './outcome';
+
+export interface ProcessorDeps {
+  store: JobStore;
+  events: EventBus;
+  handlers: JobHandlers;
+  topology: Topology;
+  clock: Clock;
+  logger: Logger;
+  /** How long a claim lasts unless renewed; a crashed consumer's job is taken over after it. */
+  leaseMs: number;
+  /** Slack after a retry's due time before the outbox sweeper re-sends it. */
+  sweepGraceMs: number;
+  random?: () => number;
+}
+
+/** One message as a transport delivered it. */
+export interface Delivery {
+  /** The queue the message was consumed from; a message for another queue is dead-lettered. */
+  queue: QueueName;
+  body: unknown;
+  messageId?: string;
+  /** Aborts the running job (Lambda's time running out, worker shutdown). */
+  signal?: AbortSignal;
+  /** Extends the transport's hold on the message alongside the claim (SQS visibility). */
+  extend?: (ms: number) => Promise<void>;
+}
+
+/** Results are shown to tenants and stored on the record: small JSON only. */
+const MAX_RESULT_BYTES = 32 * 1024;
+const PROGRESS_MIN_INTERVAL_MS = 250;
+
+/**
+ * The job lifecycle for one delivered message, identical on every transport:
+ * decode → claim the record → run the job module → record the outcome → emit the
+ * event → tell the transport what to do. Store failures propagate: the transport
+ * leaves the message to come back, and the claim lapses.
+ */
+export async function processDelivery(delivery: Delivery, deps: ProcessorDeps): Promise<Outcome> {
+  const { store, clock } = deps;
+  const logger = deps.logger.child({ queue: delivery.queue, messageId: delivery.messageId });
+  const decoded = decodeEnvelope(delivery.body);
+  if (!decoded.ok) {
+    logger.warn('undecodable message dead-lettered', { reason: decoded.reason, detail: decoded.message });
+    if ('jobId' in decoded) {
+      const failed = await store.fail({
+        tenantId: decoded.tenantId,
+        jobId: decoded.jobId,
+        error: decoded.message,
+        errorCode: 'invalid_message',
+        now: clock.now(),
+      });
+      if (failed) await publishSafely(deps.events, jobEvent('job:failed', failed, clock.now()), logger);
+    }
+    return { kind: 'dead', reason: decoded.message, code: `invalid_message:${decoded.reason}` };
+  }
+  const envelope = decoded.envelope;
+  if (envelope.queue !== delivery.queue) {
+    logger.warn('message for another queue dead-lettered', {
+      jobId: envelope.jobId,
+      envelopeQueue: envelope.queue,
+    });
+    return {
+      kind: 'dead',
+      reason: `message for ${envelope.queue} arrived on ${delivery.queue}`,
+      code: 'wrong_queue',
+    };
+  }
+  return runClaimed(
+    envelope,
+    delivery,
+    deps,
+    logger.child({ jobId: envelope.jobId, tenantId: envelope.tenantId }),
+  );
+}
+
+async function runClaimed(envelope: AnyEnvelope, delivery: Delivery, deps: ProcessorDeps, logger: Logger) {
+  const { store, clock } = deps;
+  const ref = { tenantId: envelope.tenantId, jobId: envelope.jobId };
+  const claim = await store.claim({ ...ref, now: clock.now(), leaseMs: deps.leaseMs });
+  switch (claim.outcome) {
+    case 'missing':
+      logger.warn('message without a job record dead-lettered');
+      return {
+        kind: 'dead',
+        reason: `no job record ${envelope.jobId} for this tenant`,
+        code: 'job_not_found',
+      } as const;
+    case 'finished':
+      logger.info('duplicate delivery of a finished job acknowledged', { status: claim.job.status });
+      return { kind: 'ack', reason: 'already-finished' } as const;
+    case 'not-yet':
+      return {
+        kind: 'defer',
+        reason: 'not-yet',
+        delayMs: claim.availableAt.getTime() - clock.now().getTime(),
+      } as const;
+    case 'leased':
+      return {
+        kind: 'defer',
+        reason: 'leased',
+        delayMs: claim.leaseUntil.getTime() - clock.now().getTime(),
+      } as const;
+    case 'claimed':
+      break;
+  }
+  const job = claim.job;
+  const handler = deps.handlers[envelope.queue] as JobHandler | undefined;
+  if (!handler) {
+    return finishFailed(
+      job,
+      `no handler registered for queue ${envelope.queue}`,
+      'config_error',
+      deps,
+      logger,
+    );
+  }
+  await publishSafely(deps.events, jobEvent('job:started', job, clock.now()), logger);
+  return runAttempt(job, envelope, handler, delivery, deps, logger);
+}
+
+async function runAttempt(
+  job: JobRecord,
+  envelope: AnyEnvelope,
+  handler: JobHandler,
+  delivery: Delivery,
+  deps: ProcessorDeps,
+  logger: Logger,
+): Promise<Outcome> {
+  const { store, clock } = deps;
+  const fenced = { tenantId: job.tenantId, jobId: job.jobId, attempt: job.attempts };
+  const controller = new AbortController();
+  const onOuterAbort = () =>
+    controller.abort(new AbortedError('time budget exhausted', { cause: delivery.signal?.reason }));
+  if (delivery.signal?.aborted) onOuterAbort();
+  else delivery.signal?.addEventListener('abort', onOuterAbort, { once: true });
+
+  const lease = keepLease({
+    leaseMs: deps.leaseMs,
+    renew: async () => {
+      const alive = await store.renewLease({ ...fenced, now: clock.now(), leaseMs: deps.leaseMs });
+      if (alive) await delivery.extend?.(deps.leaseMs);
+      return alive;
+    },
+    onLost: (reason) => controller.abort(new AbortedError(reason, { code: 'claim_lost' })),
+    onError: (error) => logger.warn('lease renewal failed', { error: describeError(error) }),
+  });
+
+  let lastProgress = job.progress;
+  let lastProgressAt = 0;
+  const progress = async (percent: number): Promise<boolean> => {
+    const value = Math.max(0, Math.min(100, Math.round(percent)));
+    const now = clock.now();
+    if (controller.signal.aborted) return false;
+    if (value === lastProgress) return true;
+    if (now.getTime() - lastProgressAt < PROGRESS_MIN_INTERVAL_MS && Math.abs(value - lastProgress) < 10)
+      return true;
+    lastProgress = value;
+    lastProgressAt = now.getTime();
+    const alive = await store.setProgress({ ...fenced, progress: value, now });
+    if (!alive) {
+      controller.abort(new AbortedError('job was cancelled or taken over', { code: 'claim_lost' }));
+      return false;
+    }
+    await publishSafely(deps.events, jobEvent('job:progress', { ...job, progress: value }, now), logger);
+    return true;
+  };
+
+  try {
+    const result = await handler({
+      job,
+      payload: envelope.payload as never,
+      attempt: job.attempts,
+      signal: controller.signal,
+      progress,
+      logger,
+    });
+    const checked = checkResult(result);
+    if (!checked.ok) return await finishFailed(job, checked.message, 'result_invalid', deps, logger);
+    const done = await store.complete({ ...fenced, result: checked.result, now: clock.now() });
+    if (!done) return await afterLostClaim(fenced, deps, logger);
+    await publishSafely(deps.events, jobEvent('job:complete', done, clock.now()), logger);
+    return { kind: 'ack', reason: 'completed' };
+  } catch (error) {
+    if (
+      controller.signal.aborted &&
+      (controller.signal.reason as { code?: string } | undefined)?.code === 'claim_lost'
+    ) {
+      return afterLostClaim(fenced, deps, logger);
+    }
+    return afterError(job, error, deps, logger);
+  } finally {
+    lease.stop();
+    delivery.signal?.removeEventListener('abort', onOuterAbort);
+  }
+}
+
+function checkResult(
+  result: JobResult | undefined,
+): { ok: true; result?: JobResult } | { ok: false; message: string } {
+  if (result === undefined) return { ok: true };
+  const parsed = jobResultSchema.safeParse(result);
+  if (!parsed.success) return { ok: false, message: 'job returned a result that is not a JSON object' };
+  let size: number;
+  try {
+    size = Buffer.byteLength(JSON.stringify(parsed.data), 'utf8');
+  } catch {
+    return { ok: false, message: 'job returned a result that cannot be serialised' };
+  }
+  if (size > MAX_RESULT_BYTES)
+    return { ok: false, message: `job result is ${size} bytes; the limit is ${MAX_RESULT_BYTES}` };
+  return { ok: true, result: parsed.data };
+}
+
+async function afterError(
+  job: JobRecord,
+  error: unknown,
+  deps: ProcessorDeps,
+  logger: Logger,
+): Promise<Outcome> {
+  const { store, clock } = deps;
+  const backoff = deps.topology[job.queue].backoff;
+  const decision = decideRetry({
+    error,
+    attempt: job.attempts,
+    maxAttempts: job.maxAttempts,
+    backoff,
+    random: deps.random,
+  });
+  if (!decision.retry) {
+    logger.warn('job failed', { attempt: job.attempts, reason: decision.reason, error: decision.message });
+    return finishFailed(job, decision.message, errorCode(error), deps, logger, job.attempts);
+  }
+  const now = clock.now();
+  const availableAt = new Date(now.getTime() + decision.delayMs);
+  const message = describeError(error);
+  logger.info('job attempt failed; retrying', {
+    attempt: job.attempts,
+    delayMs: decision.delayMs,
+    error: message,
+  });
+  const pending = await store.scheduleRetry({
+    tenantId: job.tenantId,
+    jobId: job.jobId,
+    attempt: job.attempts,
+    error: message,
+    errorCode: errorCode(error),
+    now,
+    availableAt,
+    sweepAt: new Date(availableAt.getTime() + deps.sweepGraceMs),
+  });
+  if (!pending) return afterLostClaim(job, deps, logger);
+  await publishSafely(deps.events, jobEvent('job:retrying', pending, clock.now()), logger);
+  return { kind: 'retry', delayMs: decision.delayMs, error: message };
+}
+
+async function finishFailed(
+  job: JobRecord,
+  message: string,
+  code: string,
+  deps: ProcessorDeps,
+  logger: Logger,
+  attempt: number = job.attempts,
+): Promise<Outcome> {
+  const failed = await deps.store.fail({
+    tenantId: job.tenantId,
+    jobId: job.jobId,
+    attempt,
+    error: message,
+    errorCode: code,
+    now: deps.clock.now(),
+  });
+  if (!failed) return afterLostClaim(job, deps, logger);
+  await publishSafely(deps.events, jobEvent('job:failed', failed, deps.clock.now()), logger);
+  return { kind: 'dead', reason: message, code };
+}
+
+/** Our fenced write was refused: the job was cancelled, or another consumer took it over. */
+async function afterLostClaim(
+  ref: { tenantId: string; jobId: string },
+  deps: ProcessorDeps,
+  logger: Logger,
+): Promise<Outcome> {
+  const current = await deps.store.get(ref);
+  if (current?.status === 'cancelled') {
+    logger.info('job was cancelled while running; result discarded');
+    await publishSafely(deps.events, jobEvent('job:cancelled', current, deps.clock.now()), logger);
+    return { kind: 'ack', reason: 'cancelled' };
+  }
+  logger.warn('claim lost to another consumer; acknowledging this delivery', { status: current?.status });
+  return { kind: 'ack', reason: 'claim-lost' };
+}
