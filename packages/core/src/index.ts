@@ -4,6 +4,7 @@ export * from './errors';
 export * from './events';
 export * from './handler';
 export * from './ids';
+export * from './invoice';
 export * from './job';
 export * from './ports/index';
 export * from './queues';

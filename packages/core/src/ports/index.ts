@@ -1,5 +1,18 @@
+export type { BlobInfo, BlobStore, PresignedUpload } from './blob-store';
+export { blobKeys } from './blob-store';
 export type { Clock } from './clock';
 export { systemClock } from './clock';
+export type {
+  DocumentContentType,
+  ExtractionInput,
+  Extractor,
+  OcrInput,
+  OcrPage,
+  OcrProvider,
+  OcrResult,
+  SummarizeInput,
+  Summarizer,
+} from './documents';
 export type { EventBus, JobEventListener } from './event-bus';
 export type {
   ClaimResult,

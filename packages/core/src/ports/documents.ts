@@ -1,0 +1,69 @@
+import type { DocumentSummary, InvoiceFields } from '../invoice';
+
+/** Supported document types, decided by sniffing bytes, never by file name. */
+export type DocumentContentType =
+  | 'application/pdf'
+  | 'image/png'
+  | 'image/jpeg'
+  | 'image/webp'
+  | 'image/tiff';
+
+export interface OcrPage {
+  pageNumber: number;
+  text: string;
+  /** 0-1, where the provider reports it. */
+  confidence?: number;
+}
+
+export interface OcrInput {
+  bytes: Uint8Array;
+  contentType: DocumentContentType;
+  /** Where the same bytes live in the blob store (providers that read from S3 directly). */
+  blobKey?: string;
+  /** ISO 639-1 hints, e.g. ['en', 'de']. */
+  languages?: string[];
+  signal?: AbortSignal;
+  /** 0-1 as pages complete. */
+  onProgress?: (fraction: number) => void;
+}
+
+export interface OcrResult {
+  /** `pdf-text`, `textract`, `google-vision`, `tesseract`. */
+  provider: string;
+  text: string;
+  pages: OcrPage[];
+  /** Fields a provider extracted itself (Textract AnalyzeExpense); extraction may use them directly. */
+  fields?: Partial<InvoiceFields>;
+}
+
+/** Turns a document into text. Throws PermanentError for files it cannot read, RetryableError for throttling. */
+export interface OcrProvider {
+  readonly name: string;
+  recognize(input: OcrInput): Promise<OcrResult>;
+}
+
+export interface ExtractionInput {
+  text: string;
+  pages?: OcrPage[];
+  /** Fields the OCR provider already found; an extractor may trust or refine them. */
+  providerFields?: Partial<InvoiceFields>;
+  signal?: AbortSignal;
+}
+
+/** Turns document text into invoice fields. */
+export interface Extractor {
+  readonly name: string;
+  extract(input: ExtractionInput): Promise<InvoiceFields>;
+}
+
+export interface SummarizeInput {
+  text: string;
+  title?: string;
+  signal?: AbortSignal;
+}
+
+/** Summarizes a document (LLM, or an offline extractive summarizer). */
+export interface Summarizer {
+  readonly name: string;
+  summarize(input: SummarizeInput): Promise<DocumentSummary>;
+}
