@@ -30,3 +30,35 @@ export function sqsQueueNames(queue: QueueName, prefix = 'paperlane-'): SqsQueue
 export function laneFor(priority: Priority): keyof Omit<SqsQueueNames, 'dlq'> {
   return priority === 'low' ? 'low' : 'high';
 }
+
+function pascal(queue: QueueName): string {
+  return queue
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}
+
+/**
+ * Names of the SST components (and so of `Resource.<name>` in functions). Infra
+ * creates them; entry points read them; both call these functions.
+ */
+export const sstNames = {
+  table: 'Jobs',
+  bucket: 'Files',
+  httpApi: 'Api',
+  realtime: 'Realtime',
+  secrets: { jwtSecret: 'JwtSecret', openAiApiKey: 'OpenAiApiKey', googleCredentials: 'GoogleCredentials' },
+  queue: (queue: QueueName, lane: keyof SqsQueueNames): string =>
+    `${pascal(queue)}${lane === 'high' ? 'Queue' : lane === 'low' ? 'LowQueue' : 'Dlq'}`,
+  consumer: (queue: QueueName): string => `${pascal(queue)}Consumer`,
+} as const;
+
+/** Lambda entry points (relative to the repo root), one per concern; infra and bundling use these paths. */
+export const lambdaEntryPoints = {
+  api: 'packages/functions/src/lambda/api.ts',
+  websocket: 'packages/functions/src/lambda/websocket.ts',
+  sweeper: 'packages/functions/src/lambda/sweeper.ts',
+  automationTick: 'packages/functions/src/lambda/automation-tick.ts',
+  emailSyncTick: 'packages/functions/src/lambda/email-sync-tick.ts',
+  consumer: (queue: QueueName): string => `packages/functions/src/lambda/queues/${queue}.ts`,
+} as const;
