@@ -1,4 +1,5 @@
 export * from './dynalite';
+export * from './events/sqs-event-factory';
 export * from './fauxqs';
 export * from './free-port';
 export * from './process';

@@ -98,6 +98,10 @@ export async function processDelivery(delivery: Delivery, deps: ProcessorDeps): 
 async function runClaimed(envelope: AnyEnvelope, delivery: Delivery, deps: ProcessorDeps, logger: Logger) {
   const { store, clock } = deps;
   const ref = { tenantId: envelope.tenantId, jobId: envelope.jobId };
+  if (delivery.signal?.aborted) {
+    // No time left to run anything (the invocation is about to end): hand it back uncounted.
+    return { kind: 'defer', reason: 'not-yet', delayMs: 0 } as const;
+  }
   const claim = await store.claim({ ...ref, now: clock.now(), leaseMs: deps.leaseMs });
   switch (claim.outcome) {
     case 'missing':

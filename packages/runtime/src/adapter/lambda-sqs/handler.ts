@@ -142,7 +142,9 @@ export function createSqsHandler(options: SqsConsumerOptions) {
   return async function handler(event: SQSEvent, context: LambdaContextLike): Promise<SQSBatchResponse> {
     const records = Array.isArray(event?.Records) ? event.Records : [];
     const margin = options.safetyMarginMs ?? Math.min(10_000, Math.max(100, topology.timeoutSeconds * 100));
-    const signal = AbortSignal.timeout(Math.max(1, context.getRemainingTimeInMillis() - margin));
+    const budgetMs = context.getRemainingTimeInMillis() - margin;
+    const signal =
+      budgetMs > 0 ? AbortSignal.timeout(budgetMs) : AbortSignal.abort(new Error('no time left'));
     const batchItemFailures: SQSBatchItemFailure[] = [];
     await mapWithLimit(records, recordConcurrency, async (record) => {
       const ok = await handleRecord(record, signal);
