@@ -5,6 +5,7 @@ export * from './events';
 export * from './handler';
 export * from './ids';
 export * from './invoice';
+export * from './iso-time';
 export * from './job';
 export * from './ports/index';
 export * from './queues';

@@ -21,29 +21,12 @@ export function statusIn(statuses: readonly JobStatus[]): JobCondition {
   return { attr: 'status', in: [...statuses] };
 }
 
-/** pending and its `availableAt` has come. */
-export function dueAt(nowIso: string): JobCondition {
-  return { and: [hasStatus('pending'), { attr: 'availableAt', lte: nowIso }] };
-}
-
-/** processing, but the holder's lease lapsed (or, defensively, was never written). */
-export function leaseLapsedAt(nowIso: string): JobCondition {
-  return {
-    and: [
-      hasStatus('processing'),
-      {
-        or: [
-          { attr: 'leaseUntil', lt: nowIso },
-          { attr: 'leaseUntil', exists: false },
-        ],
-      },
-    ],
-  };
-}
-
-/** `claim`: a due job, or one whose holder vanished. */
+/**
+ * `claim`: a pending job whose time has come, or a processing one whose holder's
+ * lease lapsed. Both are `readyAt <= now`; terminal jobs have no `readyAt`.
+ */
 export function claimableAt(nowIso: string): JobCondition {
-  return { or: [dueAt(nowIso), leaseLapsedAt(nowIso)] };
+  return { attr: 'readyAt', lte: nowIso };
 }
 
 /** Fencing: only the current claim holder (its attempt number) may write. */

@@ -50,6 +50,10 @@ export function createJobEntity(table: PaperlaneTable) {
       startedAt: string().optional(),
       finishedAt: string().optional(),
       leaseUntil: string().optional(),
+      // When the job may next be claimed: availableAt while pending, the lease end while
+      // processing, absent once terminal. Claims test this one attribute (cheap everywhere,
+      // and far faster on dynalite than the equivalent OR of two clauses).
+      readyAt: string().optional().hidden(),
       gsi1pk: string().optional().hidden(),
       gsi1sk: string().optional().hidden(),
       gsi2pk: string().optional().hidden(),
@@ -89,6 +93,7 @@ export function newJobIndexKeys(record: JobRecord, sweepAt: string) {
       : {}),
     gsi3pk: byQueuePk(tenantId, record.queue),
     gsi3sk: byStatusSk(record.status, record.updatedAt, jobId),
+    readyAt: record.availableAt,
     ...sweepKeys(sweepAt, tenantId, jobId),
   };
 }

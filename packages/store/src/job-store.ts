@@ -67,7 +67,12 @@ const attemptSchema = z.number().int().min(1);
 type JobChanges = Omit<UpdateItemInput<JobEntity>, 'tenantId' | 'jobId' | 'status' | 'updatedAt' | 'gsi3sk'>;
 
 /** What every terminal transition clears: the lease, and the sweep keys so the sparse index holds live jobs only. */
-const LEAVE_SWEEP_INDEX = { leaseUntil: $remove(), gsi4pk: $remove(), gsi4sk: $remove() } as const;
+const LEAVE_SWEEP_INDEX = {
+  leaseUntil: $remove(),
+  readyAt: $remove(),
+  gsi4pk: $remove(),
+  gsi4sk: $remove(),
+} as const;
 
 /** Error text is capped so a runaway message cannot push the item towards DynamoDB's 400 KB limit. */
 const MAX_ERROR_LENGTH = 4000;
@@ -204,6 +209,7 @@ export function createJobStore(table: PaperlaneTable): JobStore {
               status: 'processing',
               attempts: $add(1),
               leaseUntil,
+              readyAt: leaseUntil,
               startedAt: $get('startedAt', nowIso),
               updatedAt: nowIso,
               gsi3sk: byStatusSk('processing', nowIso, key.jobId),
@@ -239,7 +245,7 @@ export function createJobStore(table: PaperlaneTable): JobStore {
         key,
         'processing',
         nowIso,
-        { leaseUntil, ...sweepKeys(leaseUntil, key.tenantId, key.jobId) },
+        { leaseUntil, readyAt: leaseUntil, ...sweepKeys(leaseUntil, key.tenantId, key.jobId) },
         heldBy(attemptOf(input.attempt)),
       );
       return job !== undefined;
@@ -306,6 +312,7 @@ export function createJobStore(table: PaperlaneTable): JobStore {
         nowIso,
         {
           availableAt: toIso(input.availableAt, 'availableAt'),
+          readyAt: toIso(input.availableAt, 'availableAt'),
           lastError: boundedError(input.error),
           errorCode: input.errorCode,
           // The next attempt starts the work over.
@@ -342,6 +349,7 @@ export function createJobStore(table: PaperlaneTable): JobStore {
           generation: $add(1),
           progress: 0,
           availableAt: nowIso,
+          readyAt: nowIso,
           lastError: $remove(),
           errorCode: $remove(),
           result: $remove(),

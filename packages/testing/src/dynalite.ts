@@ -1,5 +1,8 @@
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import dynalite from 'dynalite';
+import { freePort } from './free-port';
+import { startProcess } from './process';
 
 export interface DynaliteServer {
   endpoint: string;
@@ -29,4 +32,32 @@ export async function startDynalite(options: { path?: string; port?: number } = 
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * dynalite in its own process, as a database server would be: it gets its own
+ * core instead of sharing the caller's event loop (benchmarks use this).
+ */
+export async function startDynaliteProcess(options: { path?: string } = {}): Promise<DynaliteServer> {
+  const cli = fileURLToPath(import.meta.resolve('dynalite/cli.js'));
+  const port = await freePort();
+  const server = await startProcess(
+    process.execPath,
+    [
+      cli,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--createTableMs',
+      '0',
+      '--deleteTableMs',
+      '0',
+      '--updateTableMs',
+      '0',
+      ...(options.path ? ['--path', options.path] : []),
+    ],
+    { ready: /Listening/i },
+  );
+  return { endpoint: `http://127.0.0.1:${port}`, stop: () => server.stop('SIGTERM') };
 }

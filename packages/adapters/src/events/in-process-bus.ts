@@ -6,6 +6,7 @@ export function createInProcessEventBus(logger: Logger = silentLogger): EventBus
   const listeners = new Set<JobEventListener>();
   return {
     async publish(event: JobEvent) {
+      if (listeners.size === 0) return;
       for (const listener of [...listeners]) {
         try {
           listener(event);

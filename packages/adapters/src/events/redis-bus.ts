@@ -65,7 +65,7 @@ export function createRedisEventBus(options: {
 
   return {
     async publish(event: JobEvent) {
-      if (publisher.status === 'wait') await publisher.connect();
+      // lazyConnect: the first command connects; commands queue in order meanwhile.
       await publisher.publish(channel, JSON.stringify(event));
     },
     subscribe(listener) {

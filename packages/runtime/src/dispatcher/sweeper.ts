@@ -46,7 +46,7 @@ export async function sweepOnce(deps: SweepDeps): Promise<SweepReport> {
       });
       if (failed) {
         report.failed++;
-        await publishSafely(deps.events, jobEvent('job:failed', failed, now), deps.logger);
+        publishSafely(deps.events, jobEvent('job:failed', failed, now), deps.logger);
       } else report.raced++;
       continue;
     }

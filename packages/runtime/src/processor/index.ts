@@ -1,4 +1,4 @@
 export { jobEvent, publishSafely } from './job-events';
-export { keepLease } from './lease-keeper';
+export { createLeaseKeeper, type HeldClaim, type LeaseKeeper } from './lease-keeper';
 export type { Outcome } from './outcome';
-export { type Delivery, type ProcessorDeps, processDelivery } from './process-delivery';
+export { createProcessor, type Delivery, type Processor, type ProcessorDeps } from './process-delivery';

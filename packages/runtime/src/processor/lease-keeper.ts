@@ -1,40 +1,76 @@
-/**
- * Renews a claim every third of its lease while a job runs, so a crashed holder's
- * claim lapses within one lease but a live one never does. Stops by itself once
- * a renewal says the claim is gone (cancelled or taken over).
- */
-export function keepLease(options: {
-  leaseMs: number;
-  renew: () => Promise<boolean>;
+/** One running job's claim, as the keeper tracks it. */
+export interface HeldClaim {
+  tenantId: string;
+  jobId: string;
+  attempt: number;
+  /** Extends the transport's hold on the message along with the claim. */
+  extend?: ((ms: number) => Promise<void>) | undefined;
+  /** Called once if a renewal finds the claim gone (cancelled, taken over). */
   onLost: (reason: string) => void;
-  onError: (error: unknown) => void;
-}): { stop(): void } {
-  let stopped = false;
-  let running = false;
-  const timer = setInterval(
-    () => {
-      if (running || stopped) return;
-      running = true;
-      options
-        .renew()
-        .then((alive) => {
-          if (!alive && !stopped) {
-            stopped = true;
-            clearInterval(timer);
-            options.onLost('claim lost: the job was cancelled or taken over');
-          }
-        }, options.onError)
-        .finally(() => {
-          running = false;
-        });
-    },
-    Math.max(50, Math.floor(options.leaseMs / 3)),
-  );
-  timer.unref();
+}
+
+export interface Entry {
+  claim: HeldClaim;
+  dueAt: number;
+  renewing: boolean;
+}
+
+/**
+ * Renews the claims of running jobs every third of their lease, so a crashed
+ * holder's claim lapses within one lease but a live one never does. One timer
+ * serves every job of a consumer, and holding a claim allocates one small object:
+ * most jobs finish before their first renewal, so holding must cost next to nothing.
+ */
+export function createLeaseKeeper(options: {
+  leaseMs: number;
+  renew: (claim: HeldClaim) => Promise<boolean>;
+  onError: (claim: HeldClaim, error: unknown) => void;
+}) {
+  const every = Math.max(50, Math.floor(options.leaseMs / 3));
+  const entries = new Set<Entry>();
+  let timer: NodeJS.Timeout | undefined;
+
+  const renew = (entry: Entry) => {
+    entry.renewing = true;
+    options
+      .renew(entry.claim)
+      .then(
+        (alive) => {
+          entry.dueAt = Date.now() + every;
+          if (!alive && entries.delete(entry))
+            entry.claim.onLost('claim lost: the job was cancelled or taken over');
+        },
+        (error: unknown) => options.onError(entry.claim, error),
+      )
+      .finally(() => {
+        entry.renewing = false;
+      });
+  };
+
+  const tick = () => {
+    const now = Date.now();
+    for (const entry of entries) if (!entry.renewing && entry.dueAt <= now) renew(entry);
+  };
+
   return {
-    stop() {
-      stopped = true;
-      clearInterval(timer);
+    /** Starts renewing a claim; pass the result to `release` when the job ends. */
+    hold(claim: HeldClaim): Entry {
+      const entry: Entry = { claim, dueAt: Date.now() + every, renewing: false };
+      entries.add(entry);
+      if (!timer) {
+        timer = setInterval(tick, Math.max(25, Math.floor(every / 2)));
+        timer.unref();
+      }
+      return entry;
+    },
+    release(entry: Entry): void {
+      entries.delete(entry);
+      if (entries.size === 0 && timer) {
+        clearInterval(timer);
+        timer = undefined;
+      }
     },
   };
 }
+
+export type LeaseKeeper = ReturnType<typeof createLeaseKeeper>;

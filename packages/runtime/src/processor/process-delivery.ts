@@ -1,5 +1,4 @@
 import {
-  AbortedError,
   type AnyEnvelope,
   type Clock,
   decideRetry,
@@ -17,8 +16,9 @@ import {
   type QueueName,
   type Topology,
 } from '@paperlane/core';
+import { Attempt } from './attempt';
 import { jobEvent, publishSafely } from './job-events';
-import { keepLease } from './lease-keeper';
+import { createLeaseKeeper, type LeaseKeeper } from './lease-keeper';
 import type { Outcome } from './outcome';
 
 export interface ProcessorDeps {
@@ -49,19 +49,46 @@ export interface Delivery {
 
 /** Results are shown to tenants and stored on the record: small JSON only. */
 const MAX_RESULT_BYTES = 32 * 1024;
-const PROGRESS_MIN_INTERVAL_MS = 250;
 
 /**
- * The job lifecycle for one delivered message, identical on every transport:
+ * The job lifecycle for delivered messages, identical on every transport:
  * decode → claim the record → run the job module → record the outcome → emit the
  * event → tell the transport what to do. Store failures propagate: the transport
  * leaves the message to come back, and the claim lapses.
+ *
+ * Create one per consumer: it shares one lease-renewal timer between its jobs.
+ *
+ * @example
+ * const processor = createProcessor(deps);
+ * const outcome = await processor.process({ queue: 'thumbnail', body: record.body });
  */
-export async function processDelivery(delivery: Delivery, deps: ProcessorDeps): Promise<Outcome> {
+export function createProcessor(deps: ProcessorDeps) {
+  const leases = createLeaseKeeper({
+    leaseMs: deps.leaseMs,
+    renew: async (claim) => {
+      const alive = await deps.store.renewLease({ ...claim, now: deps.clock.now(), leaseMs: deps.leaseMs });
+      if (alive) await claim.extend?.(deps.leaseMs);
+      return alive;
+    },
+    onError: (claim, error) =>
+      deps.logger.warn('lease renewal failed', { jobId: claim.jobId, error: describeError(error) }),
+  });
+  return {
+    process: (delivery: Delivery): Promise<Outcome> => processDelivery(delivery, deps, leases),
+  };
+}
+
+export type Processor = ReturnType<typeof createProcessor>;
+
+async function processDelivery(
+  delivery: Delivery,
+  deps: ProcessorDeps,
+  leases: LeaseKeeper,
+): Promise<Outcome> {
   const { store, clock } = deps;
-  const logger = deps.logger.child({ queue: delivery.queue, messageId: delivery.messageId });
   const decoded = decodeEnvelope(delivery.body);
   if (!decoded.ok) {
+    const logger = deps.logger.child({ queue: delivery.queue, messageId: delivery.messageId });
     logger.warn('undecodable message dead-lettered', { reason: decoded.reason, detail: decoded.message });
     if ('jobId' in decoded) {
       const failed = await store.fail({
@@ -71,13 +98,14 @@ export async function processDelivery(delivery: Delivery, deps: ProcessorDeps): 
         errorCode: 'invalid_message',
         now: clock.now(),
       });
-      if (failed) await publishSafely(deps.events, jobEvent('job:failed', failed, clock.now()), logger);
+      if (failed) publishSafely(deps.events, jobEvent('job:failed', failed, clock.now()), logger);
     }
     return { kind: 'dead', reason: decoded.message, code: `invalid_message:${decoded.reason}` };
   }
   const envelope = decoded.envelope;
   if (envelope.queue !== delivery.queue) {
-    logger.warn('message for another queue dead-lettered', {
+    deps.logger.warn('message for another queue dead-lettered', {
+      queue: delivery.queue,
       jobId: envelope.jobId,
       envelopeQueue: envelope.queue,
     });
@@ -87,16 +115,38 @@ export async function processDelivery(delivery: Delivery, deps: ProcessorDeps): 
       code: 'wrong_queue',
     };
   }
-  return runClaimed(
-    envelope,
-    delivery,
-    deps,
-    logger.child({ jobId: envelope.jobId, tenantId: envelope.tenantId }),
-  );
+  return runClaimed(envelope, delivery, deps, leases);
 }
 
-async function runClaimed(envelope: AnyEnvelope, delivery: Delivery, deps: ProcessorDeps, logger: Logger) {
+/** A logger bound to one job, built only when something is logged (most jobs log nothing here). */
+function jobLogger(deps: ProcessorDeps, envelope: AnyEnvelope, delivery: Delivery): Logger {
+  let bound: Logger | undefined;
+  const get = () => {
+    bound ??= deps.logger.child({
+      queue: delivery.queue,
+      messageId: delivery.messageId,
+      jobId: envelope.jobId,
+      tenantId: envelope.tenantId,
+    });
+    return bound;
+  };
+  return {
+    debug: (m, f) => get().debug(m, f),
+    info: (m, f) => get().info(m, f),
+    warn: (m, f) => get().warn(m, f),
+    error: (m, f) => get().error(m, f),
+    child: (f) => get().child(f),
+  };
+}
+
+async function runClaimed(
+  envelope: AnyEnvelope,
+  delivery: Delivery,
+  deps: ProcessorDeps,
+  leases: LeaseKeeper,
+) {
   const { store, clock } = deps;
+  const logger = jobLogger(deps, envelope, delivery);
   const ref = { tenantId: envelope.tenantId, jobId: envelope.jobId };
   if (delivery.signal?.aborted) {
     // No time left to run anything (the invocation is about to end): hand it back uncounted.
@@ -140,8 +190,8 @@ async function runClaimed(envelope: AnyEnvelope, delivery: Delivery, deps: Proce
       logger,
     );
   }
-  await publishSafely(deps.events, jobEvent('job:started', job, clock.now()), logger);
-  return runAttempt(job, envelope, handler, delivery, deps, logger);
+  publishSafely(deps.events, jobEvent('job:started', job, clock.now()), logger);
+  return runAttempt(job, envelope, handler, delivery, deps, logger, leases);
 }
 
 async function runAttempt(
@@ -151,72 +201,30 @@ async function runAttempt(
   delivery: Delivery,
   deps: ProcessorDeps,
   logger: Logger,
+  leases: LeaseKeeper,
 ): Promise<Outcome> {
-  const { store, clock } = deps;
-  const fenced = { tenantId: job.tenantId, jobId: job.jobId, attempt: job.attempts };
-  const controller = new AbortController();
-  const onOuterAbort = () =>
-    controller.abort(new AbortedError('time budget exhausted', { cause: delivery.signal?.reason }));
-  if (delivery.signal?.aborted) onOuterAbort();
-  else delivery.signal?.addEventListener('abort', onOuterAbort, { once: true });
-
-  const lease = keepLease({
-    leaseMs: deps.leaseMs,
-    renew: async () => {
-      const alive = await store.renewLease({ ...fenced, now: clock.now(), leaseMs: deps.leaseMs });
-      if (alive) await delivery.extend?.(deps.leaseMs);
-      return alive;
-    },
-    onLost: (reason) => controller.abort(new AbortedError(reason, { code: 'claim_lost' })),
-    onError: (error) => logger.warn('lease renewal failed', { error: describeError(error) }),
-  });
-
-  let lastProgress = job.progress;
-  let lastProgressAt = 0;
-  const progress = async (percent: number): Promise<boolean> => {
-    const value = Math.max(0, Math.min(100, Math.round(percent)));
-    const now = clock.now();
-    if (controller.signal.aborted) return false;
-    if (value === lastProgress) return true;
-    if (now.getTime() - lastProgressAt < PROGRESS_MIN_INTERVAL_MS && Math.abs(value - lastProgress) < 10)
-      return true;
-    lastProgress = value;
-    lastProgressAt = now.getTime();
-    const alive = await store.setProgress({ ...fenced, progress: value, now });
-    if (!alive) {
-      controller.abort(new AbortedError('job was cancelled or taken over', { code: 'claim_lost' }));
-      return false;
-    }
-    await publishSafely(deps.events, jobEvent('job:progress', { ...job, progress: value }, now), logger);
-    return true;
-  };
-
+  const attempt = new Attempt(job, envelope, delivery, deps, logger);
+  const held = leases.hold(attempt);
   try {
-    const result = await handler({
-      job,
-      payload: envelope.payload as never,
-      attempt: job.attempts,
-      signal: controller.signal,
-      progress,
-      logger,
-    });
+    const result = await handler(attempt);
     const checked = checkResult(result);
     if (!checked.ok) return await finishFailed(job, checked.message, 'result_invalid', deps, logger);
-    const done = await store.complete({ ...fenced, result: checked.result, now: clock.now() });
-    if (!done) return await afterLostClaim(fenced, deps, logger);
-    await publishSafely(deps.events, jobEvent('job:complete', done, clock.now()), logger);
+    const done = await deps.store.complete({
+      tenantId: job.tenantId,
+      jobId: job.jobId,
+      attempt: job.attempts,
+      ...(checked.result ? { result: checked.result } : {}),
+      now: deps.clock.now(),
+    });
+    if (!done) return await afterLostClaim(job, deps, logger);
+    publishSafely(deps.events, jobEvent('job:complete', done, deps.clock.now()), logger);
     return { kind: 'ack', reason: 'completed' };
   } catch (error) {
-    if (
-      controller.signal.aborted &&
-      (controller.signal.reason as { code?: string } | undefined)?.code === 'claim_lost'
-    ) {
-      return afterLostClaim(fenced, deps, logger);
-    }
+    if (attempt.lostClaim) return afterLostClaim(job, deps, logger);
     return afterError(job, error, deps, logger);
   } finally {
-    lease.stop();
-    delivery.signal?.removeEventListener('abort', onOuterAbort);
+    leases.release(held);
+    attempt.dispose();
   }
 }
 
@@ -275,7 +283,7 @@ async function afterError(
     sweepAt: new Date(availableAt.getTime() + deps.sweepGraceMs),
   });
   if (!pending) return afterLostClaim(job, deps, logger);
-  await publishSafely(deps.events, jobEvent('job:retrying', pending, clock.now()), logger);
+  publishSafely(deps.events, jobEvent('job:retrying', pending, clock.now()), logger);
   return { kind: 'retry', delayMs: decision.delayMs, error: message };
 }
 
@@ -296,7 +304,7 @@ async function finishFailed(
     now: deps.clock.now(),
   });
   if (!failed) return afterLostClaim(job, deps, logger);
-  await publishSafely(deps.events, jobEvent('job:failed', failed, deps.clock.now()), logger);
+  publishSafely(deps.events, jobEvent('job:failed', failed, deps.clock.now()), logger);
   return { kind: 'dead', reason: message, code };
 }
 
@@ -309,7 +317,7 @@ async function afterLostClaim(
   const current = await deps.store.get(ref);
   if (current?.status === 'cancelled') {
     logger.info('job was cancelled while running; result discarded');
-    await publishSafely(deps.events, jobEvent('job:cancelled', current, deps.clock.now()), logger);
+    publishSafely(deps.events, jobEvent('job:cancelled', current, deps.clock.now()), logger);
     return { kind: 'ack', reason: 'cancelled' };
   }
   logger.warn('claim lost to another consumer; acknowledging this delivery', { status: current?.status });

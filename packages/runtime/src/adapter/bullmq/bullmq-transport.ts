@@ -73,7 +73,9 @@ export function createBullmqTransport(
                   data: envelope,
                   opts: {
                     jobId: bullmqJobId(envelope),
-                    priority: BULLMQ_PRIORITY[envelope.priority],
+                    ...(BULLMQ_PRIORITY[envelope.priority] > 0
+                      ? { priority: BULLMQ_PRIORITY[envelope.priority] }
+                      : {}),
                     ...(delayMs > 0 ? { delay: delayMs } : {}),
                     attempts,
                     backoff: { type: PAPERLANE_BACKOFF },

@@ -1,6 +1,7 @@
 import { backoffDelayMs, type QueueName } from '@paperlane/core';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
-import { type ProcessorDeps, processDelivery } from '../../processor/process-delivery';
+import type { ProcessorDeps } from '../../processor/process-delivery';
+import { createProcessor } from '../../processor/process-delivery';
 import { PAPERLANE_BACKOFF, workerLockSettings } from './options';
 
 export interface BullmqWorkerOptions {
@@ -37,15 +38,17 @@ export function createBullmqWorker(options: BullmqWorkerOptions) {
   const topology = options.deps.topology[options.queue];
   const lock = workerLockSettings(topology, { lockDurationMs: options.lockDurationMs });
   const shutdown = new AbortController();
-  const deps: ProcessorDeps = { ...options.deps, leaseMs: lock.lockDuration };
+  const processor = createProcessor({ ...options.deps, leaseMs: lock.lockDuration });
 
   const worker = new Worker(
     options.queue,
     async (job: Job, token?: string) => {
-      const outcome = await processDelivery(
-        { queue: options.queue, body: job.data, messageId: job.id, signal: shutdown.signal },
-        deps,
-      );
+      const outcome = await processor.process({
+        queue: options.queue,
+        body: job.data,
+        messageId: job.id,
+        signal: shutdown.signal,
+      });
       switch (outcome.kind) {
         case 'ack':
           return { outcome: outcome.reason };

@@ -1,7 +1,11 @@
 import type { AnyEnvelope, Priority, QueueTopology } from '@paperlane/core';
 
-/** BullMQ runs lower numbers first; every job gets one so the two lanes order consistently. */
-export const BULLMQ_PRIORITY: Record<Priority, number> = { high: 1, low: 100 };
+/**
+ * BullMQ takes jobs from its plain wait list before its prioritized set, so
+ * high-priority work goes on the wait list (0 = no priority, BullMQ's fast path)
+ * and low-priority work into the prioritized set behind it.
+ */
+export const BULLMQ_PRIORITY: Record<Priority, number> = { high: 0, low: 100 };
 
 export const PAPERLANE_BACKOFF = 'paperlane';
 

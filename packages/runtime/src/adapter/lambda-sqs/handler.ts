@@ -9,7 +9,7 @@ import {
 } from '@paperlane/core';
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Outcome } from '../../processor/outcome';
-import { type ProcessorDeps, processDelivery } from '../../processor/process-delivery';
+import { createProcessor, type ProcessorDeps } from '../../processor/process-delivery';
 import { resendDelayed, sendToDeadLetter, setVisibility } from '../sqs/message-ops';
 
 /** The part of Lambda's context the consumer uses. */
@@ -66,6 +66,7 @@ export function createSqsHandler(options: SqsConsumerOptions) {
   const receiveLimit = maxReceiveCount(topology);
   const recordConcurrency = options.recordConcurrency ?? (topology.cpuHeavy ? 1 : topology.batchSize);
   const logger = options.deps.logger.child({ consumer: 'lambda-sqs', queue: options.queue });
+  const processor = createProcessor({ ...options.deps, leaseMs });
 
   function laneUrl(record: SQSRecord): string {
     const name = record.eventSourceARN?.split(':').pop();
@@ -103,20 +104,17 @@ export function createSqsHandler(options: SqsConsumerOptions) {
   async function handleRecord(record: SQSRecord, signal: AbortSignal): Promise<boolean> {
     let outcome: Outcome;
     try {
-      outcome = await processDelivery(
-        {
-          queue: options.queue,
-          body: record.body,
-          messageId: record.messageId,
-          signal,
-          ...(options.extendVisibility
-            ? {
-                extend: (ms: number) => setVisibility(options.sqs, laneUrl(record), record.receiptHandle, ms),
-              }
-            : {}),
-        },
-        { ...options.deps, leaseMs },
-      );
+      outcome = await processor.process({
+        queue: options.queue,
+        body: record.body,
+        messageId: record.messageId,
+        signal,
+        ...(options.extendVisibility
+          ? {
+              extend: (ms: number) => setVisibility(options.sqs, laneUrl(record), record.receiptHandle, ms),
+            }
+          : {}),
+      });
     } catch (error) {
       // The store or event bus is unreachable: let the message come back soon; the claim lapses on its own.
       const receives = Number(record.attributes?.ApproximateReceiveCount ?? '1') || 1;

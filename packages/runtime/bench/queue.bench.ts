@@ -1,0 +1,332 @@
+/**
+ * npm run bench:queue — Paperlane's BullMQ adapter beside raw BullMQ on one
+ * redis-server (bullmq-bench's queue-add-bulk and worker-concurrent scenarios),
+ * and the full job lifecycle (DynamoDB record + events) beside dynalite's raw
+ * put rate. Rounds alternate so both sides see the same machine state.
+ */
+import { randomUUID } from 'node:crypto';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { createInProcessEventBus, createRedisEventBus } from '@paperlane/adapters';
+import {
+  type AnyEnvelope,
+  type EventBus,
+  type JobStore,
+  newId,
+  resolveTopology,
+  silentLogger,
+  systemClock,
+} from '@paperlane/core';
+import { createDocumentClient, createStore, ensureTable } from '@paperlane/store';
+import { startDynaliteProcess, startRedis } from '@paperlane/testing';
+import { Queue, Worker } from 'bullmq';
+import { createBullmqTransport } from '../src/adapter/bullmq/bullmq-transport';
+import { createBullmqWorker } from '../src/adapter/bullmq/bullmq-worker';
+import { createDispatcher, type OutgoingMessage } from '../src/dispatcher/index';
+import { createMemoryJobStore } from './memory-job-store';
+
+const JOBS = Number(process.env.BENCH_JOBS ?? 10_000);
+const LIFECYCLE_JOBS = Number(process.env.BENCH_LIFECYCLE_JOBS ?? 2_000);
+const BULK = 50;
+const CONCURRENCY = 100;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const topology = resolveTopology({});
+const jobOptions = {
+  attempts: topology.automation.attempts,
+  removeOnComplete: { age: 3600, count: 1000 },
+  removeOnFail: { age: 14 * 24 * 3600 },
+};
+
+function envelope(tenantId: string, i: number): AnyEnvelope {
+  return {
+    version: 1,
+    jobId: newId('job'),
+    queue: 'automation',
+    tenantId,
+    payload: { tenantId, tenantUserId: `user-${i}` },
+    traceId: newId('trace'),
+    enqueuedAt: new Date().toISOString(),
+    priority: 'high',
+    generation: 0,
+  };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+const rate = (n: number, ms: number) => (n / ms) * 1000;
+
+async function timed(fn: () => Promise<void>): Promise<number> {
+  const start = performance.now();
+  await fn();
+  return performance.now() - start;
+}
+
+function completions(worker: Worker, n: number): Promise<void> {
+  return new Promise((resolve) => {
+    let done = 0;
+    worker.on('completed', () => {
+      if (++done === n) resolve();
+    });
+  });
+}
+
+async function main() {
+  const redis = await startRedis();
+  // dynalite runs as its own process, as a database would: both sides of the comparison use it.
+  const dynamo = await startDynaliteProcess();
+  const results: Record<string, { raw: number[]; ours: number[] }> = {
+    'queue-add-bulk (addBulk 50)': { raw: [], ours: [] },
+    'worker-concurrent (concurrency 100)': { raw: [], ours: [] },
+  };
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      // queue-add-bulk: raw addBulk vs the adapter's transport.send, same envelopes as data.
+      {
+        const prefix = `raw-${randomUUID()}`;
+        const queue = new Queue('automation', { connection: { url: redis.url }, prefix });
+        const data = Array.from({ length: JOBS }, (_, i) => envelope('tenant-bench', i));
+        const ms = await timed(async () => {
+          for (let i = 0; i < JOBS; i += BULK) {
+            await queue.addBulk(
+              data
+                .slice(i, i + BULK)
+                .map((d) => ({ name: 'automation', data: d, opts: { ...jobOptions, jobId: d.jobId } })),
+            );
+          }
+        });
+        results['queue-add-bulk (addBulk 50)']!.raw.push(rate(JOBS, ms));
+        await queue.close();
+      }
+      {
+        const transport = createBullmqTransport({ url: redis.url, prefix: `ours-${randomUUID()}`, topology });
+        const messages: OutgoingMessage[] = Array.from({ length: JOBS }, (_, i) => ({
+          envelope: envelope('tenant-bench', i),
+          delayMs: 0,
+        }));
+        const ms = await timed(async () => {
+          for (let i = 0; i < JOBS; i += BULK) {
+            const failed = await transport.send(messages.slice(i, i + BULK));
+            if (failed.length) throw new Error(`send failed: ${String(failed[0]?.error)}`);
+          }
+        });
+        results['queue-add-bulk (addBulk 50)']!.ours.push(rate(JOBS, ms));
+        await transport.close();
+      }
+      // worker-concurrent: pre-filled queue, no-op work, time until every job completed.
+      {
+        const prefix = `raw-${randomUUID()}`;
+        const queue = new Queue('automation', { connection: { url: redis.url }, prefix });
+        for (let i = 0; i < JOBS; i += BULK) {
+          await queue.addBulk(
+            Array.from({ length: Math.min(BULK, JOBS - i) }, (_, j) => {
+              const d = envelope('tenant-bench', i + j);
+              return { name: 'automation', data: d, opts: { ...jobOptions, jobId: d.jobId } };
+            }),
+          );
+        }
+        let worker!: Worker;
+        const ms = await timed(async () => {
+          worker = new Worker('automation', async () => ({ outcome: 'completed' }), {
+            connection: { url: redis.url, maxRetriesPerRequest: null },
+            prefix,
+            concurrency: CONCURRENCY,
+          });
+          await completions(worker, JOBS);
+        });
+        results['worker-concurrent (concurrency 100)']!.raw.push(rate(JOBS, ms));
+        await worker.close();
+        await queue.close();
+      }
+      {
+        const prefix = `ours-${randomUUID()}`;
+        const store: JobStore = createMemoryJobStore();
+        const events: EventBus = createInProcessEventBus();
+        const transport = createBullmqTransport({ url: redis.url, prefix, topology });
+        const dispatcher = createDispatcher({
+          store,
+          transport,
+          topology,
+          clock: systemClock,
+          logger: silentLogger,
+          sweepGraceMs: 60_000,
+        });
+        for (let i = 0; i < JOBS; i += BULK) {
+          await dispatcher.enqueueMany(
+            Array.from({ length: Math.min(BULK, JOBS - i) }, (_, j) => ({
+              queue: 'automation' as const,
+              payload: { tenantId: 'tenant-bench', tenantUserId: `user-${i + j}` },
+            })),
+          );
+        }
+        let worker!: ReturnType<typeof createBullmqWorker>;
+        const ms = await timed(async () => {
+          worker = createBullmqWorker({
+            queue: 'automation',
+            url: redis.url,
+            prefix,
+            concurrency: CONCURRENCY,
+            deps: {
+              store,
+              events,
+              handlers: { automation: async () => undefined },
+              topology,
+              clock: systemClock,
+              logger: silentLogger,
+              sweepGraceMs: 60_000,
+            },
+          });
+          await completions(worker.worker, JOBS);
+        });
+        results['worker-concurrent (concurrency 100)']!.ours.push(rate(JOBS, ms));
+        await worker.close();
+        await transport.close();
+      }
+    }
+
+    console.log(`\nBullMQ transport: ${JOBS} no-op jobs, ${ROUNDS} alternating rounds, median jobs/s`);
+    console.log('scenario                               raw BullMQ   Paperlane adapter   ratio');
+    for (const [name, { raw, ours }] of Object.entries(results)) {
+      const r = median(raw);
+      const o = median(ours);
+      console.log(
+        `${name.padEnd(38)} ${r.toFixed(0).padStart(10)}   ${o.toFixed(0).padStart(17)}   ${(o / r).toFixed(2)}×`,
+      );
+    }
+
+    // Full lifecycle on dynalite: record + BullMQ + claim + complete + Redis events, vs raw puts.
+    const documentClient = createDocumentClient({ endpoint: dynamo.endpoint });
+    const lifecycle: number[] = [];
+    const puts: number[] = [];
+    const recordPuts: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const tableName = `bench-${randomUUID().slice(0, 8)}`;
+      await ensureTable(documentClient, tableName);
+      {
+        let next = 0;
+        const ms = await timed(async () => {
+          await Promise.all(
+            Array.from({ length: CONCURRENCY }, async () => {
+              while (next < LIFECYCLE_JOBS) {
+                const i = next++;
+                const id = newId('job');
+                await documentClient.send(
+                  new PutCommand({
+                    TableName: tableName,
+                    Item: {
+                      pk: `T#tenant-bench#JOB#${id}`,
+                      sk: 'JOB',
+                      payload: { tenantUserId: `user-${i}` },
+                      status: 'pending',
+                    },
+                  }),
+                );
+              }
+            }),
+          );
+        });
+        puts.push(rate(LIFECYCLE_JOBS, ms));
+      }
+      {
+        // The same item a job record is (its attributes and index keys), put unconditionally.
+        const store = createStore({ documentClient, tableName });
+        let next = 0;
+        const now = new Date();
+        const ms = await timed(async () => {
+          await Promise.all(
+            Array.from({ length: CONCURRENCY }, async () => {
+              while (next < LIFECYCLE_JOBS) {
+                const i = next++;
+                await store.jobs.create({
+                  tenantId: 'tenant-bench',
+                  jobId: newId('job'),
+                  queue: 'automation',
+                  payload: { tenantId: 'tenant-bench', tenantUserId: `user-${i}` },
+                  priority: 'high',
+                  traceId: 'trace',
+                  maxAttempts: 3,
+                  targetType: 'tenant-user',
+                  targetId: `user-${i}`,
+                  now,
+                  availableAt: now,
+                  sweepAt: now,
+                });
+              }
+            }),
+          );
+        });
+        recordPuts.push(rate(LIFECYCLE_JOBS, ms));
+      }
+      {
+        const store = createStore({ documentClient, tableName });
+        const events = createRedisEventBus({ url: redis.url });
+        const prefix = `life-${randomUUID()}`;
+        const transport = createBullmqTransport({ url: redis.url, prefix, topology });
+        const dispatcher = createDispatcher({
+          store: store.jobs,
+          transport,
+          topology,
+          clock: systemClock,
+          logger: silentLogger,
+          sweepGraceMs: 60_000,
+        });
+        const worker = createBullmqWorker({
+          queue: 'automation',
+          url: redis.url,
+          prefix,
+          concurrency: CONCURRENCY,
+          deps: {
+            store: store.jobs,
+            events,
+            handlers: { automation: async () => undefined },
+            topology,
+            clock: systemClock,
+            logger: silentLogger,
+            sweepGraceMs: 60_000,
+          },
+        });
+        await worker.worker.waitUntilReady();
+        const done = completions(worker.worker, LIFECYCLE_JOBS);
+        const ms = await timed(async () => {
+          const producers = [];
+          for (let i = 0; i < LIFECYCLE_JOBS; i += BULK) {
+            producers.push(
+              dispatcher.enqueueMany(
+                Array.from({ length: Math.min(BULK, LIFECYCLE_JOBS - i) }, (_, j) => ({
+                  queue: 'automation' as const,
+                  payload: { tenantId: 'tenant-bench', tenantUserId: `user-${i + j}` },
+                })),
+              ),
+            );
+            if (producers.length >= 2) await producers.shift();
+          }
+          await Promise.all(producers);
+          await done;
+        });
+        lifecycle.push(rate(LIFECYCLE_JOBS, ms));
+        await worker.close();
+        await transport.close();
+        await events.close();
+      }
+    }
+    const p = median(puts);
+    const r = median(recordPuts);
+    const l = median(lifecycle);
+    const line = (label: string, value: number, unit: string, ratio?: number) =>
+      console.log(
+        `${label.padEnd(38)} ${value.toFixed(0).padStart(10)} ${unit}${ratio === undefined ? '' : `   ${ratio.toFixed(2)}×`}`,
+      );
+    console.log(
+      `\nFull lifecycle on dynalite: ${LIFECYCLE_JOBS} jobs, concurrency ${CONCURRENCY}, median of ${ROUNDS}`,
+    );
+    line('dynalite raw PutItem (small item)', p, 'puts/s');
+    line('job record create (conditional put)', r, 'puts/s', r / p);
+    line('Paperlane job lifecycle', l, 'jobs/s', l / p);
+    console.log(
+      '(lifecycle = record create + BullMQ add + claim update + complete update + 2 Redis events per job;',
+    );
+    console.log(' three conditional writes, so its ceiling is about a third of the record-create rate)');
+    documentClient.destroy();
+  } finally {
+    await Promise.all([redis.stop(), dynamo.stop()]);
+  }
+}
+
+await main();
