@@ -1,6 +1,8 @@
 export * from './document';
 export { createDocumentClient, type DocumentClientSettings, dynamoClientConfig } from './document-client';
 export { createDocumentStore, type DocumentRef, type DocumentStore } from './document-store';
+export * from './invoice';
+export { createInvoiceStore, type InvoiceRef, type InvoiceStore } from './invoice-store';
 export { createJobStore } from './job-store';
 export { SWEEP_SHARDS, sweepShard } from './keys';
 export { createStore, type Store, type StoreSettings } from './store';

@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { JobStore } from '@paperlane/core';
 import { createDocumentStore, type DocumentStore } from './document-store';
+import { createInvoiceStore, type InvoiceStore } from './invoice-store';
 import { createJobStore } from './job-store';
 import { createTable, type PaperlaneTable } from './table';
 import { createUploadSessionStore, type UploadSessionStore } from './upload-session-store';
@@ -15,6 +16,7 @@ export interface Store {
   jobs: JobStore;
   documents: DocumentStore;
   sessions: UploadSessionStore;
+  invoices: InvoiceStore;
 }
 
 /**
@@ -31,5 +33,6 @@ export function createStore(settings: StoreSettings): Store {
     jobs: createJobStore(table),
     documents: createDocumentStore(table),
     sessions: createUploadSessionStore(table),
+    invoices: createInvoiceStore(table),
   };
 }
