@@ -14,6 +14,7 @@ export type {
   Summarizer,
 } from './documents';
 export type { EventBus, JobEventListener } from './event-bus';
+export type { EnqueueOptions, EnqueueRequest, EnqueueResult, JobQueue } from './job-queue';
 export type {
   ClaimResult,
   CreateJobResult,

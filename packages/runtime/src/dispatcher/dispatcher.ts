@@ -1,5 +1,9 @@
 import {
   type AnyEnvelope,
+  type EnqueueOptions,
+  type EnqueueRequest,
+  type EnqueueResult,
+  type JobQueue,
   type Clock,
   describeError,
   type JobRecord,
@@ -16,31 +20,6 @@ import {
   ValidationError,
 } from '@paperlane/core';
 import type { OutgoingMessage, SendFailure, Transport } from './transport';
-
-export interface EnqueueOptions {
-  /** `high` for user-triggered work (default), `low` for batch work. */
-  priority?: Priority;
-  /** Earliest start, in ms from now. Any length: the record carries the schedule. */
-  delayMs?: number;
-  /** Same key, same tenant, same queue → the same job, created once. */
-  dedupeKey?: string;
-  sessionId?: string;
-  documentId?: string;
-  traceId?: string;
-}
-
-export interface EnqueueRequest<Q extends QueueName = QueueName> extends EnqueueOptions {
-  queue: Q;
-  payload: PayloadOf<Q>;
-}
-
-export interface EnqueueResult {
-  job: JobRecord;
-  /** False when a job with the same dedupe key already existed (nothing new was sent). */
-  created: boolean;
-  /** False when no transport took the message; the sweeper will send it. */
-  sent: boolean;
-}
 
 export interface DispatcherDeps {
   store: JobStore;
@@ -64,7 +43,10 @@ const MAX_DELAY_MS = 365 * 24 * 60 * 60 * 1000;
  * message. A record without a sent message is not lost — the outbox sweeper
  * sends it later — so a send failure never fails the caller.
  */
-export function createDispatcher(deps: DispatcherDeps) {
+export function createDispatcher(deps: DispatcherDeps): JobQueue & {
+  resend(jobs: readonly JobRecord[]): Promise<Set<string>>;
+  close(): Promise<void>;
+} {
   let primaryDownUntil = 0;
 
   function buildRecordInput(request: EnqueueRequest, now: Date) {
@@ -152,6 +134,20 @@ export function createDispatcher(deps: DispatcherDeps) {
     return new Set(pending.map((m) => m.envelope.jobId));
   }
 
+  /** Records and sends many jobs, batching the sends; validates all before writing any. */
+  async function enqueueMany(requests: readonly EnqueueRequest[]): Promise<EnqueueResult[]> {
+    const now = deps.clock.now();
+    const inputs = requests.map((request) => buildRecordInput(request, now));
+    const created = await Promise.all(inputs.map((input) => deps.store.create(input)));
+    const fresh = created.filter((c) => c.created).map((c) => c.job);
+    const unsent = await send(fresh.map((job) => toMessage(job, now)));
+    return created.map(({ job, created: isNew }) => ({
+      job,
+      created: isNew,
+      sent: isNew ? !unsent.has(job.jobId) : false,
+    }));
+  }
+
   return {
     /**
      * Records and sends one job.
@@ -160,23 +156,11 @@ export function createDispatcher(deps: DispatcherDeps) {
      * @throws ValidationError for a payload that fails its queue's schema (nothing is written).
      */
     async enqueue<Q extends QueueName>(queue: Q, payload: PayloadOf<Q>, options: EnqueueOptions = {}) {
-      const [result] = await this.enqueueMany([{ ...options, queue, payload } as EnqueueRequest]);
+      const [result] = await enqueueMany([{ ...options, queue, payload } as EnqueueRequest]);
       return result as EnqueueResult;
     },
 
-    /** Records and sends many jobs, batching the sends; validates all before writing any. */
-    async enqueueMany(requests: readonly EnqueueRequest[]): Promise<EnqueueResult[]> {
-      const now = deps.clock.now();
-      const inputs = requests.map((request) => buildRecordInput(request, now));
-      const created = await Promise.all(inputs.map((input) => deps.store.create(input)));
-      const fresh = created.filter((c) => c.created).map((c) => c.job);
-      const unsent = await send(fresh.map((job) => toMessage(job, now)));
-      return created.map(({ job, created: isNew }) => ({
-        job,
-        created: isNew,
-        sent: isNew ? !unsent.has(job.jobId) : false,
-      }));
-    },
+    enqueueMany,
 
     /** Sends messages for existing pending records (the sweeper, a retry by hand). */
     async resend(jobs: readonly JobRecord[]): Promise<Set<string>> {

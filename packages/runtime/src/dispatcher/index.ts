@@ -2,9 +2,6 @@ export {
   createDispatcher,
   type Dispatcher,
   type DispatcherDeps,
-  type EnqueueOptions,
-  type EnqueueRequest,
-  type EnqueueResult,
   toMessage,
 } from './dispatcher';
 export { type SweepDeps, type SweepReport, startSweeper, sweepOnce } from './sweeper';

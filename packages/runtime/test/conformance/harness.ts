@@ -7,6 +7,7 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { awsClientConfig, createRedisEventBus } from '@paperlane/adapters';
 import {
   type AnyEnvelope,
+  type EnqueueOptions,
   type EnvelopeInput,
   encodeEnvelope,
   type JobRecord,
@@ -21,7 +22,7 @@ import { QueueEvents } from 'bullmq';
 import { createBullmqTransport } from '../../src/adapter/bullmq/index';
 import { bullmqJobId } from '../../src/adapter/bullmq/options';
 import { createSqsTransport, DLQ_REASON_ATTRIBUTE, provisionSqsQueues } from '../../src/adapter/sqs/index';
-import { createDispatcher, type EnqueueOptions, type Transport, toMessage } from '../../src/dispatcher/index';
+import { createDispatcher, type Transport, toMessage } from '../../src/dispatcher/index';
 import { type ConsumerConfig, type RuntimeName, startConsumer, testTopology } from './consumer';
 import { readEffects } from './scenarios';
 import { waitForJob } from './wait-for-job';

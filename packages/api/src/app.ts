@@ -1,0 +1,77 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ApiDeps } from './deps';
+import { docsRoutes } from './docs-page';
+import type { ApiEnv } from './env';
+import { describeError, describeIssues, toErrorResponse } from './errors';
+import { authenticate, requireAdmin } from './middleware/authenticate';
+import { requestContext } from './middleware/request-context';
+import { documentRoutes } from './routes/documents';
+import { healthRoutes } from './routes/health';
+import { jobRoutes } from './routes/jobs';
+import { uploadRoutes } from './routes/upload';
+
+export const API_VERSION = '0.1.0';
+
+/**
+ * The Paperlane HTTP API: one Hono app, served by the Node server locally and by
+ * Lambda behind API Gateway. Handlers only translate HTTP to calls on the stores,
+ * the dispatcher and the ingest logic.
+ *
+ * @example serve({ fetch: createApp(deps).fetch, port: 3000 })
+ */
+export function createApp(deps: ApiDeps) {
+  const app = new OpenAPIHono<ApiEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        return c.json(
+          {
+            error: {
+              code: 'invalid_request',
+              message: 'the request does not match the API schema',
+              details: describeIssues(result.error.issues),
+            },
+          },
+          400,
+        );
+      }
+    },
+  });
+
+  app.use('*', requestContext(deps.logger));
+  app.onError((error, c) => {
+    const { status, body, headers } = toErrorResponse(error);
+    if (status >= 500) c.get('logger')?.error('request failed', { error: describeError(error) });
+    for (const [name, value] of Object.entries(headers ?? {})) c.header(name, value);
+    return c.json(body, status as ContentfulStatusCode);
+  });
+  app.notFound((c) =>
+    c.json(
+      { error: { code: 'route_not_found', message: `no route for ${c.req.method} ${c.req.path}` } },
+      404,
+    ),
+  );
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+  });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Paperlane API',
+      version: API_VERSION,
+      description: 'Upload documents, follow their background jobs, and operate the queues.',
+    },
+  });
+  app.route('/', docsRoutes());
+  app.route('/', healthRoutes(deps));
+
+  app.use('/api/*', authenticate(deps.verifyToken));
+  app.use('/admin/*', authenticate(deps.verifyToken), requireAdmin);
+
+  return app.route('/', uploadRoutes(deps)).route('/', jobRoutes(deps)).route('/', documentRoutes(deps));
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,15 @@
+export { API_VERSION, type App, createApp } from './app';
+export { type Principal, principalSchema, ROLES } from './auth/principal';
+export {
+  type AuthConfig,
+  authConfigSchema,
+  createTokenVerifier,
+  mintToken,
+  type TokenVerifier,
+} from './auth/tokens';
+export type { ApiDeps, HealthCheck, UploadLimits } from './deps';
+export type { ApiEnv } from './env';
+export { type ErrorBody, errorBodySchema, HttpError, toErrorResponse } from './errors';
+export { createRateLimiter, type RateLimiter } from './middleware/rate-limit';
+export * from './presenters';
+export { type UploadResponse, uploadResponseSchema } from './routes/upload';

@@ -1,0 +1,31 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '@paperlane/core';
+import { createMiddleware } from 'hono/factory';
+import type { ApiEnv } from '../env';
+
+const REQUEST_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+/**
+ * A request id (the caller's `x-request-id` if well-formed, else a new one), a
+ * logger bound to it, and one structured log line per request. Paths are logged
+ * without their query string: tokens travel there for WebSocket/SSE clients.
+ */
+export function requestContext(logger: Logger) {
+  return createMiddleware<ApiEnv>(async (c, next) => {
+    const incoming = c.req.header('x-request-id');
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    c.set('requestId', requestId);
+    c.set('logger', logger.child({ requestId }));
+    c.header('x-request-id', requestId);
+    const started = performance.now();
+    await next();
+    const principal = c.get('principal');
+    c.get('logger').info('request', {
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round(performance.now() - started),
+      ...(principal ? { tenantId: principal.tenantId } : {}),
+    });
+  });
+}
