@@ -29,6 +29,10 @@ export interface EnqueueResult {
 
 /** Where business logic puts follow-up work (the runtime's dispatcher implements it). */
 export interface JobQueue {
-  enqueue<Q extends QueueName>(queue: Q, payload: PayloadOf<Q>, options?: EnqueueOptions): Promise<EnqueueResult>;
+  enqueue<Q extends QueueName>(
+    queue: Q,
+    payload: PayloadOf<Q>,
+    options?: EnqueueOptions,
+  ): Promise<EnqueueResult>;
   enqueueMany(requests: readonly EnqueueRequest[]): Promise<EnqueueResult[]>;
 }

@@ -7,6 +7,7 @@
 export function safeFileName(raw: string | undefined, fallback = 'document'): string {
   const base = (raw ?? '').split(/[\\/]/).pop() ?? '';
   const cleaned = base
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
     .replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '')
     .replace(/^\.+/, '')
     .trim()
