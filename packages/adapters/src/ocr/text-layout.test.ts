@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import {
+  linesFromRuns,
+  pageTextFromPdfjs,
+  type TextRun,
+  textRunsFromPdfjs,
+  visibleCharCount,
+} from './text-layout';
+
+const run = (text: string, x: number, y: number, size = 10): TextRun => ({
+  text,
+  x,
+  y,
+  width: text.length * size * 0.5,
+  height: size,
+});
+
+describe('linesFromRuns', () => {
+  it('orders lines top to bottom and runs left to right, whatever the content stream order', () => {
+    const lines = linesFromRuns([
+      run('Total', 50, 600),
+      run('12.00', 400, 600),
+      run('Invoice', 50, 780, 14),
+      run('INV-7', 103, 780, 14),
+    ]);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^Invoice INV-7$/);
+    expect(lines[1]).toMatch(/^Total {2,}12\.00$/);
+  });
+
+  it('keeps a table row on one line even when baselines wobble', () => {
+    const [line] = linesFromRuns([run('Widget', 50, 500), run('2', 300, 501.5), run('9.50', 400, 499)]);
+    expect(line?.split(/ {2,}/)).toEqual(['Widget', '2', '9.50']);
+  });
+
+  it('joins runs of one word split by kerning without a space', () => {
+    const [line] = linesFromRuns([
+      { text: 'Inv', x: 50, y: 700, width: 15, height: 10 },
+      { text: 'oice', x: 65.5, y: 700, width: 20, height: 10 },
+    ]);
+    expect(line).toBe('Invoice');
+  });
+
+  it('separates lines closer than a font size but more than half of one', () => {
+    expect(linesFromRuns([run('a', 50, 700), run('b', 50, 693)])).toEqual(['a', 'b']);
+  });
+});
+
+describe('pdfjs items', () => {
+  it('skips marked content and whitespace runs', () => {
+    const items = [
+      { type: 'beginMarkedContent' },
+      { str: 'Hello', transform: [10, 0, 0, 10, 50, 700], width: 25, height: 10 },
+      { str: ' ', transform: [10, 0, 0, 10, 75, 700], width: 5, height: 10 },
+      { str: 'World', transform: [10, 0, 0, 10, 80, 700], width: 25, height: 10 },
+    ];
+    expect(textRunsFromPdfjs(items)).toHaveLength(2);
+    expect(pageTextFromPdfjs(items)).toBe('Hello World');
+  });
+
+  it('counts only visible characters', () => {
+    expect(visibleCharCount(' a b\n\tc ')).toBe(3);
+  });
+});
