@@ -1,0 +1,48 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { allLambdaSpecs, type LambdaSpec, lambdaSpecs } from '../needs';
+import { bundleLambda, bundlePath } from './bundle';
+import type { Budgets, BundleRow } from './size-report';
+
+/** The API answers users synchronously: its cold start is the one people feel. */
+export const BUNDLE_BUDGETS: Budgets = { [lambdaSpecs.api.name]: 400 * 1024 };
+
+/**
+ * Bundles every function whose entry point exists; the others are reported
+ * `missing`, not an error, while packages/functions is being written.
+ */
+export async function buildAllLambdas(
+  root: string,
+  options: { specs?: LambdaSpec[]; budgets?: Budgets } = {},
+): Promise<BundleRow[]> {
+  const specs = options.specs ?? allLambdaSpecs();
+  const budgets = options.budgets ?? BUNDLE_BUDGETS;
+  return Promise.all(
+    specs.map(async (spec): Promise<BundleRow> => {
+      const entry = join(root, spec.entry);
+      if (!existsSync(entry)) return { name: spec.name, entry: spec.entry, status: 'missing' };
+      try {
+        const result = await bundleLambda(entry, bundlePath(root, spec.name));
+        return {
+          name: spec.name,
+          entry: spec.entry,
+          status: 'built',
+          result,
+          ...(budgets[spec.name] === undefined ? {} : { budget: budgets[spec.name] }),
+          undeclared: result.externals.filter((e) => !(spec.external as readonly string[]).includes(e)),
+        };
+      } catch (error) {
+        const first = (
+          error as { errors?: { text: string; location?: { file: string; line: number } | null }[] }
+        ).errors?.[0];
+        const where = first?.location ? ` (${first.location.file}:${first.location.line})` : '';
+        return {
+          name: spec.name,
+          entry: spec.entry,
+          status: 'error',
+          error: first ? `${first.text}${where}` : String(error),
+        };
+      }
+    }),
+  );
+}

@@ -1,0 +1,82 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { QUEUE_NAMES, sstNames } from '@paperlane/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../repo';
+import { type AwsStub, startAwsStub } from './aws-stub';
+import { bundleLambda } from './bundle';
+import { coldStart, median } from './coldstart';
+import { fakeSstResources } from './fake-resources';
+
+const root = repoRoot();
+const scratch = join(root, '.tmp', `coldstart-test-${process.pid}`);
+let stub: AwsStub;
+
+beforeAll(async () => {
+  mkdirSync(scratch, { recursive: true });
+  stub = await startAwsStub();
+});
+afterAll(async () => {
+  await stub?.stop();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('cold-start runs', () => {
+  it('import a bundle in a fresh process and handle the canned event through the stub', async () => {
+    // A consumer-like handler: reads its DLQ from Resource, dead-letters the hostile record.
+    const entry = join(scratch, 'consumer.ts');
+    writeFileSync(
+      entry,
+      "import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';\n" +
+        'const resources = JSON.parse(process.env.SST_RESOURCES_JSON ?? "{}");\n' +
+        'const sqs = new SQSClient({});\n' +
+        'export const handler = async (event: { Records: { body: string }[] }) => {\n' +
+        '  for (const r of event.Records) await sqs.send(new SendMessageCommand({ QueueUrl: resources.ThumbnailDlq.url, MessageBody: r.body }));\n' +
+        '  return { batchItemFailures: [] };\n};\n',
+    );
+    const bundle = await bundleLambda(entry, join(scratch, 'consumer.mjs'));
+    const env = {
+      AWS_ENDPOINT_URL: stub.endpoint,
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'x',
+      AWS_SECRET_ACCESS_KEY: 'x',
+      SST_RESOURCES_JSON: JSON.stringify(fakeSstResources(stub.endpoint)),
+    };
+    const run = await coldStart(bundle.file, join(root, 'scripts/infra/events/sqs.json'), env);
+    expect(run.outcome).toBe('0 failed of 1');
+    expect(run.initMs).toBeGreaterThan(0);
+    expect(stub.calls.get('AmazonSQS.SendMessage')).toBe(1);
+  });
+
+  it('run the Hono baseline on the API event', async () => {
+    const bundle = await bundleLambda(
+      join(root, 'scripts/infra/hello/hono-hello.ts'),
+      join(scratch, 'hello.mjs'),
+    );
+    const run = await coldStart(bundle.file, join(root, 'scripts/infra/events/api-gateway-v2.json'), {});
+    expect(run.outcome).toBe('HTTP 200');
+  });
+});
+
+describe('fakeSstResources', () => {
+  it('names every linkable component, pointing URLs at the stub', () => {
+    const resources = fakeSstResources('http://127.0.0.1:1');
+    for (const queue of QUEUE_NAMES) {
+      expect(resources[sstNames.queue(queue, 'dlq')]?.url).toMatch(/^http:\/\/127\.0\.0\.1:1\//);
+    }
+    expect(Object.keys(resources)).toEqual(
+      expect.arrayContaining([
+        sstNames.table,
+        sstNames.bucket,
+        sstNames.realtime,
+        ...Object.values(sstNames.secrets),
+      ]),
+    );
+    expect(resources[sstNames.secrets.jwtSecret]?.value?.length).toBeGreaterThanOrEqual(32);
+  });
+});
+
+it('median takes the middle value, or the mean of the middle two', () => {
+  expect(median([5, 1, 3])).toBe(3);
+  expect(median([4, 1, 3, 2])).toBe(2.5);
+});

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+
+const list = z
+  .string()
+  .transform((raw) =>
+    raw
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string()).min(1, 'must list at least one value'));
+
+const origin = z.union([
+  z.literal('*'),
+  z.url({ protocol: /^https?$/ }).refine((u) => new URL(u).origin === u.replace(/\/$/, ''), {
+    message: 'must be an origin (scheme://host[:port]), without a path',
+  }),
+]);
+
+const schema = z
+  .object({
+    /** Browser origins allowed to call the API and upload to the bucket, comma-separated. */
+    PAPERLANE_WEB_ORIGINS: list.pipe(z.array(origin)).optional(),
+    /** An external OIDC issuer: the gateway's JWT authorizer and the app both verify its tokens. */
+    PAPERLANE_JWT_ISSUER: z.url({ protocol: /^https$/ }).optional(),
+    /** The `aud` the issuer's tokens carry for this API (the app checks one audience). */
+    PAPERLANE_JWT_AUDIENCE: z.string().min(1).optional(),
+    PAPERLANE_JWT_JWKS_URL: z.url({ protocol: /^https$/ }).optional(),
+    /** Alarm notifications go to this address (confirm the SNS subscription mail once). */
+    PAPERLANE_ALARM_EMAIL: z.email().optional(),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).optional(),
+  })
+  .superRefine((env, ctx) => {
+    const jwt = [env.PAPERLANE_JWT_ISSUER, env.PAPERLANE_JWT_AUDIENCE, env.PAPERLANE_JWT_JWKS_URL];
+    if (jwt.some(Boolean) && !jwt.every(Boolean)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PAPERLANE_JWT_ISSUER'],
+        message:
+          'set PAPERLANE_JWT_ISSUER, PAPERLANE_JWT_AUDIENCE and PAPERLANE_JWT_JWKS_URL together, or none',
+      });
+    }
+  });
+
+export interface DeployConfig {
+  webOrigins: string[];
+  jwt?: { issuer: string; audience: string; jwksUrl: string };
+  alarmEmail?: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+/**
+ * Deploy-time settings from the environment SST runs in (it also loads `.env` and
+ * `.env.<stage>`). Prefixed `PAPERLANE_` so a developer's local app settings
+ * (`JWT_SECRET`, ...) never leak into a deploy.
+ *
+ * @throws Error naming every invalid variable.
+ */
+export function deployConfig(env: Record<string, string | undefined>, production: boolean): DeployConfig {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`);
+    throw new Error(`invalid deploy configuration: ${problems.join('; ')}`);
+  }
+  const config = parsed.data;
+  if (production && (!config.PAPERLANE_WEB_ORIGINS || config.PAPERLANE_WEB_ORIGINS.includes('*'))) {
+    throw new Error(
+      'invalid deploy configuration: PAPERLANE_WEB_ORIGINS must list the web app origins for production (no "*"), e.g. https://app.example.com',
+    );
+  }
+  const {
+    PAPERLANE_JWT_ISSUER: issuer,
+    PAPERLANE_JWT_AUDIENCE: audience,
+    PAPERLANE_JWT_JWKS_URL: jwksUrl,
+  } = config;
+  return {
+    webOrigins: config.PAPERLANE_WEB_ORIGINS ?? ['*'],
+    ...(issuer && audience && jwksUrl ? { jwt: { issuer, audience, jwksUrl } } : {}),
+    ...(config.PAPERLANE_ALARM_EMAIL ? { alarmEmail: config.PAPERLANE_ALARM_EMAIL } : {}),
+    logLevel: config.LOG_LEVEL ?? 'info',
+  };
+}
