@@ -1,11 +1,11 @@
 import {
   type AnyEnvelope,
+  type Clock,
+  describeError,
   type EnqueueOptions,
   type EnqueueRequest,
   type EnqueueResult,
   type JobQueue,
-  type Clock,
-  describeError,
   type JobRecord,
   type JobStore,
   jobTarget,
@@ -45,6 +45,7 @@ const MAX_DELAY_MS = 365 * 24 * 60 * 60 * 1000;
  */
 export function createDispatcher(deps: DispatcherDeps): JobQueue & {
   resend(jobs: readonly JobRecord[]): Promise<Set<string>>;
+  ping(): Promise<void>;
   close(): Promise<void>;
 } {
   let primaryDownUntil = 0;
@@ -166,6 +167,11 @@ export function createDispatcher(deps: DispatcherDeps): JobQueue & {
     async resend(jobs: readonly JobRecord[]): Promise<Set<string>> {
       const now = deps.clock.now();
       return send(jobs.map((job) => toMessage(job, now)));
+    },
+
+    /** Resolves when the primary transport answers. */
+    ping: async () => {
+      await deps.transport.ping?.();
     },
 
     close: async () => {

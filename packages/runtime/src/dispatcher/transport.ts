@@ -19,5 +19,7 @@ export interface SendFailure {
 export interface Transport {
   readonly name: string;
   send(messages: readonly OutgoingMessage[]): Promise<SendFailure[]>;
+  /** Resolves when the transport answers (health checks). */
+  ping?(): Promise<void>;
   close(): Promise<void>;
 }

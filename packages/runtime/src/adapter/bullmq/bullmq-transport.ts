@@ -92,6 +92,10 @@ export function createBullmqTransport(
       );
       return failures;
     },
+    async ping() {
+      // A cheap round trip through BullMQ's own connection.
+      await withDeadline(options.sendTimeoutMs ?? 3_000, queue('automation').getJobCounts('wait'));
+    },
     async close() {
       await Promise.allSettled([...queues.values()].map((q) => q.close()));
       queues.clear();

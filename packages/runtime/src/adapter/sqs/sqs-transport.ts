@@ -1,4 +1,5 @@
 import {
+  GetQueueAttributesCommand,
   SendMessageBatchCommand,
   type SendMessageBatchRequestEntry,
   type SQSClient,
@@ -98,6 +99,13 @@ export function createSqsTransport(options: { client: SQSClient; urls: SqsQueueU
       }
       await Promise.all(sends);
       return failures;
+    },
+    async ping() {
+      const first = Object.values(urls)[0];
+      if (first)
+        await client.send(
+          new GetQueueAttributesCommand({ QueueUrl: first.high, AttributeNames: ['QueueArn'] }),
+        );
     },
     async close() {},
   };

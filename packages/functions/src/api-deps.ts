@@ -1,0 +1,55 @@
+import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { awsClientConfig } from '@paperlane/adapters';
+import { type ApiDeps, createRateLimiter, createTokenVerifier, type HealthCheck } from '@paperlane/api';
+import { systemClock } from '@paperlane/core';
+import type { Container } from './container';
+
+/** The HTTP app's dependencies from a container; `jwtSecret` when no JWKS is configured. */
+export function buildApiDeps(container: Container, auth: { jwtSecret?: string }): ApiDeps {
+  const { env } = container.config;
+  const verifyToken = createTokenVerifier({
+    ...(auth.jwtSecret ? { secret: auth.jwtSecret } : {}),
+    ...(env.JWT_JWKS_URL ? { jwksUrl: env.JWT_JWKS_URL } : {}),
+    ...(env.JWT_ISSUER ? { issuer: env.JWT_ISSUER } : {}),
+    ...(env.JWT_AUDIENCE ? { audience: env.JWT_AUDIENCE } : {}),
+  });
+  const health: HealthCheck[] = [
+    {
+      name: 'store',
+      check: async () => {
+        await container.store.table.documentClient?.send(
+          new GetCommand({ TableName: env.TABLE_NAME, Key: { pk: 'HEALTH', sk: 'HEALTH' } }),
+        );
+      },
+    },
+    {
+      name: 'queue',
+      check: () => container.dispatcher.ping(),
+    },
+  ];
+  if (!container.config.embedded && container.endpoints.s3 !== undefined) {
+    const s3 = new S3Client({
+      ...awsClientConfig({ endpoint: container.endpoints.s3 }),
+      forcePathStyle: true,
+    });
+    health.push({
+      name: 'files',
+      check: async () => void (await s3.send(new HeadBucketCommand({ Bucket: env.BUCKET_NAME }))),
+    });
+  }
+  return {
+    store: container.store,
+    blobs: container.blobs,
+    dispatcher: container.dispatcher,
+    events: container.events,
+    verifyToken,
+    limits: container.config.upload,
+    rateLimiter: createRateLimiter({ perMinute: env.RATE_LIMIT_PER_MINUTE }),
+    sniff: container.sniff,
+    clock: systemClock,
+    logger: container.logger,
+    health,
+    sweepGraceMs: env.SWEEP_GRACE_MS,
+  };
+}

@@ -1,0 +1,99 @@
+import { ConfigError, resolveTopology, type Topology } from '@paperlane/core';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65_535);
+const bytes = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(5 * 1024 ** 3);
+const positive = z.coerce.number().int().min(1);
+const url = z.url({ protocol: /^https?$/ });
+
+/** Every environment variable Paperlane reads, validated once at start-up. */
+export const envSchema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** Embedded runtime state (dynalite tables, files, the dev JWT secret). */
+  DATA_DIR: z.string().min(1).default('.data'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+
+  JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
+  JWT_JWKS_URL: url.optional(),
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).optional(),
+
+  /** Set: BullMQ on this Redis is the transport (and Redis pub/sub carries events). */
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /** Set (LocalStack, emulators): AWS clients use it; unset and not on AWS: embedded emulators start. */
+  AWS_ENDPOINT_URL: url.optional(),
+  AWS_ENDPOINT_URL_SQS: url.optional(),
+  AWS_ENDPOINT_URL_DYNAMODB: url.optional(),
+  AWS_ENDPOINT_URL_S3: url.optional(),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  AWS_LAMBDA_FUNCTION_NAME: z.string().optional(),
+
+  TABLE_NAME: z.string().min(3).max(255).default('paperlane'),
+  BUCKET_NAME: z.string().min(3).max(63).default('paperlane-files'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{0,40}$/)
+    .default('paperlane-'),
+
+  UPLOAD_MAX_FILE_BYTES: bytes.default(25 * 1024 * 1024),
+  UPLOAD_MAX_FILES: positive.max(1000).default(20),
+  UPLOAD_MAX_REQUEST_BYTES: bytes.optional(),
+  RATE_LIMIT_PER_MINUTE: positive.default(120),
+  SWEEP_INTERVAL_MS: positive.default(30_000),
+  SWEEP_GRACE_MS: positive.default(120_000),
+});
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  env: Env;
+  topology: Topology;
+  /** Which message transport carries jobs. */
+  transport: 'sqs' | 'bullmq';
+  /** Start dynalite + fauxqs in-process and keep files in a folder (no Docker, no account). */
+  embedded: boolean;
+  endpoints: { sqs?: string; dynamodb?: string; s3?: string };
+  upload: { maxFileBytes: number; maxFiles: number; maxRequestBytes: number };
+}
+
+/**
+ * Reads the configuration from the environment.
+ *
+ * @throws ConfigError listing every invalid variable (never their values, which may be secrets).
+ */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  const env = parsed.data;
+  const endpoints = {
+    ...(env.AWS_ENDPOINT_URL_SQS || env.AWS_ENDPOINT_URL
+      ? { sqs: env.AWS_ENDPOINT_URL_SQS ?? env.AWS_ENDPOINT_URL }
+      : {}),
+    ...(env.AWS_ENDPOINT_URL_DYNAMODB || env.AWS_ENDPOINT_URL
+      ? { dynamodb: env.AWS_ENDPOINT_URL_DYNAMODB ?? env.AWS_ENDPOINT_URL }
+      : {}),
+    ...(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL
+      ? { s3: env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL }
+      : {}),
+  };
+  const onAws = Boolean(env.AWS_LAMBDA_FUNCTION_NAME);
+  const embedded = !onAws && Object.keys(endpoints).length === 0;
+  const maxRequestBytes =
+    env.UPLOAD_MAX_REQUEST_BYTES ??
+    Math.min(env.UPLOAD_MAX_FILE_BYTES * env.UPLOAD_MAX_FILES + 1024 * 1024, 512 * 1024 ** 2);
+  return {
+    env,
+    topology: resolveTopology(source),
+    transport: env.REDIS_URL ? 'bullmq' : 'sqs',
+    embedded,
+    endpoints,
+    upload: { maxFileBytes: env.UPLOAD_MAX_FILE_BYTES, maxFiles: env.UPLOAD_MAX_FILES, maxRequestBytes },
+  };
+}
