@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { idSchema } from '@paperlane/core';
+import { ID_PATTERN } from '@paperlane/core';
 import { errorBodySchema } from '../errors';
 
 export const jsonError = (description: string) => ({
@@ -16,7 +16,9 @@ export const authErrors = {
 
 /** A path parameter holding an id (validated before any store sees it). */
 export function idParam<N extends string>(name: N) {
-  const schema = idSchema.openapi({
+  // Built from zod-openapi's own `z`: a schema imported from core may come from a zod
+  // instance that zod-openapi has not extended (seen when bundles load CJS and ESM zod).
+  const schema = z.string().regex(ID_PATTERN, 'must be 1-128 characters of letters, digits, _ - . :').openapi({
     param: { name, in: 'path' },
     example: `${name.split('_')[0]}_01JD3Y8K6V`,
   });

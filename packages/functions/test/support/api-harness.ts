@@ -1,9 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createFolderBlobStore } from '@paperlane/adapters/blob';
+import { sniffContentType } from '@paperlane/adapters/files';
 import { createApp, mintToken, type Principal } from '@paperlane/api';
 import { type JobHandlers, silentLogger } from '@paperlane/core';
-import { interimFolderBlobStore, interimSniff } from '../../../api/test/support/interim-parts';
 import { buildApiDeps } from '../../src/api-deps';
 import { loadConfig } from '../../src/config/config';
 import { createContainer } from '../../src/container';
@@ -28,8 +29,8 @@ export async function startApi(
     ...options.env,
   });
   const container = await createContainer(config, {
-    blobs: interimFolderBlobStore(join(dataDir, 'files')),
-    sniff: interimSniff,
+    blobs: createFolderBlobStore({ root: join(dataDir, 'files') }),
+    sniff: sniffContentType,
     handlers: options.handlers ?? placeholderHandlers,
     logger: silentLogger,
   });
