@@ -13,6 +13,8 @@ export type {
   SummarizeInput,
   Summarizer,
 } from './documents';
+export type { DomainEvent, DomainEventSink } from './domain-events';
+export { discardDomainEvents } from './domain-events';
 export type { EventBus, JobEventListener } from './event-bus';
 export type { EnqueueOptions, EnqueueRequest, EnqueueResult, JobQueue } from './job-queue';
 export type {
