@@ -29,3 +29,4 @@ export type {
 } from './job-store';
 export type { LogFields, Logger } from './logger';
 export { silentLogger } from './logger';
+export type { SecretCipher } from './secret-cipher';

@@ -1,0 +1,1 @@
+export { createLocalSecretCipher, keyId, parseSecretKey } from './local-secret-cipher';
