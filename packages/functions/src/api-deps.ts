@@ -1,6 +1,4 @@
-import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { awsClientConfig } from '@paperlane/adapters';
 import { type ApiDeps, createRateLimiter, createTokenVerifier, type HealthCheck } from '@paperlane/api';
 import { systemClock } from '@paperlane/core';
 import type { Container } from './container';
@@ -28,16 +26,8 @@ export function buildApiDeps(container: Container, auth: { jwtSecret?: string })
       check: () => container.dispatcher.ping(),
     },
   ];
-  if (!container.config.embedded && container.endpoints.s3 !== undefined) {
-    const s3 = new S3Client({
-      ...awsClientConfig({ endpoint: container.endpoints.s3 }),
-      forcePathStyle: true,
-    });
-    health.push({
-      name: 'files',
-      check: async () => void (await s3.send(new HeadBucketCommand({ Bucket: env.BUCKET_NAME }))),
-    });
-  }
+  // A missing key answers `undefined`; a missing bucket or folder, bad credentials or no network throw.
+  health.push({ name: 'files', check: async () => void (await container.blobs.head('health/probe')) });
   return {
     store: container.store,
     blobs: container.blobs,

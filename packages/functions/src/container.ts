@@ -1,5 +1,3 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import {
   awsClientConfig,
@@ -24,24 +22,35 @@ import {
   createSqsHandler,
   createSqsPoller,
   createSqsTransport,
+  type Dispatcher,
   provisionSqsQueues,
   resolveSqsQueueUrls,
   type SqsQueueUrls,
   startSweeper,
   type Transport,
 } from '@paperlane/runtime';
-import { createDocumentClient, createStore, ensureTable } from '@paperlane/store';
-import { startDynalite, startFauxqs } from '@paperlane/testing';
+import { createDocumentClient, createStore, ensureTable, type Store } from '@paperlane/store';
 import type { Config } from './config/config';
 
 /** What differs between entry points and is built outside the container. */
 export interface ContainerParts {
   blobs: BlobStore;
   sniff: (bytes: Uint8Array) => DocumentContentType;
-  handlers: JobHandlers;
+  /** The job modules, or a factory given the wired parts (handlers enqueue follow-ups, read the store...). */
+  handlers: JobHandlers | ((wiring: HandlerWiring) => JobHandlers);
   logger?: Logger;
   /** Known queue URLs (SST links on AWS); otherwise provisioned or looked up by name. */
   sqsUrls?: SqsQueueUrls;
+}
+
+/** What job modules are built from. */
+export interface HandlerWiring {
+  config: Config;
+  store: Store;
+  dispatcher: Dispatcher;
+  events: EventBus;
+  blobs: BlobStore;
+  logger: Logger;
 }
 
 export interface Stoppable {
@@ -61,15 +70,10 @@ export async function createContainer(config: Config, parts: ContainerParts) {
   const endpoints = { ...config.endpoints };
 
   if (config.embedded) {
-    await mkdir(join(env.DATA_DIR, 'dynamo'), { recursive: true });
-    const dynamo = await startDynalite({ path: join(env.DATA_DIR, 'dynamo') });
-    stops.push(() => dynamo.stop());
-    endpoints.dynamodb = dynamo.endpoint;
-    if (config.transport === 'sqs') {
-      const faux = await startFauxqs();
-      stops.push(() => faux.stop());
-      endpoints.sqs = faux.endpoint;
-    }
+    const { startEmbeddedServices } = await import('./embedded');
+    const services = await startEmbeddedServices(config);
+    stops.push(() => services.stop());
+    Object.assign(endpoints, services.endpoints);
   }
 
   const local = config.embedded || Object.keys(config.endpoints).length > 0;
@@ -85,14 +89,17 @@ export async function createContainer(config: Config, parts: ContainerParts) {
     : createInProcessEventBus(logger);
 
   let sqs: SQSClient | undefined;
+  // Pollers hold connections open in long polls; on the producer's client they would
+  // starve sends (an upload waited ~5 s for a free socket). Consumers get their own pool.
+  let consumerSqs: SQSClient | undefined;
+  const sqsClientConfig = () =>
+    awsClientConfig({ ...(endpoints.sqs ? { endpoint: endpoints.sqs } : {}), region: env.AWS_REGION });
   let sqsUrls: SqsQueueUrls | undefined = parts.sqsUrls;
   let transport: Transport;
   if (config.transport === 'bullmq' && env.REDIS_URL) {
     transport = createBullmqTransport({ url: env.REDIS_URL, topology: config.topology });
   } else {
-    sqs = new SQSClient(
-      awsClientConfig({ ...(endpoints.sqs ? { endpoint: endpoints.sqs } : {}), region: env.AWS_REGION }),
-    );
+    sqs = new SQSClient(sqsClientConfig());
     sqsUrls ??= local
       ? await provisionSqsQueues(sqs, config.topology, env.QUEUE_PREFIX)
       : await resolveSqsQueueUrls(sqs, env.QUEUE_PREFIX);
@@ -101,7 +108,11 @@ export async function createContainer(config: Config, parts: ContainerParts) {
 
   const common = { topology: config.topology, clock: systemClock, logger, sweepGraceMs: env.SWEEP_GRACE_MS };
   const dispatcher = createDispatcher({ ...common, store: store.jobs, transport });
-  const processorDeps = { ...common, store: store.jobs, events, handlers: parts.handlers };
+  const handlers =
+    typeof parts.handlers === 'function'
+      ? parts.handlers({ config, store, dispatcher, events, blobs: parts.blobs, logger })
+      : parts.handlers;
+  const processorDeps = { ...common, store: store.jobs, events, handlers };
 
   return {
     config,
@@ -126,6 +137,7 @@ export async function createContainer(config: Config, parts: ContainerParts) {
         }
         const urls = sqsUrls?.[queue];
         if (!sqs || !urls) throw new Error(`no SQS queue URLs for ${queue}`);
+        consumerSqs ??= new SQSClient(sqsClientConfig());
         const leaseMs = 60_000;
         const handler = createSqsHandler({
           queue,
@@ -136,7 +148,7 @@ export async function createContainer(config: Config, parts: ContainerParts) {
           extendVisibility: true,
         });
         const poller = createSqsPoller({
-          sqs,
+          sqs: consumerSqs,
           urls,
           handler,
           batchSize: Math.min(10, topology.batchSize),
@@ -171,6 +183,7 @@ export async function createContainer(config: Config, parts: ContainerParts) {
       await dispatcher.close();
       await events.close();
       sqs?.destroy();
+      consumerSqs?.destroy();
       documentClient.destroy();
       for (const stop of stops.reverse()) await stop();
     },

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiHarness, SAMPLE_FILES, startApi, uploadForm } from './support/api-harness';
+import { type ApiHarness, awaitJobsSettled, SAMPLE_FILES, startApi, uploadForm } from './support/api-harness';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -17,7 +17,7 @@ describe('HTTP API on a real server', () => {
   it('answers health checks without auth', async () => {
     expect(await json(await fetch(`${api.url}/healthz`))).toEqual({
       status: 200,
-      body: { status: 'ok', checks: { store: 'ok', queue: 'ok' } },
+      body: { status: 'ok', checks: { store: 'ok', queue: 'ok', files: 'ok' } },
     });
   });
 
@@ -49,12 +49,13 @@ describe('HTTP API on a real server', () => {
       'image/png',
     ]);
     const sessionId = body.session_id as string;
-    let session: Record<string, unknown> = {};
-    for (let i = 0; i < 200; i++) {
-      session = (await json(await api.call('tenant-a', `/api/upload-sessions/${sessionId}`))).body;
-      if (session.completed === 4) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const statuses = await awaitJobsSettled(
+      api.container,
+      'tenant-a',
+      (body.jobs as Array<{ job_id: string }>).map((j) => j.job_id),
+    );
+    expect([...statuses.values()]).toEqual(['complete', 'complete', 'complete', 'complete']);
+    const session = (await json(await api.call('tenant-a', `/api/upload-sessions/${sessionId}`))).body;
     expect(session).toMatchObject({ session_id: sessionId, total_jobs: 4, completed: 4, failed: 0 });
   });
 

@@ -54,8 +54,14 @@ export interface Config {
   topology: Topology;
   /** Which message transport carries jobs. */
   transport: 'sqs' | 'bullmq';
-  /** Start dynalite + fauxqs in-process and keep files in a folder (no Docker, no account). */
+  /** Anything runs embedded (see `embed`): the no-Docker, no-account mode of `npm start`. */
   embedded: boolean;
+  /**
+   * Which stand-ins this process provides itself: dynalite in-process when no DynamoDB
+   * endpoint is set, fauxqs when SQS carries jobs and no SQS endpoint is set, files in
+   * DATA_DIR/files when no S3 endpoint is set. Never on AWS.
+   */
+  embed: { dynamodb: boolean; sqs: boolean; files: boolean };
   endpoints: { sqs?: string; dynamodb?: string; s3?: string };
   upload: { maxFileBytes: number; maxFiles: number; maxRequestBytes: number };
 }
@@ -84,15 +90,21 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       : {}),
   };
   const onAws = Boolean(env.AWS_LAMBDA_FUNCTION_NAME);
-  const embedded = !onAws && Object.keys(endpoints).length === 0;
+  const transport = env.REDIS_URL ? 'bullmq' : 'sqs';
+  const embed = {
+    dynamodb: !onAws && !endpoints.dynamodb,
+    sqs: !onAws && transport === 'sqs' && !endpoints.sqs,
+    files: !onAws && !endpoints.s3,
+  };
   const maxRequestBytes =
     env.UPLOAD_MAX_REQUEST_BYTES ??
     Math.min(env.UPLOAD_MAX_FILE_BYTES * env.UPLOAD_MAX_FILES + 1024 * 1024, 512 * 1024 ** 2);
   return {
     env,
     topology: resolveTopology(source),
-    transport: env.REDIS_URL ? 'bullmq' : 'sqs',
-    embedded,
+    transport,
+    embedded: embed.dynamodb || embed.sqs,
+    embed,
     endpoints,
     upload: { maxFileBytes: env.UPLOAD_MAX_FILE_BYTES, maxFiles: env.UPLOAD_MAX_FILES, maxRequestBytes },
   };

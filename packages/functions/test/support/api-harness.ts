@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { createFolderBlobStore } from '@paperlane/adapters/blob';
 import { sniffContentType } from '@paperlane/adapters/files';
 import { createApp, mintToken, type Principal } from '@paperlane/api';
-import { type JobHandlers, silentLogger } from '@paperlane/core';
+import {
+  type EventBus,
+  type JobHandlers,
+  type JobStatus,
+  type JobStore,
+  silentLogger,
+  TERMINAL_STATUSES,
+} from '@paperlane/core';
 import { buildApiDeps } from '../../src/api-deps';
 import { loadConfig } from '../../src/config/config';
 import { createContainer } from '../../src/container';
@@ -79,4 +86,37 @@ export function uploadForm(files: Array<{ name: string; blob: Blob }>, fields: R
   for (const { name, blob } of files) form.append('files', blob, name);
   for (const [key, value] of Object.entries(fields)) form.append(key, value);
   return form;
+}
+
+/**
+ * Resolves once every listed job is terminal: by its event, or by its record for a
+ * job that finished before the subscription began.
+ */
+export function awaitJobsSettled(
+  parts: { events: EventBus; store: { jobs: JobStore } },
+  tenantId: string,
+  jobIds: readonly string[],
+): Promise<Map<string, JobStatus>> {
+  const done = new Map<string, JobStatus>();
+  return new Promise((resolve, reject) => {
+    const settle = (jobId: string, status: JobStatus) => {
+      if (!jobIds.includes(jobId) || !TERMINAL_STATUSES.has(status)) return;
+      done.set(jobId, status);
+      if (done.size === jobIds.length) {
+        stop();
+        resolve(done);
+      }
+    };
+    const stop = parts.events.subscribe((event) => {
+      if (event.type === 'job:complete') settle(event.jobId, 'complete');
+      if (event.type === 'job:failed') settle(event.jobId, 'failed');
+      if (event.type === 'job:cancelled') settle(event.jobId, 'cancelled');
+    });
+    Promise.all(
+      jobIds.map(async (jobId) => {
+        const job = await parts.store.jobs.get({ tenantId, jobId });
+        if (job) settle(jobId, job.status);
+      }),
+    ).catch(reject);
+  });
 }

@@ -1,0 +1,37 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startDynalite, startFauxqs } from '@paperlane/testing';
+import type { Config } from './config/config';
+
+export interface EmbeddedServices {
+  endpoints: { dynamodb?: string; sqs?: string };
+  stop(): Promise<void>;
+}
+
+/**
+ * The stand-ins for AWS that `npm start` runs in-process: dynalite persisting under
+ * DATA_DIR/dynamo, and (unless Redis carries the jobs) the fauxqs SQS emulator.
+ * Loaded with a dynamic import so Lambda bundles never contain them.
+ */
+export async function startEmbeddedServices(config: Config): Promise<EmbeddedServices> {
+  const endpoints: EmbeddedServices['endpoints'] = {};
+  const stops: Array<() => Promise<void>> = [];
+  if (config.embed.dynamodb) {
+    const dir = join(config.env.DATA_DIR, 'dynamo');
+    await mkdir(dir, { recursive: true });
+    const dynamo = await startDynalite({ path: dir });
+    stops.push(() => dynamo.stop());
+    endpoints.dynamodb = dynamo.endpoint;
+  }
+  if (config.embed.sqs) {
+    const faux = await startFauxqs();
+    stops.push(() => faux.stop());
+    endpoints.sqs = faux.endpoint;
+  }
+  return {
+    endpoints,
+    async stop() {
+      for (const stop of stops.reverse()) await stop();
+    },
+  };
+}
