@@ -3,8 +3,17 @@ import { type ApiDeps, createRateLimiter, createTokenVerifier, type HealthCheck 
 import { systemClock } from '@paperlane/core';
 import type { Container } from './container';
 
+/**
+ * The parts of a container the API uses. The local container has them all; the API
+ * Lambda builds just these (no workers, no BullMQ, no emulators in its bundle).
+ */
+export type ApiWiring = Pick<
+  Container,
+  'config' | 'store' | 'blobs' | 'dispatcher' | 'events' | 'sniff' | 'logger'
+>;
+
 /** The HTTP app's dependencies from a container; `jwtSecret` when no JWKS is configured. */
-export function buildApiDeps(container: Container, auth: { jwtSecret?: string }): ApiDeps {
+export function buildApiDeps(container: ApiWiring, auth: { jwtSecret?: string }): ApiDeps {
   const { env } = container.config;
   const verifyToken = createTokenVerifier({
     ...(auth.jwtSecret ? { secret: auth.jwtSecret } : {}),

@@ -43,7 +43,7 @@ function* batches(entries: Prepared[]): Generator<Prepared[]> {
 }
 
 /** The SQS producer: one lane per priority, SendMessageBatch in bounded batches. */
-export function createSqsTransport(options: { client: SQSClient; urls: SqsQueueUrls }): Transport {
+export function createSqsTransport(options: { client: SQSClient; urls: Partial<SqsQueueUrls> }): Transport {
   const { client, urls } = options;
   return {
     name: 'sqs',
@@ -58,7 +58,13 @@ export function createSqsTransport(options: { client: SQSClient; urls: SqsQueueU
           failures.push({ jobId: envelope.jobId, error });
           continue;
         }
-        const url = urls[envelope.queue][laneFor(envelope.priority)];
+        const url = urls[envelope.queue]?.[laneFor(envelope.priority)];
+        if (!url) {
+          // A Lambda is linked only to the queues it uses: a missing link is a deploy bug; the
+          // record stays pending and the sweeper (linked to every lane) sends it.
+          failures.push({ jobId: envelope.jobId, error: new Error(`no SQS URL for ${envelope.queue}`) });
+          continue;
+        }
         const list = byUrl.get(url) ?? [];
         list.push({
           url,

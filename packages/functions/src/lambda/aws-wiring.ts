@@ -1,0 +1,67 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { awsClientConfig } from '@paperlane/adapters/aws/client-config';
+import { createInProcessEventBus } from '@paperlane/adapters/events/in-process-bus';
+import { sniffContentType } from '@paperlane/adapters/files/content-type';
+import { createJsonLogger } from '@paperlane/adapters/logging/json-logger';
+import { systemClock } from '@paperlane/core';
+import { createSqsTransport } from '@paperlane/runtime/adapter/sqs/sqs-transport';
+import { createDispatcher } from '@paperlane/runtime/dispatcher/dispatcher';
+import { createDocumentClient } from '@paperlane/store/document-client';
+import { createStore } from '@paperlane/store/store';
+import type { ApiWiring } from '../api-deps';
+import { blobStoreFor } from '../blob-store';
+import { loadConfig } from '../config/config';
+import { linkedEnvironment, linkedQueueUrls } from './linked-resources';
+
+/**
+ * What a Lambda function is built from: configuration (environment + SST links),
+ * the store, SQS and the dispatcher. Deliberately narrower than the local container:
+ * imports are by file so bundles carry no BullMQ, no emulators and no PDF stack.
+ * Built once per execution environment, at init.
+ */
+export function createAwsWiring(env: Record<string, string | undefined> = process.env) {
+  const config = loadConfig({ ...env, ...linkedEnvironment() });
+  const logger = createJsonLogger({
+    level: config.env.LOG_LEVEL,
+    base: { service: 'paperlane', fn: env.AWS_LAMBDA_FUNCTION_NAME },
+  });
+  const region = config.env.AWS_REGION;
+  const documentClient = createDocumentClient({
+    region,
+    ...(config.endpoints.dynamodb ? { endpoint: config.endpoints.dynamodb } : {}),
+  });
+  const store = createStore({ documentClient, tableName: config.env.TABLE_NAME });
+  const sqs = new SQSClient(
+    awsClientConfig({ region, ...(config.endpoints.sqs ? { endpoint: config.endpoints.sqs } : {}) }),
+  );
+  const sqsUrls = linkedQueueUrls();
+  const common = {
+    topology: config.topology,
+    clock: systemClock,
+    logger,
+    sweepGraceMs: config.env.SWEEP_GRACE_MS,
+  };
+  const dispatcher = createDispatcher({
+    ...common,
+    store: store.jobs,
+    transport: createSqsTransport({ client: sqs, urls: sqsUrls }),
+  });
+  // Live job events reach browsers through the realtime push (when linked); nothing
+  // inside one invocation listens, so the default bus only drops them.
+  const events = createInProcessEventBus(logger);
+  const wiring = {
+    config,
+    logger,
+    store,
+    dispatcher,
+    events,
+    blobs: blobStoreFor(config),
+    sniff: sniffContentType,
+    sqs,
+    sqsUrls,
+    common,
+  };
+  return wiring satisfies ApiWiring;
+}
+
+export type AwsWiring = ReturnType<typeof createAwsWiring>;

@@ -1,0 +1,30 @@
+import type { JobHandler, QueueName } from '@paperlane/core';
+import { createSqsHandler } from '@paperlane/runtime/adapter/lambda-sqs/handler';
+import type { HandlerWiring } from '../container';
+import { type AwsWiring, createAwsWiring } from './aws-wiring';
+
+/**
+ * A queue's consumer Lambda: the SQS event source delivers batches of this queue's
+ * lanes; the shared processor runs `module` on each record and reports partial
+ * batch failures. `module` builds the job's handler from the wiring once, at init.
+ */
+export function createConsumer<Q extends QueueName>(
+  queue: Q,
+  module: (wiring: HandlerWiring) => JobHandler<Q>,
+  wiring: AwsWiring = createAwsWiring(),
+) {
+  const urls = wiring.sqsUrls[queue];
+  if (!urls) throw new Error(`the ${queue} consumer is not linked to its queues`);
+  const handler = module(wiring);
+  return createSqsHandler({
+    queue,
+    sqs: wiring.sqs,
+    urls,
+    deps: {
+      ...wiring.common,
+      store: wiring.store.jobs,
+      events: wiring.events,
+      handlers: { [queue]: handler },
+    },
+  });
+}

@@ -1,0 +1,20 @@
+/**
+ * The outbox sweeper on a schedule (EventBridge, every minute): re-sends jobs left
+ * pending past the grace period and fails lapsed last attempts.
+ */
+import { sweepOnce } from '@paperlane/runtime/dispatcher/sweeper';
+import { createAwsWiring } from './aws-wiring';
+
+const wiring = createAwsWiring();
+
+export async function handler() {
+  const report = await sweepOnce({
+    ...wiring.common,
+    store: wiring.store.jobs,
+    dispatcher: wiring.dispatcher,
+    events: wiring.events,
+    limit: 500,
+  });
+  wiring.logger.info('sweep finished', { ...report });
+  return report;
+}

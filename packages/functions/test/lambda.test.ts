@@ -1,0 +1,162 @@
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { awsClientConfig } from '@paperlane/adapters';
+import { QUEUE_NAMES, sstNames } from '@paperlane/core';
+import { provisionSqsQueues, type SqsQueueUrls } from '@paperlane/runtime';
+import { createDocumentClient, ensureTable } from '@paperlane/store';
+import {
+  type DynaliteServer,
+  type FauxqsServer,
+  lambdaContextFactory,
+  sqsEventFactory,
+  sqsRecordFactory,
+  startDynalite,
+  startFauxqs,
+} from '@paperlane/testing';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, SQSBatchResponse } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SAMPLE_FILES, uploadForm } from './support/api-harness';
+
+const SECRET = 'lambda-test-secret-lambda-test-secret!!';
+let dynamo: DynaliteServer;
+let faux: FauxqsServer;
+let urls: SqsQueueUrls;
+let sqs: SQSClient;
+
+/** An API Gateway HTTP API (payload v2) event, as the JWT-authorized route delivers it. */
+async function apiEvent(
+  method: string,
+  path: string,
+  init: { headers?: Record<string, string>; body?: Uint8Array } = {},
+): Promise<APIGatewayProxyEventV2> {
+  const [rawPath = '/', rawQueryString = ''] = path.split('?');
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath,
+    rawQueryString,
+    headers: { host: 'abc.execute-api.eu-west-1.amazonaws.com', ...init.headers },
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'abc',
+      domainName: 'abc.execute-api.eu-west-1.amazonaws.com',
+      domainPrefix: 'abc',
+      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'test' },
+      requestId: `req-${Math.random()}`,
+      routeKey: '$default',
+      stage: '$default',
+      time: '22/Nov/2026:12:00:00 +0000',
+      timeEpoch: Date.now(),
+    },
+    isBase64Encoded: init.body !== undefined,
+    ...(init.body ? { body: Buffer.from(init.body).toString('base64') } : {}),
+  };
+}
+
+async function multipart(form: FormData) {
+  const request = new Request('http://x', { method: 'POST', body: form });
+  return {
+    body: new Uint8Array(await request.arrayBuffer()),
+    contentType: request.headers.get('content-type') ?? '',
+  };
+}
+
+beforeAll(async () => {
+  [dynamo, faux] = await Promise.all([startDynalite(), startFauxqs()]);
+  sqs = new SQSClient(awsClientConfig({ endpoint: faux.endpoint }));
+  urls = await provisionSqsQueues(sqs, (await import('@paperlane/core')).resolveTopology({}), 'lambda-test-');
+  await ensureTable(createDocumentClient({ endpoint: dynamo.endpoint }), 'lambda-test');
+  const s3 = new S3Client({ ...awsClientConfig({ endpoint: faux.endpoint }), forcePathStyle: true });
+  await s3.send(new CreateBucketCommand({ Bucket: 'lambda-test-files' }));
+  // What SST links into a deployed function.
+  const resources: Record<string, Record<string, string>> = {
+    [sstNames.table]: { name: 'lambda-test' },
+    [sstNames.bucket]: { name: 'lambda-test-files' },
+    [sstNames.secrets.jwtSecret]: { value: SECRET },
+    [sstNames.secrets.openAiApiKey]: { value: '' },
+  };
+  for (const queue of QUEUE_NAMES) {
+    for (const lane of ['high', 'low', 'dlq'] as const) {
+      resources[sstNames.queue(queue, lane)] = { url: urls[queue][lane] };
+    }
+  }
+  Object.assign(process.env, {
+    AWS_LAMBDA_FUNCTION_NAME: 'paperlane-test-api',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_SQS: faux.endpoint,
+    AWS_ENDPOINT_URL_S3: faux.endpoint,
+    LOG_LEVEL: 'error',
+    SST_RESOURCES_JSON: JSON.stringify(resources),
+  });
+});
+
+afterAll(async () => {
+  sqs?.destroy();
+  await faux?.stop();
+  await dynamo?.stop();
+});
+
+describe('on Lambda: API Gateway → API function → SQS → consumer function', () => {
+  it('serves the Hono app from payload v2 events and enqueues onto the linked queues', async () => {
+    const { handler } = await import('../src/lambda/api');
+    const { mintToken } = await import('@paperlane/api');
+    const call = (event: APIGatewayProxyEventV2) =>
+      handler(event as never, lambdaContextFactory() as never) as Promise<APIGatewayProxyStructuredResultV2>;
+
+    const health = await call(await apiEvent('GET', '/healthz'));
+    expect(health.statusCode).toBe(200);
+    expect(JSON.parse(health.body ?? '{}')).toMatchObject({
+      checks: { store: 'ok', queue: 'ok', files: 'ok' },
+    });
+
+    const anonymous = await call(await apiEvent('GET', '/api/jobs/job_x'));
+    expect(anonymous.statusCode).toBe(401);
+
+    const token = await mintToken(SECRET, { tenantId: 'acme', userId: 'u1', role: 'user' });
+    const { body, contentType } = await multipart(uploadForm([{ name: 'a.pdf', blob: SAMPLE_FILES.pdf() }]));
+    const upload = await call(
+      await apiEvent('POST', '/api/upload', {
+        headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
+        body,
+      }),
+    );
+    expect(upload.statusCode).toBe(202);
+    const accepted = JSON.parse(upload.body ?? '{}') as { jobs: Array<{ job_id: string; queue: string }> };
+    const ocr = accepted.jobs.find((j) => j.queue === 'invoice-processing');
+    expect(ocr).toBeDefined();
+
+    // The message is on the invoice-processing high lane; hand it to that queue's consumer.
+    const received = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: urls['invoice-processing'].high,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+        MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+      }),
+    );
+    const message = received.Messages?.find((m) => m.Body?.includes(ocr?.job_id ?? '?'));
+    expect(message).toBeDefined();
+    const consumer = (await import('../src/lambda/queues/invoice-processing')).handler;
+    const result = (await consumer(
+      sqsEventFactory([
+        sqsRecordFactory({
+          body: message?.Body ?? '',
+          messageId: message?.MessageId ?? 'm',
+          receiptHandle: message?.ReceiptHandle ?? 'r',
+          queueName: 'lambda-test-invoice-processing',
+        }),
+      ]),
+      lambdaContextFactory(),
+    )) as SQSBatchResponse;
+    expect(result.batchItemFailures).toEqual([]);
+
+    const job = await call(
+      await apiEvent('GET', `/api/jobs/${ocr?.job_id}`, { headers: { authorization: `Bearer ${token}` } }),
+    );
+    expect(JSON.parse(job.body ?? '{}')).toMatchObject({
+      job_id: ocr?.job_id,
+      status: 'complete',
+      attempts: 1,
+    });
+  });
+});
