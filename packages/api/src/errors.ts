@@ -8,6 +8,7 @@ import {
   TransportUnavailableError,
   ValidationError,
 } from '@paperlane/core';
+import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 /** Every error the API returns has this body. */
@@ -66,6 +67,14 @@ export function toErrorResponse(error: unknown): {
       body: body(error.code, error.message, error.details),
       ...(error.headers ? { headers: error.headers } : {}),
     };
+  }
+  if (error instanceof HTTPException) {
+    // Hono's own: a body that is not valid JSON, an unparsable form, a body over a limit.
+    const status = error.status as ContentfulStatusCode;
+    const code = status === 413 ? 'payload_too_large' : status === 400 ? 'malformed_body' : 'http_error';
+    const message =
+      status === 400 ? 'the request body could not be parsed (malformed JSON or form data)' : error.message;
+    return { status, body: body(code, message || 'request rejected') };
   }
   if (error instanceof PaperlaneError) {
     const mapped = STATUS_BY_CODE[error.code];
