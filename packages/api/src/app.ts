@@ -6,9 +6,11 @@ import type { ApiEnv } from './env';
 import { describeError, describeIssues, toErrorResponse } from './errors';
 import { authenticate, requireAdmin } from './middleware/authenticate';
 import { requestContext } from './middleware/request-context';
+import { automationRoutes } from './routes/automations';
 import { documentRoutes } from './routes/documents';
 import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
+import { presignedUploadRoutes } from './routes/presigned-uploads';
 import { uploadRoutes } from './routes/upload';
 
 export const API_VERSION = '0.1.0';
@@ -71,7 +73,12 @@ export function createApp(deps: ApiDeps) {
   app.use('/api/*', authenticate(deps.verifyToken));
   app.use('/admin/*', authenticate(deps.verifyToken), requireAdmin);
 
-  return app.route('/', uploadRoutes(deps)).route('/', jobRoutes(deps)).route('/', documentRoutes(deps));
+  return app
+    .route('/', uploadRoutes(deps))
+    .route('/', presignedUploadRoutes(deps))
+    .route('/', jobRoutes(deps))
+    .route('/', documentRoutes(deps))
+    .route('/', automationRoutes(deps));
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -1,1 +1,2 @@
+export * from './automations/index';
 export * from './ingest/index';

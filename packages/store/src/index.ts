@@ -1,3 +1,18 @@
+export * from './automation';
+export {
+  createJobWindowQueries,
+  type JobWindowQueries,
+  type JobWindowQuery,
+  MAX_COUNTED_JOBS,
+  MAX_LISTED_JOBS,
+} from './automation-job-window';
+export {
+  AUTOMATION_ENTITY,
+  type AutomationRef,
+  type AutomationStore,
+  createAutomationStore,
+  MAX_DUE_AUTOMATIONS,
+} from './automation-store';
 export * from './document';
 export { createDocumentClient, type DocumentClientSettings, dynamoClientConfig } from './document-client';
 export { createDocumentStore, type DocumentRef, type DocumentStore } from './document-store';

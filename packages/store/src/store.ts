@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { JobStore } from '@paperlane/core';
+import { type AutomationStore, createAutomationStore } from './automation-store';
 import { createDocumentStore, type DocumentStore } from './document-store';
 import { createInvoiceStore, type InvoiceStore } from './invoice-store';
 import { createJobStore } from './job-store';
@@ -17,6 +18,7 @@ export interface Store {
   documents: DocumentStore;
   sessions: UploadSessionStore;
   invoices: InvoiceStore;
+  automations: AutomationStore;
 }
 
 /**
@@ -34,5 +36,6 @@ export function createStore(settings: StoreSettings): Store {
     documents: createDocumentStore(table),
     sessions: createUploadSessionStore(table),
     invoices: createInvoiceStore(table),
+    automations: createAutomationStore(table),
   };
 }

@@ -18,10 +18,13 @@ export const authErrors = {
 export function idParam<N extends string>(name: N) {
   // Built from zod-openapi's own `z`: a schema imported from core may come from a zod
   // instance that zod-openapi has not extended (seen when bundles load CJS and ESM zod).
-  const schema = z.string().regex(ID_PATTERN, 'must be 1-128 characters of letters, digits, _ - . :').openapi({
-    param: { name, in: 'path' },
-    example: `${name.split('_')[0]}_01JD3Y8K6V`,
-  });
+  const schema = z
+    .string()
+    .regex(ID_PATTERN, 'must be 1-128 characters of letters, digits, _ - . :')
+    .openapi({
+      param: { name, in: 'path' },
+      example: `${name.split('_')[0]}_01JD3Y8K6V`,
+    });
   return z.object({ [name]: schema } as { [K in N]: typeof schema });
 }
 
