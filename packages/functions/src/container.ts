@@ -8,6 +8,8 @@ import {
 import {
   type BlobStore,
   type DocumentContentType,
+  type DomainEventSink,
+  discardDomainEvents,
   type EventBus,
   type JobHandlers,
   type Logger,
@@ -51,6 +53,8 @@ export interface HandlerWiring {
   events: EventBus;
   blobs: BlobStore;
   logger: Logger;
+  /** Durable business events (webhook fan-out). */
+  domainEvents: DomainEventSink;
 }
 
 export interface Stoppable {
@@ -108,9 +112,10 @@ export async function createContainer(config: Config, parts: ContainerParts) {
 
   const common = { topology: config.topology, clock: systemClock, logger, sweepGraceMs: env.SWEEP_GRACE_MS };
   const dispatcher = createDispatcher({ ...common, store: store.jobs, transport });
+  const domainEvents: DomainEventSink = discardDomainEvents;
   const handlers =
     typeof parts.handlers === 'function'
-      ? parts.handlers({ config, store, dispatcher, events, blobs: parts.blobs, logger })
+      ? parts.handlers({ config, store, dispatcher, events, blobs: parts.blobs, logger, domainEvents })
       : parts.handlers;
   const processorDeps = { ...common, store: store.jobs, events, handlers };
 
@@ -122,6 +127,7 @@ export async function createContainer(config: Config, parts: ContainerParts) {
     dispatcher,
     blobs: parts.blobs,
     sniff: parts.sniff,
+    domainEvents,
     endpoints,
     sqsUrls,
 

@@ -3,7 +3,7 @@ import { awsClientConfig } from '@paperlane/adapters/aws/client-config';
 import { createInProcessEventBus } from '@paperlane/adapters/events/in-process-bus';
 import { sniffContentType } from '@paperlane/adapters/files/content-type';
 import { createJsonLogger } from '@paperlane/adapters/logging/json-logger';
-import { systemClock } from '@paperlane/core';
+import { type DomainEventSink, discardDomainEvents, systemClock } from '@paperlane/core';
 import { createSqsTransport } from '@paperlane/runtime/adapter/sqs/sqs-transport';
 import { createDispatcher } from '@paperlane/runtime/dispatcher/dispatcher';
 import { createDocumentClient } from '@paperlane/store/document-client';
@@ -57,6 +57,7 @@ export function createAwsWiring(env: Record<string, string | undefined> = proces
     events,
     blobs: blobStoreFor(config),
     sniff: sniffContentType,
+    domainEvents: discardDomainEvents as DomainEventSink,
     sqs,
     sqsUrls,
     common,

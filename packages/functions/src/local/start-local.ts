@@ -1,6 +1,7 @@
 import { sniffContentType } from '@paperlane/adapters/files';
 import { createApp, mintToken } from '@paperlane/api';
-import { type Logger, QUEUE_NAMES, type QueueName } from '@paperlane/core';
+import { type Logger, QUEUE_NAMES, type QueueName, systemClock } from '@paperlane/core';
+import { runAutomationTick } from '@paperlane/jobs';
 import { buildApiDeps } from '../api-deps';
 import { blobStoreFor } from '../blob-store';
 import { type Config, loadConfig } from '../config/config';
@@ -8,6 +9,7 @@ import { devJwtSecret } from '../config/dev-secret';
 import { type Container, createContainer, type Stoppable } from '../container';
 import { createJobHandlers } from '../handlers';
 import { type HttpServer, startHttpServer } from '../server/node-server';
+import { startTicker } from './ticker';
 
 export interface LocalOptions {
   env?: Record<string, string | undefined>;
@@ -15,7 +17,7 @@ export interface LocalOptions {
   api?: boolean;
   /** Queues consumed in this process (default: all of them). */
   queues?: readonly QueueName[];
-  /** Run the outbox sweeper here (default true). */
+  /** Run the outbox sweeper and the automation tick here (default true). */
   sweeper?: boolean;
   logger?: Logger;
 }
@@ -57,7 +59,23 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalProce
     const queues = options.queues ?? QUEUE_NAMES;
     if (queues.length > 0) running.push(await container.startWorkers(queues));
     // In-memory queues start empty: every pending job needs its message again after a restart.
-    if (options.sweeper ?? true) running.push(await container.startSweeper({ recoverNow: config.embed.sqs }));
+    if (options.sweeper ?? true) {
+      running.push(await container.startSweeper({ recoverNow: config.embed.sqs }));
+      // What EventBridge does on AWS; several processes ticking at once are harmless.
+      running.push(
+        startTicker(
+          'automation tick',
+          () =>
+            runAutomationTick({
+              store: container.store,
+              queue: container.dispatcher,
+              clock: systemClock,
+              logger: container.logger,
+            }),
+          { periodMs: 60_000, logger: container.logger },
+        ),
+      );
+    }
     if (options.api ?? true) {
       const app = createApp(buildApiDeps(container, { jwtSecret }));
       http = await startHttpServer(app.fetch, { port: config.env.PORT, hostname: config.env.HOST });
