@@ -86,38 +86,37 @@ async function all<T>(list: (cursor?: string) => Promise<{ items: T[]; cursor?: 
 export function documentRoutes(deps: ApiDeps) {
   const app = new OpenAPIHono<ApiEnv>();
 
-  app.openapi(getDocument, async (c) => {
-    const { document_id } = c.req.valid('param');
-    const tenantId = c.get('principal').tenantId;
-    const document = await deps.store.documents.get({ tenantId, documentId: document_id });
-    if (!document) throw new HttpError(404, 'not_found', `document ${document_id} not found`);
-    const invoices = await all((cursor) =>
-      deps.store.invoices.listByDocument(tenantId, document_id, { limit: 200, cursor }),
-    );
-    return c.json({ ...presentDocument(document), invoices: invoices.map(presentInvoice) }, 200);
-  });
+  return app
+    .openapi(getDocument, async (c) => {
+      const { document_id } = c.req.valid('param');
+      const tenantId = c.get('principal').tenantId;
+      const document = await deps.store.documents.get({ tenantId, documentId: document_id });
+      if (!document) throw new HttpError(404, 'not_found', `document ${document_id} not found`);
+      const invoices = await all((cursor) =>
+        deps.store.invoices.listByDocument(tenantId, document_id, { limit: 200, cursor }),
+      );
+      return c.json({ ...presentDocument(document), invoices: invoices.map(presentInvoice) }, 200);
+    })
 
-  app.openapi(documentStatus, async (c) => {
-    const { document_id } = c.req.valid('param');
-    const tenantId = c.get('principal').tenantId;
-    const document = await deps.store.documents.get({ tenantId, documentId: document_id });
-    if (!document) throw new HttpError(404, 'not_found', `document ${document_id} not found`);
-    const jobs: JobRecord[] = await all((cursor) =>
-      deps.store.jobs.listByDocument(tenantId, document_id, { limit: 200, cursor }),
-    );
-    return c.json({ document_id, status: document.status, jobs: jobs.map(presentJob) }, 200);
-  });
+    .openapi(documentStatus, async (c) => {
+      const { document_id } = c.req.valid('param');
+      const tenantId = c.get('principal').tenantId;
+      const document = await deps.store.documents.get({ tenantId, documentId: document_id });
+      if (!document) throw new HttpError(404, 'not_found', `document ${document_id} not found`);
+      const jobs: JobRecord[] = await all((cursor) =>
+        deps.store.jobs.listByDocument(tenantId, document_id, { limit: 200, cursor }),
+      );
+      return c.json({ document_id, status: document.status, jobs: jobs.map(presentJob) }, 200);
+    })
 
-  app.openapi(getSession, async (c) => {
-    const { session_id } = c.req.valid('param');
-    const tenantId = c.get('principal').tenantId;
-    const session = await deps.store.sessions.get({ tenantId, sessionId: session_id });
-    if (!session) throw new HttpError(404, 'not_found', `upload session ${session_id} not found`);
-    const jobs = await all((cursor) =>
-      deps.store.jobs.listBySession(tenantId, session_id, { limit: 200, cursor }),
-    );
-    return c.json(presentSession(session, jobs), 200);
-  });
-
-  return app;
+    .openapi(getSession, async (c) => {
+      const { session_id } = c.req.valid('param');
+      const tenantId = c.get('principal').tenantId;
+      const session = await deps.store.sessions.get({ tenantId, sessionId: session_id });
+      if (!session) throw new HttpError(404, 'not_found', `upload session ${session_id} not found`);
+      const jobs = await all((cursor) =>
+        deps.store.jobs.listBySession(tenantId, session_id, { limit: 200, cursor }),
+      );
+      return c.json(presentSession(session, jobs), 200);
+    });
 }

@@ -33,7 +33,7 @@ const health = createRoute({
 /** `/healthz`: each dependency must answer within 2 s. Failure details go to the log, not the response. */
 export function healthRoutes(deps: ApiDeps) {
   const app = new OpenAPIHono<ApiEnv>();
-  app.openapi(health, async (c) => {
+  return app.openapi(health, async (c) => {
     const results = await Promise.all(
       deps.health.map(async ({ name, check }) => {
         let timer: NodeJS.Timeout | undefined;
@@ -58,5 +58,4 @@ export function healthRoutes(deps: ApiDeps) {
       ? c.json({ status: 'ok' as const, checks }, 200)
       : c.json({ status: 'degraded' as const, checks }, 503);
   });
-  return app;
 }

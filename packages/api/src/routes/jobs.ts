@@ -172,59 +172,56 @@ export function jobRoutes(deps: ApiDeps) {
     return presentJob(result.job!);
   }
 
-  app.openapi(batchJobs, async (c) => {
-    const ids = [
-      ...new Set(
-        c.req
-          .valid('query')
-          .ids.split(',')
-          .map((s) => s.trim())
-          .filter(Boolean),
-      ),
-    ];
-    if (ids.length === 0 || ids.length > MAX_BATCH) {
-      throw new HttpError(400, 'invalid_ids', `give between 1 and ${MAX_BATCH} job ids`);
-    }
-    const bad = ids.filter((id) => !idSchema.safeParse(id).success);
-    if (bad.length > 0) throw new HttpError(400, 'invalid_ids', 'some ids are malformed', bad.slice(0, 10));
-    const jobs = await deps.store.jobs.getMany(c.get('principal').tenantId, ids);
-    const found = new Set(jobs.map((j) => j.jobId));
-    return c.json({ jobs: jobs.map(presentJob), missing: ids.filter((id) => !found.has(id)) }, 200);
-  });
-
-  app.openapi(getJob, async (c) => {
-    const { job_id } = c.req.valid('param');
-    const job = await deps.store.jobs.get({ tenantId: c.get('principal').tenantId, jobId: job_id });
-    if (!job) throw new HttpError(404, 'not_found', `job ${job_id} not found`);
-    return c.json(presentJob(job), 200);
-  });
-
   app.use('/api/jobs/:job_id/retry', limitPerTenant(deps.rateLimiter));
-  app.openapi(retryJob, async (c) => {
-    const { job_id } = c.req.valid('param');
-    return c.json(answer(await retry(c.get('principal').tenantId, job_id), job_id, 'retried'), 202);
-  });
-
-  app.openapi(cancelJob, async (c) => {
-    const { job_id } = c.req.valid('param');
-    return c.json(answer(await cancel(c.get('principal').tenantId, job_id), job_id, 'cancelled'), 200);
-  });
-
   app.use('/api/jobs/bulk', limitPerTenant(deps.rateLimiter));
-  app.openapi(bulk, async (c) => {
-    const { action: verb, ids } = c.req.valid('json');
-    const tenantId = c.get('principal').tenantId;
-    const results = [];
-    for (const id of new Set(ids)) {
-      const result = verb === 'retry' ? await retry(tenantId, id) : await cancel(tenantId, id);
-      results.push({
-        job_id: id,
-        outcome: result.outcome,
-        ...(result.outcome === 'ok' && result.job ? { job: presentJob(result.job) } : {}),
-      });
-    }
-    return c.json({ results }, 200);
-  });
+  return app
+    .openapi(batchJobs, async (c) => {
+      const ids = [
+        ...new Set(
+          c.req
+            .valid('query')
+            .ids.split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        ),
+      ];
+      if (ids.length === 0 || ids.length > MAX_BATCH) {
+        throw new HttpError(400, 'invalid_ids', `give between 1 and ${MAX_BATCH} job ids`);
+      }
+      const bad = ids.filter((id) => !idSchema.safeParse(id).success);
+      if (bad.length > 0) throw new HttpError(400, 'invalid_ids', 'some ids are malformed', bad.slice(0, 10));
+      const jobs = await deps.store.jobs.getMany(c.get('principal').tenantId, ids);
+      const found = new Set(jobs.map((j) => j.jobId));
+      return c.json({ jobs: jobs.map(presentJob), missing: ids.filter((id) => !found.has(id)) }, 200);
+    })
 
-  return app;
+    .openapi(getJob, async (c) => {
+      const { job_id } = c.req.valid('param');
+      const job = await deps.store.jobs.get({ tenantId: c.get('principal').tenantId, jobId: job_id });
+      if (!job) throw new HttpError(404, 'not_found', `job ${job_id} not found`);
+      return c.json(presentJob(job), 200);
+    })
+    .openapi(retryJob, async (c) => {
+      const { job_id } = c.req.valid('param');
+      return c.json(answer(await retry(c.get('principal').tenantId, job_id), job_id, 'retried'), 202);
+    })
+
+    .openapi(cancelJob, async (c) => {
+      const { job_id } = c.req.valid('param');
+      return c.json(answer(await cancel(c.get('principal').tenantId, job_id), job_id, 'cancelled'), 200);
+    })
+    .openapi(bulk, async (c) => {
+      const { action: verb, ids } = c.req.valid('json');
+      const tenantId = c.get('principal').tenantId;
+      const results = [];
+      for (const id of new Set(ids)) {
+        const result = verb === 'retry' ? await retry(tenantId, id) : await cancel(tenantId, id);
+        results.push({
+          job_id: id,
+          outcome: result.outcome,
+          ...(result.outcome === 'ok' && result.job ? { job: presentJob(result.job) } : {}),
+        });
+      }
+      return c.json({ results }, 200);
+    });
 }

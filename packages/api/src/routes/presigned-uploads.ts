@@ -98,149 +98,147 @@ export function presignedUploadRoutes(deps: ApiDeps) {
   const { maxFileBytes, maxFiles } = deps.limits;
 
   app.use('/api/uploads', limitPerTenant(deps.rateLimiter));
-  app.openapi(requestUploads, async (c) => {
-    const body = c.req.valid('json');
-    if (body.files.length > maxFiles) {
-      throw new HttpError(
-        413,
-        'too_many_files',
-        `at most ${maxFiles} files per upload; got ${body.files.length}`,
-      );
-    }
-    const tooLarge = body.files.find((f) => f.size_bytes > maxFileBytes);
-    if (tooLarge) {
-      throw new HttpError(
-        413,
-        'file_too_large',
-        `${tooLarge.file_name} is larger than ${maxFileBytes} bytes`,
-      );
-    }
-    const principal = c.get('principal');
-    const now = deps.clock.now();
-    const expiresAt = new Date(now.getTime() + UPLOAD_WINDOW_SECONDS * 1000);
-    const { session } = await deps.store.sessions.create({
-      tenantId: principal.tenantId,
-      sessionId: newId('ses', now.getTime()),
-      createdBy: principal.userId,
-      expiresAt,
-      now,
-    });
-    const uploads = await Promise.all(
-      body.files.map(async (file) => {
-        const uploadId = newId('upl', now.getTime());
-        const key = stagingKey(principal.tenantId, session.sessionId, uploadId);
-        const common = { upload_id: uploadId, file_name: file.file_name, max_bytes: file.size_bytes };
-        if (deps.blobs.presignUpload) {
-          const target = await deps.blobs.presignUpload(key, {
-            contentType: 'application/octet-stream',
-            maxBytes: file.size_bytes,
-            expiresSeconds: UPLOAD_WINDOW_SECONDS,
-          });
+  return app
+    .openapi(requestUploads, async (c) => {
+      const body = c.req.valid('json');
+      if (body.files.length > maxFiles) {
+        throw new HttpError(
+          413,
+          'too_many_files',
+          `at most ${maxFiles} files per upload; got ${body.files.length}`,
+        );
+      }
+      const tooLarge = body.files.find((f) => f.size_bytes > maxFileBytes);
+      if (tooLarge) {
+        throw new HttpError(
+          413,
+          'file_too_large',
+          `${tooLarge.file_name} is larger than ${maxFileBytes} bytes`,
+        );
+      }
+      const principal = c.get('principal');
+      const now = deps.clock.now();
+      const expiresAt = new Date(now.getTime() + UPLOAD_WINDOW_SECONDS * 1000);
+      const { session } = await deps.store.sessions.create({
+        tenantId: principal.tenantId,
+        sessionId: newId('ses', now.getTime()),
+        createdBy: principal.userId,
+        expiresAt,
+        now,
+      });
+      const uploads = await Promise.all(
+        body.files.map(async (file) => {
+          const uploadId = newId('upl', now.getTime());
+          const key = stagingKey(principal.tenantId, session.sessionId, uploadId);
+          const common = { upload_id: uploadId, file_name: file.file_name, max_bytes: file.size_bytes };
+          if (deps.blobs.presignUpload) {
+            const target = await deps.blobs.presignUpload(key, {
+              contentType: 'application/octet-stream',
+              maxBytes: file.size_bytes,
+              expiresSeconds: UPLOAD_WINDOW_SECONDS,
+            });
+            return {
+              ...common,
+              method: 'POST' as const,
+              url: target.url,
+              fields: target.fields,
+              expires_at: target.expiresAt,
+            };
+          }
+          // No presigning (files in a local folder): the client PUTs the bytes to this API.
           return {
             ...common,
-            method: 'POST' as const,
-            url: target.url,
-            fields: target.fields,
-            expires_at: target.expiresAt,
+            method: 'PUT' as const,
+            url: `/api/uploads/${session.sessionId}/files/${uploadId}`,
+            fields: {},
+            expires_at: expiresAt.toISOString(),
           };
-        }
-        // No presigning (files in a local folder): the client PUTs the bytes to this API.
-        return {
-          ...common,
-          method: 'PUT' as const,
-          url: `/api/uploads/${session.sessionId}/files/${uploadId}`,
-          fields: {},
-          expires_at: expiresAt.toISOString(),
-        };
-      }),
-    );
-    return c.json({ session_id: session.sessionId, uploads }, 201);
-  });
-
-  app.put(
-    '/api/uploads/:session_id/files/:upload_id',
-    bodyLimit({
-      maxSize: maxFileBytes,
-      onError: () => {
-        throw new HttpError(413, 'file_too_large', `the file is larger than ${maxFileBytes} bytes`);
-      },
-    }),
-    async (c) => {
-      const sessionId = idSchema.safeParse(c.req.param('session_id'));
-      const uploadId = uploadIdSchema.safeParse(c.req.param('upload_id'));
-      if (!sessionId.success || !uploadId.success) throw new HttpError(400, 'invalid_request', 'bad id');
-      const tenantId = c.get('principal').tenantId;
-      await openSession(deps, tenantId, sessionId.data);
-      const bytes = new Uint8Array(await c.req.arrayBuffer());
-      if (bytes.byteLength === 0) throw new HttpError(400, 'empty_file', 'the file is empty');
-      await deps.blobs.put(stagingKey(tenantId, sessionId.data, uploadId.data), bytes, {
-        contentType: 'application/octet-stream',
-      });
-      return c.body(null, 204);
-    },
-  );
-
-  app.openapi(completeUploads, async (c) => {
-    const { session_id } = c.req.valid('param');
-    const { uploads } = c.req.valid('json');
-    const principal = c.get('principal');
-    const { tenantId } = principal;
-    await openSession(deps, tenantId, session_id);
-    if (uploads.length > maxFiles) {
-      throw new HttpError(
-        413,
-        'too_many_files',
-        `at most ${maxFiles} files per upload; got ${uploads.length}`,
+        }),
       );
-    }
-    const files = await Promise.all(
-      uploads.map(async (upload) => {
-        const bytes = await deps.blobs.get(stagingKey(tenantId, session_id, upload.upload_id), {
-          maxBytes: maxFileBytes,
-        });
-        return { upload, bytes };
-      }),
-    );
-    const missing = files.filter((f) => !f.bytes).map((f) => f.upload.upload_id);
-    if (missing.length > 0) {
-      throw new HttpError(409, 'upload_missing', 'some files were not uploaded', missing.slice(0, 20));
-    }
-    const result = await ingestDocuments(
-      {
-        store: deps.store,
-        blobs: deps.blobs,
-        queue: deps.dispatcher,
-        clock: deps.clock,
-        sniff: deps.sniff,
-        limits: deps.limits,
-      },
-      {
-        tenantId,
-        userId: principal.userId,
-        sessionId: session_id,
-        source: 'upload',
-        // Stable ids from the upload id: completing twice yields the same documents and jobs.
-        files: files.map(({ upload, bytes }) => ({
-          fileName: upload.file_name,
-          bytes: bytes as Uint8Array,
-          sourceRef: `upload:${session_id}:${upload.upload_id}`,
-        })),
-      },
-    );
-    await Promise.all(
-      uploads.map((u) =>
-        deps.blobs.delete(stagingKey(tenantId, session_id, u.upload_id)).catch(() => undefined),
-      ),
-    );
-    const body: UploadResponse = {
-      session_id,
-      documents: result.documents.map(presentDocument),
-      jobs: result.jobs.map((j) => presentJob(j.job)),
-    };
-    return c.json(body, 202);
-  });
+      return c.json({ session_id: session.sessionId, uploads }, 201);
+    })
 
-  return app;
+    .openapi(completeUploads, async (c) => {
+      const { session_id } = c.req.valid('param');
+      const { uploads } = c.req.valid('json');
+      const principal = c.get('principal');
+      const { tenantId } = principal;
+      await openSession(deps, tenantId, session_id);
+      if (uploads.length > maxFiles) {
+        throw new HttpError(
+          413,
+          'too_many_files',
+          `at most ${maxFiles} files per upload; got ${uploads.length}`,
+        );
+      }
+      const files = await Promise.all(
+        uploads.map(async (upload) => {
+          const bytes = await deps.blobs.get(stagingKey(tenantId, session_id, upload.upload_id), {
+            maxBytes: maxFileBytes,
+          });
+          return { upload, bytes };
+        }),
+      );
+      const missing = files.filter((f) => !f.bytes).map((f) => f.upload.upload_id);
+      if (missing.length > 0) {
+        throw new HttpError(409, 'upload_missing', 'some files were not uploaded', missing.slice(0, 20));
+      }
+      const result = await ingestDocuments(
+        {
+          store: deps.store,
+          blobs: deps.blobs,
+          queue: deps.dispatcher,
+          clock: deps.clock,
+          sniff: deps.sniff,
+          limits: deps.limits,
+        },
+        {
+          tenantId,
+          userId: principal.userId,
+          sessionId: session_id,
+          source: 'upload',
+          // Stable ids from the upload id: completing twice yields the same documents and jobs.
+          files: files.map(({ upload, bytes }) => ({
+            fileName: upload.file_name,
+            bytes: bytes as Uint8Array,
+            sourceRef: `upload:${session_id}:${upload.upload_id}`,
+          })),
+        },
+      );
+      await Promise.all(
+        uploads.map((u) =>
+          deps.blobs.delete(stagingKey(tenantId, session_id, u.upload_id)).catch(() => undefined),
+        ),
+      );
+      const body: UploadResponse = {
+        session_id,
+        documents: result.documents.map(presentDocument),
+        jobs: result.jobs.map((j) => presentJob(j.job)),
+      };
+      return c.json(body, 202);
+    })
+    .put(
+      '/api/uploads/:session_id/files/:upload_id',
+      bodyLimit({
+        maxSize: maxFileBytes,
+        onError: () => {
+          throw new HttpError(413, 'file_too_large', `the file is larger than ${maxFileBytes} bytes`);
+        },
+      }),
+      async (c) => {
+        const sessionId = idSchema.safeParse(c.req.param('session_id'));
+        const uploadId = uploadIdSchema.safeParse(c.req.param('upload_id'));
+        if (!sessionId.success || !uploadId.success) throw new HttpError(400, 'invalid_request', 'bad id');
+        const tenantId = c.get('principal').tenantId;
+        await openSession(deps, tenantId, sessionId.data);
+        const bytes = new Uint8Array(await c.req.arrayBuffer());
+        if (bytes.byteLength === 0) throw new HttpError(400, 'empty_file', 'the file is empty');
+        await deps.blobs.put(stagingKey(tenantId, sessionId.data, uploadId.data), bytes, {
+          contentType: 'application/octet-stream',
+        });
+        return c.body(null, 204);
+      },
+    );
 }
 
 /** The tenant's session, still open and unexpired; another tenant's is a 404. */

@@ -56,7 +56,7 @@ export function uploadRoutes(deps: ApiDeps) {
     },
   });
 
-  app.post(
+  return app.post(
     '/api/upload',
     limitPerTenant(deps.rateLimiter),
     bodyLimit({
@@ -131,6 +131,4 @@ export function uploadRoutes(deps: ApiDeps) {
       return c.json(body, 202);
     },
   );
-
-  return app;
 }
