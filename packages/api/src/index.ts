@@ -10,6 +10,7 @@ export {
 export type { ApiDeps, HealthCheck, UploadLimits } from './deps';
 export type { ApiEnv } from './env';
 export { type ErrorBody, errorBodySchema, HttpError, toErrorResponse } from './errors';
+export { listRoutes } from './list-routes';
 export { createRateLimiter, type RateLimiter } from './middleware/rate-limit';
 export * from './presenters';
 export { type UploadResponse, uploadResponseSchema } from './routes/upload';
