@@ -50,6 +50,8 @@ export async function startApi(
 
   return {
     url: http.url,
+    /** Where this instance keeps its files (DATA_DIR). */
+    dataDir,
     app,
     container,
     token,
