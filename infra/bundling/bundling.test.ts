@@ -54,7 +54,7 @@ describe('build:lambdas', () => {
     expect(formatSizeTable(rows)).toMatch(/^ApiHandler .* OVER 10\.0 KB budget$/m);
     expect(bundleProblems(rows)).toEqual([
       expect.stringMatching(
-        /^ApiHandler: bundle is \d+\.\d KB, over its 10\.0 KB budget \(minified\); largest: .*@aws-sdk\/client-s3 \d/,
+        /^ApiHandler: bundle is \d+\.\d KB gzipped \(\d+\.\d KB minified\), over its 10\.0 KB budget; largest: .*@aws-sdk\/client-s3 \d/,
       ),
     ]);
   });
