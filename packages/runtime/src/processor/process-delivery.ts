@@ -33,6 +33,22 @@ export interface ProcessorDeps {
   /** Slack after a retry's due time before the outbox sweeper re-sends it. */
   sweepGraceMs: number;
   random?: () => number;
+  /**
+   * Awaited after a job's final state is recorded (complete, or failed for good) and
+   * before the message is acknowledged: the hook for durable follow-ups such as the
+   * `job.completed` / `job.failed` webhook fan-out. A throw is logged, never undoes
+   * the recorded outcome.
+   */
+  onSettled?: (job: JobRecord) => Promise<void>;
+}
+
+async function settled(job: JobRecord, deps: ProcessorDeps, logger: Logger): Promise<void> {
+  if (!deps.onSettled) return;
+  try {
+    await deps.onSettled(job);
+  } catch (error) {
+    logger.error('settled hook failed', { error: describeError(error) });
+  }
 }
 
 /** One message as a transport delivered it. */
@@ -98,7 +114,10 @@ async function processDelivery(
         errorCode: 'invalid_message',
         now: clock.now(),
       });
-      if (failed) publishSafely(deps.events, jobEvent('job:failed', failed, clock.now()), logger);
+      if (failed) {
+        publishSafely(deps.events, jobEvent('job:failed', failed, clock.now()), logger);
+        await settled(failed, deps, logger);
+      }
     }
     return { kind: 'dead', reason: decoded.message, code: `invalid_message:${decoded.reason}` };
   }
@@ -218,6 +237,7 @@ async function runAttempt(
     });
     if (!done) return await afterLostClaim(job, deps, logger);
     publishSafely(deps.events, jobEvent('job:complete', done, deps.clock.now()), logger);
+    await settled(done, deps, logger);
     return { kind: 'ack', reason: 'completed' };
   } catch (error) {
     if (attempt.lostClaim) return afterLostClaim(job, deps, logger);
@@ -305,6 +325,7 @@ async function finishFailed(
   });
   if (!failed) return afterLostClaim(job, deps, logger);
   publishSafely(deps.events, jobEvent('job:failed', failed, deps.clock.now()), logger);
+  await settled(failed, deps, logger);
   return { kind: 'dead', reason: message, code };
 }
 

@@ -1,0 +1,61 @@
+import { createInProcessEventBus } from '@paperlane/adapters';
+import { type JobRecord, PermanentError, silentLogger, systemClock } from '@paperlane/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SqsEnvironment, startSqsEnvironment } from '../../test/support/sqs-environment';
+import { createProcessor } from './process-delivery';
+
+let env: SqsEnvironment;
+beforeAll(async () => {
+  env = await startSqsEnvironment();
+});
+afterAll(async () => {
+  await env?.stop();
+});
+
+function messageBody(url: string, jobId: string): string {
+  const queue = env.faux.server.inspectQueue(url.split('/').pop() ?? '');
+  const found = [...(queue?.messages.ready ?? [])].find((m) => m.body.includes(jobId));
+  if (!found) throw new Error(`no message for ${jobId}`);
+  return found.body;
+}
+
+describe('the onSettled hook', () => {
+  it('runs once a job is complete or failed for good, after the record says so, never for a retry', async () => {
+    const seen: Array<{ jobId: string; status: string; recorded?: string }> = [];
+    const processor = createProcessor({
+      store: env.store,
+      events: createInProcessEventBus(silentLogger),
+      topology: env.topology,
+      clock: systemClock,
+      logger: silentLogger,
+      leaseMs: 60_000,
+      sweepGraceMs: 60_000,
+      handlers: {
+        thumbnail: async (ctx) => {
+          if (ctx.payload.documentId === 'doc-bad') throw new PermanentError('corrupt image');
+          if (ctx.payload.documentId === 'doc-flaky') throw new Error('try again');
+          return { ok: true };
+        },
+      },
+      onSettled: async (job: JobRecord) => {
+        seen.push({ jobId: job.jobId, status: job.status, recorded: (await env.store.get(job))?.status });
+      },
+    });
+    const run = async (documentId: string) => {
+      const { job } = await env.dispatcher.enqueue('thumbnail', { tenantId: 'tenant-h', documentId });
+      const outcome = await processor.process({
+        queue: 'thumbnail',
+        body: messageBody(env.urls.thumbnail.high, job.jobId),
+      });
+      return { job, outcome };
+    };
+    const good = await run('doc-good');
+    const bad = await run('doc-bad');
+    const flaky = await run('doc-flaky');
+    expect([good.outcome.kind, bad.outcome.kind, flaky.outcome.kind]).toEqual(['ack', 'dead', 'retry']);
+    expect(seen).toEqual([
+      { jobId: good.job.jobId, status: 'complete', recorded: 'complete' },
+      { jobId: bad.job.jobId, status: 'failed', recorded: 'failed' },
+    ]);
+  });
+});
