@@ -1,5 +1,6 @@
+import { documentSummarySchema } from '@paperlane/core';
 import { any, Entity, EntityFormatter, type FormattedItem, item, number, string } from 'dynamodb-toolbox';
-import { DOCUMENT_STATUSES, type DocumentRecord } from './document';
+import { DOCUMENT_STATUSES, type DocumentRecord, documentThumbnailsSchema } from './document';
 import { documentKey } from './keys';
 import type { PaperlaneTable } from './table';
 
@@ -25,6 +26,9 @@ export function createDocumentEntity(table: PaperlaneTable) {
       error: string().optional(),
       pageCount: number().optional(),
       metadata: any().castAs<Record<string, unknown>>().optional(),
+      // Written whole with $set and parsed on the way out (like invoice fields).
+      thumbnails: any().optional(),
+      summary: any().optional(),
       createdAt: string(),
       updatedAt: string(),
       gsi1pk: string().optional().hidden(),
@@ -37,7 +41,12 @@ export function createDocumentEntity(table: PaperlaneTable) {
 export type DocumentEntity = ReturnType<typeof createDocumentEntity>;
 
 export function toDocumentRecord(item: FormattedItem<DocumentEntity>): DocumentRecord {
-  return item;
+  const { thumbnails, summary, ...rest } = item;
+  return {
+    ...rest,
+    ...(thumbnails !== undefined ? { thumbnails: documentThumbnailsSchema.parse(thumbnails) } : {}),
+    ...(summary !== undefined ? { summary: documentSummarySchema.parse(summary) } : {}),
+  };
 }
 
 export function documentFormatter(entity: DocumentEntity): (raw: Record<string, unknown>) => DocumentRecord {

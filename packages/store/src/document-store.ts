@@ -132,6 +132,12 @@ export function createDocumentStore(table: PaperlaneTable): DocumentStore {
             ...(patch.metadata !== undefined
               ? { metadata: patch.metadata === null ? $remove() : $set(patch.metadata) }
               : {}),
+            ...(patch.thumbnails !== undefined
+              ? { thumbnails: patch.thumbnails === null ? $remove() : $set(patch.thumbnails) }
+              : {}),
+            ...(patch.summary !== undefined
+              ? { summary: patch.summary === null ? $remove() : $set(patch.summary) }
+              : {}),
           })
           // UpdateItem would otherwise create a half-empty document.
           .options({ condition: { attr: 'documentId', exists: true }, returnValues: 'ALL_NEW' })

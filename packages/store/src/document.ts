@@ -1,9 +1,29 @@
-import { idSchema } from '@paperlane/core';
+import { documentSummarySchema, idSchema } from '@paperlane/core';
 import { z } from 'zod';
 
 export const DOCUMENT_STATUSES = ['uploaded', 'processing', 'processed', 'failed'] as const;
 export const documentStatusSchema = z.enum(DOCUMENT_STATUSES);
 export type DocumentStatus = z.infer<typeof documentStatusSchema>;
+
+/** What the thumbnail job recorded: sizes to lay out a page before any image loads. */
+export const documentThumbnailsSchema = z.object({
+  /** Placeholder shown while thumbnails load. */
+  blurhash: z.string().min(6).max(200),
+  /** Images: pixels as displayed. PDFs: the first page in points. */
+  original: z.object({ width: z.number().int().min(1), height: z.number().int().min(1) }),
+  items: z
+    .array(
+      z.object({
+        requestedWidth: z.number().int().min(1),
+        width: z.number().int().min(1),
+        height: z.number().int().min(1),
+        key: z.string().min(1).max(1024),
+      }),
+    )
+    .min(1)
+    .max(8),
+});
+export type DocumentThumbnails = z.infer<typeof documentThumbnailsSchema>;
 
 /** An uploaded file: its blob, what we know about it, and how far processing got. */
 export const documentRecordSchema = z.object({
@@ -21,6 +41,9 @@ export const documentRecordSchema = z.object({
   error: z.string().max(4000).optional(),
   pageCount: z.number().int().min(0).optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
+  /** Separate fields (not `metadata`): the thumbnail and summary jobs write them concurrently. */
+  thumbnails: documentThumbnailsSchema.optional(),
+  summary: documentSummarySchema.optional(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
@@ -39,5 +62,7 @@ export const documentPatchSchema = z.object({
   pageCount: documentRecordSchema.shape.pageCount.unwrap().nullable().optional(),
   metadata: z.record(z.string(), z.unknown()).nullable().optional(),
   folderId: idSchema.nullable().optional(),
+  thumbnails: documentThumbnailsSchema.nullable().optional(),
+  summary: documentSummarySchema.nullable().optional(),
 });
 export type DocumentPatch = z.infer<typeof documentPatchSchema>;

@@ -20,6 +20,14 @@ export * from './invoice';
 export { createInvoiceStore, type InvoiceRef, type InvoiceStore } from './invoice-store';
 export { createJobStore } from './job-store';
 export { SWEEP_SHARDS, sweepShard } from './keys';
+export * from './mailbox';
+export {
+  createMailboxStore,
+  MAX_LISTED_SYNC_RUNS,
+  type MailboxRef,
+  type MailboxStore,
+} from './mailbox-store';
+export { createQueueControlStore, type QueueControlStore, queueControlKey } from './queue-control-store';
 export { createStore, type Store, type StoreSettings } from './store';
 export {
   createTable,
@@ -35,3 +43,22 @@ export {
 export * from './upload-session';
 export { createUploadSessionStore, type SessionRef, type UploadSessionStore } from './upload-session-store';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './validate';
+export * from './webhook';
+export {
+  createWebhookDeliveryStore,
+  type WebhookDeliveryRef,
+  type WebhookDeliveryStore,
+} from './webhook-delivery-store';
+export {
+  createWebhookStore,
+  MAX_WEBHOOKS_PER_TENANT,
+  type WebhookRef,
+  type WebhookStore,
+} from './webhook-store';
+export * from './ws-connection';
+export {
+  createWsConnectionStore,
+  MAX_WS_SUBSCRIBERS,
+  type WsConnectionStore,
+  type WsSubscribeOutcome,
+} from './ws-connection-store';

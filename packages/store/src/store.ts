@@ -4,8 +4,13 @@ import { type AutomationStore, createAutomationStore } from './automation-store'
 import { createDocumentStore, type DocumentStore } from './document-store';
 import { createInvoiceStore, type InvoiceStore } from './invoice-store';
 import { createJobStore } from './job-store';
+import { createMailboxStore, type MailboxStore } from './mailbox-store';
+import { createQueueControlStore, type QueueControlStore } from './queue-control-store';
 import { createTable, type PaperlaneTable } from './table';
 import { createUploadSessionStore, type UploadSessionStore } from './upload-session-store';
+import { createWebhookDeliveryStore, type WebhookDeliveryStore } from './webhook-delivery-store';
+import { createWebhookStore, type WebhookStore } from './webhook-store';
+import { createWsConnectionStore, type WsConnectionStore } from './ws-connection-store';
 
 export interface StoreSettings {
   documentClient: DynamoDBDocumentClient;
@@ -19,6 +24,13 @@ export interface Store {
   sessions: UploadSessionStore;
   invoices: InvoiceStore;
   automations: AutomationStore;
+  mailboxes: MailboxStore;
+  webhooks: WebhookStore;
+  webhookDeliveries: WebhookDeliveryStore;
+  /** API Gateway WebSocket connections (realtime on AWS). */
+  wsConnections: WsConnectionStore;
+  /** Operator switches per job queue (paused flags the SQS consumers check). */
+  queueControl: QueueControlStore;
 }
 
 /**
@@ -37,5 +49,10 @@ export function createStore(settings: StoreSettings): Store {
     sessions: createUploadSessionStore(table),
     invoices: createInvoiceStore(table),
     automations: createAutomationStore(table),
+    mailboxes: createMailboxStore(table),
+    webhooks: createWebhookStore(table),
+    webhookDeliveries: createWebhookDeliveryStore(table),
+    wsConnections: createWsConnectionStore(table),
+    queueControl: createQueueControlStore(table),
   };
 }

@@ -29,4 +29,15 @@ export type {
 } from './job-store';
 export type { LogFields, Logger } from './logger';
 export { silentLogger } from './logger';
+export type {
+  EmailParser,
+  MailboxConnection,
+  MailboxMessageSummary,
+  MailboxReader,
+  MailboxSession,
+  MailboxTlsMode,
+  OpenedFolder,
+  ParsedEmail,
+  ParsedEmailAttachment,
+} from './mailbox-reader';
 export type { SecretCipher } from './secret-cipher';
