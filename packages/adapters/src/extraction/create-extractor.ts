@@ -1,0 +1,74 @@
+import { ConfigError, type Extractor } from '@paperlane/core';
+import type OpenAI from 'openai';
+import { z } from 'zod';
+import { createOpenAiClient } from './openai/openai-client';
+import { blankAsUnset, type EnvLike, openAiEnvShape, parseEnvConfig } from './openai/openai-config';
+import { createOpenAiExtractor } from './openai/openai-extractor';
+import type { LlmUsage } from './openai/structured-completion';
+import { createRulesExtractor } from './rules/index';
+
+export const EXTRACTORS = ['openai', 'rules'] as const;
+export type ExtractorName = (typeof EXTRACTORS)[number];
+
+const lowerCase = (value: unknown) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
+
+/** Extractor configuration, read from environment-style keys. */
+export const extractorConfigSchema = z.object({
+  /** Unset: `openai` when OPENAI_API_KEY is set, otherwise `rules` (works offline). */
+  EXTRACTOR: blankAsUnset(z.preprocess(lowerCase, z.enum(EXTRACTORS)).optional()),
+  /** Approximate document tokens sent to the model; longer text is cut. */
+  EXTRACTOR_MAX_INPUT_TOKENS: blankAsUnset(z.coerce.number().int().min(500).max(1_000_000).default(12_000)),
+  ...openAiEnvShape,
+});
+export type ExtractorConfig = z.output<typeof extractorConfigSchema> & { EXTRACTOR: ExtractorName };
+
+/**
+ * Validated extractor configuration with the extractor chosen. Throws ConfigError naming
+ * bad keys (never values), including `EXTRACTOR=openai` without OPENAI_API_KEY.
+ *
+ * @example
+ * parseExtractorConfig(process.env).EXTRACTOR // 'rules' when no key is set
+ */
+export function parseExtractorConfig(input: EnvLike | unknown): ExtractorConfig {
+  const config = parseEnvConfig(extractorConfigSchema, input, 'extractor');
+  const chosen = config.EXTRACTOR ?? (config.OPENAI_API_KEY ? 'openai' : 'rules');
+  if (chosen === 'openai' && !config.OPENAI_API_KEY) {
+    throw new ConfigError('EXTRACTOR=openai needs OPENAI_API_KEY', { code: 'missing_openai_api_key' });
+  }
+  return { ...config, EXTRACTOR: chosen };
+}
+
+export interface ExtractorDeps {
+  /** A ready client (tests, or one shared with the summarizer); built from the config otherwise. */
+  openAiClient?: OpenAI;
+  /** Called with the tokens each OpenAI extraction used. */
+  onUsage?: (usage: LlmUsage) => void;
+  /** Passed to `createRulesExtractor`. */
+  rules?: Parameters<typeof createRulesExtractor>[0];
+}
+
+/**
+ * The extractor the configuration asks for: `EXTRACTOR=openai|rules`, defaulting to OpenAI
+ * only when a key is configured, so a fresh checkout extracts offline with rules.
+ *
+ * @example
+ * const extractor = createExtractor(process.env);
+ * const fields = await extractor.extract({ text: ocr.text, providerFields: ocr.fields, signal });
+ */
+export function createExtractor(input: EnvLike | unknown, deps: ExtractorDeps = {}): Extractor {
+  const config = parseExtractorConfig(input);
+  if (config.EXTRACTOR === 'rules') return createRulesExtractor(deps.rules);
+  const client =
+    deps.openAiClient ??
+    createOpenAiClient({
+      apiKey: config.OPENAI_API_KEY!,
+      ...(config.OPENAI_BASE_URL ? { baseUrl: config.OPENAI_BASE_URL } : {}),
+      timeoutMs: config.OPENAI_TIMEOUT_MS,
+    });
+  return createOpenAiExtractor({
+    client,
+    model: config.OPENAI_MODEL,
+    maxInputTokens: config.EXTRACTOR_MAX_INPUT_TOKENS,
+    ...(deps.onUsage ? { onUsage: deps.onUsage } : {}),
+  });
+}

@@ -1,0 +1,145 @@
+/** ISO 4217 codes invoices in our markets print; anything else in capitals is more likely a word. */
+const CURRENCY_CODES = new Set([
+  'EUR',
+  'USD',
+  'GBP',
+  'CHF',
+  'JPY',
+  'CAD',
+  'AUD',
+  'NZD',
+  'SEK',
+  'NOK',
+  'DKK',
+  'ISK',
+  'PLN',
+  'CZK',
+  'HUF',
+  'RON',
+  'BGN',
+  'HRK',
+  'TRY',
+  'RUB',
+  'UAH',
+  'INR',
+  'CNY',
+  'HKD',
+  'SGD',
+  'ZAR',
+  'BRL',
+  'MXN',
+  'ARS',
+  'CLP',
+  'COP',
+  'AED',
+  'SAR',
+  'ILS',
+  'KRW',
+  'THB',
+  'MYR',
+  'IDR',
+  'PHP',
+]);
+
+const SYMBOL_CODES: Record<string, string> = {
+  US$: 'USD',
+  CA$: 'CAD',
+  C$: 'CAD',
+  AU$: 'AUD',
+  A$: 'AUD',
+  NZ$: 'NZD',
+  HK$: 'HKD',
+  S$: 'SGD',
+  R$: 'BRL',
+  $: 'USD',
+  '€': 'EUR',
+  '£': 'GBP',
+  '¥': 'JPY',
+  '₹': 'INR',
+  zł: 'PLN',
+  '₺': 'TRY',
+  'Fr.': 'CHF',
+  'SFr.': 'CHF',
+};
+
+// One pass over the text: prefixed dollars are listed before the bare `$`, so `CA$` is not USD;
+// a three-letter code must stand alone (`EURL`, a French company form, is not euros).
+const CURRENCY_TOKEN =
+  /(?<![A-Za-z])(?:US|CA|AU|NZ|HK)\$|(?<![A-Za-z])[CASR]\$|\$|€|£|¥|₹|zł|₺|(?<![A-Za-z])S?Fr\.(?=\s?\d)|(?<![A-Za-z])[A-Z]{3}(?![A-Za-z])/g;
+
+export interface CurrencyMention {
+  code: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * Every currency printed in `text`, as ISO codes: symbols (`€`, `£`, `$`, `CA$`) and codes
+ * (`EUR`, `CHF`).
+ *
+ * @example
+ * findCurrencies('Total CHF 9’540.00').map((c) => c.code) // ['CHF']
+ */
+export function findCurrencies(text: string): CurrencyMention[] {
+  const found: CurrencyMention[] = [];
+  for (const match of text.matchAll(CURRENCY_TOKEN)) {
+    const token = match[0];
+    const code = SYMBOL_CODES[token] ?? (CURRENCY_CODES.has(token) ? token : undefined);
+    if (code) found.push({ code, start: match.index, end: match.index + token.length });
+  }
+  return found;
+}
+
+/** Whether an ISO code is one we recognise. */
+export function isCurrencyCode(code: string): boolean {
+  return CURRENCY_CODES.has(code);
+}
+
+const EURO_COUNTRIES = new Set([
+  'AT',
+  'BE',
+  'CY',
+  'DE',
+  'EE',
+  'ES',
+  'FI',
+  'FR',
+  'GR',
+  'EL',
+  'HR',
+  'IE',
+  'IT',
+  'LT',
+  'LU',
+  'LV',
+  'MT',
+  'NL',
+  'PT',
+  'SI',
+  'SK',
+]);
+const COUNTRY_CURRENCY: Record<string, string> = {
+  GB: 'GBP',
+  XI: 'GBP',
+  CH: 'CHF',
+  CHE: 'CHF',
+  LI: 'CHF',
+  SE: 'SEK',
+  DK: 'DKK',
+  NO: 'NOK',
+  PL: 'PLN',
+  CZ: 'CZK',
+  HU: 'HUF',
+  RO: 'RON',
+  BG: 'BGN',
+  US: 'USD',
+};
+
+/**
+ * The currency a country invoices in, for documents that print amounts without any symbol:
+ * the country comes from the vendor's VAT id or IBAN.
+ */
+export function currencyOfCountry(country: string): string | undefined {
+  if (EURO_COUNTRIES.has(country)) return 'EUR';
+  return COUNTRY_CURRENCY[country];
+}

@@ -1,0 +1,146 @@
+import { findDates } from './dates';
+import type { Found } from './header-fields';
+import { findIbans } from './iban';
+import type { LabelOccurrence } from './labelled-values';
+import { findNumbers } from './numbers';
+import { findVatIds, labelledTaxId } from './tax-ids';
+import type { Segment, TextLine } from './text-lines';
+import { hasLegalForm, matchLabel } from './vocabulary';
+
+/** The customer's address block: under a `Bill to` / `Facturé à` / `Cliente` label, in its column. */
+export interface RecipientBlock {
+  fromLine: number;
+  toLine: number;
+  column: number;
+}
+
+const BLOCK_LINES = 8;
+
+/**
+ * Where the customer's block sits, so the customer's name and VAT id are not taken for the
+ * vendor's. The block runs down from its label in the label's column, up to eight lines or the
+ * line-item table, whichever comes first.
+ */
+export function recipientBlocks(labels: readonly LabelOccurrence[], stopLine: number): RecipientBlock[] {
+  return labels
+    .filter((occurrence) => occurrence.kind === 'recipient')
+    .map((occurrence) => ({
+      fromLine: occurrence.line.index,
+      toLine: Math.min(occurrence.line.index + BLOCK_LINES, stopLine - 1),
+      column: occurrence.segment.start,
+    }));
+}
+
+/** Whether a segment lies inside a customer block. */
+export function inRecipientBlock(blocks: readonly RecipientBlock[], line: number, segment: Segment): boolean {
+  return blocks.some(
+    (block) =>
+      line >= block.fromLine &&
+      line <= block.toLine &&
+      segment.start >= block.column - 3 &&
+      segment.start <= block.column + 12,
+  );
+}
+
+const TAX_LABEL_KINDS = new Set(['vendorTaxId', 'tax']);
+
+/**
+ * The vendor's tax id: VAT ids anywhere in the text (EU formats, `CHE-…`, `GB …`) and other ids
+ * after a tax-id label (`Tax ID (EIN): 84-2719035`), leaving out IBANs and the customer block.
+ * A labelled id beats a bare one; the first wins among equals.
+ */
+export function pickVendorTaxId(
+  lines: readonly TextLine[],
+  labels: readonly LabelOccurrence[],
+  blocks: readonly RecipientBlock[],
+): Found<string> | undefined {
+  let best: Found<string> | undefined;
+  const consider = (value: string, confidence: number) => {
+    if (!best || confidence > best.confidence) best = { value, confidence };
+  };
+  for (const line of lines) {
+    for (const [index, segment] of line.segments.entries()) {
+      const vatIds = findVatIds(segment.text);
+      if (vatIds.length === 0 || inRecipientBlock(blocks, line.index, segment)) continue;
+      const ibans = findIbans(segment.text);
+      const label =
+        matchLabel(segment.text) ??
+        (index > 0 ? matchLabel(line.segments[index - 1]?.text ?? '') : undefined);
+      const labelled = label !== undefined && TAX_LABEL_KINDS.has(label.kind);
+      for (const vat of vatIds) {
+        if (ibans.some((iban) => vat.start >= iban.start && vat.start < iban.end)) continue;
+        consider(vat.taxId, labelled ? 0.9 : 0.7);
+      }
+    }
+  }
+  for (const occurrence of labels) {
+    if (
+      occurrence.kind !== 'vendorTaxId' ||
+      inRecipientBlock(blocks, occurrence.line.index, occurrence.segment)
+    ) {
+      continue;
+    }
+    const option = occurrence.options[0];
+    const value = option ? labelledTaxId(option.text) : undefined;
+    if (value && findDates(value, 'DMY').length === 0) consider(value, 0.75);
+  }
+  return best;
+}
+
+/** The vendor's IBAN: the first valid one, preferring one printed after an `IBAN` label. */
+export function pickIban(
+  lines: readonly TextLine[],
+  blocks: readonly RecipientBlock[],
+): Found<string> | undefined {
+  let best: Found<string> | undefined;
+  for (const line of lines) {
+    for (const segment of line.segments) {
+      if (inRecipientBlock(blocks, line.index, segment)) continue;
+      const [iban] = findIbans(segment.text);
+      if (!iban) continue;
+      const confidence = /iban/i.test(segment.text.slice(0, iban.start)) ? 0.95 : 0.85;
+      if (!best || confidence > best.confidence) best = { value: iban.iban, confidence };
+    }
+  }
+  return best;
+}
+
+const TOP_LINES = 10;
+
+/**
+ * The vendor's name: the first name-like text at the top of the first page (letterhead), skipping
+ * titles, labels, addresses, contact details and the customer block; a name with a legal form
+ * (`GmbH`, `Ltd`, `S.r.l.`) among the first lines is preferred.
+ */
+export function pickVendorName(
+  lines: readonly TextLine[],
+  blocks: readonly RecipientBlock[],
+): Found<string> | undefined {
+  const candidates: { name: string; legal: boolean }[] = [];
+  let seen = 0;
+  for (const line of lines) {
+    if (line.segments.length === 0) continue;
+    seen += 1;
+    if (seen > TOP_LINES) break;
+    for (const segment of line.segments) {
+      if (inRecipientBlock(blocks, line.index, segment)) continue;
+      const name = (segment.text.split(/\s[·|•]\s/)[0] ?? '').trim();
+      if (isNameLike(name)) candidates.push({ name, legal: hasLegalForm(name) });
+    }
+  }
+  const legal = candidates.find((c) => c.legal);
+  const chosen = legal ?? candidates[0];
+  if (!chosen) return undefined;
+  return { value: chosen.name.slice(0, 300), confidence: chosen.legal ? 0.85 : 0.6 };
+}
+
+function isNameLike(text: string): boolean {
+  if (text.length < 2 || text.length > 120 || !/^\p{L}/u.test(text)) return false;
+  if (/@|www\.|https?:|\.(?:com|de|fr|nl|es|it|ch|co\.uk|dev|io)\b/i.test(text)) return false;
+  const digits = text.replace(/\D/g, '').length;
+  if (digits > 0 && digits / text.length > 0.15) return false;
+  if (/\d{3,}/.test(text)) return false;
+  if (matchLabel(text)) return false;
+  if (findNumbers(text).some((n) => n.decimals === 2) || findDates(text, 'DMY').length > 0) return false;
+  return /\p{L}{2,}/u.test(text);
+}

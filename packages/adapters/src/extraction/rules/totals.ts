@@ -1,0 +1,149 @@
+import { findCurrencies } from './currency';
+import type { LabelOccurrence, ValuePlacement } from './labelled-values';
+import { findNumbers, isMoney, roundMoney } from './numbers';
+
+export interface Totals {
+  subtotal?: number;
+  tax?: number;
+  total?: number;
+  confidence: { subtotal?: number; tax?: number; total?: number };
+}
+
+interface AmountCandidate {
+  kind: 'subtotal' | 'tax' | 'total' | 'gross' | 'amountDue';
+  label: string;
+  value: number;
+  placement: ValuePlacement;
+  line: number;
+  page: number;
+}
+
+/** The money amount a label introduces: the last amount in its value, skipping rates (`19 %`). */
+export function amountAfterLabel(text: string): number | undefined {
+  const hasCurrency = findCurrencies(text).length > 0;
+  const amounts = findNumbers(text).filter((n) => isMoney(n, hasCurrency));
+  return amounts.at(-1)?.value;
+}
+
+/** A tax label naming the sum of all rates (`Total VAT`), which replaces adding up per-rate lines. */
+function isTaxTotalLabel(label: string): boolean {
+  return /^(total|totaal|totale|montant|importo|cuota)/.test(label);
+}
+
+const near = (a: number, b: number) => Math.abs(a - b) <= 0.011;
+
+function amountCandidates(labels: readonly LabelOccurrence[]): AmountCandidate[] {
+  const candidates: AmountCandidate[] = [];
+  for (const occurrence of labels) {
+    const { kind } = occurrence;
+    if (
+      kind !== 'subtotal' &&
+      kind !== 'tax' &&
+      kind !== 'total' &&
+      kind !== 'gross' &&
+      kind !== 'amountDue'
+    ) {
+      continue;
+    }
+    for (const option of occurrence.options) {
+      const value = amountAfterLabel(option.placement === 'below' ? option.text : option.lineTail);
+      if (value === undefined) continue;
+      candidates.push({
+        kind,
+        label: occurrence.label,
+        value,
+        placement: option.placement,
+        line: option.line.index,
+        page: option.line.page,
+      });
+      break;
+    }
+  }
+  return candidates;
+}
+
+// Later pages and later lines win: totals close a document, and page subtotals come before them.
+const byPosition = (a: AmountCandidate, b: AmountCandidate) => a.page - b.page || a.line - b.line;
+
+function pickTotal(candidates: readonly AmountCandidate[]): AmountCandidate | undefined {
+  const rank = (c: AmountCandidate) =>
+    c.kind === 'total' ? (c.placement === 'below' ? 3 : 4) : c.kind === 'gross' ? 2 : 1;
+  const best = Math.max(0, ...candidates.map(rank));
+  return candidates
+    .filter((c) => rank(c) === best)
+    .sort(byPosition)
+    .at(-1);
+}
+
+/**
+ * Subtotal, tax and total from labelled amounts. The grand total is the last `total` label
+ * (`Total`, `Gesamtbetrag`, `Total TTC`), before VAT-table gross and before what is left to pay
+ * (`Amount due` differs from the total after a deposit). Several tax lines (one per rate) add
+ * up unless a tax total is printed. A consistent subtotal + tax = total raises all three
+ * confidences; a missing one is derived from the other two with low confidence.
+ *
+ * @example
+ * // labels from 'Subtotal $10.00 / Tax $1.00 / Total $11.00'
+ * pickTotals(labels) // { subtotal: 10, tax: 1, total: 11, confidence: { ... 0.97 } }
+ */
+export function pickTotals(labels: readonly LabelOccurrence[]): Totals {
+  const candidates = amountCandidates(labels);
+  const totalCandidate = pickTotal(candidates);
+  const total = totalCandidate?.value;
+
+  const taxCandidates = candidates.filter((c) => c.kind === 'tax');
+  const printedTaxTotal = taxCandidates.filter((c) => isTaxTotalLabel(c.label));
+  const inlineTaxes = taxCandidates.filter((c) => c.placement !== 'below');
+  const taxOptions: number[] = [];
+  if (printedTaxTotal.length > 0) taxOptions.push(printedTaxTotal.at(-1)?.value ?? 0);
+  if (inlineTaxes.length > 1) {
+    const perLine = new Map(inlineTaxes.map((c) => [c.line, c.value]));
+    taxOptions.push(roundMoney([...perLine.values()].reduce((sum, v) => sum + v, 0)));
+  }
+  for (const c of [...taxCandidates].reverse()) taxOptions.push(c.value);
+
+  const subtotalOptions = candidates
+    .filter((c) => c.kind === 'subtotal')
+    .sort(byPosition)
+    .reverse()
+    .map((c) => c.value);
+
+  const confidence: Totals['confidence'] = {};
+  const base = (c: AmountCandidate | undefined) => (c?.placement === 'below' ? 0.75 : 0.85);
+  // Prefer the combination that adds up.
+  if (total !== undefined) {
+    for (const subtotal of subtotalOptions) {
+      for (const tax of taxOptions) {
+        if (near(roundMoney(subtotal + tax), total)) {
+          return { subtotal, tax, total, confidence: { subtotal: 0.97, tax: 0.97, total: 0.97 } };
+        }
+      }
+    }
+  }
+  let subtotal = subtotalOptions[0];
+  let tax = taxOptions[0];
+  let finalTotal = total;
+  if (subtotal !== undefined) confidence.subtotal = 0.8;
+  if (tax !== undefined) confidence.tax = 0.8;
+  if (finalTotal !== undefined) confidence.total = base(totalCandidate);
+  if (finalTotal === undefined && subtotal !== undefined && tax !== undefined) {
+    finalTotal = roundMoney(subtotal + tax);
+    confidence.total = 0.6;
+  } else if (
+    finalTotal !== undefined &&
+    subtotal !== undefined &&
+    tax === undefined &&
+    finalTotal >= subtotal
+  ) {
+    tax = roundMoney(finalTotal - subtotal);
+    confidence.tax = 0.5;
+  } else if (finalTotal !== undefined && tax !== undefined && subtotal === undefined && finalTotal > tax) {
+    subtotal = roundMoney(finalTotal - tax);
+    confidence.subtotal = 0.5;
+  }
+  const result: Totals = { confidence };
+  if (subtotal !== undefined) result.subtotal = subtotal;
+  if (tax !== undefined) result.tax = tax;
+  if (finalTotal !== undefined) result.total = finalTotal;
+  return result;
+}

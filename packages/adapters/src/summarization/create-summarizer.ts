@@ -1,0 +1,81 @@
+import { ConfigError, type Summarizer } from '@paperlane/core';
+import type OpenAI from 'openai';
+import { z } from 'zod';
+import { createOpenAiClient } from '../extraction/openai/openai-client';
+import {
+  blankAsUnset,
+  type EnvLike,
+  openAiEnvShape,
+  parseEnvConfig,
+} from '../extraction/openai/openai-config';
+import type { LlmUsage } from '../extraction/openai/structured-completion';
+import { createExtractiveSummarizer, type ExtractiveSummarizerOptions } from './extractive-summarizer';
+import { createLlmSummarizer } from './llm-summarizer';
+
+export const SUMMARIZERS = ['openai', 'extractive'] as const;
+export type SummarizerName = (typeof SUMMARIZERS)[number];
+
+const lowerCase = (value: unknown) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
+
+/** Summarizer configuration, read from environment-style keys. */
+export const summarizerConfigSchema = z.object({
+  /** Unset: `openai` when OPENAI_API_KEY is set, otherwise `extractive` (works offline). */
+  SUMMARIZER: blankAsUnset(z.preprocess(lowerCase, z.enum(SUMMARIZERS)).optional()),
+  /** The model's context budget in (approximate) tokens; longer documents are chunked. */
+  SUMMARIZER_CONTEXT_TOKENS: blankAsUnset(z.coerce.number().int().min(2_000).max(2_000_000).default(16_000)),
+  /** Map calls at most per document; text beyond them is cut. */
+  SUMMARIZER_MAX_CHUNKS: blankAsUnset(z.coerce.number().int().min(1).max(200).default(16)),
+  ...openAiEnvShape,
+});
+export type SummarizerConfig = z.output<typeof summarizerConfigSchema> & { SUMMARIZER: SummarizerName };
+
+/**
+ * Validated summarizer configuration with the summarizer chosen. Throws ConfigError naming bad
+ * keys (never values), including `SUMMARIZER=openai` without OPENAI_API_KEY.
+ *
+ * @example
+ * parseSummarizerConfig({ OPENAI_API_KEY: '' }).SUMMARIZER // 'extractive'
+ */
+export function parseSummarizerConfig(input: EnvLike | unknown): SummarizerConfig {
+  const config = parseEnvConfig(summarizerConfigSchema, input, 'summarizer');
+  const chosen = config.SUMMARIZER ?? (config.OPENAI_API_KEY ? 'openai' : 'extractive');
+  if (chosen === 'openai' && !config.OPENAI_API_KEY) {
+    throw new ConfigError('SUMMARIZER=openai needs OPENAI_API_KEY', { code: 'missing_openai_api_key' });
+  }
+  return { ...config, SUMMARIZER: chosen };
+}
+
+export interface SummarizerDeps {
+  /** A ready client (tests, or one shared with the extractor); built from the config otherwise. */
+  openAiClient?: OpenAI;
+  /** Called with the tokens each LLM summary used (all its calls). */
+  onUsage?: (usage: LlmUsage) => void;
+  extractive?: ExtractiveSummarizerOptions;
+}
+
+/**
+ * The summarizer the configuration asks for: `SUMMARIZER=openai|extractive`, defaulting to
+ * OpenAI only when a key is configured.
+ *
+ * @example
+ * const summarizer = createSummarizer(process.env);
+ * const summary = await summarizer.summarize({ text, title, signal });
+ */
+export function createSummarizer(input: EnvLike | unknown, deps: SummarizerDeps = {}): Summarizer {
+  const config = parseSummarizerConfig(input);
+  if (config.SUMMARIZER === 'extractive') return createExtractiveSummarizer(deps.extractive);
+  const client =
+    deps.openAiClient ??
+    createOpenAiClient({
+      apiKey: config.OPENAI_API_KEY!,
+      ...(config.OPENAI_BASE_URL ? { baseUrl: config.OPENAI_BASE_URL } : {}),
+      timeoutMs: config.OPENAI_TIMEOUT_MS,
+    });
+  return createLlmSummarizer({
+    client,
+    model: config.OPENAI_MODEL,
+    contextTokens: config.SUMMARIZER_CONTEXT_TOKENS,
+    maxChunks: config.SUMMARIZER_MAX_CHUNKS,
+    ...(deps.onUsage ? { onUsage: deps.onUsage } : {}),
+  });
+}

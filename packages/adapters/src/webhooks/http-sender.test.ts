@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAllowedHosts } from '../net/host-allowlist';
+import type { HostResolver } from '../net/resolve-public-address';
+import { createWebhookHttpSender } from './http-sender';
+import { startTestReceiver, type TestReceiver } from './test-receiver';
+
+let receiver: TestReceiver;
+beforeAll(async () => {
+  receiver = await startTestReceiver();
+  receiver.on('/ok', (_req, res) => res.writeHead(204).end());
+  receiver.on('/gone', (_req, res) => res.writeHead(410).end('gone'));
+  receiver.on('/busy', (_req, res) => res.writeHead(429, { 'retry-after': '30' }).end('slow down'));
+  receiver.on('/broken', (_req, res) => res.writeHead(500).end('boom'));
+  receiver.on('/moved', (_req, res) => res.writeHead(302, { location: `${receiver.origin}/ok` }).end());
+  // Answers nothing: the sender's own timeout must end the exchange.
+  receiver.on('/hang', () => {});
+  receiver.on('/huge', (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end('x'.repeat(1024 * 1024));
+  });
+});
+afterAll(async () => {
+  await receiver?.close();
+});
+
+const allowed = () => parseAllowedHosts('127.0.0.1');
+const request = (path: string) => ({
+  url: `${receiver.origin}${path}`,
+  body: '{"hello":"world"}',
+  headers: { 'webhook-id': 'evt_1' },
+});
+
+describe('createWebhookHttpSender against a loopback receiver', () => {
+  it('POSTs the exact body with its headers and reports the status', async () => {
+    const sender = createWebhookHttpSender({ allowedHosts: allowed() });
+    const arrived = receiver.nextRequest();
+    const result = await sender.send(request('/ok'));
+    const seen = await arrived;
+    expect(result).toMatchObject({ kind: 'response', statusCode: 204, bodyExcerpt: '' });
+    expect(seen).toMatchObject({ method: 'POST', path: '/ok', body: '{"hello":"world"}' });
+    expect(seen.headers).toMatchObject({
+      'webhook-id': 'evt_1',
+      'content-type': 'application/json',
+      'content-length': '17',
+      host: `127.0.0.1:${receiver.port}`,
+    });
+  });
+
+  it('reports 410, 429 with Retry-After and 500 as responses', async () => {
+    const sender = createWebhookHttpSender({ allowedHosts: allowed() });
+    expect(await sender.send(request('/gone'))).toMatchObject({ statusCode: 410, bodyExcerpt: 'gone' });
+    expect(await sender.send(request('/busy'))).toMatchObject({ statusCode: 429, retryAfter: '30' });
+    expect(await sender.send(request('/broken'))).toMatchObject({ statusCode: 500, bodyExcerpt: 'boom' });
+  });
+
+  it('does not follow redirects', async () => {
+    const sender = createWebhookHttpSender({ allowedHosts: allowed() });
+    const before = receiver.received.length;
+    const result = await sender.send(request('/moved'));
+    expect(result).toMatchObject({ kind: 'response', statusCode: 302 });
+    expect(receiver.received.slice(before).map((r) => r.path)).toEqual(['/moved']);
+  });
+
+  it('gives up on a receiver that never answers', async () => {
+    const sender = createWebhookHttpSender({ allowedHosts: allowed(), timeoutMs: 200 });
+    expect(await sender.send(request('/hang'))).toMatchObject({ kind: 'failure', code: 'timeout' });
+  });
+
+  it('reads at most maxResponseBytes of a huge answer', async () => {
+    const sender = createWebhookHttpSender({ allowedHosts: allowed(), maxResponseBytes: 4096 });
+    const result = await sender.send(request('/huge'));
+    expect(result.kind === 'response' && result.bodyExcerpt.length).toBe(4096);
+  });
+
+  it('stops when the caller aborts', async () => {
+    const sender = createWebhookHttpSender({ allowedHosts: allowed() });
+    const controller = new AbortController();
+    const arrived = receiver.nextRequest();
+    const pending = sender.send({ ...request('/hang'), signal: controller.signal });
+    await arrived;
+    controller.abort();
+    expect(await pending).toMatchObject({ kind: 'failure', code: 'aborted' });
+  });
+
+  it('refuses loopback without the allowlist, before connecting', async () => {
+    const sender = createWebhookHttpSender();
+    const before = receiver.received.length;
+    expect(await sender.send(request('/ok'))).toMatchObject({ kind: 'failure', code: 'unsafe_url' });
+    expect(receiver.received.length).toBe(before);
+  });
+
+  it('refuses a name resolving to loopback, and connects to the one checked address', async () => {
+    let lookups = 0;
+    const rebinding: HostResolver = async () => {
+      lookups += 1;
+      return [{ address: '127.0.0.1', family: 4 }];
+    };
+    const before = receiver.received.length;
+    const strict = createWebhookHttpSender({ resolve: rebinding });
+    const refused = await strict.send({
+      ...request('/ok'),
+      url: `https://hooks.example.com:${receiver.port}/ok`,
+    });
+    expect(refused).toMatchObject({ kind: 'failure', code: 'unsafe_url' });
+    expect(receiver.received.length).toBe(before);
+
+    // Allowlisted by name: resolved once by us, never again by the socket, and the
+    // Host header still names the host.
+    lookups = 0;
+    const dev = createWebhookHttpSender({
+      allowedHosts: parseAllowedHosts(`receiver.test:${receiver.port}`),
+      resolve: rebinding,
+    });
+    const arrived = receiver.nextRequest();
+    const result = await dev.send({ ...request('/ok'), url: `http://receiver.test:${receiver.port}/ok` });
+    expect(result).toMatchObject({ kind: 'response', statusCode: 204 });
+    expect((await arrived).headers.host).toBe(`receiver.test:${receiver.port}`);
+    expect(lookups).toBe(1);
+  });
+
+  it('reports an unresolvable host and a refused connection as retryable failures', async () => {
+    const failing: HostResolver = async () => {
+      throw new Error('ENOTFOUND');
+    };
+    const sender = createWebhookHttpSender({ resolve: failing });
+    expect(await sender.send({ ...request('/ok'), url: 'https://nowhere.example.com/' })).toMatchObject({
+      code: 'dns_failed',
+    });
+    const closed = await startTestReceiver();
+    await closed.close();
+    const dev = createWebhookHttpSender({ allowedHosts: allowed() });
+    expect(await dev.send({ ...request('/ok'), url: `${closed.origin}/ok` })).toMatchObject({
+      code: 'connection_failed',
+    });
+  });
+});

@@ -1,0 +1,7 @@
+export {
+  createWebhookHttpSender,
+  type WebhookHttpRequest,
+  type WebhookHttpResult,
+  type WebhookHttpSender,
+  type WebhookHttpSenderOptions,
+} from './http-sender';
