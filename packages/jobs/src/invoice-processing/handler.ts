@@ -1,0 +1,241 @@
+import {
+  type BlobStore,
+  blobKeys,
+  type Clock,
+  type DomainEventSink,
+  type EnqueueResult,
+  type Extractor,
+  errorCode,
+  INVOICE_FIELD_NAMES,
+  type InvoiceFields,
+  isPermanent,
+  type JobContext,
+  type JobHandler,
+  type JobQueue,
+  type JobResult,
+  NotFoundError,
+  type OcrProvider,
+  PaperlaneError,
+  stableId,
+} from '@paperlane/core';
+import type { DocumentRecord, InvoiceRecord, Store } from '@paperlane/store';
+import { jobProgress } from './job-progress';
+import { loadDocument, loadOriginal } from './load-original';
+import { readInvoice, type SniffContentType, throwIfAborted } from './read-invoice';
+
+export interface InvoiceProcessingDeps {
+  store: Pick<Store, 'documents' | 'invoices'>;
+  blobs: BlobStore;
+  ocr: OcrProvider;
+  extractor: Extractor;
+  queue: JobQueue;
+  events: DomainEventSink;
+  sniff: SniffContentType;
+  limits: { maxFileBytes: number };
+  clock: Clock;
+}
+
+const encoder = new TextEncoder();
+
+/** The invoice fields a webhook subscriber most likely routes on; the rest is one API call away. */
+function headline(fields: InvoiceFields | undefined) {
+  if (!fields) return {};
+  const { vendorName, invoiceNumber, invoiceDate, dueDate, currency, total } = fields;
+  return { vendorName, invoiceNumber, invoiceDate, dueDate, currency, total };
+}
+
+/** A reason a tenant can act on; unexpected errors are not echoed (they may carry provider internals). */
+function reasonOf(error: unknown): string {
+  const message = error instanceof PaperlaneError ? error.message : 'processing failed unexpectedly';
+  return `${message} (${errorCode(error)})`.slice(0, 4000);
+}
+
+/**
+ * Everything after the invoice is stored as processed. Each step is idempotent
+ * (same status write, dedupe-keyed enqueue, event ids derived from the processed
+ * instant), so a re-run after a crash anywhere in here completes what was missing
+ * and duplicates nothing.
+ */
+async function finish(
+  deps: InvoiceProcessingDeps,
+  invoice: InvoiceRecord,
+  document: DocumentRecord,
+): Promise<EnqueueResult> {
+  const { tenantId, documentId, invoiceId } = invoice;
+  const processedAt = invoice.processedAt ?? invoice.updatedAt;
+  if (document.status !== 'processed') {
+    await deps.store.documents.update({
+      tenantId,
+      documentId,
+      status: 'processed',
+      error: null,
+      ...(invoice.pageCount !== undefined ? { pageCount: invoice.pageCount } : {}),
+      now: deps.clock.now(),
+    });
+  }
+  const summary = await deps.queue.enqueue(
+    'llm-summary',
+    { tenantId, documentId },
+    {
+      priority: 'low',
+      dedupeKey: `summary:${documentId}`,
+      documentId,
+      ...(document.sessionId ? { sessionId: document.sessionId } : {}),
+    },
+  );
+  await deps.events.publish({
+    tenantId,
+    type: 'invoice.processed',
+    id: stableId('evt', 'invoice.processed', tenantId, invoiceId, processedAt),
+    payload: {
+      invoiceId,
+      documentId,
+      ...headline(invoice.fields),
+      ocrProvider: invoice.ocrProvider,
+      extractor: invoice.extractor,
+      pageCount: invoice.pageCount,
+      processedAt,
+    },
+  });
+  await deps.events.publish({
+    tenantId,
+    type: 'document.processed',
+    id: stableId('evt', 'document.processed', tenantId, documentId, processedAt),
+    payload: {
+      documentId,
+      fileName: document.fileName,
+      contentType: document.contentType,
+      pageCount: invoice.pageCount,
+      invoiceIds: [invoiceId],
+      processedAt,
+    },
+  });
+  return summary;
+}
+
+/**
+ * Records a failure where the tenant sees it: permanent failures (and the last
+ * attempt of retryable ones) mark the invoice `error` and the document `failed` with
+ * the reason; earlier retryable failures keep `processing` with a "will retry" note.
+ * Never masks the job's own error.
+ */
+async function recordFailure(
+  deps: InvoiceProcessingDeps,
+  ctx: JobContext<'invoice-processing'>,
+  invoice: InvoiceRecord,
+  error: unknown,
+): Promise<void> {
+  const final = isPermanent(error) || ctx.attempt >= ctx.job.maxAttempts;
+  const reason = reasonOf(error);
+  const now = deps.clock.now();
+  const { tenantId, invoiceId, documentId } = invoice;
+  try {
+    if (final) {
+      await deps.store.invoices.update({ tenantId, invoiceId, status: 'error', error: reason, now });
+      await deps.store.documents.update({ tenantId, documentId, status: 'failed', error: reason, now });
+    } else {
+      await deps.store.invoices.update({ tenantId, invoiceId, error: `${reason}; will retry`, now });
+    }
+  } catch (writeError) {
+    ctx.logger.warn('could not record the invoice failure', { invoiceId, error: String(writeError) });
+  }
+}
+
+/**
+ * The `invoice-processing` job: loads the invoice and its document's file (size-capped),
+ * reads it ({@link readInvoice}: sniff, text layer or OCR, extraction), stores the OCR
+ * text blob and the fields on the invoice (`pending → processing → processed | error`),
+ * marks the document processed, queues its `llm-summary` (low priority, deduped), and
+ * publishes `invoice.processed` and `document.processed`.
+ *
+ * Hostile or unreadable files fail permanently with the adapters' codes (`empty_file`,
+ * `unsupported_file_type`, `corrupt_file`, `encrypted_pdf`, `too_many_pages`,
+ * `pixel_limit_exceeded`, `file_too_large`, `no_text`). A re-run of a processed invoice
+ * does no OCR again; it only completes the follow-ups a crash may have cut off.
+ *
+ * @example handlers['invoice-processing'] = createInvoiceProcessingHandler({ store, blobs, ocr, extractor, queue, events, sniff: sniffContentType, limits: { maxFileBytes }, clock });
+ */
+export function createInvoiceProcessingHandler(
+  deps: InvoiceProcessingDeps,
+): JobHandler<'invoice-processing'> {
+  return async (ctx): Promise<JobResult> => {
+    const { tenantId, invoiceId } = ctx.payload;
+    const found = await deps.store.invoices.get({ tenantId, invoiceId });
+    if (!found) throw new NotFoundError(`invoice ${invoiceId} not found`, { code: 'not_found' });
+    const document = await loadDocument(deps.store, tenantId, found.documentId);
+    const { documentId } = document;
+
+    if (found.status === 'processed' && found.fields) {
+      const summary = await finish(deps, found, document);
+      return {
+        invoice_id: invoiceId,
+        document_id: documentId,
+        status: 'processed',
+        already_processed: true,
+        summary_job_id: summary.job.jobId,
+      };
+    }
+
+    const progress = jobProgress(ctx.progress, ctx.logger);
+    let invoice = found;
+    try {
+      const now = deps.clock.now();
+      invoice =
+        (await deps.store.invoices.update({ tenantId, invoiceId, status: 'processing', error: null, now })) ??
+        found;
+      await deps.store.documents.update({ tenantId, documentId, status: 'processing', error: null, now });
+
+      const bytes = await loadOriginal(deps.blobs, document, deps.limits.maxFileBytes, ctx.signal);
+      progress.report(5);
+      const reading = await readInvoice({
+        bytes,
+        sniff: deps.sniff,
+        ocr: deps.ocr,
+        extractor: deps.extractor,
+        blobKey: document.blobKey,
+        signal: ctx.signal,
+        onProgress: (fraction) => progress.report(5 + fraction * 85),
+      });
+      throwIfAborted(ctx.signal, 'storing the result');
+
+      const textKey = blobKeys.ocrText(tenantId, documentId);
+      await deps.blobs.put(textKey, encoder.encode(reading.ocr.text), {
+        contentType: 'text/plain; charset=utf-8',
+      });
+      const processedAt = deps.clock.now();
+      const processed = await deps.store.invoices.update({
+        tenantId,
+        invoiceId,
+        status: 'processed',
+        fields: reading.fields,
+        ocrProvider: reading.ocr.provider,
+        extractor: reading.fields.provider,
+        pageCount: reading.ocr.pages.length,
+        textKey,
+        error: null,
+        processedAt: processedAt.toISOString(),
+        now: processedAt,
+      });
+      if (!processed) throw new NotFoundError(`invoice ${invoiceId} was deleted`, { code: 'not_found' });
+      invoice = processed;
+    } catch (error) {
+      await progress.flush();
+      await recordFailure(deps, ctx, invoice, error);
+      throw error;
+    }
+    const summary = await finish(deps, invoice, document);
+    progress.report(100);
+    await progress.flush();
+    const fields = invoice.fields;
+    return {
+      invoice_id: invoiceId,
+      document_id: documentId,
+      status: 'processed',
+      ocr_provider: invoice.ocrProvider,
+      extractor: invoice.extractor,
+      page_count: invoice.pageCount,
+      fields_found: fields ? INVOICE_FIELD_NAMES.filter((name) => fields[name] !== undefined).length : 0,
+      summary_job_id: summary.job.jobId,
+    };
+  };
+}

@@ -1,0 +1,1 @@
+export { createLlmSummaryHandler, type LlmSummaryDeps } from './handler';

@@ -1,0 +1,7 @@
+export {
+  createThumbnailHandler,
+  type RenderedThumbnail,
+  type RenderedThumbnails,
+  type RenderThumbnails,
+  type ThumbnailDeps,
+} from './handler';

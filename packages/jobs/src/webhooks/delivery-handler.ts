@@ -1,0 +1,211 @@
+import {
+  type Clock,
+  type DomainEventSink,
+  describeError,
+  type JobHandler,
+  PermanentError,
+  RetryableError,
+  type SecretCipher,
+  stableId,
+} from '@paperlane/core';
+import {
+  type Store,
+  type WebhookDeliveryRecord,
+  type WebhookRecord,
+  webhookSecretContext,
+} from '@paperlane/store';
+import { classifyAttempt } from './attempt-outcome';
+import type { WebhookSender } from './ports';
+import { webhookSignatureHeaders } from './signature';
+
+/** A subscription that has failed without one success for this long is disabled. */
+export const DEFAULT_WEBHOOK_DISABLE_AFTER_MS = 3 * 24 * 60 * 60_000;
+
+export interface WebhookDeliveryDeps {
+  store: Pick<Store, 'webhooks' | 'webhookDeliveries'>;
+  cipher: SecretCipher;
+  sender: WebhookSender;
+  /** Where `webhook.disabled` goes: the app-wide sink (the fan-out). */
+  events: DomainEventSink;
+  clock: Clock;
+  /** `WEBHOOK_DISABLE_AFTER_MS`; default {@link DEFAULT_WEBHOOK_DISABLE_AFTER_MS}. */
+  disableAfterMs?: number;
+  /** Cap on a receiver's `Retry-After`. */
+  maxRetryAfterMs?: number;
+}
+
+/** The JSON body a subscriber receives; the same bytes on every attempt. */
+export function webhookBody(delivery: WebhookDeliveryRecord): string {
+  return JSON.stringify({
+    id: delivery.eventId,
+    type: delivery.event,
+    timestamp: delivery.createdAt,
+    data: delivery.payload,
+  });
+}
+
+/**
+ * The `webhook-delivery` job: loads the delivery and its subscription by id (the
+ * secret never travels in the message), skips finished deliveries and inactive
+ * subscriptions (cancelled), signs and sends through the SSRF-guarded sender, and
+ * records status code, duration, attempt and error. Failures are retried by the
+ * runtime (`RetryableError`, with the receiver's `Retry-After` when it gave one);
+ * 410 Gone, or failing for `disableAfterMs` without a success, disables the
+ * subscription and publishes `webhook.disabled`. See `classifyAttempt` for the policy.
+ *
+ * @example handlers['webhook-delivery'] = createWebhookDeliveryHandler({ store, cipher, sender, events, clock });
+ */
+export function createWebhookDeliveryHandler(deps: WebhookDeliveryDeps): JobHandler<'webhook-delivery'> {
+  const disableAfterMs = deps.disableAfterMs ?? DEFAULT_WEBHOOK_DISABLE_AFTER_MS;
+
+  async function disable(webhook: WebhookRecord, reason: string, at: Date, log: (m: string) => void) {
+    const switched = await deps.store.webhooks.disable({
+      tenantId: webhook.tenantId,
+      webhookId: webhook.webhookId,
+      reason,
+      at,
+    });
+    if (!switched) return false;
+    try {
+      await deps.events.publish({
+        tenantId: webhook.tenantId,
+        type: 'webhook.disabled',
+        id: stableId('evt', 'webhook.disabled', webhook.webhookId, at.toISOString()),
+        payload: { webhook_id: webhook.webhookId, url: webhook.url, reason, disabled_at: at.toISOString() },
+      });
+    } catch (error) {
+      // The subscription is disabled either way; the event is informational.
+      log(`webhook.disabled event not published: ${describeError(error)}`);
+    }
+    return true;
+  }
+
+  return async (ctx) => {
+    const { tenantId, webhookId, webhookDeliveryId: deliveryId } = ctx.payload;
+    const deliveryRef = { tenantId, deliveryId };
+    const delivery = await deps.store.webhookDeliveries.get(deliveryRef);
+    if (!delivery || delivery.webhookId !== webhookId) {
+      return { delivery_id: deliveryId, skipped: 'delivery_missing' };
+    }
+    if (delivery.status !== 'pending') return { delivery_id: deliveryId, skipped: delivery.status };
+
+    const webhook = await deps.store.webhooks.get({ tenantId, webhookId });
+    if (!webhook?.active) {
+      await deps.store.webhookDeliveries.recordAttempt({
+        ...deliveryRef,
+        status: 'cancelled',
+        attempts: delivery.attempts,
+        error: webhook ? 'the subscription is disabled' : 'the subscription was deleted',
+        nextAttemptAt: null,
+        at: deps.clock.now(),
+      });
+      return { delivery_id: deliveryId, skipped: 'inactive' };
+    }
+
+    const startedAt = deps.clock.now();
+    const context = webhookSecretContext(tenantId, webhookId);
+    const secret = await deps.cipher.decrypt(webhook.secretCiphertext, context);
+    const inGrace =
+      webhook.previousSecretCiphertext !== undefined &&
+      webhook.previousExpiresAt !== undefined &&
+      webhook.previousExpiresAt > startedAt.toISOString();
+    const previousSecret = inGrace
+      ? await deps.cipher.decrypt(webhook.previousSecretCiphertext!, context)
+      : undefined;
+    const body = webhookBody(delivery);
+    const headers = webhookSignatureHeaders({
+      id: delivery.eventId,
+      at: startedAt,
+      body,
+      secret,
+      ...(previousSecret ? { previousSecret } : {}),
+    });
+
+    const result = await deps.sender.send({ url: webhook.url, body, headers, signal: ctx.signal });
+    const at = deps.clock.now();
+    const outcome = classifyAttempt(result, {
+      now: at,
+      ...(deps.maxRetryAfterMs !== undefined ? { maxRetryAfterMs: deps.maxRetryAfterMs } : {}),
+    });
+    const attempts = delivery.attempts + 1;
+    const observed = {
+      ...deliveryRef,
+      attempts,
+      lastStatusCode: result.kind === 'response' ? result.statusCode : null,
+      durationMs: result.durationMs,
+      responseExcerpt: result.kind === 'response' && result.bodyExcerpt ? result.bodyExcerpt : null,
+      at,
+    };
+    const summary = {
+      delivery_id: deliveryId,
+      webhook_id: webhookId,
+      attempts,
+      ...(result.kind === 'response' ? { status_code: result.statusCode } : { failure: result.code }),
+      duration_ms: result.durationMs,
+    };
+    const log = (message: string) => ctx.logger.warn(message, { tenantId, webhookId, deliveryId });
+    const statusCode = result.kind === 'response' ? { statusCode: result.statusCode } : {};
+    const webhookRef = { tenantId, webhookId };
+
+    if (outcome.kind === 'delivered') {
+      await deps.store.webhookDeliveries.recordAttempt({
+        ...observed,
+        status: 'succeeded',
+        error: null,
+        nextAttemptAt: null,
+      });
+      await deps.store.webhooks.recordDeliveryResult({ ...webhookRef, ok: true, ...statusCode, at });
+      return { ...summary, status: 'succeeded' };
+    }
+
+    const updated = await deps.store.webhooks.recordDeliveryResult({
+      ...webhookRef,
+      ok: false,
+      ...statusCode,
+      at,
+    });
+    if (outcome.kind === 'gone') {
+      await deps.store.webhookDeliveries.recordAttempt({
+        ...observed,
+        status: 'failed',
+        error: 'HTTP 410 Gone: the subscription was disabled',
+        nextAttemptAt: null,
+      });
+      const disabled = await disable(webhook, 'endpoint answered 410 Gone', at, log);
+      return { ...summary, status: 'failed', disabled };
+    }
+    if (outcome.kind === 'refused') {
+      await deps.store.webhookDeliveries.recordAttempt({
+        ...observed,
+        status: 'failed',
+        error: outcome.reason.slice(0, 1000),
+        nextAttemptAt: null,
+      });
+      throw new PermanentError(`webhook target refused: ${outcome.reason}`, { code: 'unsafe_webhook_url' });
+    }
+
+    const since = updated?.consecutiveFailureSince;
+    if (since && at.getTime() - Date.parse(since) >= disableAfterMs) {
+      await deps.store.webhookDeliveries.recordAttempt({
+        ...observed,
+        status: 'failed',
+        error: `${outcome.reason}; the subscription was disabled after failing since ${since}`.slice(0, 1000),
+        nextAttemptAt: null,
+      });
+      const disabled = await disable(webhook, `failing continuously since ${since}`, at, log);
+      return { ...summary, status: 'failed', disabled };
+    }
+    const last = ctx.attempt >= ctx.job.maxAttempts;
+    await deps.store.webhookDeliveries.recordAttempt({
+      ...observed,
+      status: last ? 'failed' : 'pending',
+      error: outcome.reason.slice(0, 1000),
+      nextAttemptAt:
+        !last && outcome.retryAfterMs !== undefined ? new Date(at.getTime() + outcome.retryAfterMs) : null,
+    });
+    throw new RetryableError(`webhook delivery failed: ${outcome.reason}`, {
+      code: 'webhook_delivery_failed',
+      ...(outcome.retryAfterMs !== undefined ? { retryAfterMs: outcome.retryAfterMs } : {}),
+    });
+  };
+}

@@ -1,0 +1,452 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { createLocalSecretCipher } from '@paperlane/adapters/crypto';
+import { parseAllowedHosts } from '@paperlane/adapters/net/index';
+import { createWebhookHttpSender } from '@paperlane/adapters/webhooks/index';
+import { startTestReceiver, type TestReceiver } from '@paperlane/adapters/webhooks/test-receiver';
+import {
+  type DomainEvent,
+  type EnqueueResult,
+  type JobRecord,
+  PermanentError,
+  RetryableError,
+  silentLogger,
+  ValidationError,
+} from '@paperlane/core';
+import { type Store, webhookDeliveryId, webhookSecretContext } from '@paperlane/store';
+import { startTestDynamo, type TestDynamo } from '@paperlane/store/test-store';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { recordingQueue } from '../automations/test-queue';
+import { createWebhookDeliveryHandler } from './delivery-handler';
+import { createWebhookFanout, fanOutEvent } from './fanout';
+import { redeliverWebhook } from './redeliver';
+import { generateWebhookSecret } from './signature';
+
+let dynamo: TestDynamo;
+let store: Store;
+let receiver: TestReceiver;
+let now = new Date('2030-01-01T00:00:00Z');
+const clock = { now: () => now };
+const cipher = createLocalSecretCipher({ key: randomBytes(32).toString('base64') });
+const published: DomainEvent[] = [];
+let queue: ReturnType<typeof recordingQueue>;
+let fanout: ReturnType<typeof createWebhookFanout>;
+let handler: ReturnType<typeof createWebhookDeliveryHandler>;
+
+beforeAll(async () => {
+  dynamo = await startTestDynamo();
+  receiver = await startTestReceiver();
+  receiver.on('/fail', (_req, res) => res.writeHead(500).end('boom'));
+  receiver.on('/busy', (_req, res) => res.writeHead(429, { 'retry-after': '30' }).end());
+  receiver.on('/gone', (_req, res) => res.writeHead(410).end());
+  receiver.on('/moved', (_req, res) => res.writeHead(302, { location: `${receiver.origin}/ok` }).end());
+  receiver.on('/hang', () => {});
+  receiver.on('/huge', (_req, res) => res.writeHead(200).end('y'.repeat(100_000)));
+});
+afterAll(async () => {
+  await receiver?.close();
+  await dynamo?.stop();
+});
+beforeEach(async () => {
+  store = await dynamo.freshStore('webhook-jobs');
+  published.length = 0;
+  now = new Date('2030-01-01T00:00:00Z');
+  queue = recordingQueue(store.jobs, clock.now);
+  fanout = createWebhookFanout({ store, queue: queue.queue, clock });
+  const events = {
+    publish: async (event: DomainEvent) => {
+      published.push(event);
+      await fanout.publish(event);
+    },
+  };
+  handler = createWebhookDeliveryHandler({
+    store,
+    cipher,
+    clock,
+    events,
+    sender: createWebhookHttpSender({ allowedHosts: parseAllowedHosts('127.0.0.1'), timeoutMs: 300 }),
+    disableAfterMs: 60 * 60_000,
+  });
+});
+
+async function register(
+  tenantId: string,
+  webhookId: string,
+  path: string,
+  options: { events?: string[]; active?: boolean; url?: string } = {},
+) {
+  const secret = generateWebhookSecret();
+  await store.webhooks.create({
+    tenantId,
+    webhookId,
+    url: options.url ?? `${receiver.origin}${path}`,
+    events: options.events ?? ['*'],
+    active: options.active ?? true,
+    secretCiphertext: await cipher.encrypt(secret, webhookSecretContext(tenantId, webhookId)),
+    now,
+  });
+  return secret;
+}
+
+function run(job: JobRecord, attempt = 1) {
+  return handler({
+    job,
+    payload: job.payload as never,
+    attempt,
+    signal: new AbortController().signal,
+    progress: async () => true,
+    logger: silentLogger,
+  });
+}
+
+/** The job enqueued for a webhook by the last publish. */
+function jobFor(results: EnqueueResult[], webhookId: string): JobRecord {
+  const found = results.find((r) => (r.job.payload as { webhookId: string }).webhookId === webhookId);
+  if (!found) throw new Error(`no job for ${webhookId}`);
+  return found.job;
+}
+
+async function publishAndCollect(event: DomainEvent): Promise<EnqueueResult[]> {
+  const before = queue.requests.length;
+  await fanout.publish(event);
+  return Promise.all(
+    queue.requests.slice(before).map(async (request) => {
+      const [result] = await queue.queue.enqueueMany([request]);
+      return result!;
+    }),
+  );
+}
+
+describe('webhook fan-out', () => {
+  it('creates one delivery and one job per matching active subscription, once', async () => {
+    await register('acme', 'wh_inv', '/ok', { events: ['invoice.*'] });
+    await register('acme', 'wh_all', '/ok');
+    await register('acme', 'wh_entry', '/ok', { events: ['entry.approved'] });
+    await register('acme', 'wh_off', '/ok', { active: false });
+    await register('globex', 'wh_other', '/ok');
+
+    const event = {
+      tenantId: 'acme',
+      type: 'invoice.processed',
+      id: 'evt_A',
+      payload: { invoice_id: 'inv_1' },
+    };
+    const first = await fanOutEvent({ store, queue: queue.queue, clock }, event);
+    expect(first.deliveries.map((d) => [d.webhookId, d.created])).toEqual([
+      ['wh_all', true],
+      ['wh_inv', true],
+    ]);
+    const jobsAfterFirst = queue.requests.length;
+    expect(queue.requests.map((r) => r.dedupeKey)).toEqual([
+      webhookDeliveryId('evt_A', 'wh_all'),
+      webhookDeliveryId('evt_A', 'wh_inv'),
+    ]);
+
+    const second = await fanOutEvent(
+      { store, queue: queue.queue, clock },
+      { ...event, payload: { changed: true } },
+    );
+    expect(second.deliveries.every((d) => !d.created)).toBe(true);
+    // Re-enqueued with the same dedupe keys: the same job records, none new.
+    const again = await queue.queue.enqueueMany(queue.requests.slice(jobsAfterFirst));
+    expect(again.every((r) => !r.created)).toBe(true);
+    const listed = await store.webhookDeliveries.listByWebhook({ tenantId: 'acme', webhookId: 'wh_all' });
+    expect(listed.items).toHaveLength(1);
+    expect(listed.items[0]?.payload).toEqual({ invoice_id: 'inv_1' });
+    // The message carries references and the URL, never the secret.
+    const payload = JSON.stringify(queue.requests[0]?.payload);
+    expect(payload).not.toMatch(/whsec_|secret/i);
+    expect(
+      (await store.webhookDeliveries.listByWebhook({ tenantId: 'globex', webhookId: 'wh_other' })).items,
+    ).toEqual([]);
+  });
+
+  it('refuses hostile events', async () => {
+    const publish = (event: Partial<DomainEvent>) =>
+      fanout.publish({ tenantId: 'acme', type: 'entry.approved', payload: {}, ...event } as DomainEvent);
+    await expect(publish({ type: 'Entry Approved' })).rejects.toThrow(ValidationError);
+    await expect(publish({ type: 'noDots' })).rejects.toThrow(ValidationError);
+    await expect(publish({ tenantId: 'T#x' })).rejects.toThrow(ValidationError);
+    await expect(publish({ id: 'a b' })).rejects.toThrow(ValidationError);
+    await expect(publish({ payload: [] as unknown as Record<string, unknown> })).rejects.toThrow(
+      ValidationError,
+    );
+    await expect(publish({ payload: { blob: 'x'.repeat(70_000) } })).rejects.toMatchObject({
+      code: 'payload_too_large',
+    });
+  });
+});
+
+describe('webhook-delivery job against a loopback receiver', () => {
+  it('signs and delivers, and records the success', async () => {
+    const secret = await register('acme', 'wh_ok', '/ok');
+    const [result] = await publishAndCollect({
+      tenantId: 'acme',
+      type: 'entry.approved',
+      id: 'evt_ok',
+      payload: { entry_id: 'e1' },
+    });
+    const arrived = receiver.nextRequest();
+    const summary = await run(result!.job);
+    const seen = await arrived;
+    expect(summary).toMatchObject({ status: 'succeeded', status_code: 200, attempts: 1 });
+    expect(JSON.parse(seen.body)).toEqual({
+      id: 'evt_ok',
+      type: 'entry.approved',
+      timestamp: now.toISOString(),
+      data: { entry_id: 'e1' },
+    });
+    const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+    const expected = createHmac('sha256', key)
+      .update(`evt_ok.${seen.headers['webhook-timestamp']}.${seen.body}`)
+      .digest('base64');
+    expect(seen.headers['webhook-signature']).toBe(`v1,${expected}`);
+    expect(seen.headers['x-signature-256']).toBe(
+      `sha256=${createHmac('sha256', secret).update(seen.body).digest('hex')}`,
+    );
+    const delivery = await store.webhookDeliveries.get({
+      tenantId: 'acme',
+      deliveryId: webhookDeliveryId('evt_ok', 'wh_ok'),
+    });
+    expect(delivery).toMatchObject({ status: 'succeeded', attempts: 1, lastStatusCode: 200 });
+    expect(delivery?.durationMs).toBeGreaterThanOrEqual(0);
+    // A duplicate message of a finished delivery sends nothing.
+    const before = receiver.received.length;
+    expect(await run(result!.job)).toMatchObject({ skipped: 'succeeded' });
+    expect(receiver.received.length).toBe(before);
+  });
+
+  it('retries a 500 and fails the delivery on the last attempt', async () => {
+    await register('acme', 'wh_500', '/fail');
+    const [result] = await publishAndCollect({
+      tenantId: 'acme',
+      type: 'entry.approved',
+      id: 'evt_500',
+      payload: {},
+    });
+    const error = await run(result!.job).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RetryableError);
+    expect((error as RetryableError).retryAfterMs).toBeUndefined();
+    const ref = { tenantId: 'acme', deliveryId: webhookDeliveryId('evt_500', 'wh_500') };
+    expect(await store.webhookDeliveries.get(ref)).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      lastStatusCode: 500,
+      error: 'HTTP 500',
+      responseExcerpt: 'boom',
+    });
+    expect(
+      (await store.webhooks.get({ tenantId: 'acme', webhookId: 'wh_500' }))?.consecutiveFailureSince,
+    ).toBe(now.toISOString());
+    await expect(run(result!.job, result!.job.maxAttempts)).rejects.toBeInstanceOf(RetryableError);
+    expect(await store.webhookDeliveries.get(ref)).toMatchObject({ status: 'failed', attempts: 2 });
+  });
+
+  it('waits as long as a 429 Retry-After asks', async () => {
+    await register('acme', 'wh_429', '/busy');
+    const [result] = await publishAndCollect({
+      tenantId: 'acme',
+      type: 'entry.approved',
+      id: 'evt_429',
+      payload: {},
+    });
+    const error = (await run(result!.job).catch((e: unknown) => e)) as RetryableError;
+    expect(error.retryAfterMs).toBe(30_000);
+    expect(
+      await store.webhookDeliveries.get({
+        tenantId: 'acme',
+        deliveryId: webhookDeliveryId('evt_429', 'wh_429'),
+      }),
+    ).toMatchObject({ lastStatusCode: 429, nextAttemptAt: new Date(now.getTime() + 30_000).toISOString() });
+  });
+
+  it('disables the subscription on 410 Gone and announces it', async () => {
+    await register('acme', 'wh_410', '/gone', { events: ['entry.*'] });
+    await register('acme', 'wh_ops', '/ok', { events: ['webhook.disabled'] });
+    const [result] = await publishAndCollect({
+      tenantId: 'acme',
+      type: 'entry.approved',
+      id: 'evt_410',
+      payload: {},
+    });
+    expect(await run(result!.job)).toMatchObject({ status: 'failed', disabled: true, status_code: 410 });
+    expect(await store.webhooks.get({ tenantId: 'acme', webhookId: 'wh_410' })).toMatchObject({
+      active: false,
+      disabledReason: 'endpoint answered 410 Gone',
+    });
+    expect(published.map((e) => [e.type, e.payload.webhook_id])).toEqual([['webhook.disabled', 'wh_410']]);
+    // The announcement itself fanned out to the subscription that listens for it.
+    const ops = await store.webhookDeliveries.listByWebhook({ tenantId: 'acme', webhookId: 'wh_ops' });
+    expect(ops.items.map((d) => d.event)).toEqual(['webhook.disabled']);
+    // Later events skip it; a delivery still queued for it is cancelled, not sent.
+    const again = await publishAndCollect({
+      tenantId: 'acme',
+      type: 'entry.approved',
+      id: 'evt_after',
+      payload: {},
+    });
+    expect(again).toEqual([]);
+    const { delivery } = await store.webhookDeliveries.create({
+      tenantId: 'acme',
+      deliveryId: 'whd_stale',
+      webhookId: 'wh_410',
+      event: 'entry.approved',
+      eventId: 'evt_stale',
+      payload: {},
+      now,
+    });
+    const stale = {
+      ...result!.job,
+      payload: { ...result!.job.payload, webhookDeliveryId: delivery.deliveryId },
+    };
+    const before = receiver.received.length;
+    expect(await run(stale as JobRecord)).toMatchObject({ skipped: 'inactive' });
+    expect(receiver.received.length).toBe(before);
+    expect(await store.webhookDeliveries.get({ tenantId: 'acme', deliveryId: 'whd_stale' })).toMatchObject({
+      status: 'cancelled',
+    });
+  });
+
+  it('treats a redirect as a failure without following it', async () => {
+    await register('acme', 'wh_302', '/moved');
+    const [result] = await publishAndCollect({
+      tenantId: 'acme',
+      type: 'entry.approved',
+      id: 'evt_302',
+      payload: {},
+    });
+    const before = receiver.received.length;
+    await expect(run(result!.job)).rejects.toThrow(/302/);
+    expect(receiver.received.slice(before).map((r) => r.path)).toEqual(['/moved']);
+  });
+
+  it('times out a receiver that never answers, and caps a huge answer', async () => {
+    await register('acme', 'wh_slow', '/hang');
+    await register('acme', 'wh_huge', '/huge');
+    const results = await publishAndCollect({
+      tenantId: 'acme',
+      type: 'entry.approved',
+      id: 'evt_t',
+      payload: {},
+    });
+    await expect(run(jobFor(results, 'wh_slow'))).rejects.toThrow(/timeout/);
+    expect(await run(jobFor(results, 'wh_huge'))).toMatchObject({ status: 'succeeded' });
+    const huge = await store.webhookDeliveries.get({
+      tenantId: 'acme',
+      deliveryId: webhookDeliveryId('evt_t', 'wh_huge'),
+    });
+    expect(huge?.responseExcerpt).toHaveLength(4096);
+  });
+
+  it('disables an endpoint that keeps failing past the configured span', async () => {
+    await register('acme', 'wh_flaky', '/fail');
+    const [first] = await publishAndCollect({
+      tenantId: 'acme',
+      type: 'entry.approved',
+      id: 'evt_f1',
+      payload: {},
+    });
+    await expect(run(first!.job)).rejects.toBeInstanceOf(RetryableError);
+    now = new Date(now.getTime() + 2 * 60 * 60_000);
+    const [second] = await publishAndCollect({
+      tenantId: 'acme',
+      type: 'entry.approved',
+      id: 'evt_f2',
+      payload: {},
+    });
+    expect(await run(second!.job)).toMatchObject({ disabled: true });
+    expect(await store.webhooks.get({ tenantId: 'acme', webhookId: 'wh_flaky' })).toMatchObject({
+      active: false,
+    });
+    expect(published.map((e) => e.type)).toEqual(['webhook.disabled']);
+  });
+
+  it('signs with both secrets during a rotation grace period, then only the new one', async () => {
+    const old = await register('acme', 'wh_rot', '/ok');
+    const fresh = generateWebhookSecret();
+    const context = webhookSecretContext('acme', 'wh_rot');
+    await store.webhooks.rotateSecret({
+      tenantId: 'acme',
+      webhookId: 'wh_rot',
+      secretCiphertext: await cipher.encrypt(fresh, context),
+      previousSecretCiphertext: await cipher.encrypt(old, context),
+      previousExpiresAt: new Date(now.getTime() + 60_000),
+      now,
+    });
+    const sign = (secret: string, seen: { headers: Record<string, unknown>; body: string }, id: string) =>
+      `v1,${createHmac('sha256', Buffer.from(secret.slice(6), 'base64'))
+        .update(`${id}.${seen.headers['webhook-timestamp']}.${seen.body}`)
+        .digest('base64')}`;
+
+    const [during] = await publishAndCollect({
+      tenantId: 'acme',
+      type: 'entry.approved',
+      id: 'evt_r1',
+      payload: {},
+    });
+    let arrived = receiver.nextRequest();
+    await run(during!.job);
+    let seen = await arrived;
+    expect(seen.headers['webhook-signature']).toBe(
+      `${sign(fresh, seen, 'evt_r1')} ${sign(old, seen, 'evt_r1')}`,
+    );
+
+    now = new Date(now.getTime() + 120_000);
+    const [after] = await publishAndCollect({
+      tenantId: 'acme',
+      type: 'entry.approved',
+      id: 'evt_r2',
+      payload: {},
+    });
+    arrived = receiver.nextRequest();
+    await run(after!.job);
+    seen = await arrived;
+    expect(seen.headers['webhook-signature']).toBe(sign(fresh, seen, 'evt_r2'));
+  });
+
+  it('refuses a target the SSRF guard rejects at connect time, for good', async () => {
+    await register('acme', 'wh_ssrf', '', { url: 'https://10.0.0.1/hook' });
+    const [result] = await publishAndCollect({
+      tenantId: 'acme',
+      type: 'entry.approved',
+      id: 'evt_s',
+      payload: {},
+    });
+    const error = await run(result!.job).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PermanentError);
+    expect(error).toMatchObject({ code: 'unsafe_webhook_url' });
+    expect(
+      await store.webhookDeliveries.get({
+        tenantId: 'acme',
+        deliveryId: webhookDeliveryId('evt_s', 'wh_ssrf'),
+      }),
+    ).toMatchObject({ status: 'failed' });
+  });
+
+  it('redelivers as a new delivery of the same event', async () => {
+    await register('acme', 'wh_re', '/ok');
+    const [result] = await publishAndCollect({
+      tenantId: 'acme',
+      type: 'entry.approved',
+      id: 'evt_re',
+      payload: { a: 1 },
+    });
+    await run(result!.job);
+    const original = webhookDeliveryId('evt_re', 'wh_re');
+    const deps = { store, queue: queue.queue, clock };
+    const redone = await redeliverWebhook(deps, {
+      tenantId: 'acme',
+      webhookId: 'wh_re',
+      deliveryId: original,
+    });
+    expect(redone).toMatchObject({
+      outcome: 'ok',
+      delivery: { redeliveryOf: original, eventId: 'evt_re', status: 'pending', payload: { a: 1 } },
+    });
+    expect(queue.requests.at(-1)?.dedupeKey).toBe(redone.outcome === 'ok' ? redone.delivery.deliveryId : '');
+    expect(
+      await redeliverWebhook(deps, { tenantId: 'globex', webhookId: 'wh_re', deliveryId: original }),
+    ).toEqual({
+      outcome: 'not_found',
+    });
+  });
+});
