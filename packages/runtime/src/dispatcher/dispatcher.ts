@@ -12,7 +12,6 @@ import {
   type Logger,
   newId,
   type PayloadOf,
-  type Priority,
   parsePayload,
   type QueueName,
   stableId,

@@ -31,6 +31,13 @@ export interface SqsPollerOptions {
   waitTimeSeconds?: number;
   region?: string;
   logger: Logger;
+  /**
+   * An operator's pause switch, checked before each receive: while it answers true
+   * nothing is received (messages stay waiting) and the loop re-checks every `pausedCheckMs`.
+   */
+  isPaused?: () => Promise<boolean>;
+  /** How often a paused loop asks again (default 1 s). */
+  pausedCheckMs?: number;
 }
 
 /**
@@ -44,6 +51,21 @@ export function createSqsPoller(options: SqsPollerOptions) {
   const arns = new Map<string, string>();
   let stopping = false;
   let loops: Promise<void>[] = [];
+  const wakers = new Set<() => void>();
+
+  /** Waits `ms`, or less when the poller is stopped. */
+  function pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        wakers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      timer.unref();
+      wakers.add(done);
+    });
+  }
 
   async function queueArn(url: string): Promise<string> {
     const known = arns.get(url);
@@ -123,6 +145,10 @@ export function createSqsPoller(options: SqsPollerOptions) {
     let failures = 0;
     while (!stopping) {
       try {
+        if (options.isPaused && (await options.isPaused())) {
+          await pause(options.pausedCheckMs ?? 1_000);
+          continue;
+        }
         let url = options.urls.high;
         let messages = await receive(url, 0);
         if (messages.length === 0 && !stopping) {
@@ -154,6 +180,7 @@ export function createSqsPoller(options: SqsPollerOptions) {
     /** Stops receiving (within one long-poll wait), then waits for in-flight batches to finish. */
     async stop() {
       stopping = true;
+      for (const wake of [...wakers]) wake();
       await Promise.all(loops);
       loops = [];
     },
