@@ -6,12 +6,17 @@ import type { ApiEnv } from './env';
 import { describeError, describeIssues, toErrorResponse } from './errors';
 import { authenticate, requireAdmin } from './middleware/authenticate';
 import { requestContext } from './middleware/request-context';
+import { adminRoutes } from './routes/admin';
+import { adminBoardRoutes } from './routes/admin-board';
 import { automationRoutes } from './routes/automations';
 import { documentRoutes } from './routes/documents';
+import { eventStreamRoutes } from './routes/events-stream';
 import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
+import { mailboxRoutes } from './routes/mailboxes';
 import { presignedUploadRoutes } from './routes/presigned-uploads';
 import { uploadRoutes } from './routes/upload';
+import { webhookRoutes } from './routes/webhooks';
 
 export const API_VERSION = '0.1.0';
 
@@ -70,7 +75,11 @@ export function createApp(deps: ApiDeps) {
   app.route('/', docsRoutes());
   app.route('/', healthRoutes(deps));
 
+  // Before the bearer middleware: the stream also takes `?token=` (EventSource sets no headers).
+  app.route('/', eventStreamRoutes(deps));
   app.use('/api/*', authenticate(deps.verifyToken));
+  // Before the bearer middleware: Bull Board also takes the admin cookie (browsers send no header).
+  app.route('/', adminBoardRoutes(deps));
   app.use('/admin/*', authenticate(deps.verifyToken), requireAdmin);
 
   return app
@@ -78,7 +87,10 @@ export function createApp(deps: ApiDeps) {
     .route('/', presignedUploadRoutes(deps))
     .route('/', jobRoutes(deps))
     .route('/', documentRoutes(deps))
-    .route('/', automationRoutes(deps));
+    .route('/', automationRoutes(deps))
+    .route('/', mailboxRoutes(deps))
+    .route('/', webhookRoutes(deps))
+    .route('/', adminRoutes(deps));
 }
 
 export type App = ReturnType<typeof createApp>;

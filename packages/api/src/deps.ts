@@ -1,8 +1,10 @@
-import type { BlobStore, Clock, DocumentContentType, EventBus, Logger } from '@paperlane/core';
-import type { Dispatcher } from '@paperlane/runtime';
+import type { BlobStore, Clock, DocumentContentType, EventBus, Logger, SecretCipher } from '@paperlane/core';
+import type { Dispatcher, QueueAdmin } from '@paperlane/runtime';
 import type { Store } from '@paperlane/store';
+import type { Hono } from 'hono';
 import type { TokenVerifier } from './auth/tokens';
 import type { RateLimiter } from './middleware/rate-limit';
+import type { WebhookApiDeps } from './routes/webhooks';
 
 export interface UploadLimits {
   maxFileBytes: number;
@@ -15,6 +17,14 @@ export interface HealthCheck {
   name: string;
   /** Resolves when the dependency answers; rejects (or times out) otherwise. */
   check(): Promise<void>;
+}
+
+/** What the mailbox routes need beyond the store and dispatcher. */
+export interface MailboxApiDeps {
+  /** Seals mailbox passwords (context `tenant:<t>/mailbox:<id>`) before they reach the store. */
+  secrets: SecretCipher;
+  /** Development only: loopback/internal mail hosts and plaintext IMAP to loopback are accepted. */
+  allowInsecureLoopback: boolean;
 }
 
 /** Everything the HTTP app needs; built by an entry point (dev server, Lambda) from config. */
@@ -33,4 +43,12 @@ export interface ApiDeps {
   health: HealthCheck[];
   /** How long a job may wait unsent before the sweeper re-sends it (used when retrying). */
   sweepGraceMs: number;
+  /** Webhook subscriptions (secret sealing, URL policy); without it those routes answer 503. */
+  webhooks?: WebhookApiDeps;
+  /** Mailbox routes; absent, they answer 503 `mailboxes_unavailable`. */
+  mailboxes?: MailboxApiDeps;
+  /** `/admin/queues/*` routes; absent, they answer 503 `queue_admin_unavailable`. */
+  queueAdmin?: QueueAdmin;
+  /** Bull Board (BullMQ driver only, from `createAdminBoard`), mounted at `/admin/board` behind admin auth. */
+  adminBoard?: Hono;
 }
