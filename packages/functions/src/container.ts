@@ -9,12 +9,12 @@ import {
   type BlobStore,
   type DocumentContentType,
   type DomainEventSink,
-  discardDomainEvents,
   type EventBus,
   type JobHandlers,
   type Logger,
   QUEUE_NAMES,
   type QueueName,
+  type SecretCipher,
   systemClock,
 } from '@paperlane/core';
 import {
@@ -33,6 +33,8 @@ import {
 } from '@paperlane/runtime';
 import { createDocumentClient, createStore, ensureTable, type Store } from '@paperlane/store';
 import type { Config } from './config/config';
+import { secretCipherFor } from './config/secret-cipher';
+import { createDomainEvents, jobSettledEvents } from './domain-events';
 
 /** What differs between entry points and is built outside the container. */
 export interface ContainerParts {
@@ -55,6 +57,8 @@ export interface HandlerWiring {
   logger: Logger;
   /** Durable business events (webhook fan-out). */
   domainEvents: DomainEventSink;
+  /** Seals and opens secrets at rest (mailbox passwords, webhook signing secrets). */
+  secrets: SecretCipher;
 }
 
 export interface Stoppable {
@@ -112,12 +116,28 @@ export async function createContainer(config: Config, parts: ContainerParts) {
 
   const common = { topology: config.topology, clock: systemClock, logger, sweepGraceMs: env.SWEEP_GRACE_MS };
   const dispatcher = createDispatcher({ ...common, store: store.jobs, transport });
-  const domainEvents: DomainEventSink = discardDomainEvents;
+  const domainEvents = createDomainEvents(store, dispatcher);
+  const secrets = await secretCipherFor(config);
   const handlers =
     typeof parts.handlers === 'function'
-      ? parts.handlers({ config, store, dispatcher, events, blobs: parts.blobs, logger, domainEvents })
+      ? parts.handlers({
+          config,
+          store,
+          dispatcher,
+          events,
+          blobs: parts.blobs,
+          logger,
+          domainEvents,
+          secrets,
+        })
       : parts.handlers;
-  const processorDeps = { ...common, store: store.jobs, events, handlers };
+  const processorDeps = {
+    ...common,
+    store: store.jobs,
+    events,
+    handlers,
+    onSettled: jobSettledEvents(domainEvents),
+  };
 
   return {
     config,
@@ -128,6 +148,7 @@ export async function createContainer(config: Config, parts: ContainerParts) {
     blobs: parts.blobs,
     sniff: parts.sniff,
     domainEvents,
+    secrets,
     endpoints,
     sqsUrls,
 

@@ -46,6 +46,20 @@ export const envSchema = z.object({
   RATE_LIMIT_PER_MINUTE: positive.default(120),
   SWEEP_INTERVAL_MS: positive.default(30_000),
   SWEEP_GRACE_MS: positive.default(120_000),
+
+  /** Seals secrets at rest (mailbox passwords, webhook secrets): 32 bytes, base64 or hex. */
+  SECRET_KEY: z.string().min(32).optional(),
+  /** Older SECRET_KEYs, comma-separated, still accepted for opening (rotation). */
+  SECRET_KEY_PREVIOUS: z.string().optional(),
+  /** On AWS: envelope encryption under this KMS key instead of SECRET_KEY. */
+  KMS_KEY_ID: z.string().min(1).max(2048).optional(),
+
+  /** Hosts webhooks may reach despite the SSRF guard (local receivers), e.g. `127.0.0.1:4000,localhost`. */
+  WEBHOOK_ALLOWED_HOSTS: z.string().max(2000).optional(),
+  /** An endpoint failing without a success for this long is disabled. */
+  WEBHOOK_DISABLE_AFTER_MS: positive.optional(),
+  /** Development only: mail hosts on loopback, and plaintext IMAP to them. */
+  EMAIL_ALLOW_INSECURE_LOOPBACK: z.enum(['true', 'false']).default('false'),
 });
 export type Env = z.infer<typeof envSchema>;
 

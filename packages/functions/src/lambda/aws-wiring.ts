@@ -3,7 +3,7 @@ import { awsClientConfig } from '@paperlane/adapters/aws/client-config';
 import { createInProcessEventBus } from '@paperlane/adapters/events/in-process-bus';
 import { sniffContentType } from '@paperlane/adapters/files/content-type';
 import { createJsonLogger } from '@paperlane/adapters/logging/json-logger';
-import { type DomainEventSink, discardDomainEvents, systemClock } from '@paperlane/core';
+import { systemClock } from '@paperlane/core';
 import { createSqsTransport } from '@paperlane/runtime/adapter/sqs/sqs-transport';
 import { createDispatcher } from '@paperlane/runtime/dispatcher/dispatcher';
 import { createDocumentClient } from '@paperlane/store/document-client';
@@ -11,6 +11,8 @@ import { createStore } from '@paperlane/store/store';
 import type { ApiWiring } from '../api-deps';
 import { blobStoreFor } from '../blob-store';
 import { loadConfig } from '../config/config';
+import { lambdaSecretCipher } from '../config/secret-cipher';
+import { createDomainEvents } from '../domain-events';
 import { linkedEnvironment, linkedQueueUrls } from './linked-resources';
 
 /**
@@ -57,7 +59,9 @@ export function createAwsWiring(env: Record<string, string | undefined> = proces
     events,
     blobs: blobStoreFor(config),
     sniff: sniffContentType,
-    domainEvents: discardDomainEvents as DomainEventSink,
+    // Business events fan out to webhook subscriptions from whichever function emits them.
+    domainEvents: createDomainEvents(store, dispatcher),
+    secrets: lambdaSecretCipher(config),
     sqs,
     sqsUrls,
     common,

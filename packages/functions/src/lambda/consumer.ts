@@ -1,6 +1,7 @@
 import type { JobHandler, QueueName } from '@paperlane/core';
 import { createSqsHandler } from '@paperlane/runtime/adapter/lambda-sqs/handler';
 import type { HandlerWiring } from '../container';
+import { jobSettledEvents } from '../domain-events';
 import { type AwsWiring, createAwsWiring } from './aws-wiring';
 
 /**
@@ -25,6 +26,7 @@ export function createConsumer<Q extends QueueName>(
       store: wiring.store.jobs,
       events: wiring.events,
       handlers: { [queue]: handler },
+      onSettled: jobSettledEvents(wiring.domainEvents),
     },
   });
 }

@@ -50,6 +50,8 @@ export async function startApi(
 
   return {
     url: http.url,
+    /** The listening Node HTTP server (to attach the realtime WebSocket). */
+    server: http.server,
     /** Where this instance keeps its files (DATA_DIR). */
     dataDir,
     app,
