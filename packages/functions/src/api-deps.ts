@@ -1,6 +1,10 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { parseAllowedHosts } from '@paperlane/adapters/net/host-allowlist';
+import { createRegistrationUrlCheck } from '@paperlane/adapters/net/registration-check';
 import { type ApiDeps, createRateLimiter, createTokenVerifier, type HealthCheck } from '@paperlane/api';
 import { systemClock } from '@paperlane/core';
+import type { QueueAdmin } from '@paperlane/runtime/admin/queue-admin';
+import type { Hono } from 'hono';
 import type { Container } from './container';
 
 /**
@@ -9,11 +13,20 @@ import type { Container } from './container';
  */
 export type ApiWiring = Pick<
   Container,
-  'config' | 'store' | 'blobs' | 'dispatcher' | 'events' | 'sniff' | 'logger'
+  'config' | 'store' | 'blobs' | 'dispatcher' | 'events' | 'sniff' | 'logger' | 'secrets'
 >;
 
-/** The HTTP app's dependencies from a container; `jwtSecret` when no JWKS is configured. */
-export function buildApiDeps(container: ApiWiring, auth: { jwtSecret?: string }): ApiDeps {
+/** What an entry point adds: the HS256 secret (when no JWKS is configured) and the admin views it can offer. */
+export interface ApiExtras {
+  jwtSecret?: string;
+  queueAdmin?: QueueAdmin;
+  /** Bull Board, with the BullMQ driver. */
+  adminBoard?: Hono;
+}
+
+/** The HTTP app's dependencies from a container. */
+export function buildApiDeps(container: ApiWiring, extras: ApiExtras): ApiDeps {
+  const auth = extras;
   const { env } = container.config;
   const verifyToken = createTokenVerifier({
     ...(auth.jwtSecret ? { secret: auth.jwtSecret } : {}),
@@ -50,5 +63,15 @@ export function buildApiDeps(container: ApiWiring, auth: { jwtSecret?: string })
     logger: container.logger,
     health,
     sweepGraceMs: env.SWEEP_GRACE_MS,
+    webhooks: {
+      cipher: container.secrets,
+      checkUrl: createRegistrationUrlCheck({ allowedHosts: parseAllowedHosts(env.WEBHOOK_ALLOWED_HOSTS) }),
+    },
+    mailboxes: {
+      secrets: container.secrets,
+      allowInsecureLoopback: env.EMAIL_ALLOW_INSECURE_LOOPBACK === 'true',
+    },
+    ...(extras.queueAdmin ? { queueAdmin: extras.queueAdmin } : {}),
+    ...(extras.adminBoard ? { adminBoard: extras.adminBoard } : {}),
   };
 }

@@ -18,14 +18,19 @@ import {
   systemClock,
 } from '@paperlane/core';
 import {
+  type BullmqQueue,
+  cachedPauseCheck,
+  createBullmqQueueAdmin,
   createBullmqTransport,
   createBullmqWorker,
   createDispatcher,
   createSqsHandler,
   createSqsPoller,
+  createSqsQueueAdmin,
   createSqsTransport,
   type Dispatcher,
   provisionSqsQueues,
+  type QueueAdmin,
   resolveSqsQueueUrls,
   type SqsQueueUrls,
   startSweeper,
@@ -59,6 +64,8 @@ export interface HandlerWiring {
   domainEvents: DomainEventSink;
   /** Seals and opens secrets at rest (mailbox passwords, webhook signing secrets). */
   secrets: SecretCipher;
+  /** Registers a release (OCR workers, clients) for when the process closes. */
+  onClose(release: () => Promise<void>): void;
 }
 
 export interface Stoppable {
@@ -104,8 +111,11 @@ export async function createContainer(config: Config, parts: ContainerParts) {
     awsClientConfig({ ...(endpoints.sqs ? { endpoint: endpoints.sqs } : {}), region: env.AWS_REGION });
   let sqsUrls: SqsQueueUrls | undefined = parts.sqsUrls;
   let transport: Transport;
+  let bullmqQueue: ((name: QueueName) => BullmqQueue) | undefined;
   if (config.transport === 'bullmq' && env.REDIS_URL) {
-    transport = createBullmqTransport({ url: env.REDIS_URL, topology: config.topology });
+    const bullmq = createBullmqTransport({ url: env.REDIS_URL, topology: config.topology });
+    bullmqQueue = bullmq.queue;
+    transport = bullmq;
   } else {
     sqs = new SQSClient(sqsClientConfig());
     sqsUrls ??= local
@@ -129,6 +139,7 @@ export async function createContainer(config: Config, parts: ContainerParts) {
           logger,
           domainEvents,
           secrets,
+          onClose: (release) => void stops.push(release),
         })
       : parts.handlers;
   const processorDeps = {
@@ -184,11 +195,34 @@ export async function createContainer(config: Config, parts: ContainerParts) {
           // Locally a batch may take as long as it needs: the lease keeper extends visibility.
           timeoutSeconds: topology.timeoutSeconds * 10,
           logger,
+          // `POST /admin/queues/{name}/pause` sets the flag; BullMQ workers obey BullMQ's own.
+          isPaused: cachedPauseCheck(() => store.queueControl.isPaused(queue), 1_000),
         });
         poller.start();
         running.push({ stop: () => poller.stop() });
       }
       return { stop: async () => void (await Promise.all(running.map((r) => r.stop()))) };
+    },
+
+    /** The operator's view of the queues (`/admin/queues`): depth, failed jobs, redrive, pause. */
+    queueAdmin(): QueueAdmin {
+      const deps = { store: store.jobs, clock: systemClock, sweepGraceMs: env.SWEEP_GRACE_MS };
+      if (bullmqQueue) return createBullmqQueueAdmin({ ...deps, queue: bullmqQueue, queues: QUEUE_NAMES });
+      if (!sqs || !sqsUrls) throw new Error('no SQS queue URLs for the queue admin');
+      return createSqsQueueAdmin({
+        ...deps,
+        sqs,
+        urls: sqsUrls,
+        resend: (jobs) => dispatcher.resend(jobs),
+        flags: store.queueControl,
+        // The emulator answers short polls exactly; a long poll per scan only adds latency.
+        ...(config.embed.sqs ? { receiveWaitSeconds: 0 } : {}),
+      });
+    },
+
+    /** BullMQ's queues, for Bull Board; undefined on SQS. */
+    bullmqQueues(): BullmqQueue[] | undefined {
+      return bullmqQueue ? QUEUE_NAMES.map((name) => bullmqQueue(name)) : undefined;
     },
 
     /**

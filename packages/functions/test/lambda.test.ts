@@ -7,6 +7,7 @@ import { createDocumentClient, ensureTable } from '@paperlane/store';
 import {
   type DynaliteServer,
   type FauxqsServer,
+  invoiceFixture,
   lambdaContextFactory,
   sqsEventFactory,
   sqsRecordFactory,
@@ -15,7 +16,7 @@ import {
 } from '@paperlane/testing';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, SQSBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SAMPLE_FILES, uploadForm } from './support/api-harness';
+import { uploadForm } from './support/api-harness';
 
 const SECRET = 'lambda-test-secret-lambda-test-secret!!';
 let dynamo: DynaliteServer;
@@ -113,7 +114,8 @@ describe('on Lambda: API Gateway → API function → SQS → consumer function'
     expect(anonymous.statusCode).toBe(401);
 
     const token = await mintToken(SECRET, { tenantId: 'acme', userId: 'u1', role: 'user' });
-    const { body, contentType } = await multipart(uploadForm([{ name: 'a.pdf', blob: SAMPLE_FILES.pdf() }]));
+    const pdf = new Blob([await invoiceFixture('en-us-classic.pdf')], { type: 'application/pdf' });
+    const { body, contentType } = await multipart(uploadForm([{ name: 'a.pdf', blob: pdf }]));
     const upload = await call(
       await apiEvent('POST', '/api/upload', {
         headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
@@ -121,7 +123,10 @@ describe('on Lambda: API Gateway → API function → SQS → consumer function'
       }),
     );
     expect(upload.statusCode).toBe(202);
-    const accepted = JSON.parse(upload.body ?? '{}') as { jobs: Array<{ job_id: string; queue: string }> };
+    const accepted = JSON.parse(upload.body ?? '{}') as {
+      documents: Array<{ document_id: string }>;
+      jobs: Array<{ job_id: string; queue: string }>;
+    };
     const ocr = accepted.jobs.find((j) => j.queue === 'invoice-processing');
     expect(ocr).toBeDefined();
 
@@ -157,6 +162,21 @@ describe('on Lambda: API Gateway → API function → SQS → consumer function'
       job_id: ocr?.job_id,
       status: 'complete',
       attempts: 1,
+    });
+    // The text layer was read (no OCR service needed) and the rules extractor filled the invoice.
+    const documentId = accepted.documents[0]?.document_id;
+    const document = await call(
+      await apiEvent('GET', `/api/documents/${documentId}`, {
+        headers: { authorization: `Bearer ${token}` },
+      }),
+    );
+    const invoice = (JSON.parse(document.body ?? '{}') as { invoices: Array<Record<string, unknown>> })
+      .invoices[0];
+    expect(invoice).toMatchObject({
+      status: 'processed',
+      ocr_provider: 'pdf-text',
+      extractor: 'rules',
+      fields: { invoiceNumber: 'INV-2026-0417', total: 5240.38, currency: 'USD' },
     });
   });
 });

@@ -65,6 +65,11 @@ export type Env = z.infer<typeof envSchema>;
 
 export interface Config {
   env: Env;
+  /**
+   * The variables as given, for the settings parsed where they are used (OCR, extractor,
+   * summarizer, email limits) so a bundle carries only the parsers it needs.
+   */
+  source: Readonly<Record<string, string | undefined>>;
   topology: Topology;
   /** Which message transport carries jobs. */
   transport: 'sqs' | 'bullmq';
@@ -115,6 +120,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     Math.min(env.UPLOAD_MAX_FILE_BYTES * env.UPLOAD_MAX_FILES + 1024 * 1024, 512 * 1024 ** 2);
   return {
     env,
+    source: { ...source },
     topology: resolveTopology(source),
     transport,
     embedded: embed.dynamodb || embed.sqs,

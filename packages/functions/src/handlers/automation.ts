@@ -1,5 +1,6 @@
 import { type JobHandler, systemClock } from '@paperlane/core';
 import { createAutomationHandler, createJobRetrier } from '@paperlane/jobs/automations/index';
+import { mailboxIdLister } from '@paperlane/jobs/email-sync/handler';
 import type { HandlerWiring } from '../container';
 
 /** Scheduled automations: sync the user's mailboxes, retry failed invoices, digest events. */
@@ -8,8 +9,7 @@ export function automationModule(wiring: HandlerWiring): JobHandler<'automation'
     store: wiring.store,
     queue: wiring.dispatcher,
     events: wiring.domainEvents,
-    // Mailboxes arrive with email sync; until then a user has none to sync.
-    listMailboxIds: async () => [],
+    listMailboxIds: mailboxIdLister(wiring.store),
     retryJob: createJobRetrier({
       jobs: wiring.store.jobs,
       resend: (jobs) => wiring.dispatcher.resend(jobs),

@@ -1,8 +1,26 @@
-import type { JobHandler } from '@paperlane/core';
+import { sniffContentType } from '@paperlane/adapters/files';
+import { createImapMailboxReader } from '@paperlane/adapters/imap/imap-mailbox-reader';
+import { parseEmail } from '@paperlane/adapters/imap/parse-email';
+import { type JobHandler, systemClock } from '@paperlane/core';
+import { emailSyncLimitsFromEnv } from '@paperlane/jobs/email-sync/email-sync-limits';
+import { createEmailSyncHandler } from '@paperlane/jobs/email-sync/handler';
 import type { HandlerWiring } from '../container';
-import { placeholderHandler } from '../placeholder-handlers';
 
-/** The email-sync job module, built from the wiring. PLACEHOLDER until its job lands. */
-export function emailSyncModule(_wiring: HandlerWiring): JobHandler<'email-sync'> {
-  return placeholderHandler;
+/** IMAP sync: new messages' PDF and image attachments become invoices. */
+export function emailSyncModule(wiring: HandlerWiring): JobHandler<'email-sync'> {
+  const limits = emailSyncLimitsFromEnv(wiring.config.source);
+  return createEmailSyncHandler({
+    store: wiring.store,
+    blobs: wiring.blobs,
+    queue: wiring.dispatcher,
+    clock: systemClock,
+    sniff: sniffContentType,
+    secrets: wiring.secrets,
+    reader: createImapMailboxReader({
+      maxMessageBytes: limits.maxMessageBytes,
+      allowInsecureLoopback: wiring.config.env.EMAIL_ALLOW_INSECURE_LOOPBACK === 'true',
+    }),
+    parse: parseEmail,
+    limits,
+  });
 }

@@ -1,8 +1,9 @@
 import type { JobHandler } from '@paperlane/core';
+import { createInvoiceProcessingHandler } from '@paperlane/jobs/invoice-processing/handler';
 import type { HandlerWiring } from '../container';
-import { placeholderHandler } from '../placeholder-handlers';
+import { documentJobDeps } from '../documents/document-job-deps';
 
-/** The invoice-processing job module, built from the wiring. PLACEHOLDER until its job lands. */
-export function invoiceProcessingModule(_wiring: HandlerWiring): JobHandler<'invoice-processing'> {
-  return placeholderHandler;
+/** Invoice OCR and field extraction, then the summary job. */
+export function invoiceProcessingModule(wiring: HandlerWiring): JobHandler<'invoice-processing'> {
+  return createInvoiceProcessingHandler(documentJobDeps(wiring));
 }

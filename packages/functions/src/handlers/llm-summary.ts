@@ -1,8 +1,9 @@
 import type { JobHandler } from '@paperlane/core';
+import { createLlmSummaryHandler } from '@paperlane/jobs/llm-summary/handler';
 import type { HandlerWiring } from '../container';
-import { placeholderHandler } from '../placeholder-handlers';
+import { documentJobDeps } from '../documents/document-job-deps';
 
-/** The llm-summary job module, built from the wiring. PLACEHOLDER until its job lands. */
-export function llmSummaryModule(_wiring: HandlerWiring): JobHandler<'llm-summary'> {
-  return placeholderHandler;
+/** A document summary: the configured LLM, or the offline extractive summarizer. */
+export function llmSummaryModule(wiring: HandlerWiring): JobHandler<'llm-summary'> {
+  return createLlmSummaryHandler(documentJobDeps(wiring));
 }

@@ -1,8 +1,9 @@
 import type { JobHandler } from '@paperlane/core';
+import { createThumbnailHandler } from '@paperlane/jobs/thumbnail/handler';
 import type { HandlerWiring } from '../container';
-import { placeholderHandler } from '../placeholder-handlers';
+import { documentJobDeps } from '../documents/document-job-deps';
 
-/** The thumbnail job module, built from the wiring. PLACEHOLDER until its job lands. */
-export function thumbnailModule(_wiring: HandlerWiring): JobHandler<'thumbnail'> {
-  return placeholderHandler;
+/** WebP thumbnails at the configured widths, with a blurhash. */
+export function thumbnailModule(wiring: HandlerWiring): JobHandler<'thumbnail'> {
+  return createThumbnailHandler(documentJobDeps(wiring));
 }

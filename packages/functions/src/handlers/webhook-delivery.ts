@@ -1,8 +1,18 @@
-import type { JobHandler } from '@paperlane/core';
+import { parseAllowedHosts } from '@paperlane/adapters/net/host-allowlist';
+import { createWebhookHttpSender } from '@paperlane/adapters/webhooks/http-sender';
+import { type JobHandler, systemClock } from '@paperlane/core';
+import { createWebhookDeliveryHandler } from '@paperlane/jobs/webhooks/delivery-handler';
 import type { HandlerWiring } from '../container';
-import { placeholderHandler } from '../placeholder-handlers';
 
-/** The webhook-delivery job module, built from the wiring. PLACEHOLDER until its job lands. */
-export function webhookDeliveryModule(_wiring: HandlerWiring): JobHandler<'webhook-delivery'> {
-  return placeholderHandler;
+/** Signed webhook delivery through the SSRF-guarded sender. */
+export function webhookDeliveryModule(wiring: HandlerWiring): JobHandler<'webhook-delivery'> {
+  const { env } = wiring.config;
+  return createWebhookDeliveryHandler({
+    store: wiring.store,
+    cipher: wiring.secrets,
+    sender: createWebhookHttpSender({ allowedHosts: parseAllowedHosts(env.WEBHOOK_ALLOWED_HOSTS) }),
+    events: wiring.domainEvents,
+    clock: systemClock,
+    ...(env.WEBHOOK_DISABLE_AFTER_MS ? { disableAfterMs: env.WEBHOOK_DISABLE_AFTER_MS } : {}),
+  });
 }

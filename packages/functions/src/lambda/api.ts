@@ -3,14 +3,26 @@
  * app `npm start` serves.
  */
 import { createApp } from '@paperlane/api';
+import { systemClock } from '@paperlane/core';
+import { createSqsQueueAdmin } from '@paperlane/runtime/admin/sqs-queue-admin';
 import { handle } from 'hono/aws-lambda';
 import { buildApiDeps } from '../api-deps';
 import { createAwsWiring } from './aws-wiring';
 
 const wiring = createAwsWiring();
+const { env } = wiring.config;
 const app = createApp(
   buildApiDeps(wiring, {
-    ...(wiring.config.env.JWT_SECRET ? { jwtSecret: wiring.config.env.JWT_SECRET } : {}),
+    ...(env.JWT_SECRET ? { jwtSecret: env.JWT_SECRET } : {}),
+    queueAdmin: createSqsQueueAdmin({
+      store: wiring.store.jobs,
+      clock: systemClock,
+      sweepGraceMs: env.SWEEP_GRACE_MS,
+      sqs: wiring.sqs,
+      urls: wiring.sqsUrls,
+      resend: (jobs) => wiring.dispatcher.resend(jobs),
+      flags: wiring.store.queueControl,
+    }),
   }),
 );
 

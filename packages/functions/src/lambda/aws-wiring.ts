@@ -62,6 +62,8 @@ export function createAwsWiring(env: Record<string, string | undefined> = proces
     // Business events fan out to webhook subscriptions from whichever function emits them.
     domainEvents: createDomainEvents(store, dispatcher),
     secrets: lambdaSecretCipher(config),
+    // An execution environment is frozen, not closed: nothing to release.
+    onClose: () => {},
     sqs,
     sqsUrls,
     common,

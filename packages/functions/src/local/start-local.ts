@@ -1,5 +1,8 @@
+import { serveStatic } from '@hono/node-server/serve-static';
 import { sniffContentType } from '@paperlane/adapters/files';
 import { createApp, mintToken } from '@paperlane/api';
+import { createAdminBoard } from '@paperlane/api/admin/bull-board';
+import { createRealtimeHub, storeTargetAccess } from '@paperlane/api/realtime/index';
 import { type Logger, QUEUE_NAMES, type QueueName, systemClock } from '@paperlane/core';
 import { runAutomationTick } from '@paperlane/jobs';
 import { buildApiDeps } from '../api-deps';
@@ -9,6 +12,7 @@ import { devJwtSecret } from '../config/dev-secret';
 import { type Container, createContainer, type Stoppable } from '../container';
 import { createJobHandlers } from '../handlers';
 import { type HttpServer, startHttpServer } from '../server/node-server';
+import { attachRealtimeWebSocket, type RealtimeWsServer } from '../server/realtime-ws';
 import { startTicker } from './ticker';
 
 export interface LocalOptions {
@@ -55,6 +59,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalProce
   });
   const running: Stoppable[] = [];
   let http: HttpServer | undefined;
+  let realtime: RealtimeWsServer | undefined;
   try {
     const queues = options.queues ?? QUEUE_NAMES;
     if (queues.length > 0) running.push(await container.startWorkers(queues));
@@ -77,10 +82,26 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalProce
       );
     }
     if (options.api ?? true) {
-      const app = createApp(buildApiDeps(container, { jwtSecret }));
-      http = await startHttpServer(app.fetch, { port: config.env.PORT, hostname: config.env.HOST });
+      const queues = container.bullmqQueues();
+      const deps = buildApiDeps(container, {
+        jwtSecret,
+        queueAdmin: container.queueAdmin(),
+        ...(queues ? { adminBoard: createAdminBoard(queues, serveStatic) } : {}),
+      });
+      http = await startHttpServer(createApp(deps).fetch, {
+        port: config.env.PORT,
+        hostname: config.env.HOST,
+      });
+      realtime = attachRealtimeWebSocket(http.server, {
+        hub: createRealtimeHub({ events: container.events, logger: container.logger }),
+        verifyToken: deps.verifyToken,
+        canAccess: storeTargetAccess(container.store),
+        logger: container.logger,
+      });
     }
   } catch (error) {
+    await realtime?.close();
+    await http?.close();
     for (const r of running.reverse()) await r.stop();
     await container.close();
     throw error;
@@ -93,6 +114,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalProce
     token: (tenantId, { role = 'user', userId = 'dev' } = {}) =>
       mintToken(jwtSecret, { tenantId, userId, role }, { expiresIn: '30d' }),
     async close() {
+      await realtime?.close();
       await http?.close();
       for (const r of running.reverse()) await r.stop();
       await container.close();
