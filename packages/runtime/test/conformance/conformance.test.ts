@@ -1,4 +1,4 @@
-import { type JobRecord, silentLogger } from '@paperlane/core';
+import { type JobRecord, MAX_MESSAGE_BYTES, silentLogger } from '@paperlane/core';
 import { startDynalite, startFauxqs, startRedis } from '@paperlane/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sweepOnce } from '../../src/dispatcher/index';
@@ -194,6 +194,8 @@ describe.each(RUNTIMES)('%s runtime', (runtime) => {
     const { job: victim } = await h.enqueue('ok.victim', { delayMs: 60_000 });
     await h.sendRaw('{"this is": not json');
     await h.sendRaw(JSON.stringify({ queue: 'no-such-queue', jobId: 'x' }));
+    // SQS itself refuses bodies over 256 KiB; Redis would carry one, so BullMQ must refuse it.
+    if (runtime === 'bullmq') await h.sendRaw(`"${'x'.repeat(MAX_MESSAGE_BYTES)}"`);
     await h.sendRaw(h.envelopeFor(victim, { payload: { tenantId: h.tenantId, tenantUserId: 42 } }));
     const failed = await h.waitFor(victim, ['failed']);
     expect(failed.errorCode).toBe('invalid_message');
@@ -205,5 +207,6 @@ describe.each(RUNTIMES)('%s runtime', (runtime) => {
     expect(reasons).toContain('not JSON');
     expect(reasons).toContain('unknown queue');
     expect(reasons).toContain('tenantUserId');
+    if (runtime === 'bullmq') expect(reasons).toContain(`exceeds ${MAX_MESSAGE_BYTES} bytes`);
   });
 });
