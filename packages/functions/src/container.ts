@@ -111,21 +111,31 @@ export async function createContainer(config: Config, parts: ContainerParts) {
     awsClientConfig({ ...(endpoints.sqs ? { endpoint: endpoints.sqs } : {}), region: env.AWS_REGION });
   let sqsUrls: SqsQueueUrls | undefined = parts.sqsUrls;
   let transport: Transport;
+  let fallback: Transport | undefined;
   let bullmqQueue: ((name: QueueName) => BullmqQueue) | undefined;
-  if (config.transport === 'bullmq' && env.REDIS_URL) {
-    const bullmq = createBullmqTransport({ url: env.REDIS_URL, topology: config.topology });
-    bullmqQueue = bullmq.queue;
-    transport = bullmq;
-  } else {
+  const useSqs = async () => {
     sqs = new SQSClient(sqsClientConfig());
     sqsUrls ??= local
       ? await provisionSqsQueues(sqs, config.topology, env.QUEUE_PREFIX)
       : await resolveSqsQueueUrls(sqs, env.QUEUE_PREFIX);
-    transport = createSqsTransport({ client: sqs, urls: sqsUrls });
+    return createSqsTransport({ client: sqs, urls: sqsUrls });
+  };
+  if (config.transport === 'bullmq' && env.REDIS_URL) {
+    const bullmq = createBullmqTransport({ url: env.REDIS_URL, topology: config.topology });
+    bullmqQueue = bullmq.queue;
+    transport = bullmq;
+    if (config.fallback === 'sqs') fallback = await useSqs();
+  } else {
+    transport = await useSqs();
   }
 
   const common = { topology: config.topology, clock: systemClock, logger, sweepGraceMs: env.SWEEP_GRACE_MS };
-  const dispatcher = createDispatcher({ ...common, store: store.jobs, transport });
+  const dispatcher = createDispatcher({
+    ...common,
+    store: store.jobs,
+    transport,
+    ...(fallback ? { fallback } : {}),
+  });
   const domainEvents = createDomainEvents(store, dispatcher);
   const secrets = await secretCipherFor(config);
   const handlers =
@@ -150,6 +160,38 @@ export async function createContainer(config: Config, parts: ContainerParts) {
     onSettled: jobSettledEvents(domainEvents),
   };
 
+  /** A local poller feeding the Lambda handler, as on AWS but with visibility heartbeats. */
+  function startSqsConsumer(queue: QueueName): Stoppable {
+    const urls = sqsUrls?.[queue];
+    if (!sqs || !urls) throw new Error(`no SQS queue URLs for ${queue}`);
+    const topology = config.topology[queue];
+    consumerSqs ??= new SQSClient(sqsClientConfig());
+    const leaseMs = 60_000;
+    const handler = createSqsHandler({
+      queue,
+      sqs,
+      urls,
+      deps: processorDeps,
+      leaseMs,
+      extendVisibility: true,
+    });
+    const poller = createSqsPoller({
+      sqs: consumerSqs,
+      urls,
+      handler,
+      batchSize: Math.min(10, topology.batchSize),
+      concurrency: topology.concurrency,
+      visibilityTimeoutSeconds: leaseMs / 1000,
+      // Locally a batch may take as long as it needs: the lease keeper extends visibility.
+      timeoutSeconds: topology.timeoutSeconds * 10,
+      logger,
+      // `POST /admin/queues/{name}/pause` sets the flag; BullMQ workers obey BullMQ's own.
+      isPaused: cachedPauseCheck(() => store.queueControl.isPaused(queue), 1_000),
+    });
+    poller.start();
+    return { stop: () => poller.stop() };
+  }
+
   return {
     config,
     logger,
@@ -163,43 +205,18 @@ export async function createContainer(config: Config, parts: ContainerParts) {
     endpoints,
     sqsUrls,
 
-    /** Consumes the given queues in this process (local pollers or BullMQ workers). */
+    /**
+     * Consumes the given queues in this process: BullMQ workers, local SQS pollers, or
+     * both when SQS is BullMQ's fallback (jobs sent there while Redis was down).
+     */
     async startWorkers(queues: readonly QueueName[] = QUEUE_NAMES): Promise<Stoppable> {
       const running: Stoppable[] = [];
       for (const queue of queues) {
-        const topology = config.topology[queue];
         if (config.transport === 'bullmq' && env.REDIS_URL) {
           const worker = createBullmqWorker({ queue, url: env.REDIS_URL, deps: processorDeps });
           running.push({ stop: () => worker.close() });
-          continue;
         }
-        const urls = sqsUrls?.[queue];
-        if (!sqs || !urls) throw new Error(`no SQS queue URLs for ${queue}`);
-        consumerSqs ??= new SQSClient(sqsClientConfig());
-        const leaseMs = 60_000;
-        const handler = createSqsHandler({
-          queue,
-          sqs,
-          urls,
-          deps: processorDeps,
-          leaseMs,
-          extendVisibility: true,
-        });
-        const poller = createSqsPoller({
-          sqs: consumerSqs,
-          urls,
-          handler,
-          batchSize: Math.min(10, topology.batchSize),
-          concurrency: topology.concurrency,
-          visibilityTimeoutSeconds: leaseMs / 1000,
-          // Locally a batch may take as long as it needs: the lease keeper extends visibility.
-          timeoutSeconds: topology.timeoutSeconds * 10,
-          logger,
-          // `POST /admin/queues/{name}/pause` sets the flag; BullMQ workers obey BullMQ's own.
-          isPaused: cachedPauseCheck(() => store.queueControl.isPaused(queue), 1_000),
-        });
-        poller.start();
-        running.push({ stop: () => poller.stop() });
+        if (sqs) running.push(startSqsConsumer(queue));
       }
       return { stop: async () => void (await Promise.all(running.map((r) => r.stop()))) };
     },

@@ -25,6 +25,11 @@ export const envSchema = z.object({
 
   /** Set: BullMQ on this Redis is the transport (and Redis pub/sub carries events). */
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /**
+   * `sqs`: with REDIS_URL, jobs that Redis cannot take go to SQS instead (and this
+   * process also consumes them there) rather than waiting for the sweeper.
+   */
+  JOB_TRANSPORT_FALLBACK: z.enum(['sqs', 'none']).default('none'),
   /** Set (LocalStack, emulators): AWS clients use it; unset and not on AWS: embedded emulators start. */
   AWS_ENDPOINT_URL: url.optional(),
   AWS_ENDPOINT_URL_SQS: url.optional(),
@@ -73,6 +78,8 @@ export interface Config {
   topology: Topology;
   /** Which message transport carries jobs. */
   transport: 'sqs' | 'bullmq';
+  /** Where sends go when the primary transport refuses them (BullMQ → SQS); else the sweeper re-sends. */
+  fallback: 'sqs' | undefined;
   /** Anything runs embedded (see `embed`): the no-Docker, no-account mode of `npm start`. */
   embedded: boolean;
   /**
@@ -110,9 +117,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   };
   const onAws = Boolean(env.AWS_LAMBDA_FUNCTION_NAME);
   const transport = env.REDIS_URL ? 'bullmq' : 'sqs';
+  const fallback = transport === 'bullmq' && env.JOB_TRANSPORT_FALLBACK === 'sqs' ? 'sqs' : undefined;
   const embed = {
     dynamodb: !onAws && !endpoints.dynamodb,
-    sqs: !onAws && transport === 'sqs' && !endpoints.sqs,
+    sqs: !onAws && (transport === 'sqs' || fallback === 'sqs') && !endpoints.sqs,
     files: !onAws && !endpoints.s3,
   };
   const maxRequestBytes =
@@ -123,6 +131,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     source: { ...source },
     topology: resolveTopology(source),
     transport,
+    fallback,
     embedded: embed.dynamodb || embed.sqs,
     embed,
     endpoints,

@@ -79,10 +79,16 @@ export function createBullmqWorker(options: BullmqWorkerOptions) {
 
   return {
     worker,
-    /** Stops taking jobs and waits for running ones; `force` aborts them (they are retried later). */
+    /**
+     * Stops taking jobs and waits for running ones; `force` aborts them (they are
+     * retried later). With Redis unreachable a graceful close would wait for it
+     * forever (its commands queue until a reconnect), so it is forced: running jobs
+     * could not record their outcome anyway, and their leases bring them back.
+     */
     async close(force = false) {
-      if (force) shutdown.abort(new Error('worker shutting down'));
-      await worker.close(force);
+      const reachable = (await worker.getBackend().client.catch(() => undefined))?.status === 'ready';
+      if (force || !reachable) shutdown.abort(new Error('worker shutting down'));
+      await worker.close(force || !reachable);
     },
   };
 }
