@@ -8,9 +8,12 @@ import { createSqsQueueAdmin } from '@paperlane/runtime/admin/sqs-queue-admin';
 import { handle } from 'hono/aws-lambda';
 import { buildApiDeps } from '../api-deps';
 import { createAwsWiring } from './aws-wiring';
+import { lambdaConsumerSwitch } from './consumer-switch';
 
 const wiring = createAwsWiring();
 const { env } = wiring.config;
+// Pause on AWS disables the consumers' event sources; the stored flag alone is only read locally.
+const consumers = lambdaConsumerSwitch(wiring.config.source, env.AWS_REGION);
 const app = createApp(
   buildApiDeps(wiring, {
     ...(env.JWT_SECRET ? { jwtSecret: env.JWT_SECRET } : {}),
@@ -22,6 +25,7 @@ const app = createApp(
       urls: wiring.sqsUrls,
       resend: (jobs) => wiring.dispatcher.resend(jobs),
       flags: wiring.store.queueControl,
+      ...(consumers ? { consumers } : {}),
     }),
   }),
 );

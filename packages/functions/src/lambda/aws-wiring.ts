@@ -11,9 +11,11 @@ import { createStore } from '@paperlane/store/store';
 import type { ApiWiring } from '../api-deps';
 import { blobStoreFor } from '../blob-store';
 import { loadConfig } from '../config/config';
-import { lambdaSecretCipher } from '../config/secret-cipher';
 import { createDomainEvents } from '../domain-events';
+import { createFlushingBus } from './flushing-bus';
+import { lazySecretCipher } from './lazy-secret-cipher';
 import { linkedEnvironment, linkedQueueUrls } from './linked-resources';
+import { createRealtimePush } from './realtime-push';
 
 /**
  * What a Lambda function is built from: configuration (environment + SST links),
@@ -48,9 +50,12 @@ export function createAwsWiring(env: Record<string, string | undefined> = proces
     store: store.jobs,
     transport: createSqsTransport({ client: sqs, urls: sqsUrls }),
   });
-  // Live job events reach browsers through the realtime push (when linked); nothing
-  // inside one invocation listens, so the default bus only drops them.
-  const events = createInProcessEventBus(logger);
+  // Live job events reach browsers through the realtime push when the WebSocket API
+  // is linked; otherwise nothing inside one invocation listens and they are dropped.
+  const endpoint = config.source.REALTIME_MANAGEMENT_ENDPOINT;
+  const events = createFlushingBus(
+    endpoint ? createRealtimePush({ endpoint, region, store, logger }) : createInProcessEventBus(logger),
+  );
   const wiring = {
     config,
     logger,
@@ -61,7 +66,7 @@ export function createAwsWiring(env: Record<string, string | undefined> = proces
     sniff: sniffContentType,
     // Business events fan out to webhook subscriptions from whichever function emits them.
     domainEvents: createDomainEvents(store, dispatcher),
-    secrets: lambdaSecretCipher(config),
+    secrets: lazySecretCipher(config),
     // An execution environment is frozen, not closed: nothing to release.
     onClose: () => {},
     sqs,

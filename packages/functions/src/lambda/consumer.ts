@@ -8,6 +8,7 @@ import { type AwsWiring, createAwsWiring } from './aws-wiring';
  * A queue's consumer Lambda: the SQS event source delivers batches of this queue's
  * lanes; the shared processor runs `module` on each record and reports partial
  * batch failures. `module` builds the job's handler from the wiring once, at init.
+ * Job events still being pushed to WebSocket clients are awaited before it returns.
  */
 export function createConsumer<Q extends QueueName>(
   queue: Q,
@@ -17,7 +18,7 @@ export function createConsumer<Q extends QueueName>(
   const urls = wiring.sqsUrls[queue];
   if (!urls) throw new Error(`the ${queue} consumer is not linked to its queues`);
   const handler = module(wiring);
-  return createSqsHandler({
+  const consume = createSqsHandler({
     queue,
     sqs: wiring.sqs,
     urls,
@@ -29,4 +30,12 @@ export function createConsumer<Q extends QueueName>(
       onSettled: jobSettledEvents(wiring.domainEvents),
     },
   });
+  return async (...args: Parameters<typeof consume>) => {
+    try {
+      return await consume(...args);
+    } finally {
+      // Pushes of the batch's job events finish before Lambda freezes the environment.
+      await wiring.events.flush();
+    }
+  };
 }

@@ -8,13 +8,18 @@ import { createAwsWiring } from './aws-wiring';
 const wiring = createAwsWiring();
 
 export async function handler() {
-  const report = await sweepOnce({
-    ...wiring.common,
-    store: wiring.store.jobs,
-    dispatcher: wiring.dispatcher,
-    events: wiring.events,
-    limit: 500,
-  });
-  wiring.logger.info('sweep finished', { ...report });
-  return report;
+  try {
+    const report = await sweepOnce({
+      ...wiring.common,
+      store: wiring.store.jobs,
+      dispatcher: wiring.dispatcher,
+      events: wiring.events,
+      limit: 500,
+    });
+    wiring.logger.info('sweep finished', { ...report });
+    return report;
+  } finally {
+    // job:failed pushes for lapsed last attempts finish before the environment freezes.
+    await wiring.events.flush();
+  }
 }
