@@ -23,6 +23,7 @@ export {
   type TesseractLanguage,
   tesseractLanguages,
 } from './tesseract-languages';
+export { textFromTesseractTsv } from './tesseract-layout';
 export { createTesseractOcr, type TesseractOcrOptions } from './tesseract-ocr';
 export {
   createTesseractRunner,
@@ -31,7 +32,7 @@ export {
   type TesseractRunner,
   type TesseractRunnerOptions,
 } from './tesseract-runner';
-export { linesFromRuns, pageTextFromPdfjs, type TextRun } from './text-layout';
+export { type LayoutOptions, linesFromRuns, pageTextFromPdfjs, type TextRun } from './text-layout';
 export { textractError } from './textract-errors';
 export { fieldsFromExpenseDocuments, pagesFromExpenseDocuments } from './textract-expense';
 export { createTextractOcr, type TextractOcrOptions } from './textract-ocr';

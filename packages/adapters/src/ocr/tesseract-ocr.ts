@@ -7,6 +7,7 @@ import { openPdf } from '../files/pdf-document';
 import { renderPdfPage } from '../files/render-pdf-page';
 import type { OcrBackend } from './ocr-backend';
 import { DEFAULT_TESSERACT_LANGUAGES, tesseractLanguages } from './tesseract-languages';
+import { textFromTesseractTsv } from './tesseract-layout';
 import { sharedTesseractRunner, type TesseractRunner } from './tesseract-runner';
 
 export interface TesseractOcrOptions {
@@ -24,7 +25,9 @@ export interface TesseractOcrOptions {
 /**
  * Offline OCR with tesseract.js. Images are checked against the pixel budget from
  * their header, then turned upright (EXIF) and grey by sharp before OCR; PDFs are
- * rasterised page by page. One worker is reused for every call in the process.
+ * rasterised page by page. Page text is laid out from the word boxes on a character
+ * grid, so columns line up as they do on the page. One worker is reused for every
+ * call in the process.
  *
  * @example
  * const ocr = createTesseractOcr({ languages: 'eng+deu' });
@@ -47,7 +50,8 @@ export function createTesseractOcr(options: TesseractOcrOptions = {}): OcrBacken
       ...(input.signal ? { signal: input.signal } : {}),
       ...(onProgress ? { onProgress } : {}),
     });
-    return { pageNumber, text: result.text.trimEnd(), confidence: result.confidence };
+    const text = (result.tsv ? textFromTesseractTsv(result.tsv) : undefined) ?? result.text;
+    return { pageNumber, text: text.trimEnd(), confidence: result.confidence };
   };
 
   const recognize = async (input: OcrInput): Promise<OcrResult> => {

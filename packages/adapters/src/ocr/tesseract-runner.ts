@@ -7,6 +7,8 @@ export interface TesseractRecognition {
   text: string;
   /** 0-1, tesseract's mean word confidence. */
   confidence: number;
+  /** Word boxes as tesseract's TSV dump (see `textFromTesseractTsv`). */
+  tsv?: string;
 }
 
 export interface TesseractRecognizeOptions {
@@ -142,11 +144,19 @@ export function createTesseractRunner(options: TesseractRunnerOptions): Tesserac
       progress = opts.onProgress;
       try {
         const result = await Promise.race([
-          current.worker.recognize(Buffer.from(image.buffer, image.byteOffset, image.byteLength)),
+          current.worker.recognize(
+            Buffer.from(image.buffer, image.byteOffset, image.byteLength),
+            {},
+            { text: true, tsv: true },
+          ),
           abort.promise,
           current.died,
         ]);
-        return { text: result.data.text, confidence: Math.max(0, Math.min(1, result.data.confidence / 100)) };
+        return {
+          text: result.data.text,
+          confidence: Math.max(0, Math.min(1, result.data.confidence / 100)),
+          ...(result.data.tsv ? { tsv: result.data.tsv } : {}),
+        };
       } catch (error) {
         if (error instanceof AbortedError || error instanceof RetryableError) {
           await drop();

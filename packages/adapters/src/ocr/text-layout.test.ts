@@ -44,6 +44,26 @@ describe('linesFromRuns', () => {
   it('separates lines closer than a font size but more than half of one', () => {
     expect(linesFromRuns([run('a', 50, 700), run('b', 50, 693)])).toEqual(['a', 'b']);
   });
+
+  it('on a column grid, keeps a large-print value under its label', () => {
+    // A label row in a small font over an "amount due" row in a font twice its size.
+    const runs = [
+      run('Total', 50, 700),
+      run('Due', 400, 700),
+      run('99.00', 50, 680, 20),
+      run('2026-12-01', 400, 680, 20),
+    ];
+    const byGrid = linesFromRuns(runs, { columnWidth: 5 });
+    expect(byGrid[1]?.indexOf('2026')).toBe(byGrid[0]?.indexOf('Due'));
+    expect(byGrid[0]?.indexOf('Due')).toBe(70); // (400 - 50) / 5
+  });
+
+  it('on a column grid, indents a line by its first run and keeps word gaps single', () => {
+    const lines = linesFromRuns([run('Hello', 50, 700), run('Bakery', 100, 680), run('Jansen', 134, 680)], {
+      columnWidth: 5,
+    });
+    expect(lines).toEqual(['Hello', `${' '.repeat(10)}Bakery Jansen`]);
+  });
 });
 
 describe('pdfjs items', () => {

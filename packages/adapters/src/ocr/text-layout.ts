@@ -36,18 +36,30 @@ export function textRunsFromPdfjs(items: readonly unknown[]): TextRun[] {
   return runs;
 }
 
+export interface LayoutOptions {
+  /**
+   * Width of one text column in run units. When set, a run after a column gap (and a
+   * line's first run) starts at the column its `x` falls in, counted from the leftmost
+   * run, so values stay under their labels even where font sizes differ (OCR, where
+   * one space of a large font is several of a small one). Unset: gaps become spaces in
+   * proportion to the font size, which is exact for a text layer's single body font.
+   */
+  columnWidth?: number;
+}
+
 /**
  * Lays runs out as lines in reading order: runs whose baselines are within half a
  * font size of each other share a line (top to bottom), each line reads left to
- * right, and horizontal gaps become spaces in proportion to their width, so table
- * columns stay on one line and stay apart (two or more spaces between columns).
+ * right, and horizontal gaps become spaces (by width, or by column with
+ * `columnWidth`), so table columns stay on one line and stay apart (two or more
+ * spaces between columns).
  *
  * @example
  * linesFromRuns([{ text: 'Total', x: 50, y: 700, width: 30, height: 10 },
  *                { text: '12.00', x: 400, y: 700, width: 25, height: 10 }])
  * // ['Total     ...     12.00'] (one line, columns kept apart)
  */
-export function linesFromRuns(runs: readonly TextRun[]): string[] {
+export function linesFromRuns(runs: readonly TextRun[], options: LayoutOptions = {}): string[] {
   const sorted = [...runs].sort((p, q) => q.y - p.y || p.x - q.x);
   const lines: { y: number; height: number; runs: TextRun[] }[] = [];
   for (const run of sorted) {
@@ -59,22 +71,37 @@ export function linesFromRuns(runs: readonly TextRun[]): string[] {
       lines.push({ y: run.y, height: run.height, runs: [run] });
     }
   }
-  return lines.map((line) => joinRuns(line.runs.sort((p, q) => p.x - q.x)));
+  const grid = options.columnWidth && options.columnWidth > 0 ? options.columnWidth : undefined;
+  const left = grid ? Math.min(...runs.map((run) => run.x)) : 0;
+  const columnOf = (run: TextRun) => (grid ? Math.min(MAX_COLUMN, Math.round((run.x - left) / grid)) : 0);
+  return lines.map((line) =>
+    joinRuns(
+      line.runs.sort((p, q) => p.x - q.x),
+      grid ? columnOf : undefined,
+    ),
+  );
 }
 
-function joinRuns(runs: TextRun[]): string {
+/** Bounds the padding one run can add (a stray speck at the far right of a wide scan). */
+const MAX_COLUMN = 400;
+
+function joinRuns(runs: TextRun[], columnOf?: (run: TextRun) => number): string {
   let out = '';
   let end: number | undefined;
   for (const run of runs) {
-    if (end !== undefined) {
+    if (end === undefined) {
+      if (columnOf) out = ' '.repeat(columnOf(run));
+    } else {
       const gap = run.x - end;
       // A space is roughly a quarter to a third of the font size.
       const space = run.height * 0.3;
       // Smaller gaps are kerning between runs of one word: joined directly.
       if (gap > space * 0.5 && !out.endsWith(' ') && !run.text.startsWith(' ')) {
         const count = Math.min(40, Math.max(1, Math.round(gap / space)));
+        const column = gap > space * 2.5;
         // A column gap must read as one: never fewer than two spaces for wide gaps.
-        out += ' '.repeat(gap > space * 2.5 ? Math.max(2, count) : 1);
+        const spaces = !column ? 1 : columnOf ? Math.max(2, columnOf(run) - out.length) : Math.max(2, count);
+        out += ' '.repeat(spaces);
       }
     }
     out += run.text;

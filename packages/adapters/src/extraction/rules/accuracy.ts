@@ -8,12 +8,26 @@ export const INVOICE_FIXTURES_DIR = fileURLToPath(
   new URL('../../../../testing/fixtures/invoices/', import.meta.url),
 );
 
-const fixtureIndexSchema = z.array(z.object({ name: z.string().regex(/^[a-z0-9-]+$/) }).loose());
+const fixtureIndexSchema = z.array(
+  z.object({
+    name: z.string().regex(/^[a-z0-9-]+$/),
+    /** The document itself (`<name>.pdf|png|jpg`). */
+    file: z.string().regex(/^[a-z0-9-]+\.(pdf|png|jpg)$/),
+    /** `pdf-text` (real text layer), `pdf-scan` (pages are images), `png`, `jpeg`. */
+    format: z.enum(['pdf-text', 'pdf-scan', 'png', 'jpeg']),
+    layout: z.string().min(1),
+    lang: z.string().min(2),
+  }),
+);
 const expectedSchema = invoiceFieldsSchema.omit({ provider: true, confidence: true }).partial();
 export type ExpectedInvoice = z.infer<typeof expectedSchema>;
 
-export interface InvoiceFixture {
-  name: string;
+export type InvoiceFixtureEntry = z.infer<typeof fixtureIndexSchema>[number];
+
+export interface InvoiceFixture extends InvoiceFixtureEntry {
+  /** Path of the document file. */
+  path: string;
+  /** The text as laid out on the page (what a perfect OCR returns). */
   text: string;
   expected: ExpectedInvoice;
 }
@@ -22,15 +36,18 @@ export interface InvoiceFixture {
  * Loads every fixture listed in `index.json`: its OCR text and its expected fields (validated).
  *
  * @example
- * const fixtures = await loadInvoiceFixtures(); // [{ name: 'en-us-classic', text, expected }, ...]
+ * const fixtures = await loadInvoiceFixtures(); // [{ name: 'en-us-classic', file, format, lang, text, expected }, ...]
  */
 export async function loadInvoiceFixtures(dir = INVOICE_FIXTURES_DIR): Promise<InvoiceFixture[]> {
   const index = fixtureIndexSchema.parse(JSON.parse(await readFile(`${dir}/index.json`, 'utf8')));
   return Promise.all(
-    index.map(async ({ name }) => ({
-      name,
-      text: await readFile(`${dir}/${name}.txt`, 'utf8'),
-      expected: expectedSchema.parse(JSON.parse(await readFile(`${dir}/${name}.expected.json`, 'utf8'))),
+    index.map(async (entry) => ({
+      ...entry,
+      path: `${dir}/${entry.file}`,
+      text: await readFile(`${dir}/${entry.name}.txt`, 'utf8'),
+      expected: expectedSchema.parse(
+        JSON.parse(await readFile(`${dir}/${entry.name}.expected.json`, 'utf8')),
+      ),
     })),
   );
 }

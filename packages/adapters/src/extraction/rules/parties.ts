@@ -69,7 +69,8 @@ export function pickVendorTaxId(
       const labelled = label !== undefined && TAX_LABEL_KINDS.has(label.kind);
       for (const vat of vatIds) {
         if (ibans.some((iban) => vat.start >= iban.start && vat.start < iban.end)) continue;
-        consider(vat.taxId, labelled ? 0.9 : 0.7);
+        // A repaired prefix is a guess, though a better one than the raw labelled token.
+        consider(vat.taxId, (labelled ? 0.9 : 0.7) - (vat.repaired ? 0.1 : 0));
       }
     }
   }

@@ -43,26 +43,36 @@ export interface TaxIdMatch {
   country: string;
   start: number;
   end: number;
+  /** The prefix was read with an OCR confusion (`1T` for `IT`) and repaired. */
+  repaired?: boolean;
 }
+
+// Digits OCR reads for the capital letters of a country prefix (`1T0918…` is `IT0918…`).
+const PREFIX_LOOKALIKES: Record<string, string> = { '0': 'O', '1': 'I', '5': 'S', '8': 'B' };
+const repairPrefix = (prefix: string) => prefix.replace(/[0158]/g, (d) => PREFIX_LOOKALIKES[d] ?? d);
 
 /**
  * Every VAT id in `text`, however it is grouped (`DE 293 847 560`, `GB 284 1937 34`,
  * `CHE-116.281.710 MWST`, `FR44 732829320`). An id must end where its format ends (a longer run of
- * digits is an IBAN or a phone number, not a VAT id).
+ * digits is an IBAN or a phone number, not a VAT id). A prefix with one digit OCR reads for a
+ * letter (`1T`, `D5`) counts when the repaired prefix and the body make a valid id.
  *
  * @example
  * findVatIds('USt-IdNr.: DE814729353')[0].taxId // 'DE814729353'
  */
 export function findVatIds(text: string): TaxIdMatch[] {
   const found: TaxIdMatch[] = [];
-  for (const m of text.matchAll(/(?<![A-Za-z0-9])(CHE|[A-Z]{2})(?=[\s.-]?[0-9A-Z])/g)) {
-    const country = m[1] ?? '';
+  for (const m of text.matchAll(
+    /(?<![A-Za-z0-9])(CHE|[A-Z]{2}|[0158][A-Z]|[A-Z][0158])(?=[\s.-]?[0-9A-Z])/g,
+  )) {
+    const printed = m[1] ?? '';
+    const country = repairPrefix(printed);
     const format = VAT_FORMATS[country];
     if (!format) continue;
     // Collect up to 16 compact characters, crossing single separators between alphanumerics.
     let compact = '';
     const positions: number[] = [];
-    let index = m.index + country.length;
+    let index = m.index + printed.length;
     while (index < text.length && compact.length < 16) {
       const char = text[index] ?? '';
       if (/[A-Z0-9]/.test(char)) {
@@ -77,7 +87,13 @@ export function findVatIds(text: string): TaxIdMatch[] {
     if (/\d/.test(compact[body.length] ?? '')) continue;
     const end = (positions[body.length - 1] ?? index) + 1;
     if (/[a-z0-9]/.test(text[end] ?? '')) continue;
-    found.push({ taxId: country + body, country, start: m.index, end });
+    found.push({
+      taxId: country + body,
+      country,
+      start: m.index,
+      end,
+      ...(printed !== country ? { repaired: true } : {}),
+    });
   }
   return found;
 }

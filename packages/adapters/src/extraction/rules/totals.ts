@@ -32,6 +32,33 @@ function isTaxTotalLabel(label: string): boolean {
 
 const near = (a: number, b: number) => Math.abs(a - b) <= 0.011;
 
+/** True when `printed` and `wanted` differ in exactly one digit: the signature of an OCR misread. */
+function oneDigitOff(printed: number, wanted: number): boolean {
+  const a = printed.toFixed(2);
+  const b = wanted.toFixed(2);
+  if (a.length !== b.length || wanted <= 0) return false;
+  let differences = 0;
+  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) differences += 1;
+  return differences === 1;
+}
+
+/**
+ * When nothing adds up, a subtotal or tax one digit away from what the total demands was
+ * misread (OCR): it takes the demanded value. The total itself is never rewritten.
+ */
+function repairMisread(total: number, subtotals: readonly number[], taxes: readonly number[]) {
+  for (const subtotal of subtotals) {
+    for (const tax of taxes) {
+      const wantedSubtotal = roundMoney(total - tax);
+      if (oneDigitOff(subtotal, wantedSubtotal))
+        return { subtotal: wantedSubtotal, tax, repaired: 'subtotal' };
+      const wantedTax = roundMoney(total - subtotal);
+      if (oneDigitOff(tax, wantedTax)) return { subtotal, tax: wantedTax, repaired: 'tax' };
+    }
+  }
+  return undefined;
+}
+
 function amountCandidates(labels: readonly LabelOccurrence[]): AmountCandidate[] {
   const candidates: AmountCandidate[] = [];
   for (const occurrence of labels) {
@@ -80,7 +107,8 @@ function pickTotal(candidates: readonly AmountCandidate[]): AmountCandidate | un
  * (`Total`, `Gesamtbetrag`, `Total TTC`), before VAT-table gross and before what is left to pay
  * (`Amount due` differs from the total after a deposit). Several tax lines (one per rate) add
  * up unless a tax total is printed. A consistent subtotal + tax = total raises all three
- * confidences; a missing one is derived from the other two with low confidence.
+ * confidences; a subtotal or tax one digit off what the total demands is an OCR misread and
+ * is corrected; a missing one is derived from the other two with low confidence.
  *
  * @example
  * // labels from 'Subtotal $10.00 / Tax $1.00 / Total $11.00'
@@ -119,6 +147,12 @@ export function pickTotals(labels: readonly LabelOccurrence[]): Totals {
         }
       }
     }
+  }
+  const repair = total !== undefined ? repairMisread(total, subtotalOptions, taxOptions) : undefined;
+  if (total !== undefined && repair) {
+    const { subtotal, tax } = repair;
+    const sure = { subtotal: 0.85, tax: 0.85, total: 0.9 };
+    return { subtotal, tax, total, confidence: { ...sure, [repair.repaired]: 0.6 } };
   }
   let subtotal = subtotalOptions[0];
   let tax = taxOptions[0];
