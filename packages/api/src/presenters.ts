@@ -1,6 +1,11 @@
 import { z } from '@hono/zod-openapi';
-import { JOB_STATUSES, type JobRecord, QUEUE_NAMES } from '@paperlane/core';
-import type { DocumentRecord, InvoiceRecord, UploadSessionRecord } from '@paperlane/store';
+import { documentSummarySchema, JOB_STATUSES, type JobRecord, QUEUE_NAMES } from '@paperlane/core';
+import type {
+  DocumentRecord,
+  DocumentThumbnails,
+  InvoiceRecord,
+  UploadSessionRecord,
+} from '@paperlane/store';
 
 /** API shapes are snake_case; records are camelCase. These are the only translations. */
 export const jobSchema = z
@@ -52,6 +57,41 @@ export function presentJob(job: JobRecord): JobView {
   };
 }
 
+const sizeSchema = z.object({ width: z.number().int(), height: z.number().int() });
+
+/** What the thumbnail job rendered; `url` is the bytes' route (blob keys stay internal). */
+export const thumbnailsSchema = z
+  .object({
+    blurhash: z.string(),
+    original: sizeSchema.openapi({
+      description: 'Images: pixels as displayed. PDFs: the first page in points.',
+    }),
+    items: z.array(
+      sizeSchema.extend({
+        requested_width: z.number().int(),
+        url: z.string().openapi({ example: '/api/documents/doc_01JD3Y8K6V/thumbnails/300' }),
+      }),
+    ),
+  })
+  .openapi('DocumentThumbnails');
+
+function thumbnailUrl(documentId: string, requestedWidth: number): string {
+  return `/api/documents/${encodeURIComponent(documentId)}/thumbnails/${requestedWidth}`;
+}
+
+export function presentThumbnails(documentId: string, thumbnails: DocumentThumbnails) {
+  return {
+    blurhash: thumbnails.blurhash,
+    original: { width: thumbnails.original.width, height: thumbnails.original.height },
+    items: thumbnails.items.map((item) => ({
+      requested_width: item.requestedWidth,
+      width: item.width,
+      height: item.height,
+      url: thumbnailUrl(documentId, item.requestedWidth),
+    })),
+  };
+}
+
 export const documentSchema = z
   .object({
     document_id: z.string(),
@@ -65,6 +105,9 @@ export const documentSchema = z
     page_count: z.number().int().optional(),
     error: z.string().optional(),
     metadata: z.record(z.string(), z.unknown()).optional(),
+    thumbnails: thumbnailsSchema.optional(),
+    /** Already snake_case in the record (Plan 04's shape). */
+    summary: documentSummarySchema.optional(),
     created_at: z.string(),
     updated_at: z.string(),
   })
@@ -84,6 +127,8 @@ export function presentDocument(doc: DocumentRecord): DocumentView {
     ...(doc.pageCount !== undefined ? { page_count: doc.pageCount } : {}),
     ...(doc.error ? { error: doc.error } : {}),
     ...(doc.metadata ? { metadata: doc.metadata } : {}),
+    ...(doc.thumbnails ? { thumbnails: presentThumbnails(doc.documentId, doc.thumbnails) } : {}),
+    ...(doc.summary ? { summary: doc.summary } : {}),
     created_at: doc.createdAt,
     updated_at: doc.updatedAt,
   };

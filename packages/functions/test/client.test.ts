@@ -1,3 +1,4 @@
+import type { ErrorBody } from '@paperlane/api';
 import { createClient } from '@paperlane/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, SAMPLE_FILES, startApi, uploadForm } from './support/api-harness';
@@ -50,6 +51,14 @@ describe('the typed client (hono/client) against a real server', () => {
     });
     if (session.status === 200) expect((await session.json()).total_jobs).toBe(2);
     else expect.fail(`session answered ${session.status}`);
+
+    // Placeholder jobs render nothing: the typed thumbnail route answers a coded 404.
+    const thumbnail = await client.api.documents[':document_id'].thumbnails[':width'].$get({
+      param: { document_id: accepted.documents[0]?.document_id ?? '', width: '300' },
+    });
+    // zod-openapi types a binary (image/webp) response as a bare Response, so the error body is asserted as such.
+    expect(thumbnail.status).toBe(404);
+    expect(((await thumbnail.json()) as ErrorBody).error.code).toBe('thumbnail_not_found');
 
     const stranger = createClient(api.url, { token: await api.token('tenant-d') });
     const hidden = await stranger.api.jobs[':job_id'].$get({ param: { job_id: first } });

@@ -1,7 +1,7 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { awsClientConfig } from '@paperlane/adapters';
-import { QUEUE_NAMES, sstNames } from '@paperlane/core';
+import { QUEUE_NAMES, silentLogger, sstNames } from '@paperlane/core';
 import { provisionSqsQueues, type SqsQueueUrls } from '@paperlane/runtime';
 import { createDocumentClient, ensureTable } from '@paperlane/store';
 import {
@@ -14,13 +14,22 @@ import {
   startDynalite,
   startFauxqs,
 } from '@paperlane/testing';
+import {
+  type ApiGatewayManagementFake,
+  startApiGatewayManagementFake,
+} from '@paperlane/testing/fakes/apigw-management-server';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, SQSBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uploadForm } from './support/api-harness';
+import { startApiGatewayWebSocket } from './support/apigw-websocket';
+import { type ApiGet, followSession, restStatuses } from './support/rest-agreement';
+import { startSqsEventSource } from './support/sqs-event-source';
+import { openRealtimeClient } from './support/ws-client';
 
 const SECRET = 'lambda-test-secret-lambda-test-secret!!';
 let dynamo: DynaliteServer;
 let faux: FauxqsServer;
+let management: ApiGatewayManagementFake;
 let urls: SqsQueueUrls;
 let sqs: SQSClient;
 
@@ -63,7 +72,11 @@ async function multipart(form: FormData) {
 }
 
 beforeAll(async () => {
-  [dynamo, faux] = await Promise.all([startDynalite(), startFauxqs()]);
+  [dynamo, faux, management] = await Promise.all([
+    startDynalite(),
+    startFauxqs(),
+    startApiGatewayManagementFake(),
+  ]);
   sqs = new SQSClient(awsClientConfig({ endpoint: faux.endpoint }));
   urls = await provisionSqsQueues(sqs, (await import('@paperlane/core')).resolveTopology({}), 'lambda-test-');
   await ensureTable(createDocumentClient({ endpoint: dynamo.endpoint }), 'lambda-test');
@@ -75,6 +88,8 @@ beforeAll(async () => {
     [sstNames.bucket]: { name: 'lambda-test-files' },
     [sstNames.secrets.jwtSecret]: { value: SECRET },
     [sstNames.secrets.openAiApiKey]: { value: '' },
+    // Functions that emit job events push them to WebSocket clients through this endpoint.
+    [sstNames.realtime]: { managementEndpoint: management.endpoint },
   };
   for (const queue of QUEUE_NAMES) {
     for (const lane of ['high', 'low', 'dlq'] as const) {
@@ -93,16 +108,22 @@ beforeAll(async () => {
 
 afterAll(async () => {
   sqs?.destroy();
+  await management?.stop();
   await faux?.stop();
   await dynamo?.stop();
 });
 
+/** The API function as API Gateway invokes it. */
+async function apiLambda() {
+  const { handler } = await import('../src/lambda/api');
+  return (event: APIGatewayProxyEventV2) =>
+    handler(event as never, lambdaContextFactory() as never) as Promise<APIGatewayProxyStructuredResultV2>;
+}
+
 describe('on Lambda: API Gateway → API function → SQS → consumer function', () => {
   it('serves the Hono app from payload v2 events and enqueues onto the linked queues', async () => {
-    const { handler } = await import('../src/lambda/api');
+    const call = await apiLambda();
     const { mintToken } = await import('@paperlane/api');
-    const call = (event: APIGatewayProxyEventV2) =>
-      handler(event as never, lambdaContextFactory() as never) as Promise<APIGatewayProxyStructuredResultV2>;
 
     const health = await call(await apiEvent('GET', '/healthz'));
     expect(health.statusCode).toBe(200);
@@ -178,5 +199,106 @@ describe('on Lambda: API Gateway → API function → SQS → consumer function'
       extractor: 'rules',
       fields: { invoiceNumber: 'INV-2026-0417', total: 5240.38, currency: 'USD' },
     });
+  });
+
+  it('upload → session → events over a real WebSocket (API Gateway WebSocket API) → REST agrees', async () => {
+    const call = await apiLambda();
+    const { mintToken } = await import('@paperlane/api');
+    const { createWebSocketHandler, webSocketDepsFromEnv } = await import('../src/lambda/websocket');
+    const token = await mintToken(SECRET, { tenantId: 'acme', userId: 'u1', role: 'user' });
+    const auth = { authorization: `Bearer ${token}` };
+    const get: ApiGet = async (path) => {
+      const result = await call(await apiEvent('GET', path, { headers: auth }));
+      return { status: result.statusCode ?? 0, body: JSON.parse(result.body ?? 'null') };
+    };
+
+    const pdf = new Blob([await invoiceFixture('en-us-classic.pdf')], { type: 'application/pdf' });
+    const { body, contentType } = await multipart(uploadForm([{ name: 'invoice.pdf', blob: pdf }]));
+    const upload = await call(
+      await apiEvent('POST', '/api/upload', { headers: { ...auth, 'content-type': contentType }, body }),
+    );
+    expect(upload.statusCode).toBe(202);
+    const accepted = JSON.parse(upload.body ?? '{}') as {
+      session_id: string;
+      documents: Array<{ document_id: string }>;
+    };
+
+    // The WebSocket function, wired from the environment SST gives it.
+    const gateway = await startApiGatewayWebSocket(
+      createWebSocketHandler({
+        ...webSocketDepsFromEnv({
+          TABLE_NAME: 'lambda-test',
+          AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+          JWT_SECRET: SECRET,
+          REALTIME_MANAGEMENT_ENDPOINT: management.endpoint,
+        }),
+        logger: silentLogger,
+      }),
+      management,
+    );
+    await expect(openRealtimeClient(`${gateway.url}?token=forged.token.value`)).rejects.toThrow('HTTP 401');
+    const client = await openRealtimeClient(`${gateway.url}?token=${token}`);
+    const intruder = await openRealtimeClient(
+      `${gateway.url}?token=${await mintToken(SECRET, { tenantId: 'globex', userId: 'u2', role: 'user' })}`,
+    );
+    // Consumers start once the subscription is stored, so every event is pushed to it.
+    let source: ReturnType<typeof startSqsEventSource> | undefined;
+    try {
+      client.send({ action: 'subscribe', session_id: accepted.session_id });
+      expect(await client.next()).toEqual({ type: 'subscribed', session_id: accepted.session_id });
+      intruder.send({ action: 'subscribe', session_id: accepted.session_id });
+      expect(await intruder.next()).toMatchObject({ type: 'error', code: 'not_found' });
+
+      source = startSqsEventSource(sqs, urls, {
+        'invoice-processing': (await import('../src/lambda/queues/invoice-processing')).handler,
+        thumbnail: (await import('../src/lambda/queues/thumbnail')).handler,
+        'llm-summary': (await import('../src/lambda/queues/llm-summary')).handler,
+      });
+      const seen = await followSession(client, get, accepted.session_id);
+      const rest = await restStatuses(get, {
+        sessionId: accepted.session_id,
+        documentIds: accepted.documents.map((d) => d.document_id),
+        jobIds: [...seen.keys()],
+      });
+      const overWs = Object.fromEntries(seen);
+      expect(Object.values(rest.queues).sort()).toEqual(['invoice-processing', 'llm-summary', 'thumbnail']);
+      expect(new Set(seen.values())).toEqual(new Set(['complete']));
+      expect([rest.job, rest.batch, rest.session, rest.documentStatus]).toEqual([
+        overWs,
+        overWs,
+        overWs,
+        overWs,
+      ]);
+      expect(rest.sessionCounts).toEqual({ total_jobs: 3, completed: 3, failed: 0 });
+      intruder.send({ action: 'ping' });
+      expect(await intruder.next()).toEqual({ type: 'pong' });
+    } finally {
+      await source?.stop();
+      client.close();
+      intruder.close();
+      await gateway.stop();
+    }
+    expect(source?.errors).toEqual([]);
+
+    // The document's thumbnails come back through API Gateway as base64-encoded WebP.
+    const documentId = accepted.documents[0]?.document_id ?? '';
+    const document = (await get(`/api/documents/${documentId}`)).body as {
+      thumbnails: { items: Array<{ url: string }> };
+      summary: { provider: string };
+    };
+    expect(document.summary.provider).toEqual(expect.any(String));
+    const image = await call(
+      await apiEvent('GET', document.thumbnails.items[0]?.url ?? '', { headers: auth }),
+    );
+    expect([image.statusCode, image.headers?.['content-type'], image.isBase64Encoded]).toEqual([
+      200,
+      'image/webp',
+      true,
+    ]);
+    expect(
+      Buffer.from(image.body ?? '', 'base64')
+        .subarray(8, 12)
+        .toString('latin1'),
+    ).toBe('WEBP');
   });
 });

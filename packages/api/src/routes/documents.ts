@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import type { JobRecord } from '@paperlane/core';
+import { blobKeys, type JobRecord } from '@paperlane/core';
 import type { ApiDeps } from '../deps';
 import type { ApiEnv } from '../env';
 import { HttpError } from '../errors';
@@ -71,6 +71,40 @@ const getSession = createRoute({
   },
 });
 
+/** A rendered width as the path spells it: digits only, so `1e2` or `0x10` never name a key. */
+const widthParam = z.object({
+  width: z
+    .string()
+    .regex(/^[1-9][0-9]{0,4}$/, 'a width in pixels')
+    .openapi({ param: { name: 'width', in: 'path' }, example: '300' }),
+});
+
+/** Thumbnails never change once rendered (the job skips a document that has them); the ETag guards re-renders. */
+const THUMBNAIL_CACHE_CONTROL = 'private, max-age=86400';
+/** Far above any WebP the renderer writes at the widths it accepts; a bound, not a budget. */
+const MAX_THUMBNAIL_BYTES = 16 * 1024 * 1024;
+
+const getThumbnail = createRoute({
+  method: 'get',
+  path: '/api/documents/{document_id}/thumbnails/{width}',
+  tags: ['documents'],
+  summary: "A document's thumbnail at one of the rendered widths (WebP)",
+  description:
+    "The widths are those listed in the document's `thumbnails.items` (`requested_width`). " +
+    'Answers 304 to a matching `If-None-Match`.',
+  security: bearer,
+  request: { params: idParam('document_id').merge(widthParam) },
+  responses: {
+    200: {
+      content: { 'image/webp': { schema: z.string().openapi({ format: 'binary' }) } },
+      description: 'The WebP bytes, with ETag and Cache-Control',
+    },
+    304: { description: 'Not modified (the ETag matched)' },
+    404: jsonError('No such document for this tenant, or no thumbnail at that width'),
+    ...authErrors,
+  },
+});
+
 /** Reads every page of a listing, up to a bound (sessions and documents have few jobs). */
 async function all<T>(list: (cursor?: string) => Promise<{ items: T[]; cursor?: string }>): Promise<T[]> {
   const out: T[] = [];
@@ -118,5 +152,47 @@ export function documentRoutes(deps: ApiDeps) {
         deps.store.jobs.listBySession(tenantId, session_id, { limit: 200, cursor }),
       );
       return c.json(presentSession(session, jobs), 200);
+    })
+
+    .openapi(getThumbnail, async (c) => {
+      const { document_id, width: raw } = c.req.valid('param');
+      const width = Number(raw);
+      const tenantId = c.get('principal').tenantId;
+      const document = await deps.store.documents.get({ tenantId, documentId: document_id });
+      if (!document) throw new HttpError(404, 'not_found', `document ${document_id} not found`);
+      const item = document.thumbnails?.items.find((i) => i.requestedWidth === width);
+      if (!item) {
+        throw new HttpError(
+          404,
+          'thumbnail_not_found',
+          `document ${document_id} has no thumbnail ${width} wide`,
+        );
+      }
+      const etag = `W/"${document.sha256.slice(0, 16)}-${width}-${item.width}x${item.height}"`;
+      const headers = { etag, 'cache-control': THUMBNAIL_CACHE_CONTROL, vary: 'Authorization' };
+      if (matchesEtag(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers);
+      // Built from the caller's tenant, never from the record: no id reaches another tenant's files.
+      const key = blobKeys.thumbnail(tenantId, document_id, width);
+      const bytes = await deps.blobs.get(key, { maxBytes: MAX_THUMBNAIL_BYTES });
+      if (!bytes) {
+        throw new HttpError(
+          404,
+          'thumbnail_not_found',
+          `document ${document_id} has no thumbnail ${width} wide`,
+        );
+      }
+      // A copy types the body as ArrayBuffer-backed (what Response takes); thumbnails are small.
+      return c.body(new Uint8Array(bytes), 200, {
+        ...headers,
+        'content-type': 'image/webp',
+        'x-content-type-options': 'nosniff',
+      });
     });
+}
+
+/** `If-None-Match` lists ETags (or `*`); weak comparison, as RFC 9110 asks for GET. */
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  const bare = (tag: string) => tag.trim().replace(/^W\//, '');
+  return header.split(',').some((tag) => tag.trim() === '*' || bare(tag) === bare(etag));
 }

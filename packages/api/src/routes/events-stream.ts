@@ -1,5 +1,5 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { idSchema } from '@paperlane/core';
+import { describeError, idSchema } from '@paperlane/core';
 import { streamSSE } from 'hono/streaming';
 import type { ApiDeps } from '../deps';
 import type { ApiEnv } from '../env';
@@ -124,6 +124,18 @@ export function eventStreamRoutes(
             wake = resolve;
           });
           wake = undefined;
+        }
+      } catch (error) {
+        // A backing store failing mid-stream: logged here (not Hono's console.error) and told to
+        // the client in the protocol's error shape, without internals.
+        c.get('logger').warn('event stream failed', { error: describeError(error) });
+        if (!stream.aborted) {
+          const message: ServerMessage = {
+            type: 'error',
+            code: 'internal',
+            message: 'the event stream failed; reconnect',
+          };
+          await stream.writeSSE({ event: 'error', data: JSON.stringify(message) }).catch(() => {});
         }
       } finally {
         clearInterval(keepAlive);

@@ -1,33 +1,48 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serveStatic } from '@hono/node-server/serve-static';
 import { createFolderBlobStore } from '@paperlane/adapters/blob';
 import { sniffContentType } from '@paperlane/adapters/files';
 import { createApp, mintToken, type Principal } from '@paperlane/api';
+import { createAdminBoard } from '@paperlane/api/admin/bull-board';
+import { createRealtimeHub, storeTargetAccess } from '@paperlane/api/realtime/index';
 import {
   type EventBus,
-  type JobHandlers,
   type JobStatus,
   type JobStore,
+  type Logger,
   silentLogger,
   TERMINAL_STATUSES,
 } from '@paperlane/core';
 import { buildApiDeps } from '../../src/api-deps';
 import { loadConfig } from '../../src/config/config';
-import { createContainer } from '../../src/container';
+import { type ContainerParts, createContainer } from '../../src/container';
 import { placeholderHandlers } from '../../src/placeholder-handlers';
 import { startHttpServer } from '../../src/server/node-server';
+import { attachRealtimeWebSocket } from '../../src/server/realtime-ws';
 
 const SECRET = 'test-secret-that-is-long-enough-for-hs256';
 
+export interface ApiHarnessOptions {
+  env?: Record<string, string>;
+  /** Placeholders by default (fast route tests); `createJobHandlers` for the real jobs. */
+  handlers?: ContainerParts['handlers'];
+  /** Start every queue's workers at once (default false: tests start them when ready). */
+  workers?: boolean;
+  /** The container's and the app's logger (default silent). */
+  logger?: Logger;
+  /** Share a DATA_DIR (files) with another instance; the caller removes it. Default: a fresh one. */
+  dataDir?: string;
+}
+
 /**
- * The embedded runtime (dynalite + fauxqs in-process, files in a temp folder)
- * behind a real listening HTTP server, wired exactly as `npm start` wires it.
+ * The embedded runtime (dynalite + fauxqs in-process, files in a temp folder; with
+ * `REDIS_URL`, BullMQ and the Redis event bus) behind a real listening HTTP server
+ * with `/ws`, queue admin and (BullMQ) Bull Board, wired as `npm start` wires them.
  */
-export async function startApi(
-  options: { env?: Record<string, string>; handlers?: JobHandlers; workers?: boolean } = {},
-) {
-  const dataDir = await mkdtemp(join(tmpdir(), 'paperlane-api-'));
+export async function startApi(options: ApiHarnessOptions = {}) {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'paperlane-api-')));
   const config = loadConfig({
     DATA_DIR: dataDir,
     JWT_SECRET: SECRET,
@@ -39,10 +54,21 @@ export async function startApi(
     blobs: createFolderBlobStore({ root: join(dataDir, 'files') }),
     sniff: sniffContentType,
     handlers: options.handlers ?? placeholderHandlers,
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
   });
-  const app = createApp(buildApiDeps(container, { jwtSecret: SECRET }));
+  const bullmqQueues = container.bullmqQueues();
+  const deps = buildApiDeps(container, {
+    jwtSecret: SECRET,
+    queueAdmin: container.queueAdmin(),
+    ...(bullmqQueues ? { adminBoard: createAdminBoard(bullmqQueues, serveStatic) } : {}),
+  });
+  const app = createApp(deps);
   const http = await startHttpServer(app.fetch, { port: 0, hostname: '127.0.0.1' });
+  const realtime = attachRealtimeWebSocket(http.server, {
+    hub: createRealtimeHub({ events: container.events }),
+    verifyToken: deps.verifyToken,
+    canAccess: storeTargetAccess(container.store),
+  });
   const workers = options.workers ? await container.startWorkers() : undefined;
 
   const token = (tenantId: string, role: Principal['role'] = 'user', userId = 'user-1') =>
@@ -50,11 +76,13 @@ export async function startApi(
 
   return {
     url: http.url,
-    /** The listening Node HTTP server (to attach the realtime WebSocket). */
-    server: http.server,
+    /** The realtime WebSocket's address (`/ws` on the API's port). */
+    wsUrl: `${http.url.replace(/^http/, 'ws')}/ws`,
     /** Where this instance keeps its files (DATA_DIR). */
     dataDir,
     app,
+    /** What the app was built from (to build a variant of it in-process). */
+    deps,
     container,
     token,
     secret: SECRET,
@@ -66,9 +94,10 @@ export async function startApi(
     },
     async close() {
       await workers?.stop();
+      await realtime.close();
       await http.close();
       await container.close();
-      await rm(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
