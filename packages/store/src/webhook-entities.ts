@@ -55,6 +55,7 @@ export function createWebhookDeliveryEntity(table: PaperlaneTable) {
       status: string(),
       attempts: number(),
       redeliveryOf: string().optional(),
+      eventAt: string().optional(),
       lastStatusCode: number().optional(),
       durationMs: number().optional(),
       error: string().optional(),

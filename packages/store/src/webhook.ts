@@ -91,6 +91,11 @@ export const webhookDeliverySchema = z.object({
   attempts: z.number().int().min(0),
   /** Set on a manual redelivery: the delivery it repeats. */
   redeliveryOf: idSchema.optional(),
+  /**
+   * When the event happened, if not when this delivery was created: a redelivery
+   * keeps the original's, so the receiver gets the same body again.
+   */
+  eventAt: z.iso.datetime().optional(),
   lastStatusCode: z.number().int().min(0).max(999).optional(),
   durationMs: z.number().int().min(0).optional(),
   error: z.string().max(1000).optional(),
@@ -112,6 +117,7 @@ export const newWebhookDeliverySchema = webhookDeliverySchema
     eventId: true,
     payload: true,
     redeliveryOf: true,
+    eventAt: true,
   })
   .extend({ now: z.date() });
 export type NewWebhookDelivery = z.input<typeof newWebhookDeliverySchema>;

@@ -8,6 +8,8 @@ import { ImapFlow } from 'imapflow';
 import { freePort } from './free-port';
 import { startProcess } from './process';
 
+export { buildMail, type TestAttachment } from './dovecot-mail';
+
 export interface DovecotUser {
   user: string;
   password: string;

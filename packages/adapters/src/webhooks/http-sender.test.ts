@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllowedHosts } from '../net/host-allowlist';
+import { createRegistrationUrlCheck } from '../net/registration-check';
 import type { HostResolver } from '../net/resolve-public-address';
 import { createWebhookHttpSender } from './http-sender';
 import { startTestReceiver, type TestReceiver } from './test-receiver';
@@ -116,6 +117,79 @@ describe('createWebhookHttpSender against a loopback receiver', () => {
     expect(result).toMatchObject({ kind: 'response', statusCode: 204 });
     expect((await arrived).headers.host).toBe(`receiver.test:${receiver.port}`);
     expect(lookups).toBe(1);
+  });
+
+  it('refuses every non-public address form at connect time, without connecting', async () => {
+    const lookups: string[] = [];
+    const resolve: HostResolver = async (hostname) => {
+      lookups.push(hostname);
+      return [{ address: '93.184.215.14', family: 4 }];
+    };
+    // Even with the receiver's own loopback address allowlisted: these are other spellings or other hosts.
+    const sender = createWebhookHttpSender({
+      resolve,
+      allowedHosts: parseAllowedHosts(`127.0.0.1:${receiver.port + 1}`),
+    });
+    const before = receiver.received.length;
+    for (const host of [
+      '127.0.0.1',
+      '127.1',
+      '2130706433',
+      '0177.0.0.1',
+      '0x7f.1',
+      '0x7f000001',
+      '[::1]',
+      '[::ffff:127.0.0.1]',
+      '[::ffff:7f00:1]',
+      '10.0.0.1',
+      '172.16.0.1',
+      '192.168.1.1',
+      '100.64.0.1',
+      '169.254.169.254',
+      '169.254.1.1',
+      '0xa9fea9fe',
+      '[::ffff:169.254.169.254]',
+      '[fe80::1]',
+      '[fc00::1]',
+      '0.0.0.0',
+      'localhost',
+      'api.localhost',
+      'metadata.google.internal',
+      'metadata',
+    ]) {
+      const result = await sender.send({ ...request('/ok'), url: `https://${host}:${receiver.port}/ok` });
+      expect([host, result.kind, result.kind === 'failure' ? result.code : result.statusCode]).toEqual([
+        host,
+        'failure',
+        'unsafe_url',
+      ]);
+    }
+    expect(receiver.received.length).toBe(before);
+    // Literals and internal names are refused before any lookup.
+    expect(lookups).toEqual([]);
+  });
+
+  it('defeats DNS rebinding: a name public at registration but internal at connect time is refused', async () => {
+    let answers = ['93.184.215.14'];
+    const resolve: HostResolver = async () =>
+      answers.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+    const url = `https://rebind.example.com:${receiver.port}/ok`;
+    await expect(createRegistrationUrlCheck({ resolve })(url)).resolves.toEqual({ ok: true });
+    const sender = createWebhookHttpSender({ resolve });
+    const before = receiver.received.length;
+    for (const rebound of [
+      ['127.0.0.1'],
+      ['169.254.169.254'],
+      ['::ffff:10.0.0.1'],
+      ['93.184.215.14', '10.1.2.3'],
+    ]) {
+      answers = rebound;
+      expect(await sender.send({ ...request('/ok'), url })).toMatchObject({
+        kind: 'failure',
+        code: 'unsafe_url',
+      });
+    }
+    expect(receiver.received.length).toBe(before);
   });
 
   it('reports an unresolvable host and a refused connection as retryable failures', async () => {

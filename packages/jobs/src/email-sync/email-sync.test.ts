@@ -18,14 +18,13 @@ import {
 import { createDispatcher, type Dispatcher, type Transport } from '@paperlane/runtime';
 import { type MailboxRecord, mailboxSecretContext, type NewMailbox, type Store } from '@paperlane/store';
 import { startTestDynamo, type TestDynamo } from '@paperlane/store/test-store';
-import { appendMessage, type DovecotServer, startDovecot } from '@paperlane/testing';
+import { appendMessage, buildMail, type DovecotServer, startDovecot } from '@paperlane/testing';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EmailSyncLimits } from './email-sync-limits';
 import { createEmailSyncHandler } from './handler';
 import { messageKey, sha256 } from './message-key';
 import type { EmailSyncDeps } from './sync-mailbox';
-import { buildMail } from './test-mail';
 
 const FIXTURES = new URL('../../../testing/fixtures/invoices/', import.meta.url);
 const LIMITS: EmailSyncLimits = {

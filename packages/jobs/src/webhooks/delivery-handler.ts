@@ -39,7 +39,7 @@ export function webhookBody(delivery: WebhookDeliveryRecord): string {
   return JSON.stringify({
     id: delivery.eventId,
     type: delivery.event,
-    timestamp: delivery.createdAt,
+    timestamp: delivery.eventAt ?? delivery.createdAt,
     data: delivery.payload,
   });
 }

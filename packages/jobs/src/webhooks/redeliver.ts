@@ -15,8 +15,8 @@ export type RedeliverResult =
 
 /**
  * Sends a past delivery's event again, as a new delivery (`redeliveryOf` points at
- * the original, the event id stays, so receivers can still deduplicate on
- * `webhook-id`). Tenant-scoped: another tenant's delivery is `not_found`.
+ * the original; the event id and time stay, so the receiver gets the same body and
+ * can still deduplicate on `webhook-id`). Tenant-scoped: another tenant's delivery is `not_found`.
  *
  * @example await redeliverWebhook({ store, queue, clock }, { tenantId, webhookId, deliveryId })
  */
@@ -41,6 +41,7 @@ export async function redeliverWebhook(
     eventId: original.eventId,
     payload: original.payload,
     redeliveryOf: original.deliveryId,
+    eventAt: original.eventAt ?? original.createdAt,
     now,
   });
   await deps.queue.enqueue(

@@ -4,7 +4,9 @@ import { parseAllowedHosts } from '@paperlane/adapters/net/index';
 import { createWebhookHttpSender } from '@paperlane/adapters/webhooks/index';
 import { startTestReceiver, type TestReceiver } from '@paperlane/adapters/webhooks/test-receiver';
 import {
+  DEFAULT_TOPOLOGY,
   type DomainEvent,
+  decideRetry,
   type EnqueueResult,
   type JobRecord,
   PermanentError,
@@ -37,6 +39,10 @@ beforeAll(async () => {
   receiver = await startTestReceiver();
   receiver.on('/fail', (_req, res) => res.writeHead(500).end('boom'));
   receiver.on('/busy', (_req, res) => res.writeHead(429, { 'retry-after': '30' }).end());
+  receiver.on('/unavailable', (req, res) => {
+    const asked = new URL(req.path, 'http://x').searchParams.get('retry-after');
+    res.writeHead(503, asked ? { 'retry-after': asked } : {}).end();
+  });
   receiver.on('/gone', (_req, res) => res.writeHead(410).end());
   receiver.on('/moved', (_req, res) => res.writeHead(302, { location: `${receiver.origin}/ok` }).end());
   receiver.on('/hang', () => {});
@@ -259,6 +265,118 @@ describe('webhook-delivery job against a loopback receiver', () => {
     ).toMatchObject({ lastStatusCode: 429, nextAttemptAt: new Date(now.getTime() + 30_000).toISOString() });
   });
 
+  it('honours a 503 Retry-After in seconds or as a date, caps a huge one, and backs off without one', async () => {
+    const inTwoMinutes = new Date(now.getTime() + 120_000).toUTCString();
+    const cases: Array<[string, number | undefined]> = [
+      ['?retry-after=45', 45_000],
+      [`?retry-after=${encodeURIComponent(inTwoMinutes)}`, 120_000],
+      ['?retry-after=86400', 6 * 60 * 60_000],
+      ['?retry-after=soon', undefined],
+      ['', undefined],
+    ];
+    for (const [index, [query, expected]] of cases.entries()) {
+      await register('acme', `wh_503_${index}`, `/unavailable${query}`);
+      const results = await publishAndCollect({
+        tenantId: 'acme',
+        type: 'entry.approved',
+        id: `evt_503_${index}`,
+        payload: {},
+      });
+      const error = (await run(jobFor(results, `wh_503_${index}`)).catch(
+        (e: unknown) => e,
+      )) as RetryableError;
+      expect(error).toBeInstanceOf(RetryableError);
+      expect([query, error.retryAfterMs]).toEqual([query, expected]);
+      const delivery = await store.webhookDeliveries.get({
+        tenantId: 'acme',
+        deliveryId: webhookDeliveryId(`evt_503_${index}`, `wh_503_${index}`),
+      });
+      expect(delivery).toMatchObject({ status: 'pending', lastStatusCode: 503 });
+      expect(delivery?.nextAttemptAt).toBe(
+        expected === undefined ? undefined : new Date(now.getTime() + expected).toISOString(),
+      );
+    }
+  });
+
+  it('retries with exponential backoff and jitter for about a day, then fails the delivery', async () => {
+    // The runtime's own retry decision over the queue's topology, on a fake clock.
+    const topology = DEFAULT_TOPOLOGY['webhook-delivery'];
+    const daylong = createWebhookDeliveryHandler({
+      store,
+      cipher,
+      clock,
+      events: { publish: async (event) => void published.push(event) },
+      sender: createWebhookHttpSender({ allowedHosts: parseAllowedHosts('127.0.0.1'), timeoutMs: 300 }),
+    });
+    await register('acme', 'wh_day', '/fail');
+    const [result] = await publishAndCollect({
+      tenantId: 'acme',
+      type: 'entry.approved',
+      id: 'evt_day',
+      payload: {},
+    });
+    const job = { ...result!.job, maxAttempts: topology.attempts };
+    const ref = { tenantId: 'acme', deliveryId: webhookDeliveryId('evt_day', 'wh_day') };
+    const started = now.getTime();
+    const delays: number[] = [];
+    for (let attempt = 1; attempt <= topology.attempts; attempt++) {
+      const error = await daylong({
+        job,
+        payload: job.payload as never,
+        attempt,
+        signal: new AbortController().signal,
+        progress: async () => true,
+        logger: silentLogger,
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RetryableError);
+      const delivery = await store.webhookDeliveries.get(ref);
+      expect(delivery).toMatchObject({ attempts: attempt, lastStatusCode: 500 });
+      const decision = decideRetry({
+        error,
+        attempt,
+        maxAttempts: topology.attempts,
+        backoff: topology.backoff,
+      });
+      if (!decision.retry) {
+        expect(attempt).toBe(topology.attempts);
+        expect(decision.reason).toBe('exhausted');
+        expect(delivery?.status).toBe('failed');
+        break;
+      }
+      expect(delivery?.status).toBe('pending');
+      delays.push(decision.delayMs);
+      now = new Date(now.getTime() + decision.delayMs);
+    }
+    expect(delays).toHaveLength(topology.attempts - 1);
+    // Each wait is between half and all of min(1 min × 2^(n-1), 6 h): exponential with jitter.
+    for (const [index, delay] of delays.entries()) {
+      const ceiling = Math.min(topology.backoff.maxMs, topology.backoff.baseMs * 2 ** index);
+      expect(delay).toBeGreaterThanOrEqual(ceiling / 2);
+      expect(delay).toBeLessThanOrEqual(ceiling);
+    }
+    const spanHours = (now.getTime() - started) / 3_600_000;
+    expect(spanHours).toBeGreaterThan(13);
+    expect(spanHours).toBeLessThan(27);
+    // Failing for a day is under the default span: the subscription stays on, nothing announced.
+    expect(await store.webhooks.get({ tenantId: 'acme', webhookId: 'wh_day' })).toMatchObject({
+      active: true,
+      consecutiveFailureSince: new Date(started).toISOString(),
+    });
+    expect(published).toEqual([]);
+    // Jitter: the same attempt waits differently from one delivery to the next.
+    const spread = new Set(
+      Array.from({ length: 50 }, () =>
+        decideRetry({
+          error: new RetryableError('x'),
+          attempt: 5,
+          maxAttempts: topology.attempts,
+          backoff: topology.backoff,
+        }),
+      ).map((d) => (d.retry ? d.delayMs : 0)),
+    );
+    expect(spread.size).toBeGreaterThan(40);
+  });
+
   it('disables the subscription on 410 Gone and announces it', async () => {
     await register('acme', 'wh_410', '/gone', { events: ['entry.*'] });
     await register('acme', 'wh_ops', '/ok', { events: ['webhook.disabled'] });
@@ -430,9 +548,13 @@ describe('webhook-delivery job against a loopback receiver', () => {
       id: 'evt_re',
       payload: { a: 1 },
     });
+    const first = receiver.nextRequest();
     await run(result!.job);
+    const sent = await first;
     const original = webhookDeliveryId('evt_re', 'wh_re');
     const deps = { store, queue: queue.queue, clock };
+    const createdAt = now.toISOString();
+    now = new Date(now.getTime() + 3_600_000);
     const redone = await redeliverWebhook(deps, {
       tenantId: 'acme',
       webhookId: 'wh_re',
@@ -440,9 +562,25 @@ describe('webhook-delivery job against a loopback receiver', () => {
     });
     expect(redone).toMatchObject({
       outcome: 'ok',
-      delivery: { redeliveryOf: original, eventId: 'evt_re', status: 'pending', payload: { a: 1 } },
+      delivery: {
+        redeliveryOf: original,
+        eventId: 'evt_re',
+        eventAt: createdAt,
+        status: 'pending',
+        payload: { a: 1 },
+      },
     });
     expect(queue.requests.at(-1)?.dedupeKey).toBe(redone.outcome === 'ok' ? redone.delivery.deliveryId : '');
+    // The receiver gets the same body (event time included), signed afresh.
+    const [again] = await queue.queue.enqueueMany([queue.requests.at(-1)!]);
+    const second = receiver.nextRequest();
+    expect(await run(again!.job)).toMatchObject({ status: 'succeeded' });
+    const resent = await second;
+    expect(resent.body).toBe(sent.body);
+    expect(resent.headers['webhook-id']).toBe('evt_re');
+    expect(Number(resent.headers['webhook-timestamp'])).toBe(
+      Number(sent.headers['webhook-timestamp']) + 3600,
+    );
     expect(
       await redeliverWebhook(deps, { tenantId: 'globex', webhookId: 'wh_re', deliveryId: original }),
     ).toEqual({

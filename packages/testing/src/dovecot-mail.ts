@@ -1,4 +1,4 @@
-/** Test support (not exported): builds raw RFC 822 messages. */
+/** An attachment of a {@link buildMail} message. */
 export interface TestAttachment {
   fileName: string;
   contentType: string;
@@ -8,6 +8,14 @@ export interface TestAttachment {
 
 let counter = 0;
 
+/**
+ * Builds a raw RFC 822 message (multipart with base64 attachments when given) to
+ * put into a test server with {@link appendMessage}. A `messageId` of `null` leaves
+ * the header out; by default each message gets a unique one.
+ *
+ * @example
+ * await appendMessage(imap, account, buildMail({ attachments: [{ fileName: 'a.pdf', contentType: 'application/pdf', bytes }] }));
+ */
 export function buildMail(options: {
   messageId?: string | null;
   from?: string;
