@@ -12,6 +12,8 @@ type Command = (argv: string[], io: CliIo) => Promise<number>;
 
 const commands: Record<string, () => Promise<Command>> = {
   token: async () => runToken,
+  // Loaded on demand: the OCR and PDF stack stays out of `paperlane token`.
+  extract: async () => (await import('./extract')).runExtract,
 };
 
 /** Runs one `paperlane` command; resolves to the process exit code. */
