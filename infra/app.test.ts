@@ -14,8 +14,7 @@ import { repoRoot } from './repo';
 import { checkInfra } from './rules/index';
 import { resolveHandler } from './rules/source-scan';
 import { evaluateSstConfig } from './testing/evaluate';
-import type { RecordedComponent, Recording } from './testing/recorder';
-import { Ref } from './testing/recorder';
+import { type RecordedComponent, Recording, Ref } from './testing/recorder';
 
 const ORIGINS = { PAPERLANE_WEB_ORIGINS: 'https://app.example.com' };
 const root = repoRoot();
@@ -189,44 +188,115 @@ describe('sst.config.ts', () => {
     );
   });
 
-  it('schedules the sweeper and the automation tick every minute and email sync every 15 minutes', async () => {
+  it('schedules the sweeper and the automation tick every minute, and nothing else', async () => {
     const recording = await production();
     const schedule = (name: string) => recording.find('sst.aws.CronV2', name)?.args;
     expect(schedule('SweeperSchedule')).toMatchObject({
       schedule: 'rate(1 minute)',
       function: expect.any(Ref),
     });
-    expect(schedule('AutomationTickSchedule')).toMatchObject({ schedule: 'rate(1 minute)' });
-    expect(schedule('EmailSyncTickSchedule')).toMatchObject({
-      schedule: 'rate(15 minutes)',
+    expect(schedule('AutomationTickSchedule')).toMatchObject({
+      schedule: 'rate(1 minute)',
+      retries: 0,
       event: {
         'detail-type': 'Scheduled Event',
         time: '<aws.scheduler.scheduled-time>',
-        detail: { schedule: 'emailSyncTick' },
+        detail: { schedule: 'automationTick' },
       },
     });
+    // Mailboxes sync through their owners' automations, which the automation tick runs.
+    expect(recording.ofType('sst.aws.CronV2').map((c) => c.name)).toEqual([
+      'SweeperSchedule',
+      'AutomationTickSchedule',
+    ]);
   });
 
   it('packages native and file-loading modules per function, and the OCR data as a layer', async () => {
     const recording = await production();
-    const invoice = fn(recording, sstNames.consumer('invoice-processing'));
-    expect(Object.keys(invoice.nodejs?.install ?? {}).sort()).toEqual([
+    for (const queue of ['invoice-processing', 'llm-summary'] as const) {
+      const consumer = fn(recording, sstNames.consumer(queue));
+      expect(Object.keys(consumer.nodejs?.install ?? {}).sort()).toEqual([
+        '@napi-rs/canvas',
+        'pdfjs-dist',
+        'sharp',
+        'tesseract.js',
+      ]);
+      expect(consumer.layers?.map(String)).toEqual(['<Tessdata.arn>']);
+    }
+    const thumbnail = fn(recording, sstNames.consumer('thumbnail'));
+    expect(Object.keys(thumbnail.nodejs?.install ?? {}).sort()).toEqual([
       '@napi-rs/canvas',
       'pdfjs-dist',
       'sharp',
-      'tesseract.js',
     ]);
-    expect(invoice.layers?.map(String)).toEqual(['<Tessdata.arn>']);
-    expect(invoice.environment).toMatchObject({ TESSERACT_LANG_PATH: '/opt/tessdata' });
-    expect(fn(recording, 'ApiHandler').nodejs?.install).toBeUndefined();
+    expect(thumbnail.layers).toBeUndefined();
+    expect(fn(recording, 'ApiHandler').nodejs).toEqual({
+      format: 'esm',
+      plugins: 'infra/bundling/esbuild-plugins.mjs',
+      splitting: true,
+    });
     const layer = recording.find('aws.lambda.LayerVersion', 'Tessdata')?.args as {
       code: { value: Record<string, { value: string }> };
       compatibleArchitectures: string[];
     };
     const files = Object.entries(layer.code.value);
-    expect(files.map(([path]) => path)).toContain('tessdata/eng.traineddata.gz');
+    expect(files.map(([path]) => path)).toContain(
+      'nodejs/node_modules/@tesseract.js-data/eng/4.0.0_best_int/eng.traineddata.gz',
+    );
+    expect(files.map(([path]) => path)).toContain('nodejs/node_modules/@tesseract.js-data/eng/package.json');
+    // Only the LSTM models tesseract is asked for, not the packages' legacy ones.
+    expect(files.some(([path]) => path.includes('/4.0.0/'))).toBe(false);
     for (const [, asset] of files) expect(existsSync(asset.value)).toBe(true);
     expect(layer.compatibleArchitectures).toEqual(['arm64']);
+  });
+
+  it('grants OCR Textract, the secret-sealing functions the stage key, and the API the consumer switch', async () => {
+    const recording = await production();
+    const key = recording.find('aws.kms.Key', 'SecretKey');
+    expect(key?.args).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
+    const actions = (name: string) =>
+      (fn(recording, name).permissions ?? []).flatMap((p) => p.actions).sort();
+    expect(actions(sstNames.consumer('invoice-processing'))).toEqual([
+      'textract:AnalyzeExpense',
+      'textract:GetExpenseAnalysis',
+      'textract:StartExpenseAnalysis',
+    ]);
+    expect(actions(sstNames.consumer('webhook-delivery'))).toEqual(['kms:Decrypt']);
+    expect(actions(sstNames.consumer('email-sync'))).toEqual(['kms:Decrypt']);
+    expect(actions('ApiHandler')).toEqual([
+      'kms:Decrypt',
+      'kms:GenerateDataKey',
+      'lambda:ListEventSourceMappings',
+      'lambda:UpdateEventSourceMapping',
+    ]);
+    expect(actions(sstNames.consumer('thumbnail'))).toEqual([]);
+    const api = fn(recording, 'ApiHandler');
+    expect(String(api.environment?.KMS_KEY_ID)).toBe('<SecretKey.arn>');
+    expect(String(api.environment?.CONSUMER_FUNCTION_THUMBNAIL)).toBe('<ThumbnailConsumer.name>');
+    const update = api.permissions?.find((p) => p.actions.includes('lambda:UpdateEventSourceMapping'));
+    expect(update?.conditions?.[0]?.values.map(String).sort()).toEqual(
+      QUEUE_NAMES.map((q) => `<${sstNames.consumer(q)}.arn>`).sort(),
+    );
+    expect(fn(recording, sstNames.consumer('thumbnail')).environment).not.toHaveProperty('KMS_KEY_ID');
+  });
+
+  it('links each consumer to the queues its jobs enqueue follow-ups on, and to webhook delivery', async () => {
+    const recording = await production();
+    const linked = (name: string) =>
+      ((fn(recording, name).link ?? []) as unknown[]).map((l) => Recording.recordOf(l)?.name);
+    expect(linked(sstNames.consumer('invoice-processing'))).toEqual(
+      expect.arrayContaining(['LlmSummaryQueue', 'LlmSummaryLowQueue', 'WebhookDeliveryQueue', 'Realtime']),
+    );
+    expect(linked(sstNames.consumer('email-sync'))).toEqual(
+      expect.arrayContaining(['InvoiceProcessingQueue', 'ThumbnailQueue', 'ThumbnailLowQueue']),
+    );
+    expect(linked(sstNames.consumer('thumbnail'))).not.toContain('LlmSummaryQueue');
+    expect(linked('ApiHandler')).not.toContain('Realtime');
+    expect(linked('Sweeper')).toContain('Realtime');
+  });
+
+  it('expires WebSocket connections through the table TTL', async () => {
+    expect((await production()).find('sst.aws.Dynamo', sstNames.table)?.args.ttl).toBe('ttl');
   });
 
   it('refuses a production deploy without web origins, naming the variable', async () => {

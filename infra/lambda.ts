@@ -1,4 +1,5 @@
-import type { LambdaSpec } from './needs';
+import { consumerFunctionVariable, QUEUE_NAMES, type QueueName } from '@paperlane/core';
+import type { Grant, LambdaSpec } from './needs';
 import { installedVersion } from './repo';
 
 /** Every function runs Node 22 (SST v4 defaults to nodejs24.x, so it is set explicitly). */
@@ -8,9 +9,21 @@ export const LAMBDA_RUNTIME = 'nodejs22.x' as const;
  * dependency ships a linux-arm64 glibc build (sharp's @img/sharp-linux-arm64,
  * @napi-rs/canvas-linux-arm64-gnu) and tesseract.js-core is wasm, so nothing pins
  * x86_64. SST installs `nodejs.install` packages with `--cpu=arm64` (and
- * `--libc=glibc` for sharp), so the right binaries land in the package.
+ * `--libc=glibc` when sharp is among them), so the right binaries land in the package.
  */
 export const LAMBDA_ARCHITECTURE = 'arm64' as const;
+
+/**
+ * How every function is bundled, shared with `build:lambdas` so it measures what
+ * deploys. `plugins` (relative to sst.config.ts) keeps zod's locales out;
+ * `splitting` puts what is only `import()`ed (the Google Vision and Textract
+ * clients, tesseract, KMS, SDK credential providers never used on Lambda) in chunks
+ * that load on first use, not at every cold start.
+ */
+export const LAMBDA_BUNDLING = {
+  plugins: 'infra/bundling/esbuild-plugins.mjs',
+  splitting: true,
+} as const;
 
 /**
  * SST's handler format is the file without its extension, then the export:
@@ -21,8 +34,15 @@ export function handlerFor(entry: string, exportName = 'handler'): string {
   return `${entry.replace(/\.(?:[cm]?[jt]s|[jt]sx)$/, '')}.${exportName}`;
 }
 
-/** Lambda's `/opt` is where layers land; the OCR adapter reads `TESSERACT_LANG_PATH`. */
-export const TESSDATA_MOUNT = '/opt/tessdata';
+type Fn = InstanceType<typeof sst.aws.Function>;
+
+/** What grants refer to, created once per stage. */
+export interface GrantTargets {
+  /** The KMS key the secret cipher seals under (`KMS_KEY_ID`). */
+  secretKeyArn?: Sst.Input<string>;
+  /** Each queue's consumer function, for the consumer switch. */
+  consumers?: ReadonlyMap<QueueName, Fn>;
+}
 
 export interface LambdaOptions {
   timeoutSeconds: number;
@@ -31,6 +51,7 @@ export interface LambdaOptions {
   linkables: ReadonlyMap<string, Sst.Linkable>;
   environment: Record<string, Sst.Input<string>>;
   logRetention: Sst.LogRetention;
+  grantTargets?: GrantTargets;
   tessdataLayer?: Sst.Input<string>;
   description?: string;
 }
@@ -44,10 +65,85 @@ export function linksFor(spec: LambdaSpec, linkables: ReadonlyMap<string, Sst.Li
   });
 }
 
+/** Textract's expense analysis, as `textract-ocr.ts` calls it (Textract has no resource-level permissions). */
+export const TEXTRACT_ACTIONS = [
+  'textract:AnalyzeExpense',
+  'textract:StartExpenseAnalysis',
+  'textract:GetExpenseAnalysis',
+];
+
+function target<T>(value: T | undefined, spec: LambdaSpec, grant: Grant, what: string): T {
+  if (value === undefined) throw new Error(`${spec.name} is granted ${grant}, but no ${what} was given`);
+  return value;
+}
+
+function consumersOf(spec: LambdaSpec, targets: GrantTargets) {
+  const consumers = target(targets.consumers, spec, 'consumer-switch', 'consumer functions');
+  return QUEUE_NAMES.map((queue) => {
+    const fn = consumers.get(queue);
+    if (!fn) throw new Error(`${spec.name} may switch ${queue}'s consumer, but it was not created`);
+    return [queue, fn] as const;
+  });
+}
+
+const GRANT_STATEMENTS: Record<Grant, (spec: LambdaSpec, targets: GrantTargets) => Sst.FunctionPermission[]> =
+  {
+    textract: () => [{ actions: TEXTRACT_ACTIONS, resources: ['*'] }],
+    'seal-secrets': (spec, targets) => [
+      {
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [target(targets.secretKeyArn, spec, 'seal-secrets', 'secret key')],
+      },
+    ],
+    'open-secrets': (spec, targets) => [
+      {
+        actions: ['kms:Decrypt'],
+        resources: [target(targets.secretKeyArn, spec, 'open-secrets', 'secret key')],
+      },
+    ],
+    'consumer-switch': (spec, targets) => [
+      // Listing has no resource-level permissions.
+      { actions: ['lambda:ListEventSourceMappings'], resources: ['*'] },
+      {
+        actions: ['lambda:UpdateEventSourceMapping'],
+        resources: ['*'],
+        // Mapping ARNs are unknown until deployed; scope by the function they feed.
+        conditions: [
+          {
+            test: 'ArnLike',
+            variable: 'lambda:FunctionArn',
+            values: consumersOf(spec, targets).map(([, fn]) => fn.arn),
+          },
+        ],
+      },
+    ],
+  };
+
+/** The IAM statements a spec's grants render to. */
+export function grantPermissions(spec: LambdaSpec, targets: GrantTargets = {}): Sst.FunctionPermission[] {
+  return spec.grants.flatMap((grant) => GRANT_STATEMENTS[grant](spec, targets));
+}
+
+/** The environment a spec's grants need: the key id for the cipher, the consumer names for the switch. */
+export function grantEnvironment(
+  spec: LambdaSpec,
+  targets: GrantTargets = {},
+): Record<string, Sst.Input<string>> {
+  const env: Record<string, Sst.Input<string>> = {};
+  if (spec.grants.includes('seal-secrets') || spec.grants.includes('open-secrets')) {
+    env.KMS_KEY_ID = target(targets.secretKeyArn, spec, 'seal-secrets', 'secret key');
+  }
+  if (spec.grants.includes('consumer-switch')) {
+    for (const [queue, fn] of consumersOf(spec, targets)) env[consumerFunctionVariable(queue)] = fn.name;
+  }
+  return env;
+}
+
 /** The arguments every Paperlane function shares, from its spec. */
 export function lambdaArgs(spec: LambdaSpec, options: LambdaOptions): Sst.FunctionArgs {
   const install = Object.fromEntries(spec.external.map((name) => [name, installedVersion(name)]));
   const tessdata = spec.tessdata && options.tessdataLayer !== undefined;
+  const permissions = grantPermissions(spec, options.grantTargets);
   return {
     handler: handlerFor(spec.entry),
     ...(options.description ? { description: options.description } : {}),
@@ -56,15 +152,16 @@ export function lambdaArgs(spec: LambdaSpec, options: LambdaOptions): Sst.Functi
     timeout: `${options.timeoutSeconds} seconds`,
     memory: `${options.memoryMb} MB`,
     link: linksFor(spec, options.linkables),
-    environment: {
-      ...options.environment,
-      ...(tessdata ? { TESSERACT_LANG_PATH: TESSDATA_MOUNT } : {}),
-    },
+    ...(permissions.length > 0 ? { permissions } : {}),
+    environment: { ...options.environment, ...grantEnvironment(spec, options.grantTargets) },
     logging: { retention: options.logRetention },
     nodejs: {
       format: 'esm',
+      plugins: LAMBDA_BUNDLING.plugins,
+      splitting: LAMBDA_BUNDLING.splitting,
       ...(spec.external.length > 0 ? { install } : {}),
     },
+    // The language data resolves as `@tesseract.js-data/<lang>` through Lambda's NODE_PATH.
     ...(tessdata ? { layers: [options.tessdataLayer as Sst.Input<string>] } : {}),
   };
 }

@@ -8,12 +8,12 @@ export const infraNames = {
   websocketFunction: 'RealtimeHandler',
   sweeperFunction: 'Sweeper',
   automationTickFunction: 'AutomationTick',
-  emailSyncTickFunction: 'EmailSyncTick',
   schedule: (fn: string): string => `${fn}Schedule`,
   jwtAuthorizer: 'Jwt',
   alarmTopic: 'Alarms',
   alarmEmail: 'AlarmsEmail',
   tessdataLayer: 'Tessdata',
+  secretKey: 'SecretKey',
   dlqDepthAlarm: (dlq: string): string => `${dlq}DepthAlarm`,
   oldestAgeAlarm: (lane: string): string => `${lane}AgeAlarm`,
 } as const;

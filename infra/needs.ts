@@ -9,6 +9,15 @@ import { infraNames } from './names';
  */
 export type ExternalPackage = 'sharp' | '@napi-rs/canvas' | 'pdfjs-dist' | 'tesseract.js';
 
+/**
+ * What a function may do beyond its links (a link is its own grant):
+ * - `textract`: Textract's expense analysis (invoice OCR; Textract has no resource-level permissions);
+ * - `seal-secrets` / `open-secrets`: the stage's KMS key, for the secret cipher
+ *   (`KMS_KEY_ID`): sealing is GenerateDataKey, opening is Decrypt;
+ * - `consumer-switch`: turning the consumers' event source mappings off and on (queue pause).
+ */
+export type Grant = 'textract' | 'seal-secrets' | 'open-secrets' | 'consumer-switch';
+
 /** One Lambda function: where its code is, what it reads through `Resource`, and what it cannot bundle. */
 export interface LambdaSpec {
   /** The SST component name. */
@@ -17,67 +26,119 @@ export interface LambdaSpec {
   entry: string;
   /** The `Resource.<name>`s it uses, so exactly these are linked (and so granted). */
   needs: readonly string[];
+  grants: readonly Grant[];
   external: readonly ExternalPackage[];
+  /**
+   * Externals the bundle reaches only through a dynamic import that this function
+   * never takes, so they are not installed (e.g. tesseract.js in the thumbnail
+   * consumer: the OCR provider is built lazily, and thumbnails never OCR).
+   */
+  neverLoads?: readonly ExternalPackage[];
   /** Needs the OCR language data layer. */
   tessdata?: boolean;
 }
 
-const lanes = (queue: QueueName) => [sstNames.queue(queue, 'high'), sstNames.queue(queue, 'low')];
-const allLanes = QUEUE_NAMES.flatMap(lanes);
-const allDlqs = QUEUE_NAMES.map((queue) => sstNames.queue(queue, 'dlq'));
+/**
+ * A queue as the runtime addresses it: both lanes and the DLQ. A producer only sends
+ * to the lanes, but the linked URLs come as one set (`linkedQueueUrls`), so the DLQ
+ * is linked too.
+ */
+const queue = (name: QueueName) => [
+  sstNames.queue(name, 'high'),
+  sstNames.queue(name, 'low'),
+  sstNames.queue(name, 'dlq'),
+];
+const allQueues = QUEUE_NAMES.flatMap(queue);
 const { table, bucket, realtime, secrets } = sstNames;
-const pdf: ExternalPackage[] = ['pdfjs-dist', '@napi-rs/canvas'];
+const ocr: ExternalPackage[] = ['sharp', '@napi-rs/canvas', 'pdfjs-dist', 'tesseract.js'];
+
+interface ConsumerExtras {
+  /** Beyond the table, the realtime API, its own queue and webhook-delivery. */
+  needs: string[];
+  /** Queues its jobs enqueue follow-ups on. */
+  sendsTo: QueueName[];
+  grants: Grant[];
+  external: ExternalPackage[];
+  neverLoads?: ExternalPackage[];
+  tessdata?: boolean;
+}
 
 /**
- * What each consumer uses beyond what every consumer uses (the table, its own lanes
- * and DLQ, the realtime API for job events, and the webhook lanes, because job
- * events fan out to webhook deliveries). Keep in step with the job modules.
+ * What each consumer uses beyond what every consumer uses: the table, the realtime
+ * API (job events are pushed to WebSocket clients), its own queue, and
+ * webhook-delivery (every settled job fans out `job.completed` / `job.failed`).
+ * Keep in step with the job modules (`packages/jobs`) and their wiring
+ * (`packages/functions/src/handlers`).
  */
-const consumerExtras: Record<
-  QueueName,
-  { needs: string[]; external: ExternalPackage[]; tessdata?: boolean }
-> = {
-  // OCR (Textract, Google Vision, or tesseract on rendered pages), then LLM field extraction.
+const consumerExtras: Record<QueueName, ConsumerExtras> = {
+  // OCR (PDF text layer, then Textract, Google Vision or tesseract on rendered pages),
+  // field extraction (OpenAI or rules), then the summary job.
   'invoice-processing': {
     needs: [bucket, secrets.openAiApiKey, secrets.googleCredentials],
-    external: ['sharp', ...pdf, 'tesseract.js'],
+    sendsTo: ['llm-summary'],
+    grants: ['textract'],
+    external: ocr,
     tessdata: true,
   },
-  thumbnail: { needs: [bucket], external: ['sharp', ...pdf] },
-  'llm-summary': { needs: [bucket, secrets.openAiApiKey], external: [] },
-  // Attachments become documents and invoices, and enqueue invoice processing.
-  'email-sync': { needs: [bucket, ...lanes('invoice-processing')], external: [] },
+  // Renders PDFs (pdfjs + canvas) and images (sharp); never OCRs.
+  thumbnail: {
+    needs: [bucket],
+    sendsTo: [],
+    grants: [],
+    external: ['sharp', '@napi-rs/canvas', 'pdfjs-dist'],
+    neverLoads: ['tesseract.js'],
+  },
+  // Summarises the stored OCR text; OCRs the document itself when there is none yet.
+  'llm-summary': {
+    needs: [bucket, secrets.openAiApiKey, secrets.googleCredentials],
+    sendsTo: [],
+    grants: ['textract'],
+    external: ocr,
+    tessdata: true,
+  },
+  // Opens the mailbox password; attachments become documents, ingested like uploads.
+  'email-sync': {
+    needs: [bucket],
+    sendsTo: ['invoice-processing', 'thumbnail'],
+    grants: ['open-secrets'],
+    external: [],
+  },
   // Actions: sync mailboxes, retry failed invoices, digest events to webhooks.
-  automation: { needs: [...lanes('email-sync'), ...lanes('invoice-processing')], external: [] },
-  'webhook-delivery': { needs: [], external: [] },
+  automation: { needs: [], sendsTo: ['email-sync', 'invoice-processing'], grants: [], external: [] },
+  // Opens the subscription's signing secret.
+  'webhook-delivery': { needs: [], sendsTo: [], grants: ['open-secrets'], external: [] },
 };
 
-function consumerSpec(queue: QueueName): LambdaSpec {
-  const extras = consumerExtras[queue];
+function consumerSpec(name: QueueName): LambdaSpec {
+  const extras = consumerExtras[name];
   const needs = new Set([
     table,
     realtime,
-    ...lanes(queue),
-    sstNames.queue(queue, 'dlq'),
-    ...lanes('webhook-delivery'),
+    ...queue(name),
+    ...queue('webhook-delivery'),
+    ...extras.sendsTo.flatMap(queue),
     ...extras.needs,
   ]);
   return {
-    name: sstNames.consumer(queue),
-    entry: lambdaEntryPoints.consumer(queue),
+    name: sstNames.consumer(name),
+    entry: lambdaEntryPoints.consumer(name),
     needs: [...needs],
+    grants: extras.grants,
     external: extras.external,
+    ...(extras.neverLoads ? { neverLoads: extras.neverLoads } : {}),
     ...(extras.tessdata ? { tessdata: true } : {}),
   };
 }
 
 /** Every Lambda function Paperlane deploys. */
 export const lambdaSpecs = {
-  // The dispatcher enqueues any job; admin routes read DLQ depth and redrive.
+  // The dispatcher enqueues and retries any job; admin routes read DLQ depth, redrive
+  // and pause (the consumers' event sources); mailbox and webhook routes seal secrets.
   api: {
     name: infraNames.apiFunction,
     entry: lambdaEntryPoints.api,
-    needs: [table, bucket, secrets.jwtSecret, ...allLanes, ...allDlqs],
+    needs: [table, bucket, secrets.jwtSecret, ...allQueues],
+    grants: ['seal-secrets', 'consumer-switch'],
     external: [],
   },
   // $connect authenticates and stores the connection; $default answers pings and subscriptions.
@@ -85,25 +146,23 @@ export const lambdaSpecs = {
     name: infraNames.websocketFunction,
     entry: lambdaEntryPoints.websocket,
     needs: [table, secrets.jwtSecret, realtime],
+    grants: [],
     external: [],
   },
-  // Re-sends pending jobs of any queue; fails lapsed last attempts (and publishes that).
+  // Re-sends pending jobs of any queue; fails lapsed last attempts (and pushes that).
   sweeper: {
     name: infraNames.sweeperFunction,
     entry: lambdaEntryPoints.sweeper,
-    needs: [table, realtime, ...allLanes],
+    needs: [table, realtime, ...allQueues],
+    grants: [],
     external: [],
   },
+  // Enqueues due automations; mailboxes are synced by their owners' automations.
   automationTick: {
     name: infraNames.automationTickFunction,
     entry: lambdaEntryPoints.automationTick,
-    needs: [table, ...lanes('automation')],
-    external: [],
-  },
-  emailSyncTick: {
-    name: infraNames.emailSyncTickFunction,
-    entry: lambdaEntryPoints.emailSyncTick,
-    needs: [table, ...lanes('email-sync')],
+    needs: [table, ...queue('automation')],
+    grants: [],
     external: [],
   },
   consumer: consumerSpec,

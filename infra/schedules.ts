@@ -9,14 +9,16 @@ export interface ScheduleSpec {
   timeoutSeconds: number;
 }
 
-/** EventBridge schedules and the functions they tick. */
+/**
+ * EventBridge schedules and the functions they tick. Mailboxes have no schedule of
+ * their own: their owners' automations (`sync_mailboxes`, any cron or rate) enqueue
+ * email-sync jobs, and the automation tick runs those every minute.
+ */
 export const SCHEDULES = {
   /** Re-sends jobs left pending (a lost send) and fails lapsed last attempts. */
   sweeper: { spec: lambdaSpecs.sweeper, schedule: 'rate(1 minute)', timeoutSeconds: 50 },
   /** Finds due automations and enqueues them, deduplicated by automation id + scheduled time. */
   automationTick: { spec: lambdaSpecs.automationTick, schedule: 'rate(1 minute)', timeoutSeconds: 50 },
-  /** Enqueues a sync for every mailbox due. */
-  emailSyncTick: { spec: lambdaSpecs.emailSyncTick, schedule: 'rate(15 minutes)', timeoutSeconds: 120 },
 } as const satisfies Record<string, ScheduleSpec>;
 
 /**

@@ -64,15 +64,27 @@ declare global {
       memory?: Size;
       link?: Linkable[];
       environment?: Record<string, Input<string>>;
-      permissions?: { actions: string[]; resources: Input<string>[] }[];
+      permissions?: FunctionPermission[];
       layers?: Input<string>[];
       logging?: false | { retention?: LogRetention; format?: 'text' | 'json' };
       nodejs?: {
         install?: string[] | Record<string, string>;
         format?: 'esm' | 'cjs';
+        /** A file exporting a list of esbuild plugins, relative to sst.config.ts. */
+        plugins?: string;
+        /** Dynamically imported modules go to their own chunks beside `bundle.mjs`. */
+        splitting?: boolean;
         minify?: boolean;
         esbuild?: { external?: string[]; keepNames?: boolean; mainFields?: string[] };
       };
+    }
+
+    /** `FunctionPermissionArgs`: one IAM statement. */
+    interface FunctionPermission {
+      effect?: 'allow' | 'deny';
+      actions: string[];
+      resources: Input<string>[];
+      conditions?: { test: string; variable: string; values: Input<string>[] }[];
     }
 
     interface QueueArgs {
@@ -102,6 +114,12 @@ declare global {
         eventSourceMapping?: Transform<EventSourceMappingArgs>;
         function?: Transform<FunctionArgs>;
       };
+    }
+
+    interface KmsKeyArgs {
+      description?: string;
+      enableKeyRotation?: boolean;
+      deletionWindowInDays?: number;
     }
 
     interface DynamoArgs {
@@ -246,6 +264,12 @@ declare global {
         name: string,
         args: { topic: Sst.Input<string>; protocol: 'email'; endpoint: string },
       ) => unknown;
+    };
+    kms: {
+      Key: new (
+        name: string,
+        args: Sst.KmsKeyArgs,
+      ) => { readonly arn: Sst.Output<string>; readonly keyId: Sst.Output<string> };
     };
     lambda: {
       LayerVersion: new (

@@ -1,5 +1,5 @@
 import { sstNames } from '@paperlane/core';
-import { tableDefinition } from '@paperlane/store';
+import { tableDefinition, WS_TTL_ATTRIBUTE } from '@paperlane/store';
 
 const FIELD_TYPES = { S: 'string', N: 'number', B: 'binary' } as const;
 
@@ -46,10 +46,17 @@ export function tableArgs(): Pick<Sst.DynamoArgs, 'fields' | 'primaryIndex' | 'g
   };
 }
 
-/** The single table: job records, documents, sessions, invoices and WebSocket connections. */
+/**
+ * The attribute DynamoDB's TTL reads (epoch seconds): WebSocket connections carry
+ * it, so one API Gateway dropped without a $disconnect is deleted by DynamoDB.
+ */
+export const TABLE_TTL_ATTRIBUTE = WS_TTL_ATTRIBUTE;
+
+/** The single table: job records, documents, sessions, invoices, mailboxes, webhooks, WebSocket connections. */
 export function jobsTable(options: { production: boolean }) {
   return new sst.aws.Dynamo(sstNames.table, {
     ...tableArgs(),
+    ttl: TABLE_TTL_ATTRIBUTE,
     deletionProtection: options.production,
     // Point-in-time recovery in production: the records are the source of truth for every job.
     ...(options.production ? { transform: { table: { pointInTimeRecovery: { enabled: true } } } } : {}),

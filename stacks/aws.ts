@@ -6,6 +6,7 @@ import { topologyEnvironment } from '../infra/environment';
 import { queueConsumers, queueLanes } from '../infra/queues';
 import { realtimeApi, realtimeRoutes } from '../infra/realtime';
 import { schedules } from '../infra/schedules';
+import { secretKey } from '../infra/secret-key';
 import { secrets } from '../infra/secrets';
 import { jobsTable } from '../infra/table';
 import { tessdataLayer } from '../infra/tessdata';
@@ -25,6 +26,7 @@ export async function awsStack(env: Record<string, string | undefined> = process
   const table = jobsTable({ production: profile.production });
   const bucket = filesBucket({ origins: deploy.webOrigins, production: profile.production });
   const secret = secrets({ jwtRequired: !deploy.jwt });
+  const sealing = secretKey({ production: profile.production });
   const lanes = queueLanes({ topology, messageRetentionDays: profile.messageRetentionDays });
   const realtime = realtimeApi({ logRetention: profile.logRetention });
 
@@ -52,9 +54,14 @@ export async function awsStack(env: Record<string, string | undefined> = process
         JWT_JWKS_URL: deploy.jwt.jwksUrl,
       }
     : environment;
-  const base = { linkables, logRetention: profile.logRetention, environment };
+  const base = {
+    linkables,
+    logRetention: profile.logRetention,
+    environment,
+    grantTargets: { secretKeyArn: sealing.arn },
+  };
 
-  queueConsumers(lanes, {
+  const consumers = queueConsumers(lanes, {
     ...base,
     topology,
     concurrency: profile.concurrency,
@@ -64,6 +71,8 @@ export async function awsStack(env: Record<string, string | undefined> = process
   const { api } = httpApi({
     ...base,
     environment: jwtEnvironment,
+    // Pausing a queue disables its consumer's event sources.
+    grantTargets: { ...base.grantTargets, consumers },
     memoryMb: profile.apiMemoryMb,
     corsOrigins: deploy.webOrigins,
     ...(deploy.jwt ? { jwt: { issuer: deploy.jwt.issuer, audiences: [deploy.jwt.audience] } } : {}),

@@ -1,11 +1,30 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { allLambdaSpecs, type LambdaSpec, lambdaSpecs } from '../needs';
-import { bundleLambda, bundlePath } from './bundle';
+import { bundleLambda, bundlePath, type ExternalImport } from './bundle';
 import type { Budgets, BundleRow } from './size-report';
 
 /** The API answers users synchronously: its cold start is the one people feel. */
 export const BUNDLE_BUDGETS: Budgets = { [lambdaSpecs.api.name]: 400 * 1024 };
+
+/**
+ * Externals the bundle imports but the function does not install: `undeclared` would
+ * be missing on Lambda; `loadsAtInit` are declared never loaded yet imported
+ * statically, so the function would fail to start.
+ */
+export function externalProblems(
+  spec: LambdaSpec,
+  externals: readonly ExternalImport[],
+): { undeclared: string[]; loadsAtInit: string[] } {
+  const installed = spec.external as readonly string[];
+  const never = (spec.neverLoads ?? []) as readonly string[];
+  return {
+    undeclared: externals
+      .filter((e) => !installed.includes(e.name) && !never.includes(e.name))
+      .map((e) => e.name),
+    loadsAtInit: externals.filter((e) => never.includes(e.name) && e.atInit).map((e) => e.name),
+  };
+}
 
 /**
  * Bundles every function whose entry point exists; the others are reported
@@ -29,7 +48,7 @@ export async function buildAllLambdas(
           status: 'built',
           result,
           ...(budgets[spec.name] === undefined ? {} : { budget: budgets[spec.name] }),
-          undeclared: result.externals.filter((e) => !(spec.external as readonly string[]).includes(e)),
+          ...externalProblems(spec, result.externals),
         };
       } catch (error) {
         const first = (

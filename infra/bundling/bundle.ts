@@ -1,8 +1,10 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
+import { LAMBDA_BUNDLING } from '../lambda';
 import type { ExternalPackage } from '../needs';
+import plugins from './esbuild-plugins.mjs';
 
 /** Every package installed beside a bundle rather than bundled (see `ExternalPackage`). */
 export const EXTERNAL_PACKAGES: readonly ExternalPackage[] = [
@@ -20,43 +22,59 @@ export const EXTERNAL_PACKAGES: readonly ExternalPackage[] = [
 const ESM_REQUIRE_SHIM = [
   "import { createRequire as topLevelCreateRequire } from 'module';",
   'const require = topLevelCreateRequire(import.meta.url);',
-  "import { fileURLToPath as topLevelFileUrlToPath, URL as topLevelURL } from 'url';",
-  'const __filename = topLevelFileUrlToPath(import.meta.url);',
-  "const __dirname = topLevelFileUrlToPath(new topLevelURL('.', import.meta.url));",
+  'import { fileURLToPath as topLevelFileUrlToPath, URL as topLevelURL } from "url"',
+  'const __filename = topLevelFileUrlToPath(import.meta.url)',
+  'const __dirname = topLevelFileUrlToPath(new topLevelURL(".", import.meta.url))',
 ].join('\n');
 
 /**
- * The options SST v4 bundles a nodejs22.x function with when deploying, spelled
- * out: ESM, minified, tree-shaken, names kept, `module` before `main`. The AWS SDK
- * is bundled (Lambda's built-in copy is not used), so each function carries only
- * the clients it imports.
+ * The options SST v4 bundles a nodejs22.x function with when deploying
+ * (`pkg/runtime/node/build.go`), spelled out: ESM, minified, names kept, target
+ * ES2023, `module` before `main`, the require banner, our plugins
+ * (`nodejs.plugins`), and code splitting into `bundle.mjs` plus chunks
+ * (`nodejs.splitting`). The AWS SDK is bundled (Lambda's built-in copy is not used),
+ * so each function carries only the clients it imports.
  */
-export function bundleOptions(entry: string, outfile: string): BuildOptions {
+export function bundleOptions(entry: string, outdir: string): BuildOptions {
   return {
     entryPoints: [entry],
-    outfile,
+    outdir,
+    entryNames: 'bundle',
+    outExtension: { '.js': '.mjs' },
+    splitting: LAMBDA_BUNDLING.splitting,
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: 'node22',
+    target: 'es2023',
     minify: true,
-    treeShaking: true,
     keepNames: true,
     mainFields: ['module', 'main'],
     external: [...EXTERNAL_PACKAGES, ...EXTERNAL_PACKAGES.map((p) => `${p}/*`)],
+    plugins,
     banner: { js: ESM_REQUIRE_SHIM },
     metafile: true,
     logLevel: 'silent',
-    legalComments: 'none',
   };
 }
 
+export interface ExternalImport {
+  name: string;
+  /** Imported statically somewhere the entry reaches statically: it loads at init. */
+  atInit: boolean;
+}
+
 export interface BundleResult {
+  /** The entry file (`bundle.mjs`). */
   file: string;
+  /** Minified bytes of every file in the package (entry and chunks). */
   bytes: number;
-  gzipBytes: number;
+  /** Minified bytes Node parses at init: the entry and the chunks it imports statically. */
+  initBytes: number;
+  /** The package as SST zips it (deflate at zlib's default level, with zip headers): what Lambda stores and fetches. */
+  zipBytes: number;
+  files: number;
   /** Packages the bundle imports but leaves out (installed beside it on deploy). */
-  externals: string[];
+  externals: ExternalImport[];
   /** npm packages by bytes they contribute, largest first. */
   packages: { name: string; bytes: number }[];
 }
@@ -68,7 +86,7 @@ function packageOf(input: string): string {
   return parts[0]?.startsWith('@') ? `${parts[0]}/${parts[1]}` : (parts[0] as string);
 }
 
-/** Bytes each package contributes to one output, from esbuild's metafile. */
+/** Bytes each package contributes to the outputs, from esbuild's metafile. */
 export function packageSizes(metafile: Metafile): { name: string; bytes: number }[] {
   const sizes = new Map<string, number>();
   for (const output of Object.values(metafile.outputs)) {
@@ -80,38 +98,90 @@ export function packageSizes(metafile: Metafile): { name: string; bytes: number 
   return [...sizes].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes);
 }
 
-/** The bare packages a bundle imports and leaves external (not Node built-ins). */
-export function externalImports(metafile: Metafile): string[] {
+const STATIC = new Set(['import-statement', 'require-call']);
+const externalName = (path: string) =>
+  path.startsWith('@') ? path.split('/').slice(0, 2).join('/') : (path.split('/')[0] as string);
+
+/**
+ * The external packages a bundle imports, and whether each loads at init: reached
+ * from the entry point through static imports only. One reached only through a
+ * dynamic `import()` loads when that code first runs.
+ */
+export function externalImports(metafile: Metafile, entry: string): ExternalImport[] {
+  const atInit = new Set<string>();
+  const seen = new Set<string>();
+  const stack = [entry];
+  while (stack.length > 0) {
+    const path = stack.pop() as string;
+    if (seen.has(path)) continue;
+    seen.add(path);
+    for (const imp of metafile.inputs[path]?.imports ?? []) {
+      if (!STATIC.has(imp.kind)) continue;
+      if (imp.external) atInit.add(externalName(imp.path));
+      else stack.push(imp.path);
+    }
+  }
   const found = new Set<string>();
   for (const input of Object.values(metafile.inputs)) {
     for (const imp of input.imports) {
-      if (!imp.external || imp.path.startsWith('node:') || imp.path.startsWith('.')) continue;
-      const name = imp.path.startsWith('@')
-        ? imp.path.split('/').slice(0, 2).join('/')
-        : (imp.path.split('/')[0] as string);
-      if ((EXTERNAL_PACKAGES as readonly string[]).includes(name)) found.add(name);
+      if (imp.external && (EXTERNAL_PACKAGES as readonly string[]).includes(externalName(imp.path)))
+        found.add(externalName(imp.path));
     }
   }
-  return [...found].sort();
+  return [...found].sort().map((name) => ({ name, atInit: atInit.has(name) }));
 }
 
-/** Bundles one entry point to `outfile` and measures it; writes the metafile beside it. */
-export async function bundleLambda(entry: string, outfile: string): Promise<BundleResult> {
-  mkdirSync(dirname(outfile), { recursive: true });
-  const result = await build(bundleOptions(entry, outfile));
+/** The entry output and every chunk it imports statically, as output paths. */
+function initOutputs(metafile: Metafile, entryOutput: string): string[] {
+  const seen = new Set<string>();
+  const stack = [entryOutput];
+  while (stack.length > 0) {
+    const path = stack.pop() as string;
+    if (seen.has(path)) continue;
+    seen.add(path);
+    for (const imp of metafile.outputs[path]?.imports ?? []) {
+      if (imp.kind === 'import-statement' && !imp.external) stack.push(imp.path);
+    }
+  }
+  return [...seen];
+}
+
+/** A zip entry's bytes as archiver writes them: local header, data, central directory record. */
+function zipEntryBytes(name: string, content: Buffer): number {
+  const nameBytes = Buffer.byteLength(name);
+  return 30 + nameBytes + deflateRawSync(content).byteLength + 46 + nameBytes;
+}
+
+/**
+ * Bundles one entry point into `outdir` (emptied first: `bundle.mjs` and its chunks)
+ * and measures it; writes the metafile beside the folder.
+ */
+export async function bundleLambda(entry: string, outdir: string): Promise<BundleResult> {
+  rmSync(outdir, { recursive: true, force: true });
+  mkdirSync(outdir, { recursive: true });
+  const result = await build(bundleOptions(entry, outdir));
   const metafile = result.metafile as Metafile;
-  writeFileSync(outfile.replace(/\.mjs$/, '.meta.json'), JSON.stringify(metafile));
-  const code = readFileSync(outfile);
+  writeFileSync(`${outdir}.meta.json`, JSON.stringify(metafile));
+  const outputs = Object.keys(metafile.outputs);
+  const entryOutput = outputs.find((o) => basename(o) === 'bundle.mjs') as string;
+  const entryInput = metafile.outputs[entryOutput]?.entryPoint as string;
+  const size = (o: string) => metafile.outputs[o]?.bytes ?? 0;
+  const zip = outputs.reduce(
+    (sum, o) => sum + zipEntryBytes(relative(outdir, o), readFileSync(o)),
+    22, // end of central directory
+  );
   return {
-    file: outfile,
-    bytes: code.byteLength,
-    gzipBytes: gzipSync(code, { level: 9 }).byteLength,
-    externals: externalImports(metafile),
+    file: join(outdir, 'bundle.mjs'),
+    bytes: outputs.reduce((sum, o) => sum + size(o), 0),
+    initBytes: initOutputs(metafile, entryOutput).reduce((sum, o) => sum + size(o), 0),
+    zipBytes: zip,
+    files: outputs.length,
+    externals: externalImports(metafile, entryInput),
     packages: packageSizes(metafile),
   };
 }
 
-/** Where `build:lambdas` writes, and `bench:coldstart` reads, the bundles. */
+/** Where `build:lambdas` writes, and `bench:coldstart` reads, a function's package. */
 export function bundlePath(root: string, name: string): string {
-  return join(root, 'dist/lambdas', `${name}.mjs`);
+  return join(root, 'dist/lambdas', name);
 }

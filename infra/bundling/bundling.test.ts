@@ -1,16 +1,35 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lambdaSpecs } from '../needs';
 import { repoRoot } from '../repo';
-import { buildAllLambdas } from './build-all';
+import { tessdataFiles } from '../tessdata';
+import { buildAllLambdas, externalProblems } from './build-all';
+import { bundleLambda } from './bundle';
 import { bundleProblems, formatSizeTable } from './size-report';
+
+const run = promisify(execFile);
 
 // Entry points must resolve the repository's node_modules, so the fake root lives inside it (in .tmp/, ignored).
 mkdirSync(join(repoRoot(), '.tmp'), { recursive: true });
 const root = mkdtempSync(join(repoRoot(), '.tmp', 'bundling-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+// What a deployed function sees: its package and /opt, no repository node_modules around it.
+const outside = mkdtempSync(join(tmpdir(), 'paperlane-lambda-'));
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+  rmSync(outside, { recursive: true, force: true });
+});
 
 function write(path: string, content: string) {
   mkdirSync(dirname(join(root, path)), { recursive: true });
@@ -21,11 +40,15 @@ const consumer = lambdaSpecs.consumer('thumbnail');
 const api = lambdaSpecs.api;
 
 describe('build:lambdas', () => {
-  it('bundles what exists, reports what does not, and measures raw and gzip sizes', async () => {
+  it('bundles what exists into bundle.mjs and chunks, reports what does not, and measures init, minified and zip sizes', async () => {
     write(
       consumer.entry,
       "import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';\nimport sharp from 'sharp';\n" +
-        "export const handler = async () => { await new SQSClient({}).send(new SendMessageCommand({ QueueUrl: 'q', MessageBody: 'b' })); return sharp; };\n",
+        "export const handler = async () => { const { default: t } = await import('tesseract.js'); const { inflate } = await import('./lazy'); await new SQSClient({}).send(new SendMessageCommand({ QueueUrl: 'q', MessageBody: 'b' })); return [sharp, t, inflate]; };\n",
+    );
+    write(
+      consumer.entry.replace(/[^/]+$/, 'lazy.ts'),
+      `export const inflate = () => '${'lazy code '.repeat(2000)}';\n`,
     );
     const rows = await buildAllLambdas(root, { specs: [consumer, api, lambdaSpecs.sweeper] });
     expect(rows.map((r) => [r.name, r.status])).toEqual([
@@ -37,15 +60,25 @@ describe('build:lambdas', () => {
     if (built?.status !== 'built') throw new Error('not built');
     // The SQS client is bundled (not Lambda's copy); sharp stays out, installed beside it.
     expect(built.result.packages.map((p) => p.name)).toContain('@aws-sdk/client-sqs');
-    expect(built.result.externals).toEqual(['sharp']);
+    expect(built.result.externals).toEqual([
+      { name: 'sharp', atInit: true },
+      { name: 'tesseract.js', atInit: false },
+    ]);
+    // tesseract.js is only import()ed, and the thumbnail consumer declares it never loads.
     expect(built.undeclared).toEqual([]);
-    expect(built.result.gzipBytes).toBeLessThan(built.result.bytes);
-    expect(formatSizeTable(rows)).toMatch(/^ThumbnailConsumer\s+\d+\.\d KB\s+\d+\.\d KB\s+\+sharp$/m);
-    expect(formatSizeTable(rows)).toMatch(/^ApiHandler\s+-\s+-\s+missing \(no entry point yet\)$/m);
+    expect(built.loadsAtInit).toEqual([]);
+    // The dynamic import is a chunk of its own: in the package, not parsed at init.
+    expect(built.result.files).toBeGreaterThan(1);
+    expect(built.result.initBytes).toBeLessThan(built.result.bytes - 20_000);
+    expect(built.result.zipBytes).toBeLessThan(built.result.bytes);
+    expect(formatSizeTable(rows)).toMatch(
+      /^ThumbnailConsumer\s+\d+\.\d KB\s+\d+\.\d KB\s+\d+\.\d KB\s+\+sharp \+tesseract\.js \(lazy\)$/m,
+    );
+    expect(formatSizeTable(rows)).toMatch(/^ApiHandler\s+-\s+-\s+-\s+missing \(no entry point yet\)$/m);
     expect(bundleProblems(rows)).toEqual([]);
   });
 
-  it('fails an API bundle over budget, naming what fills it', async () => {
+  it('fails an API package over budget, naming what fills it', async () => {
     write(
       api.entry,
       "import { S3Client } from '@aws-sdk/client-s3';\nexport const handler = async () => new S3Client({});\n",
@@ -54,7 +87,7 @@ describe('build:lambdas', () => {
     expect(formatSizeTable(rows)).toMatch(/^ApiHandler .* OVER 10\.0 KB budget$/m);
     expect(bundleProblems(rows)).toEqual([
       expect.stringMatching(
-        /^ApiHandler: bundle is \d+\.\d KB gzipped \(\d+\.\d KB minified\), over its 10\.0 KB budget; largest: .*@aws-sdk\/client-s3 \d/,
+        /^ApiHandler: package is \d+\.\d KB zipped \(\d+\.\d KB minified\), over its 10\.0 KB budget; largest: .*@aws-sdk\/client-s3 \d/,
       ),
     ]);
   });
@@ -72,6 +105,78 @@ describe('build:lambdas', () => {
         /^Sweeper: packages\/functions\/src\/lambda\/sweeper\.ts does not bundle: Could not resolve "\.\/missing-module"/,
       ),
     ]);
+  });
+
+  it('flags a package declared never loaded that the bundle imports at init', () => {
+    const spec = { ...consumer, neverLoads: ['tesseract.js' as const] };
+    expect(
+      externalProblems(spec, [
+        { name: 'sharp', atInit: true },
+        { name: 'tesseract.js', atInit: true },
+        { name: 'pdfjs-dist', atInit: false },
+      ]),
+    ).toEqual({ undeclared: [], loadsAtInit: ['tesseract.js'] });
+    expect(externalProblems({ ...consumer, external: [] }, [{ name: 'pdfjs-dist', atInit: false }])).toEqual({
+      undeclared: ['pdfjs-dist'],
+      loadsAtInit: [],
+    });
+  });
+});
+
+describe('the bundles as deployed', () => {
+  it("leave zod's other locales out and keep its English messages", async () => {
+    const entry = join(root, 'zod-entry.ts');
+    writeFileSync(
+      entry,
+      "import { z } from 'zod';\nexport const handler = async () => { const r = z.object({ n: z.number() }).safeParse({ n: 'x' }); return { message: r.success ? '' : r.error.issues[0]?.message, locales: Object.keys(z.locales) }; };\n",
+    );
+    const out = join(outside, 'zod');
+    const result = await bundleLambda(entry, out);
+    const code = readdirSync(out)
+      .map((f) => readFileSync(join(out, f), 'utf8'))
+      .join('\n');
+    // German and Japanese messages are gone; zod still validates, in English.
+    expect(code).not.toContain('Ungültige Eingabe');
+    expect(code).not.toContain('無効な入力');
+    expect(result.packages.find((p) => p.name === 'zod')?.bytes).toBeLessThan(260 * 1024);
+    const { stdout } = await run(process.execPath, [
+      '--input-type=module',
+      '-e',
+      `const { handler } = await import(${JSON.stringify(result.file)}); console.log(JSON.stringify(await handler()));`,
+    ]);
+    expect(JSON.parse(stdout)).toEqual({
+      message: 'Invalid input: expected number, received string',
+      locales: ['default'],
+    });
+  });
+
+  it('find the OCR language data in the layer through NODE_PATH, as Lambda mounts it', async () => {
+    const opt = join(outside, 'opt');
+    for (const [path, source] of Object.entries(tessdataFiles())) {
+      mkdirSync(dirname(join(opt, path)), { recursive: true });
+      copyFileSync(source, join(opt, path));
+    }
+    const entry = join(root, 'tessdata-entry.ts');
+    writeFileSync(
+      entry,
+      "import { existsSync } from 'node:fs';\nimport { languageDataFile, TESSERACT_LANGUAGES } from '@paperlane/adapters/ocr/tesseract-languages';\n" +
+        'export const handler = async () => TESSERACT_LANGUAGES.map((lang) => { const file = languageDataFile(lang); return [file, existsSync(file)]; });\n',
+    );
+    const result = await bundleLambda(entry, join(outside, 'task'));
+    const script = `const { handler } = await import(${JSON.stringify(result.file)}); console.log(JSON.stringify(await handler()));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      env: { PATH: process.env.PATH ?? '', NODE_PATH: join(opt, 'nodejs/node_modules') },
+    });
+    const found = JSON.parse(stdout) as [string, boolean][];
+    expect(found.length).toBeGreaterThanOrEqual(5);
+    for (const [file, exists] of found) {
+      expect(file.startsWith(join(opt, 'nodejs/node_modules/@tesseract.js-data/'))).toBe(true);
+      expect(exists).toBe(true);
+    }
+    // Without the layer on NODE_PATH the same bundle finds nothing: the layer is what provides it.
+    await expect(
+      run(process.execPath, ['--input-type=module', '-e', script], { env: { PATH: process.env.PATH ?? '' } }),
+    ).rejects.toThrow(/Cannot find module '@tesseract\.js-data\//);
   });
 });
 

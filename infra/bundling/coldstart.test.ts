@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../repo';
 import { type AwsStub, startAwsStub } from './aws-stub';
 import { bundleLambda } from './bundle';
-import { coldStart, median } from './coldstart';
+import { coldStart, measureInterleaved, median } from './coldstart';
 import { fakeSstResources } from './fake-resources';
 
 const root = repoRoot();
@@ -34,7 +34,7 @@ describe('cold-start runs', () => {
         '  for (const r of event.Records) await sqs.send(new SendMessageCommand({ QueueUrl: resources.ThumbnailDlq.url, MessageBody: r.body }));\n' +
         '  return { batchItemFailures: [] };\n};\n',
     );
-    const bundle = await bundleLambda(entry, join(scratch, 'consumer.mjs'));
+    const bundle = await bundleLambda(entry, join(scratch, 'consumer'));
     const env = {
       AWS_ENDPOINT_URL: stub.endpoint,
       AWS_REGION: 'eu-west-1',
@@ -45,16 +45,39 @@ describe('cold-start runs', () => {
     const run = await coldStart(bundle.file, join(root, 'scripts/infra/events/sqs.json'), env);
     expect(run.outcome).toBe('0 failed of 1');
     expect(run.initMs).toBeGreaterThan(0);
+    // The process figure counts from Node's start, so it holds the import and the invoke.
+    expect(run.processMs).toBeGreaterThan(run.initMs + run.invokeMs);
     expect(stub.calls.get('AmazonSQS.SendMessage')).toBe(1);
   });
 
   it('run the Hono baseline on the API event', async () => {
     const bundle = await bundleLambda(
       join(root, 'scripts/infra/hello/hono-hello.ts'),
-      join(scratch, 'hello.mjs'),
+      join(scratch, 'hello'),
     );
     const run = await coldStart(bundle.file, join(root, 'scripts/infra/events/api-gateway-v2.json'), {});
     expect(run.outcome).toBe('HTTP 200');
+  });
+
+  it('interleave targets and keep each one’s outcomes apart', async () => {
+    const hello = await bundleLambda(join(root, 'scripts/infra/hello/hono-hello.ts'), join(scratch, 'hello'));
+    const plain = await bundleLambda(
+      join(root, 'scripts/infra/hello/plain-hello.ts'),
+      join(scratch, 'plain'),
+    );
+    const api = join(root, 'scripts/infra/events/api-gateway-v2.json');
+    const sqs = join(root, 'scripts/infra/events/sqs.json');
+    const [a, b] = await measureInterleaved(
+      [
+        { bundle: hello.file, eventFile: sqs, env: {} },
+        { bundle: plain.file, eventFile: api, env: {} },
+      ],
+      2,
+    );
+    expect(a).toMatchObject({ runs: 2 });
+    // Hono answers an SQS event it has no route for with a 404.
+    expect(a?.outcomes).toEqual(['HTTP 404']);
+    expect(b).toMatchObject({ runs: 2, outcomes: ['HTTP 200'] });
   });
 });
 

@@ -1,8 +1,9 @@
 import type { BundleResult } from './bundle';
 
 /**
- * Size budgets in bytes of the gzipped bundle (what Lambda stores and downloads on a
- * cold start), by function name. The minified size is printed beside it.
+ * Size budgets in bytes, by function name, of the zipped package: what Lambda
+ * stores and fetches on a cold start, and what SST uploads. The minified sizes (all
+ * of it, and what is parsed at init) are printed beside it.
  */
 export type Budgets = Readonly<Record<string, number>>;
 
@@ -13,7 +14,10 @@ export type BundleRow =
       status: 'built';
       result: BundleResult;
       budget?: number;
+      /** Externals imported but not installed for the function. */
       undeclared: string[];
+      /** Externals declared never loaded, yet imported at init. */
+      loadsAtInit: string[];
     }
   | { name: string; entry: string; status: 'missing' }
   | { name: string; entry: string; status: 'error'; error: string };
@@ -23,46 +27,54 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 /** The table `build:lambdas` prints: one row per function. */
 export function formatSizeTable(rows: BundleRow[]): string {
   const lines = rows.map((row) => {
-    if (row.status === 'missing') return [row.name, '-', '-', 'missing (no entry point yet)'];
-    if (row.status === 'error') return [row.name, '-', '-', `error: ${row.error}`];
-    const { bytes, gzipBytes } = row.result;
+    if (row.status === 'missing') return [row.name, '-', '-', '-', 'missing (no entry point yet)'];
+    if (row.status === 'error') return [row.name, '-', '-', '-', `error: ${row.error}`];
+    const { bytes, initBytes, zipBytes, externals } = row.result;
     const budget =
       row.budget === undefined
         ? ''
-        : gzipBytes > row.budget
+        : zipBytes > row.budget
           ? `OVER ${kb(row.budget)} budget`
           : `≤ ${kb(row.budget)}`;
-    const notes = [budget, ...row.result.externals.map((e) => `+${e}`)].filter(Boolean).join(' ');
-    return [row.name, kb(bytes), kb(gzipBytes), notes || 'ok'];
+    const notes = [budget, ...externals.map((e) => `+${e.name}${e.atInit ? '' : ' (lazy)'}`)]
+      .filter(Boolean)
+      .join(' ');
+    return [row.name, kb(initBytes), kb(bytes), kb(zipBytes), notes || 'ok'];
   });
-  const header = ['function', 'raw', 'gzip', 'notes'];
+  const header = ['function', 'init', 'minified', 'zip', 'notes'];
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
+  const numeric = (i: number) => i >= 1 && i <= 3;
   const render = (cells: string[]) =>
     cells
-      .map((c, i) => (i === 1 || i === 2 ? c.padStart(widths[i] as number) : c.padEnd(widths[i] as number)))
+      .map((c, i) => (numeric(i) ? c.padStart(widths[i] as number) : c.padEnd(widths[i] as number)))
       .join('  ')
       .trimEnd();
   return [render(header), render(widths.map((w) => '-'.repeat(w))), ...lines.map(render)].join('\n');
 }
 
-/** One message per broken expectation: a budget exceeded, an error, or a package not declared for install. */
+/** One message per broken expectation: a budget exceeded, an error, a package not installed or loaded too early. */
 export function bundleProblems(rows: BundleRow[]): string[] {
   const problems: string[] = [];
   for (const row of rows) {
     if (row.status === 'error') problems.push(`${row.name}: ${row.entry} does not bundle: ${row.error}`);
     if (row.status !== 'built') continue;
-    if (row.budget !== undefined && row.result.gzipBytes > row.budget) {
+    if (row.budget !== undefined && row.result.zipBytes > row.budget) {
       const top = row.result.packages
         .slice(0, 5)
         .map((p) => `${p.name} ${kb(p.bytes)}`)
         .join(', ');
       problems.push(
-        `${row.name}: bundle is ${kb(row.result.gzipBytes)} gzipped (${kb(row.result.bytes)} minified), over its ${kb(row.budget)} budget; largest: ${top}`,
+        `${row.name}: package is ${kb(row.result.zipBytes)} zipped (${kb(row.result.bytes)} minified), over its ${kb(row.budget)} budget; largest: ${top}`,
       );
     }
     for (const name of row.undeclared) {
       problems.push(
         `${row.name}: imports ${name}, which infra/needs.ts does not install for it; it would be missing on Lambda`,
+      );
+    }
+    for (const name of row.loadsAtInit) {
+      problems.push(
+        `${row.name}: imports ${name} at init, but infra/needs.ts says it never loads it (neverLoads); the function would fail to start`,
       );
     }
   }

@@ -2,7 +2,9 @@ import { join, relative } from 'node:path';
 import { handlerFor, LAMBDA_RUNTIME } from '../lambda';
 import { allLambdaSpecs } from '../needs';
 import { Recording } from '../testing/recorder';
-import { functionDefs } from './functions';
+import { durationSeconds } from './durations';
+import { functionDefs, targetFunction } from './functions';
+import { SST_DEFAULTS } from './queue-rules';
 import { exportsName, resolveHandler, resourceReferences } from './source-scan';
 import type { Rule, Violation } from './types';
 
@@ -97,4 +99,35 @@ export const links: Rule = ({ recording, root }) => {
   return out;
 };
 
-export const functionRules: Rule[] = [handlers, runtimes, links];
+/** API Gateway gives up on an integration after 30 s (HTTP API) or 29 s (WebSocket). */
+export const GATEWAY_TIMEOUT_SECONDS = {
+  'sst.aws.ApiGatewayV2Route': 30,
+  'sst.aws.ApiGatewayWebSocketRoute': 29,
+} as const;
+
+/** A function behind an API Gateway route stops before the gateway gives up on it. */
+export const gatewayTimeouts: Rule = ({ recording }) => {
+  const out: Violation[] = [];
+  const seen = new Set<string>();
+  for (const [type, limit] of Object.entries(GATEWAY_TIMEOUT_SECONDS) as [
+    keyof typeof GATEWAY_TIMEOUT_SECONDS,
+    number,
+  ][]) {
+    for (const route of recording.ofType(type)) {
+      const fn = targetFunction(recording, route, route.args.handler);
+      if (!fn || seen.has(`${type} ${fn.name}`)) continue;
+      seen.add(`${type} ${fn.name}`);
+      const timeout = durationSeconds(fn.args.timeout) ?? SST_DEFAULTS.functionTimeoutSeconds;
+      if (timeout >= limit) {
+        out.push({
+          rule: 'gateway-timeout',
+          component: fn.name,
+          message: `timeout ${timeout} s is not below API Gateway's ${limit} s; the client would get a 504 while it still runs`,
+        });
+      }
+    }
+  }
+  return out;
+};
+
+export const functionRules: Rule[] = [handlers, runtimes, links, gatewayTimeouts];

@@ -2,7 +2,7 @@ import { DEFAULT_TOPOLOGY, lambdaEntryPoints, sstNames } from '@paperlane/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateSstConfig } from '../testing/evaluate';
 import { fakeFunctionsRoot } from '../testing/fake-functions';
-import { type RecordedComponent, Recording } from '../testing/recorder';
+import { type RecordedComponent, Recording, Ref } from '../testing/recorder';
 import { checkInfra, formatViolation } from './index';
 import type { AppRoute } from './types';
 
@@ -148,11 +148,23 @@ describe('infra rules', () => {
     const links = consumer.args.link as unknown[];
     const bucket = links.find((l) => Recording.recordOf(l)?.name === sstNames.bucket);
     consumer.args.link = links.filter((l) => l !== bucket);
-    const tick = component(r, 'sst.aws.Function', 'EmailSyncTick');
+    const tick = component(r, 'sst.aws.Function', 'AutomationTick');
     tick.args.link = [...(tick.args.link as unknown[]), bucket];
     expect(check(r)).toEqual([
       '[links] ThumbnailConsumer: uses Files (infra/needs.ts) but does not link it',
-      '[links] EmailSyncTick: links Files, which infra/needs.ts does not list; link only what it uses',
+      '[links] AutomationTick: links Files, which infra/needs.ts does not list; link only what it uses',
+    ]);
+  });
+
+  it('catch a consumer that cannot send its follow-up jobs or webhook deliveries', async () => {
+    const r = await fresh();
+    const consumer = component(r, 'sst.aws.Function', 'InvoiceProcessingConsumer');
+    consumer.args.link = (consumer.args.link as unknown[]).filter(
+      (l) => !['LlmSummaryQueue', 'WebhookDeliveryDlq'].includes(Recording.recordOf(l)?.name ?? ''),
+    );
+    expect(check(r)).toEqual([
+      '[links] InvoiceProcessingConsumer: uses WebhookDeliveryDlq (infra/needs.ts) but does not link it',
+      '[links] InvoiceProcessingConsumer: uses LlmSummaryQueue (infra/needs.ts) but does not link it',
     ]);
   });
 
@@ -249,6 +261,113 @@ describe('infra rules', () => {
     expect(check(r)[0]).toMatch(
       /^\[table\] Jobs: globalIndexes differ from @paperlane\/store's tableDefinition: expected .*"gsi4"/,
     );
+  });
+
+  it('catch an OCR consumer without Textract, and a function granted more than it uses', async () => {
+    const r = await fresh();
+    const invoice = component(r, 'sst.aws.Function', 'InvoiceProcessingConsumer');
+    invoice.args.permissions = [];
+    const thumbnail = component(r, 'sst.aws.Function', 'ThumbnailConsumer');
+    thumbnail.args.permissions = [{ actions: ['textract:AnalyzeExpense'], resources: ['*'] }];
+    const tick = component(r, 'sst.aws.Function', 'AutomationTick');
+    tick.args.permissions = [
+      { actions: ['s3:*'], resources: ['*'] },
+      { actions: ['dynamodb:Scan'], resources: ['*'] },
+    ];
+    expect(check(r)).toEqual([
+      '[permissions] InvoiceProcessingConsumer: cannot call textract:AnalyzeExpense, textract:StartExpenseAnalysis, textract:GetExpenseAnalysis',
+      '[permissions] ThumbnailConsumer: may call textract, which infra/needs.ts does not grant it',
+      '[permissions] AutomationTick: grants s3:*; name the actions it calls',
+      '[permissions] AutomationTick: grants s3:* on every resource ("*"); scope it to the resources it uses',
+      '[permissions] AutomationTick: grants dynamodb:Scan on every resource ("*"); scope it to the resources it uses',
+    ]);
+  });
+
+  it('catch secret sealing without the stage key: no Decrypt, another key, no KMS_KEY_ID, KMS where none is granted', async () => {
+    const r = await fresh();
+    const webhook = component(r, 'sst.aws.Function', 'WebhookDeliveryConsumer');
+    webhook.args.permissions = [
+      { actions: ['kms:Decrypt'], resources: ['arn:aws:kms:eu-west-1:1:key/other'] },
+    ];
+    const api = component(r, 'sst.aws.Function', 'ApiHandler');
+    api.args.permissions = (api.args.permissions as Sst.FunctionPermission[]).filter(
+      (p) => !p.actions.includes('kms:GenerateDataKey'),
+    );
+    const email = component(r, 'sst.aws.Function', 'EmailSyncConsumer');
+    const { KMS_KEY_ID: _, ...rest } = email.args.environment as Record<string, unknown>;
+    email.args.environment = rest;
+    const automation = component(r, 'sst.aws.Function', 'AutomationConsumer');
+    automation.args.permissions = [
+      { actions: ['kms:Decrypt'], resources: [Ref.of(component(r, 'aws.kms.Key', 'SecretKey'), 'arn')] },
+    ];
+    component(r, 'aws.kms.Key', 'SecretKey').args.enableKeyRotation = false;
+    expect(check(r)).toEqual([
+      '[permissions] SecretKey: does not rotate (enableKeyRotation: true)',
+      "[permissions] EmailSyncConsumer: KMS_KEY_ID is unset, not SecretKey's ARN: its cipher could not seal or open",
+      '[permissions] AutomationConsumer: may use KMS, but infra/needs.ts grants it no secrets; drop the statement',
+      "[permissions] WebhookDeliveryConsumer: cannot open secrets: no kms:Decrypt on SecretKey's ARN",
+      '[permissions] WebhookDeliveryConsumer: uses KMS on something other than SecretKey: arn:aws:kms:eu-west-1:1:key/other',
+      "[permissions] ApiHandler: cannot open secrets: no kms:Decrypt on SecretKey's ARN",
+      "[permissions] ApiHandler: cannot seal secrets: no kms:GenerateDataKey on SecretKey's ARN",
+    ]);
+  });
+
+  it('catch a pause that cannot reach the consumers: unscoped updates, a consumer left out, a wrong name', async () => {
+    const r = await fresh();
+    const api = component(r, 'sst.aws.Function', 'ApiHandler');
+    const statements = api.args.permissions as Sst.FunctionPermission[];
+    const update = statements.find((p) => p.actions.includes('lambda:UpdateEventSourceMapping'));
+    const condition = update?.conditions?.[0];
+    if (!condition) throw new Error('no condition');
+    condition.values = condition.values.filter((v) => String(v) !== '<ThumbnailConsumer.arn>');
+    (api.args.environment as Record<string, unknown>).CONSUMER_FUNCTION_EMAIL_SYNC = 'typo-function';
+    const sweeper = component(r, 'sst.aws.Function', 'Sweeper');
+    sweeper.args.permissions = [{ actions: ['lambda:UpdateEventSourceMapping'], resources: ['*'] }];
+    expect(check(r)).toEqual([
+      '[permissions] ApiHandler: cannot pause thumbnail: ThumbnailConsumer is not among the functions whose event sources it may update',
+      "[permissions] ApiHandler: CONSUMER_FUNCTION_EMAIL_SYNC is typo-function, not EmailSyncConsumer's name: pausing email-sync would fail",
+      '[permissions] Sweeper: grants lambda:UpdateEventSourceMapping on every resource ("*"); scope it to the resources it uses',
+      '[permissions] Sweeper: may update event source mappings, but infra/needs.ts grants no consumer-switch',
+    ]);
+  });
+
+  it('catch natives not installed or at untested versions, bundling unlike build:lambdas, and a missing OCR layer', async () => {
+    const r = await fresh();
+    const invoice = component(r, 'sst.aws.Function', 'InvoiceProcessingConsumer');
+    const nodejs = invoice.args.nodejs as { install: Record<string, string> };
+    delete nodejs.install['tesseract.js'];
+    nodejs.install.sharp = '0.0.1';
+    delete invoice.args.layers;
+    const thumbnail = component(r, 'sst.aws.Function', 'ThumbnailConsumer');
+    (thumbnail.args.nodejs as { install: Record<string, string> }).install['tesseract.js'] = '7.0.0';
+    component(r, 'sst.aws.Function', 'Sweeper').args.nodejs = { format: 'esm' };
+    component(r, 'sst.aws.Function', 'AutomationTick').args.architecture = 'x86_64';
+    const layer = component(r, 'aws.lambda.LayerVersion', 'Tessdata');
+    const archive = layer.args.code as { value: Record<string, unknown> };
+    delete archive.value['nodejs/node_modules/@tesseract.js-data/deu/4.0.0_best_int/deu.traineddata.gz'];
+    expect(check(r)).toEqual([
+      '[packaging] Tessdata: does not hold the language data the OCR adapter resolves; missing nodejs/node_modules/@tesseract.js-data/deu/4.0.0_best_int/deu.traineddata.gz',
+      expect.stringMatching(
+        /^\[packaging\] InvoiceProcessingConsumer: installs sharp@0\.0\.1, but the tests ran against \d+\.\d+\.\d+$/,
+      ),
+      '[packaging] InvoiceProcessingConsumer: loads tesseract.js but does not install it (nodejs.install)',
+      '[packaging] InvoiceProcessingConsumer: may run tesseract but lacks the Tessdata layer: OCR would find no language data',
+      '[packaging] ThumbnailConsumer: installs tesseract.js, which infra/needs.ts says it never loads',
+      '[packaging] Sweeper: bundles with plugins undefined and splitting undefined, not as build:lambdas measures (infra/bundling/esbuild-plugins.mjs, true)',
+      '[packaging] AutomationTick: runs on x86_64; natives and layers are built for arm64',
+    ]);
+  });
+
+  it('catch a gateway-fronted function that outlives the gateway, and a table without the TTL', async () => {
+    const r = await fresh();
+    component(r, 'sst.aws.Function', 'ApiHandler').args.timeout = '30 seconds';
+    component(r, 'sst.aws.Function', 'RealtimeHandler').args.timeout = '29 seconds';
+    delete component(r, 'sst.aws.Dynamo', sstNames.table).args.ttl;
+    expect(check(r)).toEqual([
+      "[gateway-timeout] ApiHandler: timeout 30 s is not below API Gateway's 30 s; the client would get a 504 while it still runs",
+      "[gateway-timeout] RealtimeHandler: timeout 29 s is not below API Gateway's 29 s; the client would get a 504 while it still runs",
+      '[table] Jobs: TTL is off; the store expires WebSocket connections by "ttl", so stale ones would pile up',
+    ]);
   });
 
   it('catch a scheduled function that outlives its interval', async () => {

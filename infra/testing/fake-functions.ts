@@ -1,17 +1,20 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { LAMBDA_BUNDLING } from '../lambda';
 import { allLambdaSpecs } from '../needs';
+import { repoRoot } from '../repo';
 
 /**
  * A throwaway repository root holding an entry point for every Lambda spec
- * (`export const handler = ...`), with `files` (paths relative to the root)
- * written over them, for rules that read handler sources.
+ * (`export const handler = ...`) and the esbuild plugins file functions name, with
+ * `files` (paths relative to the root) written over them, for rules that read sources.
  */
 export function fakeFunctionsRoot(files: Record<string, string> = {}): { root: string; remove(): void } {
   const root = mkdtempSync(join(tmpdir(), 'paperlane-infra-'));
   const all: Record<string, string> = {};
   for (const spec of allLambdaSpecs()) all[spec.entry] = 'export const handler = async () => ({});\n';
+  all[LAMBDA_BUNDLING.plugins] = readFileSync(join(repoRoot(), LAMBDA_BUNDLING.plugins), 'utf8');
   Object.assign(all, files);
   for (const [path, content] of Object.entries(all)) {
     mkdirSync(dirname(join(root, path)), { recursive: true });

@@ -22,6 +22,7 @@ export type ComponentType =
   | 'sst.aws.SnsTopic'
   | 'aws.cloudwatch.MetricAlarm'
   | 'aws.sns.TopicSubscription'
+  | 'aws.kms.Key'
   | 'aws.lambda.LayerVersion';
 
 export interface RecordedComponent {
@@ -41,6 +42,10 @@ export class Ref implements Sst.Output<string> {
   ) {}
   toString(): string {
     return `<${this.component}.${this.attribute}>`;
+  }
+  /** The ref a component's attribute would give, to compare against. */
+  static of(component: RecordedComponent, attribute: string): Ref {
+    return new Ref(component.type, component.name, attribute);
   }
 }
 
@@ -286,6 +291,16 @@ export function createStandIns(recording: Recording, app: { name: string; stage:
     }
   }
 
+  class KmsKey {
+    readonly arn: Ref;
+    readonly keyId: Ref;
+    constructor(name: string, args: Sst.KmsKeyArgs) {
+      tag(this, record('aws.kms.Key', name, args));
+      this.arn = ref('aws.kms.Key', name, 'arn');
+      this.keyId = ref('aws.kms.Key', name, 'keyId');
+    }
+  }
+
   class LayerVersion {
     readonly arn: Ref;
     constructor(name: string, args: object) {
@@ -311,6 +326,7 @@ export function createStandIns(recording: Recording, app: { name: string; stage:
     aws: {
       cloudwatch: { MetricAlarm },
       sns: { TopicSubscription },
+      kms: { Key: KmsKey },
       lambda: { LayerVersion },
     },
     $app: { name: app.name, stage: app.stage },

@@ -1,8 +1,12 @@
 /**
- * `npm run bench:coldstart [-- --runs 30]`: for every Lambda bundle, N fresh Node
- * processes that each import the bundle and handle one canned event, beside a
- * one-route Hono app bundled with the same options. Prints median init (import)
- * and first-invoke times and the ratio to the Hono baseline (target ≤ 1.5×).
+ * `npm run bench:coldstart [-- --runs 30] [-- --only ApiHandler,ThumbnailConsumer]`:
+ * for every Lambda bundle, N fresh Node processes that each import the bundle and
+ * handle one canned event, beside a one-route Hono app bundled with the same options
+ * (and a framework-free handler, the floor). Runs are interleaved (one process of
+ * each bundle, then again), so load from elsewhere on the machine hits all alike.
+ * Prints medians: init (the import: Lambda's INIT phase without the runtime's own
+ * start-up), first invoke, and the whole process (Node's boot included), each beside
+ * the Hono hello world's. Target: init ≤ 1.5× the hello world's.
  *
  * No AWS: `SST_RESOURCES_JSON` names stand-in resources and `AWS_ENDPOINT_URL`
  * points at a loopback stub that answers every call at once, so the figures hold
@@ -13,23 +17,34 @@
 import { join } from 'node:path';
 import { startAwsStub } from '../../infra/bundling/aws-stub';
 import { buildAllLambdas } from '../../infra/bundling/build-all';
-import { bundleLambda, bundlePath } from '../../infra/bundling/bundle';
-import { type ColdStartStats, measureColdStarts } from '../../infra/bundling/coldstart';
+import { type BundleResult, bundleLambda, bundlePath } from '../../infra/bundling/bundle';
+import { type ColdStartTarget, measureInterleaved } from '../../infra/bundling/coldstart';
 import { fakeSstResources } from '../../infra/bundling/fake-resources';
-import { lambdaSpecs } from '../../infra/needs';
+import { allLambdaSpecs, lambdaSpecs } from '../../infra/needs';
 import { repoRoot } from '../../infra/repo';
 
 const TARGET_RATIO = 1.5;
 
-function parseRuns(argv: string[]): number {
-  const at = argv.indexOf('--runs');
-  const raw = at >= 0 ? argv[at + 1] : argv.find((a) => a.startsWith('--runs='))?.slice('--runs='.length);
+function option(argv: string[], name: string): string | undefined {
+  const at = argv.indexOf(`--${name}`);
+  return at >= 0 ? argv[at + 1] : argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
+
+function parseArgs(argv: string[]): { runs: number; only?: string[] } {
+  const raw = option(argv, 'runs');
   const runs = raw === undefined ? 30 : Number(raw);
   if (!Number.isInteger(runs) || runs < 1 || runs > 1000) {
     console.error('bench:coldstart: --runs must be a whole number from 1 to 1000');
     process.exit(2);
   }
-  return runs;
+  const only = option(argv, 'only')?.split(',').filter(Boolean);
+  const known = allLambdaSpecs().map((s) => s.name);
+  const unknown = only?.filter((name) => !known.includes(name)) ?? [];
+  if (unknown.length > 0) {
+    console.error(`bench:coldstart: unknown function ${unknown.join(', ')}; known: ${known.join(', ')}`);
+    process.exit(2);
+  }
+  return { runs, ...(only ? { only } : {}) };
 }
 
 const root = repoRoot();
@@ -39,12 +54,12 @@ const EVENT_BY_FUNCTION: Record<string, string> = {
   [lambdaSpecs.websocket.name]: 'websocket-connect.json',
   [lambdaSpecs.sweeper.name]: 'scheduled.json',
   [lambdaSpecs.automationTick.name]: 'scheduled.json',
-  [lambdaSpecs.emailSyncTick.name]: 'scheduled.json',
 };
 const eventFor = (name: string) => EVENT_BY_FUNCTION[name] ?? 'sqs.json';
 
-const runs = parseRuns(process.argv.slice(2));
-const rows = await buildAllLambdas(root);
+const { runs, only } = parseArgs(process.argv.slice(2));
+const specs = allLambdaSpecs().filter((s) => !only || only.includes(s.name));
+const rows = await buildAllLambdas(root, { specs });
 const hello = {
   hono: await bundleLambda(join(root, 'scripts/infra/hello/hono-hello.ts'), bundlePath(root, '_hello-hono')),
   plain: await bundleLambda(
@@ -61,51 +76,63 @@ const env = (name: string): Record<string, string> => ({
   AWS_SECRET_ACCESS_KEY: 'bench',
   AWS_LAMBDA_FUNCTION_NAME: name,
   AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: '1',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: '1',
   NODE_ENV: 'production',
   LOG_LEVEL: 'error',
   SST_RESOURCES_JSON: JSON.stringify(fakeSstResources(stub.endpoint)),
 });
 
-const results: { name: string; event: string; kb: number; stats: ColdStartStats }[] = [];
+const measured: { name: string; event: string; bundle: BundleResult; target: ColdStartTarget }[] = [
+  { name: 'hello (Hono)', event: 'api-gateway-v2.json', bundle: hello.hono },
+  { name: 'hello (plain)', event: 'api-gateway-v2.json', bundle: hello.plain },
+  ...rows.flatMap((row) =>
+    row.status === 'built' ? [{ name: row.name, event: eventFor(row.name), bundle: row.result }] : [],
+  ),
+].map((m) => ({
+  ...m,
+  target: { bundle: m.bundle.file, eventFile: join(events, m.event), env: env(m.name) },
+}));
+
+let results: Awaited<ReturnType<typeof measureInterleaved>>;
 try {
-  const api = join(events, 'api-gateway-v2.json');
-  results.push({
-    name: 'hello (Hono)',
-    event: 'api-gateway-v2.json',
-    kb: hello.hono.bytes / 1024,
-    stats: await measureColdStarts(hello.hono.file, api, env('hello'), runs),
-  });
-  results.push({
-    name: 'hello (plain)',
-    event: 'api-gateway-v2.json',
-    kb: hello.plain.bytes / 1024,
-    stats: await measureColdStarts(hello.plain.file, api, env('hello'), runs),
-  });
-  for (const row of rows) {
-    if (row.status !== 'built') continue;
-    const event = eventFor(row.name);
-    const stats = await measureColdStarts(row.result.file, join(events, event), env(row.name), runs);
-    results.push({ name: row.name, event, kb: row.result.bytes / 1024, stats });
-  }
+  results = await measureInterleaved(
+    measured.map((m) => m.target),
+    runs,
+  );
 } finally {
   await stub.stop();
 }
 
-const baseline = results[0]?.stats.totalMs ?? Number.NaN;
+const [base] = results;
+if (!base) throw new Error('no baseline measured');
+const ratio = (value: number, of: number) => (of > 0 ? value / of : Number.NaN);
 const table = [
-  ['function', 'event', 'bundle', 'init ms', 'invoke ms', 'total ms', '× hello', 'outcome'],
-  ...results.map(({ name, event, kb, stats }) => {
-    const ratio = stats.totalMs / baseline;
-    const mark = name.startsWith('hello') ? '' : ratio <= TARGET_RATIO ? ' ✓' : ' ✗';
+  [
+    'function',
+    'event',
+    'init KB',
+    'init ms',
+    'invoke ms',
+    'process ms',
+    'init × hello',
+    'process × hello',
+    'outcome',
+  ],
+  ...measured.map(({ name, event, bundle }, i) => {
+    const stats = results[i];
+    if (!stats) throw new Error(`no result for ${name}`);
+    const initRatio = ratio(stats.initMs, base.initMs);
+    const mark = name.startsWith('hello') ? '' : initRatio <= TARGET_RATIO ? ' ✓' : ' ✗';
     return [
       name,
       event.replace('.json', ''),
-      `${kb.toFixed(1)} KB`,
+      (bundle.initBytes / 1024).toFixed(1),
       stats.initMs.toFixed(1),
       stats.invokeMs.toFixed(1),
-      stats.totalMs.toFixed(1),
-      `${ratio.toFixed(2)}${mark}`,
-      stats.outcomes.join(' | '),
+      stats.processMs.toFixed(1),
+      `${initRatio.toFixed(2)}${mark}`,
+      ratio(stats.processMs, base.processMs).toFixed(2),
+      stats.outcomes.join(' | ').slice(0, 120),
     ];
   }),
 ];
@@ -114,7 +141,7 @@ for (const [index, row] of table.entries()) {
   console.log(
     row
       .map((cell, i) =>
-        i >= 2 && i <= 6 ? cell.padStart(widths[i] as number) : cell.padEnd(widths[i] as number),
+        i >= 2 && i <= 7 ? cell.padStart(widths[i] as number) : cell.padEnd(widths[i] as number),
       )
       .join('  ')
       .trimEnd(),
@@ -123,6 +150,6 @@ for (const [index, row] of table.entries()) {
 }
 const missing = rows.filter((r) => r.status !== 'built').map((r) => r.name);
 console.log(
-  `bench:coldstart: medians of ${runs} fresh processes each; target ≤ ${TARGET_RATIO}× the Hono hello-world` +
+  `bench:coldstart: medians of ${runs} fresh processes each, interleaved; target init ≤ ${TARGET_RATIO}× the Hono hello world's (node ${process.version})` +
     (missing.length > 0 ? `; not measured (no bundle): ${missing.join(', ')}` : ''),
 );

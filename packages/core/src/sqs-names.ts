@@ -1,6 +1,6 @@
 import type { Priority } from './envelope';
 import type { QueueName } from './queues';
-import type { QueueTopology } from './topology';
+import { type QueueTopology, queueEnvSuffix } from './topology';
 
 /**
  * Extra receives SQS may count against a message beyond its attempts: early
@@ -53,12 +53,19 @@ export const sstNames = {
   consumer: (queue: QueueName): string => `${pascal(queue)}Consumer`,
 } as const;
 
+/**
+ * The environment variable infra sets, in the API function, to a queue's consumer
+ * function name (for pausing it): `CONSUMER_FUNCTION_THUMBNAIL`.
+ */
+export function consumerFunctionVariable(queue: QueueName): string {
+  return `CONSUMER_FUNCTION_${queueEnvSuffix(queue)}`;
+}
+
 /** Lambda entry points (relative to the repo root), one per concern; infra and bundling use these paths. */
 export const lambdaEntryPoints = {
   api: 'packages/functions/src/lambda/api.ts',
   websocket: 'packages/functions/src/lambda/websocket.ts',
   sweeper: 'packages/functions/src/lambda/sweeper.ts',
   automationTick: 'packages/functions/src/lambda/automation-tick.ts',
-  emailSyncTick: 'packages/functions/src/lambda/email-sync-tick.ts',
   consumer: (queue: QueueName): string => `packages/functions/src/lambda/queues/${queue}.ts`,
 } as const;

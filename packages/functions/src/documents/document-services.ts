@@ -1,8 +1,8 @@
-import { createExtractor } from '@paperlane/adapters/extraction';
-import { sniffContentType } from '@paperlane/adapters/files';
-import { renderThumbnails } from '@paperlane/adapters/images';
-import { createOcrProvider, type OcrClients } from '@paperlane/adapters/ocr';
-import { createSummarizer } from '@paperlane/adapters/summarization';
+import { createExtractor } from '@paperlane/adapters/extraction/create-extractor';
+import { sniffContentType } from '@paperlane/adapters/files/content-type';
+import { renderThumbnails } from '@paperlane/adapters/images/render-thumbnails';
+import { createOcrProvider, type OcrClients } from '@paperlane/adapters/ocr/create-ocr-provider';
+import { createSummarizer } from '@paperlane/adapters/summarization/create-summarizer';
 import type { Extractor, OcrProvider, Summarizer } from '@paperlane/core';
 import type { RenderThumbnails } from '@paperlane/jobs/thumbnail/index';
 import type { Config } from '../config/config';

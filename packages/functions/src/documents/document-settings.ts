@@ -1,6 +1,6 @@
-import { type FileLimits, parseFileLimits } from '@paperlane/adapters/files';
-import { parseThumbnailConfig, type ThumbnailConfig } from '@paperlane/adapters/images';
-import { type OcrConfig, parseOcrConfig } from '@paperlane/adapters/ocr';
+import { type FileLimits, parseFileLimits } from '@paperlane/adapters/files/file-limits';
+import { parseThumbnailConfig, type ThumbnailConfig } from '@paperlane/adapters/images/render-thumbnails';
+import { type OcrConfig, parseOcrConfig } from '@paperlane/adapters/ocr/create-ocr-provider';
 import { ConfigError } from '@paperlane/core';
 import { z } from 'zod';
 import type { Config } from '../config/config';

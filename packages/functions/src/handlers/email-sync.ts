@@ -1,4 +1,4 @@
-import { sniffContentType } from '@paperlane/adapters/files';
+import { sniffContentType } from '@paperlane/adapters/files/content-type';
 import { createImapMailboxReader } from '@paperlane/adapters/imap/imap-mailbox-reader';
 import { parseEmail } from '@paperlane/adapters/imap/parse-email';
 import { type JobHandler, systemClock } from '@paperlane/core';

@@ -2,7 +2,7 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { awsClientConfig } from '@paperlane/adapters/aws/client-config';
 import { mintToken } from '@paperlane/api';
-import { QUEUE_NAMES, resolveTopology, sstNames } from '@paperlane/core';
+import { consumerFunctionVariable, QUEUE_NAMES, resolveTopology, sstNames } from '@paperlane/core';
 import { provisionSqsQueues, type SqsQueueUrls } from '@paperlane/runtime';
 import { createDocumentClient, createStore, ensureTable } from '@paperlane/store';
 import {
@@ -22,7 +22,7 @@ import { type LambdaFake, startLambdaFake } from '@paperlane/testing/fakes/lambd
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, SQSBatchResponse } from 'aws-lambda';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consumerFunctionsFromEnv, consumerFunctionVariable } from './consumer-switch';
+import { consumerFunctionsFromEnv } from './consumer-switch';
 
 const SECRET = 'wiring-test-secret-wiring-test-secret!!';
 const PREFIX = 'wiring-test-';
@@ -207,6 +207,25 @@ describe('the Lambda wiring', () => {
     expect(types).toContain('job:started');
     expect(types).toContain('job:complete');
   }, 60_000);
+});
+
+describe('the WebSocket function', () => {
+  it('reads its table, JWT secret and management endpoint from the links alone', async () => {
+    const { handler } = await import('./websocket');
+    const token = await mintToken(SECRET, { tenantId: 'acme', userId: 'u2', role: 'user' });
+    const connect = await handler({
+      requestContext: { routeKey: '$connect', connectionId: 'conn-ws=', domainName: 'x', stage: 'y' },
+      queryStringParameters: { token },
+    });
+    expect(connect.statusCode).toBe(200);
+    realtime.open('conn-ws=');
+    await handler({
+      requestContext: { routeKey: '$default', connectionId: 'conn-ws=', domainName: 'x', stage: 'y' },
+      body: JSON.stringify({ action: 'ping' }),
+    });
+    // The reply went through the linked management endpoint, not one derived from the event.
+    expect(realtime.received('conn-ws=')).toEqual([{ type: 'pong' }]);
+  });
 });
 
 describe('consumerFunctionsFromEnv', () => {

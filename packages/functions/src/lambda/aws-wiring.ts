@@ -13,17 +13,23 @@ import { blobStoreFor } from '../blob-store';
 import { loadConfig } from '../config/config';
 import { createDomainEvents } from '../domain-events';
 import { createFlushingBus } from './flushing-bus';
+import type { lazyRealtimePush } from './lazy-realtime-push';
 import { lazySecretCipher } from './lazy-secret-cipher';
 import { linkedEnvironment, linkedQueueUrls } from './linked-resources';
-import { createRealtimePush } from './realtime-push';
 
 /**
  * What a Lambda function is built from: configuration (environment + SST links),
  * the store, SQS and the dispatcher. Deliberately narrower than the local container:
  * imports are by file so bundles carry no BullMQ, no emulators and no PDF stack.
  * Built once per execution environment, at init.
+ *
+ * `realtime` is passed by the functions that emit job events (consumers, the
+ * sweeper), so the API's bundle carries no push code.
  */
-export function createAwsWiring(env: Record<string, string | undefined> = process.env) {
+export function createAwsWiring(
+  env: Record<string, string | undefined> = process.env,
+  options: { realtime?: typeof lazyRealtimePush } = {},
+) {
   const config = loadConfig({ ...env, ...linkedEnvironment() });
   const logger = createJsonLogger({
     level: config.env.LOG_LEVEL,
@@ -54,7 +60,9 @@ export function createAwsWiring(env: Record<string, string | undefined> = proces
   // is linked; otherwise nothing inside one invocation listens and they are dropped.
   const endpoint = config.source.REALTIME_MANAGEMENT_ENDPOINT;
   const events = createFlushingBus(
-    endpoint ? createRealtimePush({ endpoint, region, store, logger }) : createInProcessEventBus(logger),
+    endpoint && options.realtime
+      ? options.realtime({ endpoint, region, store, logger })
+      : createInProcessEventBus(logger),
   );
   const wiring = {
     config,

@@ -1,11 +1,6 @@
 import { type ConsumerFunctions, consumerFunctionsSchema } from '@paperlane/adapters/aws/consumer-functions';
-import { ConfigError, QUEUE_NAMES, type QueueName, queueEnvSuffix } from '@paperlane/core';
+import { ConfigError, consumerFunctionVariable, QUEUE_NAMES, type QueueName } from '@paperlane/core';
 import type { ConsumerSwitch } from '@paperlane/runtime/admin/consumer-switch';
-
-/** The variable infra sets to a queue's consumer function name (`CONSUMER_FUNCTION_THUMBNAIL`). */
-export function consumerFunctionVariable(queue: QueueName): string {
-  return `CONSUMER_FUNCTION_${queueEnvSuffix(queue)}`;
-}
 
 /**
  * The consumer function names infra passed in, validated.

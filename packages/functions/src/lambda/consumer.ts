@@ -3,6 +3,7 @@ import { createSqsHandler } from '@paperlane/runtime/adapter/lambda-sqs/handler'
 import type { HandlerWiring } from '../container';
 import { jobSettledEvents } from '../domain-events';
 import { type AwsWiring, createAwsWiring } from './aws-wiring';
+import { lazyRealtimePush } from './lazy-realtime-push';
 
 /**
  * A queue's consumer Lambda: the SQS event source delivers batches of this queue's
@@ -13,7 +14,7 @@ import { type AwsWiring, createAwsWiring } from './aws-wiring';
 export function createConsumer<Q extends QueueName>(
   queue: Q,
   module: (wiring: HandlerWiring) => JobHandler<Q>,
-  wiring: AwsWiring = createAwsWiring(),
+  wiring: AwsWiring = createAwsWiring(process.env, { realtime: lazyRealtimePush }),
 ) {
   const urls = wiring.sqsUrls[queue];
   if (!urls) throw new Error(`the ${queue} consumer is not linked to its queues`);

@@ -4,8 +4,9 @@
  */
 import { sweepOnce } from '@paperlane/runtime/dispatcher/sweeper';
 import { createAwsWiring } from './aws-wiring';
+import { lazyRealtimePush } from './lazy-realtime-push';
 
-const wiring = createAwsWiring();
+const wiring = createAwsWiring(process.env, { realtime: lazyRealtimePush });
 
 export async function handler() {
   try {

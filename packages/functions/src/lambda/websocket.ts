@@ -3,7 +3,7 @@
  * the connection with its tenant, `$disconnect` deletes it, `$default` handles the
  * realtime protocol's messages (subscribe, unsubscribe, ping) and answers through
  * PostToConnection. Events reach clients from the emitting functions
- * (`createRealtimePush`), not from here. Configured from the environment only.
+ * (`createRealtimePush`), not from here. Configured from the environment and SST's links.
  */
 import type { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { createManagementClient, postToConnection } from '@paperlane/adapters/events/apigw-push';
@@ -22,6 +22,7 @@ import { createDocumentClient } from '@paperlane/store/document-client';
 import { createStore } from '@paperlane/store/store';
 import type { WsConnectionStore } from '@paperlane/store/ws-connection-store';
 import { z } from 'zod';
+import { linkedEnvironment } from './linked-resources';
 
 /** The parts of an API Gateway WebSocket proxy event this handler reads. */
 export const webSocketEventSchema = z.object({
@@ -215,6 +216,7 @@ let built: ReturnType<typeof createWebSocketHandler> | undefined;
 
 /** The Lambda entry point; its parts are built once per execution environment, on first use. */
 export const handler = (event: unknown): Promise<WebSocketResult> => {
-  built ??= createWebSocketHandler(webSocketDepsFromEnv(process.env));
+  // On AWS the table, the JWT secret and the management endpoint come as SST links.
+  built ??= createWebSocketHandler(webSocketDepsFromEnv({ ...process.env, ...linkedEnvironment() }));
   return built(event);
 };
