@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { sniffContentType } from '@paperlane/adapters/files';
 import {
   corruptJpeg,
   encryptedPdf,
@@ -16,7 +15,6 @@ import {
   type PaperlaneError,
 } from '@paperlane/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestDocuments } from '../ingest/index';
 import { createInvoiceProcessingHandler } from './handler';
 import { type DocumentHarness, FIXTURES, startDocumentHarness } from './test-harness';
 
@@ -29,27 +27,10 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const fixture = async (name: string) => new Uint8Array(await readFile(new URL(name, FIXTURES)));
 const expected = async (name: string) =>
   JSON.parse(await readFile(new URL(`${name}.expected.json`, FIXTURES), 'utf8')) as Record<string, unknown>;
 
-/** Ingests through the real upload path, so records and blobs look like production's. */
-async function ingest(fileName: string, tenantId = `t-${fileName.replace(/\W/g, '')}`) {
-  const result = await ingestDocuments(
-    {
-      store: h.store,
-      blobs: h.blobs,
-      queue: h.dispatcher,
-      clock: { now: () => new Date() },
-      sniff: sniffContentType,
-      limits: { maxFileBytes: 25 * 1024 * 1024, maxFiles: 5 },
-    },
-    { tenantId, files: [{ fileName, bytes: await fixture(fileName) }], source: 'upload' },
-  );
-  const invoice = result.invoices[0];
-  if (!invoice) throw new Error('ingest created no invoice');
-  return { tenantId, invoiceId: invoice.invoiceId, documentId: invoice.documentId };
-}
+const ingest = (fileName: string) => h.ingest(fileName);
 
 /** An OCR provider that counts calls, around the real one. */
 function counting(ocr: OcrProvider) {

@@ -1,7 +1,7 @@
 // Test support for the document job suites: real dynalite, a real folder blob store,
 // the real dispatcher (recording what it sends), real OCR/extraction/summaries/thumbnails.
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFolderBlobStore } from '@paperlane/adapters/blob';
@@ -27,6 +27,7 @@ import { createDispatcher, type Dispatcher, type Transport } from '@paperlane/ru
 import type { Store } from '@paperlane/store';
 import { startTestDynamo, type TestDynamo } from '@paperlane/store/test-store';
 import type { DocumentJobDeps } from '../document-jobs';
+import { ingestDocuments } from '../ingest/index';
 
 export const FIXTURES = new URL('../../../testing/fixtures/invoices/', import.meta.url);
 
@@ -40,6 +41,14 @@ export interface DocumentHarness {
   /** Domain events published, in order. */
   events: DomainEvent[];
   deps(overrides?: Partial<DocumentJobDeps>): DocumentJobDeps;
+  /**
+   * Ingests `bytes` (default: the fixture `fileName`) through the real upload path, so records
+   * and blobs look like production's (it also queues the document's jobs).
+   */
+  ingest(
+    fileName: string,
+    bytes?: Uint8Array,
+  ): Promise<{ tenantId: string; documentId: string; invoiceId: string }>;
   /** Stores `bytes` as a document + invoice without any check, as a hostile writer could. */
   seed(
     bytes: Uint8Array,
@@ -111,6 +120,27 @@ export async function startDocumentHarness(
       clock,
       ...overrides,
     }),
+    async ingest(fileName, bytes) {
+      const tenantId = `t-${fileName.replace(/\W/g, '')}-${++tenantCount}`;
+      const result = await ingestDocuments(
+        {
+          store,
+          blobs,
+          queue: dispatcher,
+          clock,
+          sniff: sniffContentType,
+          limits: { maxFileBytes: fileLimits.maxBytes, maxFiles: 5 },
+        },
+        {
+          tenantId,
+          files: [{ fileName, bytes: bytes ?? new Uint8Array(await readFile(new URL(fileName, FIXTURES))) }],
+          source: 'upload',
+        },
+      );
+      const invoice = result.invoices[0];
+      if (!invoice) throw new Error('ingest created no invoice');
+      return { tenantId, invoiceId: invoice.invoiceId, documentId: invoice.documentId };
+    },
     async seed(bytes, fileName = 'invoice.pdf') {
       const tenantId = `tenant${++tenantCount}`;
       const documentId = newId('doc');
