@@ -18,20 +18,27 @@ export function repoRoot(from = process.cwd()): string {
 }
 
 /**
- * The installed version of an npm package, looked up the way Node would from a
- * workspace folder, then the root. The lockfile decides it, so a deploy packages
- * the version the tests ran against.
+ * Where an npm package is installed, looked up the way Node would from a workspace
+ * folder, then the root (package.json itself, since `exports` may hide it from require).
  */
-export function installedVersion(name: string, fromPackage = 'packages/adapters'): string {
+export function installedPackageDir(name: string, fromPackage = 'packages/adapters'): string {
   const root = repoRoot();
   for (const base of [join(root, fromPackage), root]) {
-    const manifest = join(base, 'node_modules', name, 'package.json');
-    if (existsSync(manifest)) {
-      const { version } = JSON.parse(readFileSync(manifest, 'utf8')) as { version?: unknown };
-      if (typeof version === 'string') return version;
-    }
+    const dir = join(base, 'node_modules', name);
+    if (existsSync(join(dir, 'package.json'))) return dir;
   }
   throw new Error(`${name} is not installed (looked under ${fromPackage} and the root); run npm ci`);
+}
+
+/**
+ * The installed version of an npm package (see `installedPackageDir`). The lockfile
+ * decides it, so a deploy packages the version the tests ran against.
+ */
+export function installedVersion(name: string, fromPackage = 'packages/adapters'): string {
+  const manifest = join(installedPackageDir(name, fromPackage), 'package.json');
+  const { version } = JSON.parse(readFileSync(manifest, 'utf8')) as { version?: unknown };
+  if (typeof version !== 'string') throw new Error(`${manifest} has no version`);
+  return version;
 }
 
 /** A workspace package's dependencies, to derive what it installs (e.g. OCR languages). */
