@@ -1,26 +1,50 @@
 import { type FileLimits, parseFileLimits } from '@paperlane/adapters/files/file-limits';
-import { parseThumbnailConfig, type ThumbnailConfig } from '@paperlane/adapters/images/render-thumbnails';
+import {
+  parseThumbnailConfig,
+  type ThumbnailConfig,
+  thumbnailConfigSchema,
+} from '@paperlane/adapters/images/render-thumbnails';
 import { type OcrConfig, parseOcrConfig } from '@paperlane/adapters/ocr/create-ocr-provider';
+import { tesseractLanguages } from '@paperlane/adapters/ocr/tesseract-languages';
 import { ConfigError } from '@paperlane/core';
 import { z } from 'zod';
 import type { Config } from '../config/config';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max).optional();
 const blankAsUnset = (value: unknown) => (value === '' ? undefined : value);
+const knownLanguages = (value: string) => {
+  try {
+    return tesseractLanguages(value).length > 0;
+  } catch {
+    return false;
+  }
+};
 
 /** The document jobs' environment (`OCR_*`, `FILE_*`, `THUMBNAIL_*`, Google credentials). */
 const documentEnvSchema = z.object({
   /** Default: textract on Lambda, tesseract (offline) everywhere else. */
   OCR_PROVIDER: z.preprocess(blankAsUnset, z.enum(['textract', 'google-vision', 'tesseract']).optional()),
   /** tesseract languages, `eng+deu+fra`. */
-  OCR_LANGUAGES: z.preprocess(blankAsUnset, z.string().max(200).optional()),
+  OCR_LANGUAGES: z.preprocess(
+    blankAsUnset,
+    z.string().max(200).refine(knownLanguages, 'unknown or missing tesseract language').optional(),
+  ),
   OCR_PDF_DPI: z.preprocess(blankAsUnset, int(72, 600)),
   /** Largest original a job opens (default: UPLOAD_MAX_FILE_BYTES). */
   FILE_MAX_BYTES: z.preprocess(blankAsUnset, int(1, 512 * 1024 * 1024)),
   FILE_MAX_PAGES: z.preprocess(blankAsUnset, int(1, 10_000)),
   FILE_MAX_INPUT_PIXELS: z.preprocess(blankAsUnset, int(1, 1_000_000_000)),
   /** Comma-separated widths in px, default `150,300,600`. */
-  THUMBNAIL_WIDTHS: z.preprocess(blankAsUnset, z.string().max(100).optional()),
+  THUMBNAIL_WIDTHS: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .max(100)
+      .regex(/^\s*\d{1,5}(\s*,\s*\d{1,5})*\s*$/, 'comma-separated widths in px')
+      .transform((raw) => raw.split(',').map((width) => Number(width.trim())))
+      .pipe(thumbnailConfigSchema.shape.widths.unwrap())
+      .optional(),
+  ),
   THUMBNAIL_QUALITY: z.preprocess(blankAsUnset, int(1, 100)),
   THUMBNAIL_FAIL_ON: z.preprocess(blankAsUnset, z.enum(['none', 'truncated', 'error', 'warning']).optional()),
   /** A Google service-account key as JSON (an SST secret on AWS). */
@@ -46,11 +70,6 @@ function parseCredentials(raw: string | undefined): unknown {
   }
 }
 
-function parseWidths(raw: string | undefined): number[] | undefined {
-  if (raw === undefined) return undefined;
-  return raw.split(',').map((w) => Number(w.trim()));
-}
-
 /**
  * The document jobs' settings from the environment, validated: the OCR provider and
  * its clients' settings, the hard file limits (bytes, pages, input pixels) and the
@@ -63,7 +82,8 @@ function parseWidths(raw: string | undefined): number[] | undefined {
 export function documentSettings(config: Config): DocumentSettings {
   const parsed = documentEnvSchema.safeParse(config.source);
   if (!parsed.success) {
-    const names = [...new Set(parsed.error.issues.map((i) => i.path.join('.')))];
+    // The variable's name only: nested paths (`THUMBNAIL_WIDTHS.0`) and values say nothing more useful.
+    const names = [...new Set(parsed.error.issues.map((i) => String(i.path[0] ?? '(root)')))];
     throw new ConfigError(`invalid document settings: ${names.join(', ')}`, { code: 'invalid_config' });
   }
   const env = parsed.data;
@@ -91,9 +111,8 @@ export function documentSettings(config: Config): DocumentSettings {
       ...(env.GOOGLE_VISION_ENDPOINT ? { endpoint: env.GOOGLE_VISION_ENDPOINT } : {}),
     },
   });
-  const widths = parseWidths(env.THUMBNAIL_WIDTHS);
   const thumbnails = parseThumbnailConfig({
-    ...(widths ? { widths } : {}),
+    ...(env.THUMBNAIL_WIDTHS ? { widths: env.THUMBNAIL_WIDTHS } : {}),
     ...(env.THUMBNAIL_QUALITY ? { quality: env.THUMBNAIL_QUALITY } : {}),
     ...(env.THUMBNAIL_FAIL_ON ? { failOn: env.THUMBNAIL_FAIL_ON } : {}),
   });
