@@ -122,18 +122,19 @@ export function uploadForm(files: Array<{ name: string; blob: Blob }>, fields: R
 }
 
 /**
- * Resolves once every listed job is terminal: by its event, or by its record for a
- * job that finished before the subscription began.
+ * Resolves once every listed job is terminal (or in one of `until`): by its event,
+ * or by its record for a job that got there before the subscription began.
  */
 export function awaitJobsSettled(
   parts: { events: EventBus; store: { jobs: JobStore } },
   tenantId: string,
   jobIds: readonly string[],
+  until: ReadonlySet<JobStatus> = TERMINAL_STATUSES,
 ): Promise<Map<string, JobStatus>> {
   const done = new Map<string, JobStatus>();
   return new Promise((resolve, reject) => {
     const settle = (jobId: string, status: JobStatus) => {
-      if (!jobIds.includes(jobId) || !TERMINAL_STATUSES.has(status)) return;
+      if (!jobIds.includes(jobId) || !until.has(status)) return;
       done.set(jobId, status);
       if (done.size === jobIds.length) {
         stop();
