@@ -2,11 +2,16 @@
  * `npm run stack:bootstrap`: creates on LocalStack (or the emulators) what the SST
  * app creates on AWS, from the same sources: every queue's lanes and DLQ with
  * redrive from the core topology (`provisionSqsQueues`), the table from the store's
- * definition (`ensureTable`), and the files bucket with upload CORS. Idempotent:
+ * definition (`ensureTable`) with its TTL, and the files bucket with upload CORS. Idempotent:
  * a second run changes nothing and succeeds.
  */
 import { pathToFileURL } from 'node:url';
-import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  DynamoDBClient,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
 import {
   CreateBucketCommand,
   type CreateBucketCommandInput,
@@ -20,11 +25,13 @@ import { QUEUE_NAMES, resolveTopology, sqsQueueNames } from '@paperlane/core';
 import { provisionSqsQueues } from '@paperlane/runtime/adapter/sqs/provision';
 import { ensureTable } from '@paperlane/store';
 import { s3CorsConfiguration } from '../../infra/bucket-cors';
+import { TABLE_TTL_ATTRIBUTE } from '../../infra/table';
 import { type LocalStackEnv, readLocalStackEnv } from './env';
 
 export interface BootstrapSummary {
   queues: { created: string[]; existing: string[] };
-  table: { name: string; created: boolean };
+  /** `ttl`: what became of the TTL the deployed table has (`unsupported`: the emulator has no TTL API). */
+  table: { name: string; created: boolean; ttl: 'enabled' | 'already enabled' | 'unsupported' };
   bucket: { name: string; created: boolean };
 }
 
@@ -70,6 +77,36 @@ async function tableExists(client: DynamoDBClient, name: string): Promise<boolea
     return true;
   } catch (error) {
     if (isNamed(error, 'ResourceNotFoundException')) return false;
+    throw error;
+  }
+}
+
+/**
+ * The TTL the deployed table gets (WebSocket connections expire by it). dynalite has
+ * no UpdateTimeToLive; there the bootstrap says so instead of failing, since the
+ * app never relies on expiry for correctness (readers filter expired connections).
+ */
+async function ensureTtl(client: DynamoDBClient, table: string): Promise<BootstrapSummary['table']['ttl']> {
+  const { TimeToLiveDescription: ttl } = await client.send(
+    new DescribeTimeToLiveCommand({ TableName: table }),
+  );
+  const on = ttl?.TimeToLiveStatus === 'ENABLED' || ttl?.TimeToLiveStatus === 'ENABLING';
+  if (on && ttl?.AttributeName === TABLE_TTL_ATTRIBUTE) return 'already enabled';
+  if (on) {
+    throw new Error(
+      `stack:bootstrap: table ${table} expires items by "${ttl?.AttributeName}", not "${TABLE_TTL_ATTRIBUTE}"; DynamoDB allows one TTL attribute: recreate the table`,
+    );
+  }
+  try {
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: table,
+        TimeToLiveSpecification: { Enabled: true, AttributeName: TABLE_TTL_ATTRIBUTE },
+      }),
+    );
+    return 'enabled';
+  } catch (error) {
+    if (isNamed(error, 'UnknownOperationException')) return 'unsupported';
     throw error;
   }
 }
@@ -125,13 +162,16 @@ export async function bootstrapLocalStack(
       tableExists(dynamodb, settings.tableName),
     );
     await step('DynamoDB', settings.endpoints.dynamodb, () => ensureTable(dynamodb, settings.tableName));
+    const ttl = await step('DynamoDB', settings.endpoints.dynamodb, () =>
+      ensureTtl(dynamodb, settings.tableName),
+    );
     const bucketCreated = await step('S3', settings.endpoints.s3, () => ensureBucket(s3, settings));
     return {
       queues: {
         created: expected.filter((name) => !before.has(name)),
         existing: expected.filter((name) => before.has(name)),
       },
-      table: { name: settings.tableName, created: !tableBefore },
+      table: { name: settings.tableName, created: !tableBefore, ttl },
       bucket: { name: settings.bucketName, created: bucketCreated },
     };
   } finally {
@@ -147,7 +187,11 @@ export function describeSummary(summary: BootstrapSummary, settings: LocalStackE
   const state = (created: boolean) => (created ? 'created' : 'already there');
   return [
     `SQS ${settings.endpoints.sqs}: ${created.length + existing.length} queues (${created.length} created, ${existing.length} already there)`,
-    `DynamoDB ${settings.endpoints.dynamodb}: table ${summary.table.name} ${state(summary.table.created)}`,
+    `DynamoDB ${settings.endpoints.dynamodb}: table ${summary.table.name} ${state(summary.table.created)}, ${
+      summary.table.ttl === 'unsupported'
+        ? `TTL on "${TABLE_TTL_ATTRIBUTE}" not supported by this endpoint (LocalStack and AWS have it)`
+        : `TTL on "${TABLE_TTL_ATTRIBUTE}" ${summary.table.ttl}`
+    }`,
     `S3 ${settings.endpoints.s3}: bucket ${summary.bucket.name} ${state(summary.bucket.created)}, CORS for ${settings.webOrigins.join(', ')}`,
   ];
 }
