@@ -117,6 +117,38 @@ describe('Google Vision OCR (real client, REST transport, against the local fake
     });
   });
 
+  it.each([
+    ['INTERNAL', 500, 'ocr_unavailable', false],
+    ['DEADLINE_EXCEEDED', 504, 'ocr_unavailable', false],
+    ['UNAUTHENTICATED', 401, 'ocr_access_denied', true],
+    ['NOT_FOUND', 404, 'ocr_rejected', true],
+  ])('maps %s (HTTP %i) to %s', async (status, httpStatus, code, permanent) => {
+    fake.script('images:annotate', { error: { status, httpStatus, message: 'no' } });
+    const failure = ocr.recognize({ bytes: await textImage(['x']), contentType: 'image/png' });
+    await expect(failure).rejects.toMatchObject({ code });
+    await expect(failure.catch((error: { permanent?: boolean }) => error.permanent === true)).resolves.toBe(
+      permanent,
+    );
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('maps throttling of a PDF (files:annotate) to a retryable error', async () => {
+    fake.script('files:annotate', {
+      error: {
+        status: 'RESOURCE_EXHAUSTED',
+        httpStatus: 429,
+        message: 'Quota exceeded',
+        retryDelaySeconds: 5,
+      },
+    });
+    const failure = ocr.recognize({
+      bytes: await scannedPdf([['1'], ['2']]),
+      contentType: 'application/pdf',
+    });
+    await expect(failure).rejects.toBeInstanceOf(RetryableError);
+    await expect(failure).rejects.toMatchObject({ code: 'ocr_throttled', retryAfterMs: 5_000 });
+  });
+
   it('fails an image Vision cannot read (an error inside a 200 response) as corrupt', async () => {
     fake.script('images:annotate', { body: { responses: [annotateImageError(3, 'Bad image data.')] } });
     await expect(

@@ -241,6 +241,36 @@ describe('Textract OCR (real SDK against the local fake)', () => {
     ).rejects.toMatchObject({ code, permanent: true });
   });
 
+  it.each([
+    ['AccessDeniedException', 'ocr_access_denied'],
+    ['UnrecognizedClientException', 'ocr_access_denied'],
+  ])('maps %s to a permanent configuration error', async (type, code) => {
+    fake.script('AnalyzeExpense', { error: type, message: 'not allowed' });
+    const failure = createTextractOcr({ client }).recognize({
+      bytes: await textImage(['x']),
+      contentType: 'image/png',
+    });
+    await expect(failure).rejects.toBeInstanceOf(ConfigError);
+    await expect(failure).rejects.toMatchObject({ code, permanent: true });
+  });
+
+  it.each([
+    ['StartExpenseAnalysis', 'LimitExceededException', 'ocr_throttled'],
+    ['GetExpenseAnalysis', 'ThrottlingException', 'ocr_throttled'],
+    ['GetExpenseAnalysis', 'InternalServerError', 'ocr_unavailable'],
+  ])('on the async path, %s answering %s is retryable (%s)', async (operation, type, code) => {
+    fake.script(operation, { error: type, message: 'slow down' });
+    const ocr = createTextractOcr({ client, bucket: 'b', wait: noWait });
+    const failure = ocr.recognize({
+      bytes: await scannedPdf([['a'], ['b']]),
+      contentType: 'application/pdf',
+      blobKey: 'k',
+    });
+    await expect(failure).rejects.toBeInstanceOf(RetryableError);
+    await expect(failure).rejects.toMatchObject({ code });
+    expect(fake.requests.at(-1)?.operation).toBe(operation);
+  });
+
   it('treats a connection refused as retryable', async () => {
     const dead = new TextractClient({
       endpoint: 'http://127.0.0.1:9',
