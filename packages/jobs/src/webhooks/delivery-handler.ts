@@ -34,6 +34,23 @@ export interface WebhookDeliveryDeps {
   maxRetryAfterMs?: number;
 }
 
+/** How stale a healthy subscription's `lastDeliveryAt` may get before a success writes it again. */
+export const WEBHOOK_HEALTH_REFRESH_MS = 60_000;
+
+/**
+ * A success changes nothing worth a write when the subscription is not failing, its
+ * last status is the same and its last delivery is recent: a steady stream of
+ * successes then costs one store write per delivery, not two.
+ */
+function healthUnchanged(webhook: WebhookRecord, statusCode: number | undefined, at: Date): boolean {
+  return (
+    webhook.consecutiveFailureSince === undefined &&
+    webhook.lastStatusCode === statusCode &&
+    webhook.lastDeliveryAt !== undefined &&
+    at.getTime() - Date.parse(webhook.lastDeliveryAt) < WEBHOOK_HEALTH_REFRESH_MS
+  );
+}
+
 /** The JSON body a subscriber receives; the same bytes on every attempt. */
 export function webhookBody(delivery: WebhookDeliveryRecord): string {
   return JSON.stringify({
@@ -83,13 +100,16 @@ export function createWebhookDeliveryHandler(deps: WebhookDeliveryDeps): JobHand
   return async (ctx) => {
     const { tenantId, webhookId, webhookDeliveryId: deliveryId } = ctx.payload;
     const deliveryRef = { tenantId, deliveryId };
-    const delivery = await deps.store.webhookDeliveries.get(deliveryRef);
+    // Both reads at once: each is a store round trip on the path of every delivery.
+    const [delivery, webhook] = await Promise.all([
+      deps.store.webhookDeliveries.get(deliveryRef),
+      deps.store.webhooks.get({ tenantId, webhookId }),
+    ]);
     if (!delivery || delivery.webhookId !== webhookId) {
       return { delivery_id: deliveryId, skipped: 'delivery_missing' };
     }
     if (delivery.status !== 'pending') return { delivery_id: deliveryId, skipped: delivery.status };
 
-    const webhook = await deps.store.webhooks.get({ tenantId, webhookId });
     if (!webhook?.active) {
       await deps.store.webhookDeliveries.recordAttempt({
         ...deliveryRef,
@@ -148,13 +168,17 @@ export function createWebhookDeliveryHandler(deps: WebhookDeliveryDeps): JobHand
     const webhookRef = { tenantId, webhookId };
 
     if (outcome.kind === 'delivered') {
-      await deps.store.webhookDeliveries.recordAttempt({
-        ...observed,
-        status: 'succeeded',
-        error: null,
-        nextAttemptAt: null,
-      });
-      await deps.store.webhooks.recordDeliveryResult({ ...webhookRef, ok: true, ...statusCode, at });
+      await Promise.all([
+        deps.store.webhookDeliveries.recordAttempt({
+          ...observed,
+          status: 'succeeded',
+          error: null,
+          nextAttemptAt: null,
+        }),
+        healthUnchanged(webhook, result.kind === 'response' ? result.statusCode : undefined, at)
+          ? undefined
+          : deps.store.webhooks.recordDeliveryResult({ ...webhookRef, ok: true, ...statusCode, at }),
+      ]);
       return { ...summary, status: 'succeeded' };
     }
 

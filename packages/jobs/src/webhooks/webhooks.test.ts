@@ -221,6 +221,38 @@ describe('webhook-delivery job against a loopback receiver', () => {
     expect(receiver.received.length).toBe(before);
   });
 
+  it("writes the subscription's health only when it changes or a minute has passed", async () => {
+    await register('acme', 'wh_health', '/ok');
+    const ref = { tenantId: 'acme', webhookId: 'wh_health' };
+    const deliverAt = async (id: string, path = '/ok') => {
+      await store.webhooks.update({ ...ref, url: `${receiver.origin}${path}`, now });
+      const [result] = await publishAndCollect({ tenantId: 'acme', type: 'entry.approved', id, payload: {} });
+      return run(result!.job).catch((e: unknown) => e);
+    };
+    await deliverAt('evt_h1');
+    const first = await store.webhooks.get(ref);
+    expect(first).toMatchObject({ lastDeliveryAt: now.toISOString(), lastStatusCode: 200 });
+    // Ten seconds later, still healthy: the delivery is recorded, the subscription is not rewritten.
+    now = new Date(now.getTime() + 10_000);
+    expect(await deliverAt('evt_h2')).toMatchObject({ status: 'succeeded' });
+    expect((await store.webhooks.get(ref))?.lastDeliveryAt).toBe(first?.lastDeliveryAt);
+    // A minute on, it is refreshed.
+    now = new Date(now.getTime() + 60_000);
+    await deliverAt('evt_h3');
+    expect((await store.webhooks.get(ref))?.lastDeliveryAt).toBe(now.toISOString());
+    // A failure starts a failing run; the next success, however soon, ends it.
+    now = new Date(now.getTime() + 1_000);
+    expect(await deliverAt('evt_h4', '/fail')).toBeInstanceOf(RetryableError);
+    expect((await store.webhooks.get(ref))?.consecutiveFailureSince).toBe(now.toISOString());
+    now = new Date(now.getTime() + 1_000);
+    await deliverAt('evt_h5');
+    expect(await store.webhooks.get(ref)).toMatchObject({
+      lastStatusCode: 200,
+      lastDeliveryAt: now.toISOString(),
+    });
+    expect((await store.webhooks.get(ref))?.consecutiveFailureSince).toBeUndefined();
+  });
+
   it('retries a 500 and fails the delivery on the last attempt', async () => {
     await register('acme', 'wh_500', '/fail');
     const [result] = await publishAndCollect({

@@ -1,0 +1,236 @@
+/**
+ * npm run bench:webhooks — deliveries/s through the real webhook-delivery job module
+ * (read the delivery and the subscription, open the sealed secret, sign both ways,
+ * send through the SSRF-guarded sender, record the attempt and, when it changed, the
+ * subscription's health) to a local receiver, beside a plain fetch loop posting the
+ * same body with the same concurrency to the same receiver. Two more lines say where
+ * the time goes: the signing + sender part alone, and one store read on its own
+ * (the job makes three store round trips per delivery). The receiver and DynamoDB
+ * (dynalite) run in their own processes; rounds alternate so every side sees the
+ * same machine. BENCH_CONCURRENCY, BENCH_DELIVERIES, BENCH_ROUNDS tune it.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAllowedHosts } from '@paperlane/adapters/net/host-allowlist';
+import { createWebhookHttpSender } from '@paperlane/adapters/webhooks/http-sender';
+import {
+  type JobContext,
+  type JobRecord,
+  jobTarget,
+  newId,
+  type PayloadOf,
+  silentLogger,
+  stableId,
+} from '@paperlane/core';
+import { generateWebhookSecret } from '@paperlane/jobs';
+import { webhookBody } from '@paperlane/jobs/webhooks/delivery-handler';
+import { webhookSignatureHeaders } from '@paperlane/jobs/webhooks/signature';
+import { webhookSecretContext } from '@paperlane/store';
+import { freePort, startDynaliteProcess, startProcess } from '@paperlane/testing';
+import { webhookDeliveryModule } from '../src/handlers/webhook-delivery';
+import { startLocal } from '../src/local/start-local';
+
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 1000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const TENANT = 'bench';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+
+/** `CONCURRENCY` workers taking items until none are left; items/s. */
+async function drain<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<number> {
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < items.length) await work(items[next++] as T);
+    }),
+  );
+  return (items.length / (performance.now() - start)) * 1000;
+}
+
+// A receiver in its own process, as a subscriber's server would be: read the body, answer 200.
+const port = await freePort();
+const receiver = await startProcess(
+  process.execPath,
+  [
+    '--input-type=module',
+    '-e',
+    `import { createServer } from 'node:http';
+     const server = createServer((req, res) => {
+       req.resume();
+       req.on('end', () => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok'));
+     });
+     server.keepAliveTimeout = 60000;
+     server.listen(${port}, '127.0.0.1', () => console.log('listening'));`,
+  ],
+  { ready: /listening/ },
+);
+const url = `http://127.0.0.1:${port}/hooks`;
+
+const dataDir = await mkdtemp(join(tmpdir(), 'paperlane-bench-webhooks-'));
+const dynamo = await startDynaliteProcess();
+const local = await startLocal({
+  env: {
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'error',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    SECRET_KEY: randomBytes(32).toString('base64'),
+    WEBHOOK_ALLOWED_HOSTS: `127.0.0.1:${port}`,
+  },
+  api: false,
+  queues: [],
+  sweeper: false,
+  logger: silentLogger,
+});
+const { container } = local;
+const deliver = webhookDeliveryModule({ ...container, onClose: () => {} });
+
+const webhookId = 'wh_bench';
+const secret = generateWebhookSecret();
+await container.store.webhooks.create({
+  tenantId: TENANT,
+  webhookId,
+  url,
+  events: ['*'],
+  active: true,
+  secretCiphertext: await container.secrets.encrypt(secret, webhookSecretContext(TENANT, webhookId)),
+  now: new Date(),
+});
+const payload = {
+  entry_id: 'e-1',
+  amount: 1250.5,
+  currency: 'EUR',
+  lines: Array.from({ length: 8 }, (_, i) => ({ sku: `SKU-${i}`, qty: i + 1, note: 'x'.repeat(40) })),
+};
+
+/** Delivery records and the job contexts that send them, created before the clock starts. */
+async function prepare(round: number): Promise<JobContext<'webhook-delivery'>[]> {
+  const ids = Array.from({ length: DELIVERIES }, (_, i) => `whd_bench_${round}_${i}`);
+  await drain(ids, async (deliveryId) => {
+    await container.store.webhookDeliveries.create({
+      tenantId: TENANT,
+      deliveryId,
+      webhookId,
+      event: 'entry.approved',
+      eventId: stableId('evt', deliveryId),
+      payload,
+      now: new Date(),
+    });
+  });
+  const now = new Date().toISOString();
+  return ids.map((deliveryId) => {
+    const jobPayload: PayloadOf<'webhook-delivery'> = {
+      tenantId: TENANT,
+      webhookId,
+      webhookDeliveryId: deliveryId,
+      event: 'entry.approved',
+      url,
+      payload,
+    };
+    const job: JobRecord = {
+      tenantId: TENANT,
+      jobId: newId('job'),
+      queue: 'webhook-delivery',
+      status: 'processing',
+      payload: jobPayload,
+      priority: 'high',
+      attempts: 1,
+      maxAttempts: 13,
+      generation: 0,
+      progress: 0,
+      traceId: 'bench',
+      ...jobTarget('webhook-delivery', jobPayload),
+      createdAt: now,
+      updatedAt: now,
+      availableAt: now,
+    };
+    return {
+      job,
+      payload: jobPayload,
+      attempt: 1,
+      signal: new AbortController().signal,
+      progress: async () => true,
+      logger: silentLogger,
+    };
+  });
+}
+
+// The peer: the same body and headers, posted with fetch (keep-alive pool) at the same concurrency.
+const sampleBody = webhookBody({
+  tenantId: TENANT,
+  deliveryId: 'whd_sample',
+  webhookId,
+  event: 'entry.approved',
+  eventId: 'evt_sample',
+  payload,
+  status: 'pending',
+  attempts: 0,
+  createdAt: new Date().toISOString(),
+  updatedAt: new Date().toISOString(),
+});
+const sampleHeaders = {
+  ...webhookSignatureHeaders({ id: 'evt_sample', at: new Date(), body: sampleBody, secret }),
+  'content-type': 'application/json',
+  'user-agent': 'Paperlane-Webhooks/1.0',
+};
+async function plainPost(): Promise<void> {
+  const response = await fetch(url, { method: 'POST', headers: sampleHeaders, body: sampleBody });
+  await response.text();
+  if (response.status !== 200) throw new Error(`receiver answered ${response.status}`);
+}
+
+// The job's own machinery without the store: sign both ways, then the SSRF-guarded send.
+const sender = createWebhookHttpSender({ allowedHosts: parseAllowedHosts(`127.0.0.1:${port}`) });
+async function signedSend(): Promise<void> {
+  const headers = webhookSignatureHeaders({ id: 'evt_sample', at: new Date(), body: sampleBody, secret });
+  const result = await sender.send({ url, body: sampleBody, headers });
+  if (result.kind !== 'response' || result.statusCode !== 200) throw new Error(`send failed: ${result.kind}`);
+}
+// What one store round trip costs here (dynalite): the job makes three per delivery.
+async function storeRead(): Promise<void> {
+  await container.store.webhooks.get({ tenantId: TENANT, webhookId });
+}
+
+const results = { job: [] as number[], send: [] as number[], fetch: [] as number[], read: [] as number[] };
+// Warm both paths (JIT, connections) before measuring.
+await drain(await prepare(0), async (ctx) => void (await deliver(ctx)));
+await drain(Array.from({ length: DELIVERIES }), plainPost);
+for (let round = 1; round <= ROUNDS; round++) {
+  const contexts = await prepare(round);
+  results.job.push(
+    await drain(contexts, async (ctx) => {
+      const outcome = await deliver(ctx);
+      if (outcome?.status !== 'succeeded') throw new Error(`delivery failed: ${JSON.stringify(outcome)}`);
+    }),
+  );
+  results.send.push(await drain(Array.from({ length: DELIVERIES }), signedSend));
+  results.fetch.push(await drain(Array.from({ length: DELIVERIES }), plainPost));
+  results.read.push(await drain(Array.from({ length: DELIVERIES }), storeRead));
+  console.error(`round ${round}/${ROUNDS} done`);
+}
+
+const job = median(results.job);
+const send = median(results.send);
+const plain = median(results.fetch);
+const fmt = (n: number) => n.toFixed(0).padStart(7);
+console.log(
+  `\nbench:webhooks — concurrency ${CONCURRENCY}, ${DELIVERIES} per side, median of ${ROUNDS} rounds, ${Buffer.byteLength(sampleBody)} B body`,
+);
+console.log(`  webhook-delivery job (store + signing + SSRF-guarded sender)  ${fmt(job)} deliveries/s`);
+console.log(`  signing + SSRF-guarded sender only (no store)                 ${fmt(send)} deliveries/s`);
+console.log(`  plain fetch loop, same body and concurrency                   ${fmt(plain)} requests/s`);
+console.log(
+  `  one store read (dynalite), same concurrency                   ${fmt(median(results.read))} reads/s`,
+);
+console.log(
+  `  ratio job / plain fetch                                        ${(job / plain).toFixed(2)}×  (target ≥ 0.8×)`,
+);
+console.log(`  ratio signing + sender / plain fetch                           ${(send / plain).toFixed(2)}×`);
+
+await local.close();
+await dynamo.stop();
+await receiver.stop();
+await rm(dataDir, { recursive: true, force: true });
