@@ -2,7 +2,8 @@
  * `npm run bench:coldstart [-- --runs 30] [-- --only ApiHandler,ThumbnailConsumer]`:
  * for every Lambda bundle, N fresh Node processes that each import the bundle and
  * handle one canned event, beside a one-route Hono app bundled with the same options
- * (and a framework-free handler, the floor). Runs are interleaved (one process of
+ * (and two more peers: a framework-free handler, and the Hono app plus the AWS SDK
+ * clients every Paperlane function creates at init, the floor of this stack). Runs are interleaved (one process of
  * each bundle, then again), so load from elsewhere on the machine hits all alike.
  * Prints medians: init (the import: Lambda's INIT phase without the runtime's own
  * start-up), first invoke, and the whole process (Node's boot included), each beside
@@ -66,6 +67,7 @@ const hello = {
     join(root, 'scripts/infra/hello/plain-hello.ts'),
     bundlePath(root, '_hello-plain'),
   ),
+  sdk: await bundleLambda(join(root, 'scripts/infra/hello/sdk-hello.ts'), bundlePath(root, '_hello-sdk')),
 };
 
 const stub = await startAwsStub();
@@ -85,6 +87,7 @@ const env = (name: string): Record<string, string> => ({
 const measured: { name: string; event: string; bundle: BundleResult; target: ColdStartTarget }[] = [
   { name: 'hello (Hono)', event: 'api-gateway-v2.json', bundle: hello.hono },
   { name: 'hello (plain)', event: 'api-gateway-v2.json', bundle: hello.plain },
+  { name: 'hello + SDK clients', event: 'api-gateway-v2.json', bundle: hello.sdk },
   ...rows.flatMap((row) =>
     row.status === 'built' ? [{ name: row.name, event: eventFor(row.name), bundle: row.result }] : [],
   ),
