@@ -36,7 +36,8 @@ export function docsRoutes() {
   app.get('/docs', (c) => c.html(page(dir ? '/docs/assets' : CDN)));
   app.get('/docs/assets/:file', async (c) => {
     const file = c.req.param('file') as keyof typeof ASSETS;
-    if (!dir || !(file in ASSETS)) return c.notFound();
+    // Own keys only: `toString` or `constructor` are `in` every object.
+    if (!dir || !Object.hasOwn(ASSETS, file)) return c.notFound();
     const body = await readFile(join(dir, file));
     return c.body(body, 200, { 'content-type': ASSETS[file], 'cache-control': 'public, max-age=86400' });
   });

@@ -1,4 +1,4 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
@@ -6,6 +6,7 @@ import type { Principal } from '../auth/principal';
 import type { ApiDeps } from '../deps';
 import type { ApiEnv } from '../env';
 import { HttpError } from '../errors';
+import { bearer, jsonError } from './common';
 
 /** The cookie that carries an admin's token to Bull Board (browsers cannot send a Bearer header there). */
 export const ADMIN_COOKIE = 'paperlane_admin';
@@ -61,6 +62,26 @@ function setSessionCookie(c: Context, token: string) {
 export function adminBoardRoutes(deps: Pick<ApiDeps, 'verifyToken' | 'adminBoard'>) {
   const app = new OpenAPIHono<ApiEnv>();
 
+  app.openAPIRegistry.registerPath({
+    method: 'post',
+    path: '/admin/session',
+    tags: ['admin'],
+    summary: 'Sign in to Bull Board: sets the HttpOnly admin cookie (scoped to /admin) from the bearer token',
+    security: bearer,
+    responses: {
+      204: { description: 'Cookie set' },
+      401: jsonError('Missing or invalid bearer token'),
+      403: jsonError('The token is not an admin token'),
+    },
+  });
+  app.openAPIRegistry.registerPath({
+    method: 'delete',
+    path: '/admin/session',
+    tags: ['admin'],
+    summary: 'Sign out of Bull Board: clears the admin cookie',
+    responses: { 204: { description: 'Cookie cleared' } },
+  });
+
   app.post('/admin/session', async (c) => {
     const token = bearerOf(c);
     c.set('principal', await verifyAdmin(deps, token));
@@ -74,6 +95,22 @@ export function adminBoardRoutes(deps: Pick<ApiDeps, 'verifyToken' | 'adminBoard
 
   const board = deps.adminBoard;
   if (!board) return app;
+
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/admin/board',
+    tags: ['admin'],
+    summary:
+      'Bull Board (BullMQ driver), read-only: Bearer, `?token=` (moved into the cookie), or the cookie',
+    responses: {
+      200: { content: { 'text/html': { schema: z.string() } }, description: 'The board' },
+      303: {
+        description: 'Signed in from `?token=`: the cookie is set and the token removed from the address',
+      },
+      401: jsonError('No valid token or cookie'),
+      403: jsonError('The token is not an admin token'),
+    },
+  });
 
   const guard = createMiddleware<ApiEnv>(async (c, next) => {
     const fromQuery = c.req.query('token');

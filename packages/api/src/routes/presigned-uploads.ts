@@ -97,7 +97,35 @@ export function presignedUploadRoutes(deps: ApiDeps) {
   const app = new OpenAPIHono<ApiEnv>();
   const { maxFileBytes, maxFiles } = deps.limits;
 
+  // A plain route (the raw body must not be parsed), documented by hand.
+  app.openAPIRegistry.registerPath({
+    method: 'put',
+    path: '/api/uploads/{session_id}/files/{upload_id}',
+    tags: ['uploads'],
+    summary:
+      "One file's bytes, where the blob store cannot presign (local folder): the target `POST /api/uploads` gave",
+    security: bearer,
+    request: {
+      params: idParam('session_id').extend({
+        upload_id: uploadIdSchema.openapi({ param: { name: 'upload_id', in: 'path' } }),
+      }),
+      body: {
+        required: true,
+        content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } },
+      },
+    },
+    responses: {
+      204: { description: 'Stored; complete the session to process it' },
+      400: jsonError('A malformed id, or an empty file'),
+      404: jsonError('No such session for this tenant'),
+      409: jsonError('The session has expired'),
+      413: jsonError('The file is larger than the limit'),
+      ...authErrors,
+    },
+  });
+  // Both enqueue work (complete ingests); the PUT of bytes only stores them.
   app.use('/api/uploads', limitPerTenant(deps.rateLimiter));
+  app.use('/api/uploads/:session_id/complete', limitPerTenant(deps.rateLimiter));
   return app
     .openapi(requestUploads, async (c) => {
       const body = c.req.valid('json');
