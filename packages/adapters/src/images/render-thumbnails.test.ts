@@ -1,5 +1,5 @@
 import { ConfigError } from '@paperlane/core';
-import { isBlurhashValid } from 'blurhash';
+import { decode, isBlurhashValid } from 'blurhash';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { sniffContentType } from '../files/content-type';
@@ -34,6 +34,26 @@ describe('renderThumbnails', () => {
       expect([meta.width, meta.height]).toEqual([thumbnail.width, thumbnail.height]);
     }
     expect(isBlurhashValid(set.blurhash).result).toBe(true);
+  });
+
+  it('makes a blurhash that keeps where the colours are', async () => {
+    // Left half red, right half blue.
+    const red = { r: 220, g: 30, b: 30 };
+    const halves = await sharp({
+      create: { width: 800, height: 600, channels: 3, background: { r: 30, g: 30, b: 220 } },
+    })
+      .composite([
+        { input: { create: { width: 400, height: 600, channels: 3, background: red } }, left: 0, top: 0 },
+      ])
+      .png()
+      .toBuffer();
+    const set = await renderThumbnails(new Uint8Array(halves), 'image/png', limits);
+    const pixels = decode(set.blurhash, 16, 12);
+    const at = (x: number, y: number) => Array.from(pixels.subarray((y * 16 + x) * 4, (y * 16 + x) * 4 + 3));
+    const [lr, , lb] = at(2, 6);
+    const [rr, , rb] = at(13, 6);
+    expect(lr).toBeGreaterThan(lb! + 60);
+    expect(rb).toBeGreaterThan(rr! + 60);
   });
 
   it('never enlarges a small original', async () => {
