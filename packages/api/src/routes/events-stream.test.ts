@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { createInProcessEventBus } from '@paperlane/adapters/events/in-process-bus';
-import { type EventBus, type JobEvent, silentLogger } from '@paperlane/core';
+import { createJsonLogger } from '@paperlane/adapters/logging/json-logger';
+import { type EventBus, type JobEvent, type Logger, silentLogger } from '@paperlane/core';
 import type { Store } from '@paperlane/store';
 import { startTestDynamo, T0, type TestDynamo } from '@paperlane/store/test-store';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -62,7 +63,7 @@ function countingBus() {
   return bus;
 }
 
-function appWith(events: EventBus, keepAliveMs?: number) {
+function appWith(events: EventBus, keepAliveMs?: number, deps: { store?: Store; logger?: Logger } = {}) {
   const app = new OpenAPIHono<ApiEnv>();
   app.onError((error, c) => {
     const { status, body } = toErrorResponse(error);
@@ -71,7 +72,7 @@ function appWith(events: EventBus, keepAliveMs?: number) {
   return app.route(
     '/',
     eventStreamRoutes(
-      { store, events, verifyToken, logger: silentLogger },
+      { store: deps.store ?? store, events, verifyToken, logger: deps.logger ?? silentLogger },
       keepAliveMs === undefined ? {} : { keepAliveMs },
     ),
   );
@@ -180,5 +181,38 @@ describe('GET /api/events (SSE)', () => {
     const other = await app.request('/api/events?session_id=sess-b', { headers: auth });
     expect(other.status).toBe(404);
     expect(await other.json()).toMatchObject({ error: { code: 'not_found' } });
+  });
+
+  it('ends with a coded error event, logged, when the store fails mid-stream', async () => {
+    // The route checks access, then the subscription checks it again: the second lookup fails.
+    let lookups = 0;
+    const failing: Store = {
+      ...store,
+      sessions: {
+        ...store.sessions,
+        get: (ref) =>
+          ++lookups === 1 ? store.sessions.get(ref) : Promise.reject(new Error('ECONNRESET 10.0.0.7')),
+      },
+    };
+    const lines: string[] = [];
+    const app = appWith(countingBus(), undefined, {
+      store: failing,
+      logger: createJsonLogger({ write: (line) => lines.push(line) }),
+    });
+    const response = await app.request('/api/events?session_id=sess-a', {
+      headers: { authorization: `Bearer ${await token('tenant-a')}` },
+    });
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text).toBe(
+      'event: error\ndata: {"type":"error","code":"internal","message":"the event stream failed; reconnect"}\n\n',
+    );
+    expect(lines.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        message: 'event stream failed',
+        error: expect.stringContaining('ECONNRESET'),
+      }),
+    ]);
   });
 });

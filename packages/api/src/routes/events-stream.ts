@@ -128,7 +128,7 @@ export function eventStreamRoutes(
       } catch (error) {
         // A backing store failing mid-stream: logged here (not Hono's console.error) and told to
         // the client in the protocol's error shape, without internals.
-        c.get('logger').warn('event stream failed', { error: describeError(error) });
+        (c.get('logger') ?? deps.logger).warn('event stream failed', { error: describeError(error) });
         if (!stream.aborted) {
           const message: ServerMessage = {
             type: 'error',
