@@ -13,6 +13,7 @@ describe('listRoutes', () => {
         'GET /api/jobs/:job_id',
         'POST /api/jobs/bulk',
         'GET /api/upload-sessions/:session_id',
+        'GET /api/documents/:document_id/thumbnails/:width',
       ]),
     );
     expect(routes.some((r) => r.startsWith('ALL '))).toBe(false);
