@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { encryptedPdf, notDocuments } from '@paperlane/adapters/files/test-support/hostile-files';
 import { INVOICE_FIELD_NAMES } from '@paperlane/core';
+import { expectedInvoiceFields, INVOICE_FIXTURES } from '@paperlane/testing';
 import { type OpenAiFake, startFakeOpenAi } from '@paperlane/testing/fakes/openai-server';
 import {
   analyzeExpenseReply,
@@ -17,11 +18,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExtractOutput } from './extract';
 import { main } from './paperlane';
 
-const FIXTURES = fileURLToPath(new URL('../../../testing/fixtures/invoices/', import.meta.url));
 const BIN = fileURLToPath(new URL('../../bin/paperlane.mjs', import.meta.url));
-const fixture = (name: string) => join(FIXTURES, name);
-const expected = async (name: string) =>
-  JSON.parse(await readFile(fixture(`${name}.expected.json`), 'utf8')) as Record<string, unknown>;
+const fixture = (name: string) => fileURLToPath(new URL(name, INVOICE_FIXTURES));
+const expected = expectedInvoiceFields;
 
 /** The scalar fields a fixture promises, as the CLI must print them. */
 async function expectedScalars(name: string) {

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import {
   corruptJpeg,
   encryptedPdf,
@@ -14,9 +13,10 @@ import {
   type OcrProvider,
   type PaperlaneError,
 } from '@paperlane/core';
+import { expectedInvoiceFields } from '@paperlane/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInvoiceProcessingHandler } from './handler';
-import { type DocumentHarness, FIXTURES, startDocumentHarness } from './test-harness';
+import { type DocumentHarness, startDocumentHarness } from './test-harness';
 
 let h: DocumentHarness;
 
@@ -27,8 +27,7 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const expected = async (name: string) =>
-  JSON.parse(await readFile(new URL(`${name}.expected.json`, FIXTURES), 'utf8')) as Record<string, unknown>;
+const expected = expectedInvoiceFields;
 
 const ingest = (fileName: string) => h.ingest(fileName);
 

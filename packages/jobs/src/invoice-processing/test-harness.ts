@@ -1,7 +1,7 @@
 // Test support for the document job suites: real dynalite, a real folder blob store,
 // the real dispatcher (recording what it sends), real OCR/extraction/summaries/thumbnails.
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFolderBlobStore } from '@paperlane/adapters/blob';
@@ -26,10 +26,9 @@ import {
 import { createDispatcher, type Dispatcher, type Transport } from '@paperlane/runtime';
 import type { Store } from '@paperlane/store';
 import { startTestDynamo, type TestDynamo } from '@paperlane/store/test-store';
+import { invoiceFixture } from '@paperlane/testing';
 import type { DocumentJobDeps } from '../document-jobs';
 import { ingestDocuments } from '../ingest/index';
-
-export const FIXTURES = new URL('../../../testing/fixtures/invoices/', import.meta.url);
 
 export interface DocumentHarness {
   store: Store;
@@ -133,7 +132,7 @@ export async function startDocumentHarness(
         },
         {
           tenantId,
-          files: [{ fileName, bytes: bytes ?? new Uint8Array(await readFile(new URL(fileName, FIXTURES))) }],
+          files: [{ fileName, bytes: bytes ?? (await invoiceFixture(fileName)) }],
           source: 'upload',
         },
       );
