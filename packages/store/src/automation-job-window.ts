@@ -39,14 +39,20 @@ export interface JobWindowQuery {
 export function createJobWindowQueries(table: PaperlaneTable) {
   const format = jobFormatter(createJobEntity(table));
 
+  /** The index range of a window, or `undefined` for a window with nothing in it (`until` ≤ `after`). */
   function keyRange(query: JobWindowQuery) {
     const tenant = parseId(query.tenantId, 'tenantId');
     const queue = parse(queueNameSchema, query.queue, 'queue');
     const status = parse(jobStatusSchema, query.status, 'status');
     const prefix = statusPrefix(status);
+    const after = toIso(query.after, 'after');
+    const until = query.until ? toIso(query.until, 'until') : undefined;
+    // DynamoDB refuses a BETWEEN whose bounds are inverted; such a window is just empty
+    // (e.g. a run scheduled before the automation's creation time, or clocks apart).
+    if (until !== undefined && until <= after) return undefined;
     // `$` sorts right after `#`: `<prefix><iso>$` is past every key of that instant.
-    const low = `${prefix}${toIso(query.after, 'after')}$`;
-    const high = query.until ? `${prefix}${toIso(query.until, 'until')}$` : `${prefix}~`;
+    const low = `${prefix}${after}$`;
+    const high = until ? `${prefix}${until}$` : `${prefix}~`;
     return { partition: byQueuePk(tenant, queue), range: { between: [low, high] as [string, string] } };
   }
 
@@ -56,7 +62,9 @@ export function createJobWindowQueries(table: PaperlaneTable) {
       if (!Number.isInteger(limit) || limit < 1)
         throw new ValidationError('limit must be a positive integer');
       const take = Math.min(limit, MAX_LISTED_JOBS);
-      const { partition, range } = keyRange(query);
+      const window = keyRange(query);
+      if (!window) return [];
+      const { partition, range } = window;
       const jobs: JobRecord[] = [];
       let start: Record<string, unknown> | undefined;
       do {
@@ -75,7 +83,9 @@ export function createJobWindowQueries(table: PaperlaneTable) {
 
     /** How many jobs are in the window, up to {@link MAX_COUNTED_JOBS}. */
     async count(query: JobWindowQuery): Promise<number> {
-      const { partition, range } = keyRange(query);
+      const window = keyRange(query);
+      if (!window) return 0;
+      const { partition, range } = window;
       let total = 0;
       let start: Record<string, unknown> | undefined;
       do {

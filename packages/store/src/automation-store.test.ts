@@ -218,6 +218,9 @@ describe('job window queries', () => {
     expect(await window.count({ ...query, after: at(1 * MIN), until: at(5 * MIN) })).toBe(1);
     expect(await window.count({ ...query, after: at(0) })).toBe(3);
     expect(await window.count({ ...query, tenantId: 'tenant-else', after: at(0) })).toBe(0);
+    // An inverted or zero-length window is empty, not a DynamoDB ValidationException.
+    expect(await window.count({ ...query, after: at(9 * MIN), until: at(1 * MIN) })).toBe(0);
+    expect(await window.list({ ...query, after: at(5 * MIN), until: at(5 * MIN) }, 10)).toEqual([]);
     await expect(window.count({ ...query, status: 'bogus' as never, after: at(0) })).rejects.toThrow(
       ValidationError,
     );

@@ -13,7 +13,11 @@ import { type Container, createContainer, type Stoppable } from '../container';
 import { createJobHandlers } from '../handlers';
 import { type HttpServer, startHttpServer } from '../server/node-server';
 import { attachRealtimeWebSocket, type RealtimeWsServer } from '../server/realtime-ws';
+import { startBullmqTicker } from './bullmq-ticker';
 import { startTicker } from './ticker';
+
+/** The automation tick's name (its BullMQ job scheduler id on Redis). */
+export const AUTOMATION_TICK = 'automation-tick';
 
 export interface LocalOptions {
   env?: Record<string, string | undefined>;
@@ -23,6 +27,8 @@ export interface LocalOptions {
   queues?: readonly QueueName[];
   /** Run the outbox sweeper and the automation tick here (default true). */
   sweeper?: boolean;
+  /** How often the automation tick runs (default 60 s, as the EventBridge schedule on AWS). */
+  tickEveryMs?: number;
   logger?: Logger;
 }
 
@@ -66,19 +72,25 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalProce
     // In-memory queues start empty: every pending job needs its message again after a restart.
     if (options.sweeper ?? true) {
       running.push(await container.startSweeper({ recoverNow: config.embed.sqs }));
-      // What EventBridge does on AWS; several processes ticking at once are harmless.
+      // What EventBridge does on AWS. On Redis a BullMQ job scheduler ticks once for all
+      // processes; alone (embedded) a timer does. Overlapping ticks would be harmless
+      // (runs are deduplicated by automation + scheduled time), just wasted work.
+      const tick = () =>
+        runAutomationTick({
+          store: container.store,
+          queue: container.dispatcher,
+          clock: systemClock,
+          logger: container.logger,
+        });
+      const everyMs = options.tickEveryMs ?? 60_000;
       running.push(
-        startTicker(
-          'automation tick',
-          () =>
-            runAutomationTick({
-              store: container.store,
-              queue: container.dispatcher,
-              clock: systemClock,
+        config.env.REDIS_URL
+          ? await startBullmqTicker(AUTOMATION_TICK, tick, {
+              url: config.env.REDIS_URL,
+              everyMs,
               logger: container.logger,
-            }),
-          { periodMs: 60_000, logger: container.logger },
-        ),
+            })
+          : startTicker(AUTOMATION_TICK, tick, { periodMs: everyMs, logger: container.logger }),
       );
     }
     if (options.api ?? true) {

@@ -117,6 +117,44 @@ describe('automation tick', () => {
     expect(await tick()).toMatchObject({ due: 0, enqueued: 0 });
   });
 
+  it('ticking through both DST nights runs a 02:30 Berlin job once each night', async () => {
+    const { store, clock, requests, add, tick } = await setup();
+    // Created on 1 March; planned from then on, as the API would.
+    await add({ automationId: 'aut_dst', schedule: 'cron(30 2 * * *)' });
+    // Every five minutes: enough to stand on both sides of each edge.
+    const runMinutes = async (fromIso: string, toIso: string) => {
+      for (let t = Date.parse(fromIso); t <= Date.parse(toIso); t += 5 * 60_000) {
+        clock.set(new Date(t).toISOString());
+        await tick();
+      }
+    };
+    const scheduled = () =>
+      requests
+        .filter((r) => (r.payload as { automationId?: string }).automationId === 'aut_dst')
+        .map((r) => (r.payload as { scheduledAt: string }).scheduledAt);
+    // Catch up to the eve of spring-forward first (one catch-up run for all of March so far).
+    clock.set('2026-03-28T12:00:00Z');
+    await tick();
+    requests.length = 0;
+    // 29 March: 02:00 CET jumps to 03:00 CEST; 02:30 does not exist and runs at 03:30 CEST.
+    await runMinutes('2026-03-29T00:45:00Z', '2026-03-29T02:00:00Z');
+    expect(scheduled()).toEqual(['2026-03-29T01:30:00.000Z']);
+    // 25 October: 03:00 CEST falls back to 02:00 CET; 02:30 happens twice (00:30Z, 01:30Z) and runs at the first.
+    await store.automations.advance({
+      tenantId: 'tenant-a',
+      automationId: 'aut_dst',
+      expectNextRunAt: (await store.automations.get({ tenantId: 'tenant-a', automationId: 'aut_dst' }))!
+        .nextRunAt!,
+      nextRunAt: new Date('2026-10-25T00:30:00Z'),
+    });
+    requests.length = 0;
+    await runMinutes('2026-10-25T00:15:00Z', '2026-10-25T01:45:00Z');
+    expect(scheduled()).toEqual(['2026-10-25T00:30:00.000Z']);
+    expect((await store.automations.get({ tenantId: 'tenant-a', automationId: 'aut_dst' }))?.nextRunAt).toBe(
+      '2026-10-26T01:30:00.000Z',
+    );
+  });
+
   it('skips disabled automations and stops one whose schedule no longer parses', async () => {
     const { store, clock, add, tick } = await setup();
     const { automation } = await add({});
