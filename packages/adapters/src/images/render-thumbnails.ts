@@ -1,24 +1,20 @@
-import { ConfigError, type DocumentContentType } from '@paperlane/core';
+import type { DocumentContentType } from '@paperlane/core';
 import { encode } from 'blurhash';
 import sharp, { type Sharp } from 'sharp';
-import { z } from 'zod';
 import { assertFileSize, DEFAULT_FILE_LIMITS, type FileLimits } from '../files/file-limits';
 import { imageError } from '../files/image-errors';
 import { inspectImage } from '../files/inspect-file';
 import { openPdf } from '../files/pdf-document';
 import { renderPdfPage } from '../files/render-pdf-page';
+import { parseThumbnailConfig, type ThumbnailConfig, type ThumbnailConfigInput } from './thumbnail-config';
 
-/** Thumbnail settings; `failOn` is sharp's strictness about damaged pixel data. */
-export const thumbnailConfigSchema = z.object({
-  widths: z.array(z.number().int().min(16).max(4096)).min(1).max(8).default([150, 300, 600]),
-  /** `error` refuses truncated and damaged images; `none` renders what decodes. */
-  failOn: z.enum(['none', 'truncated', 'error', 'warning']).default('error'),
-  quality: z.number().int().min(1).max(100).default(80),
-  /** Thumbnails are at most this many times taller than wide (a 10 m receipt stays bounded). */
-  maxAspect: z.number().min(1).max(50).default(8),
-});
-export type ThumbnailConfig = z.infer<typeof thumbnailConfigSchema>;
-export type ThumbnailConfigInput = z.input<typeof thumbnailConfigSchema>;
+// The settings live apart so configuration can be parsed without loading sharp.
+export {
+  parseThumbnailConfig,
+  type ThumbnailConfig,
+  type ThumbnailConfigInput,
+  thumbnailConfigSchema,
+} from './thumbnail-config';
 
 export interface Thumbnail {
   /** The width asked for; the key to store it under (`blobKeys.thumbnail`). */
@@ -42,23 +38,6 @@ export interface ThumbnailSet {
 interface Decoded {
   data: Buffer;
   info: { width: number; height: number; channels: 1 | 2 | 3 | 4 };
-}
-
-/**
- * Thumbnail settings with defaults filled in. Throws ConfigError.
- *
- * @example
- * parseThumbnailConfig({ failOn: 'truncated' }).widths // [150, 300, 600]
- */
-export function parseThumbnailConfig(input: ThumbnailConfigInput = {}): ThumbnailConfig {
-  const parsed = thumbnailConfigSchema.safeParse(input);
-  if (!parsed.success) {
-    const fields = parsed.error.issues.map((issue) => issue.path.join('.') || '(root)');
-    throw new ConfigError(`invalid thumbnail configuration: ${fields.join(', ')}`, {
-      code: 'invalid_config',
-    });
-  }
-  return parsed.data;
 }
 
 const run = <T>(work: Promise<T>): Promise<T> =>

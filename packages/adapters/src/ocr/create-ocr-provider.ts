@@ -4,7 +4,6 @@ import { ConfigError } from '@paperlane/core';
 import { z } from 'zod';
 import { fileLimitsSchema } from '../files/file-limits';
 import type { OcrBackend } from './ocr-backend';
-import { createPdfTextOcr } from './pdf-text-ocr';
 import { DEFAULT_TESSERACT_LANGUAGES, tesseractLanguages } from './tesseract-languages';
 
 export const OCR_PROVIDERS = ['textract', 'google-vision', 'tesseract'] as const;
@@ -156,7 +155,11 @@ export async function createOcrProvider(
   clients: OcrClients = {},
 ): Promise<OcrBackend> {
   const config = parseOcrConfig(input);
-  const fallback = await backendFor(config, clients);
+  // Loaded here, not at import: it brings the PDF renderer's native canvas.
+  const [fallback, { createPdfTextOcr }] = await Promise.all([
+    backendFor(config, clients),
+    import('./pdf-text-ocr'),
+  ]);
   return createPdfTextOcr({
     fallback,
     limits: config.limits,

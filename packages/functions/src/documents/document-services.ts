@@ -1,6 +1,5 @@
 import { createExtractor } from '@paperlane/adapters/extraction/create-extractor';
 import { sniffContentType } from '@paperlane/adapters/files/content-type';
-import { renderThumbnails } from '@paperlane/adapters/images/render-thumbnails';
 import { createOcrProvider, type OcrClients } from '@paperlane/adapters/ocr/create-ocr-provider';
 import { createSummarizer } from '@paperlane/adapters/summarization/create-summarizer';
 import type { Extractor, OcrProvider, Summarizer } from '@paperlane/core';
@@ -57,8 +56,12 @@ export function createDocumentServices(config: Config, clients: OcrClients = {})
     ocr: ocr.provider,
     extractor: createExtractor(config.source),
     summarizer: createSummarizer(config.source),
-    renderThumbnails: ({ bytes, contentType }) =>
-      renderThumbnails(bytes, contentType, settings.fileLimits, settings.thumbnails),
+    // sharp and the canvas load on the first render, not at every start: a summary or a
+    // text-layer PDF never needs them.
+    renderThumbnails: async ({ bytes, contentType }) => {
+      const { renderThumbnails } = await import('@paperlane/adapters/images/render-thumbnails');
+      return renderThumbnails(bytes, contentType, settings.fileLimits, settings.thumbnails);
+    },
     sniff: sniffContentType,
     close: ocr.close,
   };

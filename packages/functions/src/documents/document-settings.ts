@@ -3,7 +3,7 @@ import {
   parseThumbnailConfig,
   type ThumbnailConfig,
   thumbnailConfigSchema,
-} from '@paperlane/adapters/images/render-thumbnails';
+} from '@paperlane/adapters/images/thumbnail-config';
 import { type OcrConfig, parseOcrConfig } from '@paperlane/adapters/ocr/create-ocr-provider';
 import { tesseractLanguages } from '@paperlane/adapters/ocr/tesseract-languages';
 import { ConfigError } from '@paperlane/core';
