@@ -209,6 +209,85 @@ describe('mailbox routes', () => {
     expect((await call(alice, 'GET', `/api/mailboxes/${id}`)).status).toBe(404);
   });
 
+  it('refuses mass assignment on create and patch, and leaves the record as it was', async () => {
+    const { body } = await call(alice, 'POST', '/api/mailboxes', valid);
+    const id = body.mailbox_id as string;
+    for (const extra of [
+      { tenant_user_id: 'bob' },
+      { mailbox_id: 'mbx_mine' },
+      { tenant_id: 'other' },
+      { revision: 99 },
+      { last_uid: 0 },
+      { last_error: null },
+      { password_ciphertext: 'l1.x.y.z' },
+      { created_at: '2020-01-01T00:00:00.000Z' },
+    ]) {
+      const created = await call(alice, 'POST', '/api/mailboxes', { ...valid, ...extra });
+      expect([extra, created.status, created.body?.error?.code]).toEqual([extra, 400, 'invalid_request']);
+      const patched = await call(alice, 'PATCH', `/api/mailboxes/${id}`, extra);
+      expect([extra, patched.status, patched.body?.error?.code]).toEqual([extra, 400, 'invalid_request']);
+    }
+    expect((await call(alice, 'GET', `/api/mailboxes/${id}`)).body).toEqual(body);
+  });
+
+  it('refuses hostile patch bodies and queries with coded 4xx, changing nothing', async () => {
+    const { body } = await call(alice, 'POST', '/api/mailboxes', valid);
+    const id = body.mailbox_id as string;
+    const patches: [unknown, string][] = [
+      ['{"name": ', 'malformed_body'],
+      ['[]', 'invalid_request'],
+      ['null', 'invalid_request'],
+      ['"name"', 'invalid_request'],
+      [{ name: 'x'.repeat(101) }, 'invalid_request'],
+      [{ folder: 'INBOX\u0000' }, 'invalid_request'],
+      [{ folder: '*' }, 'invalid_request'],
+      [{ tls: 'ssl' }, 'invalid_request'],
+      [{ port: 0 }, 'invalid_request'],
+      [{ port: '993' }, 'invalid_request'],
+      [{ enabled: 'yes' }, 'invalid_request'],
+      [{ password: '' }, 'invalid_request'],
+      [{ sender_filter: 'a@b.c' }, 'invalid_request'],
+      [{ after_processing: 'move:INBOX\r\nA1 LOGOUT' }, 'invalid_request'],
+      [{ host: '[::1]' }, 'mailbox_host_forbidden'],
+      [{ host: '192.168.0.10' }, 'mailbox_host_forbidden'],
+      [{ host: 'mail.corp' }, 'mailbox_host_forbidden'],
+      [{ tls: 'none' }, 'mailbox_tls_required'],
+    ];
+    for (const [patch, code] of patches) {
+      const result = await call(alice, 'PATCH', `/api/mailboxes/${id}`, patch);
+      expect([patch, result.status, result.body?.error?.code]).toEqual([patch, 400, code]);
+    }
+    expect((await call(alice, 'GET', `/api/mailboxes/${id}`)).body).toEqual(body);
+
+    for (const query of ['limit=0', 'limit=201', 'limit=abc', 'cursor=%00', `cursor=${'x'.repeat(3000)}`]) {
+      const result = await call(alice, 'GET', `/api/mailboxes?${query}`);
+      expect([query, result.status]).toEqual([query, 400]);
+    }
+    expect((await call(alice, 'GET', `/api/mailboxes/${id}/syncs?limit=0`)).status).toBe(400);
+    // A cursor is good for the list it came from only: not for another tenant's.
+    await call(alice, 'POST', '/api/mailboxes', valid);
+    const page = await call(alice, 'GET', '/api/mailboxes?limit=1');
+    expect(page.body.cursor).toBeTypeOf('string');
+    const stolen = await call(
+      { tenantId: 'other', userId: 'alice' },
+      'GET',
+      `/api/mailboxes?cursor=${page.body.cursor}`,
+    );
+    expect(stolen).toMatchObject({ status: 400, body: { error: { code: 'invalid_cursor' } } });
+  });
+
+  it("hides a tenant's mailbox from another tenant's admin on every route", async () => {
+    const { body } = await call(alice, 'POST', '/api/mailboxes', valid);
+    const id = body.mailbox_id as string;
+    const admin = { tenantId: 'other', userId: 'root', role: 'admin' as const };
+    expect((await call(admin, 'GET', `/api/mailboxes/${id}`)).status).toBe(404);
+    expect((await call(admin, 'PATCH', `/api/mailboxes/${id}`, { enabled: false })).status).toBe(404);
+    expect((await call(admin, 'POST', `/api/mailboxes/${id}/sync`)).status).toBe(404);
+    expect((await call(admin, 'GET', `/api/mailboxes/${id}/syncs`)).status).toBe(404);
+    expect((await call(admin, 'DELETE', `/api/mailboxes/${id}`)).status).toBe(404);
+    expect((await call(alice, 'GET', `/api/mailboxes/${id}`)).body).toEqual(body);
+  });
+
   it('answers 503 when the deployment has no secret cipher for mailboxes', async () => {
     const result = await call(alice, 'POST', '/api/mailboxes', valid, bare);
     expect(result).toMatchObject({ status: 503, body: { error: { code: 'mailboxes_unavailable' } } });
