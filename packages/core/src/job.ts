@@ -63,3 +63,18 @@ export const jobRecordSchema = z.object({
   leaseUntil: z.iso.datetime().optional(),
 });
 export type JobRecord = z.infer<typeof jobRecordSchema>;
+
+/**
+ * The error code of a job whose consumer died (crash, OOM, timeout) during its last
+ * attempt: no handler ran to record the failure, so the sweeper or the next delivery does.
+ */
+export const CONSUMER_LOST = 'consumer_lost';
+
+export function consumerLostMessage(maxAttempts: number): string {
+  return `consumer stopped responding during the last of ${maxAttempts} attempts`;
+}
+
+/** A job failed because its consumer was lost, not because its handler said so. */
+export function isConsumerLost(job: Pick<JobRecord, 'status' | 'errorCode'>): boolean {
+  return job.status === 'failed' && job.errorCode === CONSUMER_LOST;
+}

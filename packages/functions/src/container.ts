@@ -39,7 +39,7 @@ import {
 import { createDocumentClient, createStore, ensureTable, type Store } from '@paperlane/store';
 import type { Config } from './config/config';
 import { secretCipherFor } from './config/secret-cipher';
-import { createDomainEvents, jobSettledEvents } from './domain-events';
+import { createDomainEvents, jobSettledHook } from './domain-events';
 
 /** What differs between entry points and is built outside the container. */
 export interface ContainerParts {
@@ -152,12 +152,13 @@ export async function createContainer(config: Config, parts: ContainerParts) {
           onClose: (release) => void stops.push(release),
         })
       : parts.handlers;
+  const onSettled = jobSettledHook({ store, domainEvents, clock: common.clock });
   const processorDeps = {
     ...common,
     store: store.jobs,
     events,
     handlers,
-    onSettled: jobSettledEvents(domainEvents),
+    onSettled,
   };
 
   /** A local poller feeding the Lambda handler, as on AWS but with visibility heartbeats. */
@@ -248,7 +249,7 @@ export async function createContainer(config: Config, parts: ContainerParts) {
      * in-memory queues are empty, and every pending job needs its message again.
      */
     async startSweeper(options: { recoverNow?: boolean } = {}): Promise<Stoppable> {
-      const deps = { ...common, store: store.jobs, dispatcher, events };
+      const deps = { ...common, store: store.jobs, dispatcher, events, onSettled };
       if (options.recoverNow) {
         const { sweepOnce } = await import('@paperlane/runtime');
         const later = { now: () => new Date(Date.now() + env.SWEEP_GRACE_MS + 1) };

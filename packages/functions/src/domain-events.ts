@@ -1,4 +1,5 @@
-import { type DomainEventSink, type JobRecord, systemClock } from '@paperlane/core';
+import { type Clock, type DomainEventSink, type JobRecord, systemClock } from '@paperlane/core';
+import { recordLostInvoiceAttempt } from '@paperlane/jobs/invoice-processing/record-lost-attempt';
 import { createWebhookFanout } from '@paperlane/jobs/webhooks/fanout';
 import type { Store } from '@paperlane/store';
 
@@ -37,5 +38,24 @@ export function jobSettledEvents(sink: DomainEventSink) {
         ...(job.result ? { result: job.result } : {}),
       },
     });
+  };
+}
+
+/**
+ * Everything that follows a job finishing for good, for the processor and the sweeper
+ * alike: the target learns of a lost last attempt, then subscribers hear of it.
+ */
+export function jobSettledHook(deps: {
+  store: Pick<Store, 'invoices' | 'documents'>;
+  domainEvents: DomainEventSink;
+  clock: Clock;
+}) {
+  const announce = jobSettledEvents(deps.domainEvents);
+  return async (job: JobRecord): Promise<void> => {
+    try {
+      await recordLostInvoiceAttempt(deps, job);
+    } finally {
+      await announce(job);
+    }
   };
 }

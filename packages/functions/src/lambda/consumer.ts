@@ -1,7 +1,7 @@
 import type { JobHandler, QueueName } from '@paperlane/core';
 import { createSqsHandler } from '@paperlane/runtime/adapter/lambda-sqs/handler';
 import type { HandlerWiring } from '../container';
-import { jobSettledEvents } from '../domain-events';
+import { jobSettledHook } from '../domain-events';
 import { type AwsWiring, createAwsWiring } from './aws-wiring';
 import { lazyRealtimePush } from './lazy-realtime-push';
 
@@ -28,7 +28,11 @@ export function createConsumer<Q extends QueueName>(
       store: wiring.store.jobs,
       events: wiring.events,
       handlers: { [queue]: handler },
-      onSettled: jobSettledEvents(wiring.domainEvents),
+      onSettled: jobSettledHook({
+        store: wiring.store,
+        domainEvents: wiring.domainEvents,
+        clock: wiring.common.clock,
+      }),
     },
   });
   return async (...args: Parameters<typeof consume>) => {

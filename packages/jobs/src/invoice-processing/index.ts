@@ -10,3 +10,4 @@ export {
   recognizeDocument,
   type SniffContentType,
 } from './read-invoice';
+export { recordLostInvoiceAttempt } from './record-lost-attempt';

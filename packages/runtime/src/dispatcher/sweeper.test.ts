@@ -1,4 +1,4 @@
-import { type JobEvent, silentLogger, systemClock } from '@paperlane/core';
+import { type JobEvent, type JobRecord, silentLogger, systemClock } from '@paperlane/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SqsEnvironment, startSqsEnvironment } from '../../test/support/sqs-environment';
 import { createDispatcher } from './dispatcher';
@@ -73,6 +73,7 @@ describe('outbox sweeper', () => {
     }
     const events: JobEvent[] = [];
     env.events.subscribe((e) => events.push(e));
+    const settled: JobRecord[] = [];
     const report = await sweepOnce({
       store: env.store,
       dispatcher,
@@ -80,6 +81,8 @@ describe('outbox sweeper', () => {
       clock: { now: () => new Date(now + 1_000) },
       logger: silentLogger,
       sweepGraceMs: 60_000,
+      // The same hook the processor calls: the target and webhook subscribers learn of it too.
+      onSettled: async (failed) => void settled.push(failed),
     });
     expect(report.failed).toBeGreaterThanOrEqual(1);
     expect(await env.store.get(job)).toMatchObject({
@@ -88,5 +91,6 @@ describe('outbox sweeper', () => {
       attempts: 3,
     });
     expect(events.find((e) => e.jobId === job.jobId)).toMatchObject({ type: 'job:failed', status: 'failed' });
+    expect(settled.filter((j) => j.jobId === job.jobId).map((j) => j.status)).toEqual(['failed']);
   });
 });

@@ -1,4 +1,13 @@
-import { type Clock, describeError, type EventBus, type JobStore, type Logger } from '@paperlane/core';
+import {
+  type Clock,
+  CONSUMER_LOST,
+  consumerLostMessage,
+  describeError,
+  type EventBus,
+  type JobRecord,
+  type JobStore,
+  type Logger,
+} from '@paperlane/core';
 import { jobEvent, publishSafely } from '../processor/job-events';
 import type { Dispatcher } from './dispatcher';
 
@@ -12,6 +21,16 @@ export interface SweepDeps {
   sweepGraceMs: number;
   /** Jobs looked at per sweep. */
   limit?: number;
+  /** The processor's hook for a job finished for good; the sweeper calls it for the jobs it fails. */
+  onSettled?: (job: JobRecord) => Promise<void>;
+}
+
+async function settledSafely(deps: SweepDeps, job: JobRecord): Promise<void> {
+  try {
+    await deps.onSettled?.(job);
+  } catch (error) {
+    deps.logger.error('settled hook failed', { jobId: job.jobId, error: describeError(error) });
+  }
 }
 
 export interface SweepReport {
@@ -40,13 +59,14 @@ export async function sweepOnce(deps: SweepDeps): Promise<SweepReport> {
         tenantId: job.tenantId,
         jobId: job.jobId,
         attempt: job.attempts,
-        error: `consumer stopped responding during the last of ${job.maxAttempts} attempts`,
-        errorCode: 'consumer_lost',
+        error: consumerLostMessage(job.maxAttempts),
+        errorCode: CONSUMER_LOST,
         now,
       });
       if (failed) {
         report.failed++;
         publishSafely(deps.events, jobEvent('job:failed', failed, now), deps.logger);
+        await settledSafely(deps, failed);
       } else report.raced++;
       continue;
     }

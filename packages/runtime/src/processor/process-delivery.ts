@@ -1,11 +1,14 @@
 import {
   type AnyEnvelope,
   type Clock,
+  CONSUMER_LOST,
+  consumerLostMessage,
   decideRetry,
   decodeEnvelope,
   describeError,
   type EventBus,
   errorCode,
+  isConsumerLost,
   type JobHandler,
   type JobHandlers,
   type JobRecord,
@@ -181,6 +184,10 @@ async function runClaimed(
         code: 'job_not_found',
       } as const;
     case 'finished':
+      if (isConsumerLost(claim.job)) {
+        // The sweeper failed it while its message was away: the message belongs in the DLQ.
+        return { kind: 'dead', reason: claim.job.lastError ?? CONSUMER_LOST, code: CONSUMER_LOST } as const;
+      }
       logger.info('duplicate delivery of a finished job acknowledged', { status: claim.job.status });
       return { kind: 'ack', reason: 'already-finished' } as const;
     case 'not-yet':
@@ -199,6 +206,11 @@ async function runClaimed(
       break;
   }
   const job = claim.job;
+  if (job.attempts > job.maxAttempts) {
+    // The last attempt's consumer died before the sweeper noticed: don't run a job that may be what killed it.
+    logger.warn('job outlived its last attempt; failed and dead-lettered', { attempts: job.attempts - 1 });
+    return finishFailed(job, consumerLostMessage(job.maxAttempts), CONSUMER_LOST, deps, logger);
+  }
   const handler = deps.handlers[envelope.queue] as JobHandler | undefined;
   if (!handler) {
     return finishFailed(

@@ -58,4 +58,52 @@ describe('the onSettled hook', () => {
       { jobId: bad.job.jobId, status: 'failed', recorded: 'failed' },
     ]);
   });
+
+  it('fails and dead-letters a job that outlived its last attempt without running it again', async () => {
+    const seen: JobRecord[] = [];
+    let runs = 0;
+    const deps = {
+      store: env.store,
+      events: createInProcessEventBus(silentLogger),
+      topology: env.topology,
+      clock: systemClock,
+      logger: silentLogger,
+      leaseMs: 60_000,
+      sweepGraceMs: 60_000,
+      handlers: {
+        thumbnail: async () => {
+          runs++;
+          return { ok: true };
+        },
+      },
+      onSettled: async (job: JobRecord) => void seen.push(job),
+    };
+    const { job } = await env.dispatcher.enqueue('thumbnail', {
+      tenantId: 'tenant-h',
+      documentId: 'doc-oom',
+    });
+    const body = messageBody(env.urls.thumbnail.high, job.jobId);
+    // Every attempt's consumer died holding the claim (an OOM on this file, say).
+    let now = Date.now();
+    for (let i = 0; i < job.maxAttempts; i++) {
+      expect((await env.store.claim({ ...job, now: new Date(now), leaseMs: 1_000 })).outcome).toBe('claimed');
+      now += 1_001;
+    }
+    const later = { now: () => new Date(now + 1_000) };
+    const outcome = await createProcessor({ ...deps, clock: later }).process({ queue: 'thumbnail', body });
+    expect(runs).toBe(0);
+    expect(outcome).toMatchObject({ kind: 'dead', code: 'consumer_lost' });
+    expect(await env.store.get(job)).toMatchObject({
+      status: 'failed',
+      errorCode: 'consumer_lost',
+      lastError: `consumer stopped responding during the last of ${job.maxAttempts} attempts`,
+    });
+    expect(seen.map((j) => [j.jobId, j.status])).toEqual([[job.jobId, 'failed']]);
+    // A later copy of the message, e.g. after the sweeper failed the job first, goes to the DLQ too.
+    expect(await createProcessor(deps).process({ queue: 'thumbnail', body })).toMatchObject({
+      kind: 'dead',
+      code: 'consumer_lost',
+    });
+    expect(runs).toBe(0);
+  });
 });
