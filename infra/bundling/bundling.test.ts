@@ -150,6 +150,28 @@ describe('the bundles as deployed', () => {
     });
   });
 
+  it("leave the SDK's browser user-agent parser out, and the client still signs its user agent", async () => {
+    const entry = join(root, 'sdk-entry.ts');
+    // A request that never leaves the process: the middleware stack runs, the handler answers.
+    writeFileSync(
+      entry,
+      "import { SQSClient, GetQueueUrlCommand } from '@aws-sdk/client-sqs';\nexport const handler = async () => { let agent = ''; const sqs = new SQSClient({ region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, requestHandler: { handle: async (req) => { agent = String(req.headers['user-agent'] ?? req.headers['x-amz-user-agent']); throw new Error('stop'); } } }); await sqs.send(new GetQueueUrlCommand({ QueueName: 'q' })).catch(() => {}); return { agent }; };\n",
+    );
+    const out = join(outside, 'sdk');
+    const result = await bundleLambda(entry, out);
+    const code = readdirSync(out)
+      .map((f) => readFileSync(join(out, f), 'utf8'))
+      .join('\n');
+    expect(result.packages.map((p) => p.name)).not.toContain('bowser');
+    expect(code).not.toContain('Internet Explorer');
+    const { stdout } = await run(process.execPath, [
+      '--input-type=module',
+      '-e',
+      `const { handler } = await import(${JSON.stringify(result.file)}); console.log(JSON.stringify(await handler()));`,
+    ]);
+    expect(JSON.parse(stdout).agent).toMatch(/aws-sdk-js\/\S+ .*os\/linux/);
+  });
+
   it('find the OCR language data in the layer through NODE_PATH, as Lambda mounts it', async () => {
     const opt = join(outside, 'opt');
     for (const [path, source] of Object.entries(tessdataFiles())) {

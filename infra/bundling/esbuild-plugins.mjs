@@ -2,6 +2,7 @@
 // (`nodejs.plugins` in infra/lambda.ts) and `build:lambdas` uses the same list, so
 // what is measured here is what deploys. Plain JavaScript: SST loads it with `node`.
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const ZOD_LOCALE_INDEX = '../locales/index.js';
 const ZOD_ENTRY_DIR = /[\\/]node_modules[\\/]zod[\\/]v4[\\/](?:classic|core)[\\/][^\\/]+\.js$/;
@@ -29,4 +30,25 @@ export function zodEnglishOnly() {
   };
 }
 
-export default [zodEnglishOnly()];
+const NO_BOWSER = fileURLToPath(new URL('./no-bowser.mjs', import.meta.url));
+const BROWSER_UA_IMPORTER = /[\\/]util-user-agent-browser[\\/][^\\/]+\.js$/;
+
+/**
+ * The SDK's core ships its browser user-agent provider in the Node build too, and that
+ * provider `import()`s bowser (a 36 KB browser-detection chunk in every package) that
+ * only a browser ever loads. That one import resolves to an empty module here: should
+ * it ever run, the provider's own fallback reports `unknown` for the browser.
+ */
+export function noBrowserUserAgentParser() {
+  return {
+    name: 'no-browser-user-agent-parser',
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, (args) => {
+        if (args.path !== 'bowser' || !BROWSER_UA_IMPORTER.test(args.importer ?? '')) return undefined;
+        return { path: NO_BOWSER };
+      });
+    },
+  };
+}
+
+export default [zodEnglishOnly(), noBrowserUserAgentParser()];

@@ -1,7 +1,7 @@
 import { ValidationError } from '@paperlane/core';
-import { CronExpressionParser } from 'cron-parser';
 import { type ParsedSchedule, parseSchedule, type YearRange } from './schedule';
 import { canonicalTimeZone, fromWallClock, offsetAt, toWallClock } from './schedule-zone';
+import { compileUtcCron } from './utc-cron';
 
 const HOUR = 3_600_000;
 /** Wider than any DST gap: how far past a gap-shifted run an earlier instant may still hide. */
@@ -89,20 +89,20 @@ function nextCron(fields: string, years: YearRange[] | undefined, zone: string, 
     offsetAt(afterMs, zone),
     offsetAt(afterMs + 20 * HOUR, zone),
   );
-  const expression = CronExpressionParser.parse(fields, {
-    currentDate: new Date(afterMs + smallestOffset),
-    tz: 'UTC',
-  });
+  const cron = compileUtcCron(fields);
+  let cursor = afterMs + smallestOffset;
   let best: { instant: number; wall: number } | undefined;
   for (let i = 0; i < MAX_CANDIDATES; i++) {
-    const wall = expression.next().getTime();
+    const wall = cron.next(cursor);
+    if (wall === undefined) break;
+    cursor = wall;
     if (best && wall > best.wall + LOOKBACK_MS) break;
     const year = new Date(wall).getUTCFullYear();
     if (years && !yearMatches(years, year)) {
       const next = nextYear(years, year);
       if (next === undefined) break;
       if (best) break;
-      expression.reset(new Date(Date.UTC(next, 0, 1) - 1));
+      cursor = Date.UTC(next, 0, 1) - 1;
       continue;
     }
     const at = fromWallClock(wall, zone);

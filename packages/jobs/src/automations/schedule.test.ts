@@ -99,6 +99,16 @@ describe('cron schedules across DST', () => {
       '2026-01-05T09:00:00.000Z',
     );
   });
+
+  it('day-of-month or weekday, last day, nth weekday and Sunday as 7, as cron means them', () => {
+    const next = (schedule: string, after: string) => nextRun(schedule, 'UTC', d(after))?.toISOString();
+    // Both day fields restricted: either matches (Monday the 5th comes before the 1st of February).
+    expect(next('cron(0 9 1 * 1)', '2026-01-02T00:00:00Z')).toBe('2026-01-05T09:00:00.000Z');
+    expect(next('cron(0 18 L * *)', '2026-02-10T00:00:00Z')).toBe('2026-02-28T18:00:00.000Z');
+    expect(next('cron(0 0 * * 7)', '2026-01-01T00:00:00Z')).toBe('2026-01-04T00:00:00.000Z');
+    // EventBridge: 6 is Friday; the third Friday of January 2026 is the 16th.
+    expect(next('cron(0 10 ? * 6#3 *)', '2026-01-01T00:00:00Z')).toBe('2026-01-16T10:00:00.000Z');
+  });
 });
 
 describe('EventBridge 6-field cron', () => {

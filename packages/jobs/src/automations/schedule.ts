@@ -1,5 +1,5 @@
 import { ValidationError } from '@paperlane/core';
-import { CronExpressionParser } from 'cron-parser';
+import { compileUtcCron } from './utc-cron';
 
 /** Longest schedule expression accepted; real ones are a few dozen characters. */
 export const MAX_SCHEDULE_LENGTH = 200;
@@ -26,7 +26,7 @@ export interface YearRange {
 export type ParsedSchedule =
   | {
       kind: 'cron';
-      /** The 5-field expression cron-parser evaluates (EventBridge forms are translated). */
+      /** The 5-field expression evaluated (EventBridge forms are translated). */
       fields: string;
       /** Absent: every year. */
       years?: YearRange[];
@@ -87,13 +87,14 @@ function parseCron(body: string, source: string): ParsedSchedule {
     five = [minute, hour, dom, month, shiftWeekdays(dow)];
   }
   const translated = five.map((field) => (field === '?' ? '*' : field)).join(' ');
+  let fires: boolean;
   try {
-    const expression = CronExpressionParser.parse(translated, { currentDate: new Date(0), tz: 'UTC' });
     // Proves the expression can fire at all (e.g. `0 0 30 2 *` cannot).
-    expression.next();
+    fires = compileUtcCron(translated).next(0) !== undefined;
   } catch (error) {
     throw invalid(`cron expression is invalid: ${error instanceof Error ? error.message : 'unknown'}`);
   }
+  if (!fires) throw invalid('cron expression never fires');
   return years
     ? { kind: 'cron', fields: translated, years, source }
     : { kind: 'cron', fields: translated, source };
@@ -115,7 +116,7 @@ function parseYears(field: string): YearRange[] | undefined {
   });
 }
 
-/** EventBridge numbers weekdays 1-7 from Sunday; cron-parser 0-6 (7 also Sunday). Names pass through. */
+/** EventBridge numbers weekdays 1-7 from Sunday; 5-field cron 0-6 (7 also Sunday). Names pass through. */
 function shiftWeekdays(field: string): string {
   if (field === '?' || field === '*') return field;
   return field.replace(/(^|[,-])(\d+)/g, (_match, lead: string, day: string) => {

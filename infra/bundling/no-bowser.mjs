@@ -1,0 +1,2 @@
+// Stands in for bowser in Lambda bundles (see noBrowserUserAgentParser in esbuild-plugins.mjs).
+export default {};
