@@ -36,5 +36,10 @@ await build({
     },
   ],
 });
-const run = spawnSync(process.execPath, ['--enable-source-maps', outfile, ...args], { stdio: 'inherit' });
+// The AWS SDK's notice about Node 20 support would interleave with the figures.
+const env = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...process.env };
+const run = spawnSync(process.execPath, ['--enable-source-maps', outfile, ...args], {
+  stdio: 'inherit',
+  env,
+});
 process.exit(run.status ?? 1);
