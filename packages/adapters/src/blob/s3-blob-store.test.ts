@@ -2,6 +2,7 @@ import { CreateBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/clien
 import { type BlobStore, blobKeys } from '@paperlane/core';
 import { type FauxqsServer, startFauxqs } from '@paperlane/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLazyS3BlobStore } from './lazy-s3-blob-store';
 import { createS3BlobStore, s3ClientConfig } from './s3-blob-store';
 
 let faux: FauxqsServer;
@@ -95,5 +96,29 @@ describe('S3 blob store (against fauxqs S3)', () => {
     await expect(
       blobs.presignUpload!(key, { contentType: 'application/pdf', maxBytes: 0, expiresSeconds: 900 }),
     ).rejects.toMatchObject({ code: 'invalid_upload' });
+  });
+});
+
+describe('lazy S3 blob store (the SDK loaded on first use)', () => {
+  it('behaves as the eager store on the same bucket, hostile keys and presigning included', async () => {
+    const lazy = createLazyS3BlobStore({ bucket, endpoint: faux.endpoint, region: 'us-east-1' });
+    const lazyKey = blobKeys.ocrText('t_1', 'd_lazy');
+    const body = new TextEncoder().encode('invoice text');
+    await lazy.put(lazyKey, body, { contentType: 'text/plain' });
+    // Written through the lazy store, read through the eager one: one bucket, one format.
+    expect(await blobs.get(lazyKey)).toEqual(body);
+    expect(await lazy.head(lazyKey)).toEqual({ sizeBytes: body.byteLength, contentType: 'text/plain' });
+    await expect(lazy.get(lazyKey, { maxBytes: 3 })).rejects.toMatchObject({ code: 'file_too_large' });
+    await expect(lazy.put('../escape', body, { contentType: 'text/plain' })).rejects.toMatchObject({
+      permanent: true,
+    });
+    const upload = await lazy.presignUpload?.(lazyKey, {
+      contentType: 'application/pdf',
+      maxBytes: 1000,
+      expiresSeconds: 60,
+    });
+    expect(upload?.fields.Policy).toBeTypeOf('string');
+    await lazy.delete(lazyKey);
+    expect(await blobs.head(lazyKey)).toBeUndefined();
   });
 });
