@@ -11,7 +11,7 @@ import { createStore } from '@paperlane/store/store';
 import type { ApiWiring } from '../api-deps';
 import { blobStoreFor } from '../blob-store';
 import { loadConfig } from '../config/config';
-import { createDomainEvents } from '../domain-events';
+import { createDomainEvents, jobSettledHook } from '../domain-events';
 import { createFlushingBus } from './flushing-bus';
 import type { lazyRealtimePush } from './lazy-realtime-push';
 import { lazySecretCipher } from './lazy-secret-cipher';
@@ -64,6 +64,8 @@ export function createAwsWiring(
       ? options.realtime({ endpoint, region, store, logger })
       : createInProcessEventBus(logger),
   );
+  // Business events fan out to webhook subscriptions from whichever function emits them.
+  const domainEvents = createDomainEvents(store, dispatcher);
   const wiring = {
     config,
     logger,
@@ -72,8 +74,9 @@ export function createAwsWiring(
     events,
     blobs: blobStoreFor(config),
     sniff: sniffContentType,
-    // Business events fan out to webhook subscriptions from whichever function emits them.
-    domainEvents: createDomainEvents(store, dispatcher),
+    domainEvents,
+    /** What follows a job finished for good: for the consumers' processor and the sweeper alike. */
+    onSettled: jobSettledHook({ store, domainEvents, clock: common.clock }),
     secrets: lazySecretCipher(config),
     // An execution environment is frozen, not closed: nothing to release.
     onClose: () => {},

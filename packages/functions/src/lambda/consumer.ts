@@ -1,7 +1,6 @@
 import type { JobHandler, QueueName } from '@paperlane/core';
 import { createSqsHandler } from '@paperlane/runtime/adapter/lambda-sqs/handler';
 import type { HandlerWiring } from '../container';
-import { jobSettledHook } from '../domain-events';
 import { type AwsWiring, createAwsWiring } from './aws-wiring';
 import { lazyRealtimePush } from './lazy-realtime-push';
 
@@ -28,11 +27,7 @@ export function createConsumer<Q extends QueueName>(
       store: wiring.store.jobs,
       events: wiring.events,
       handlers: { [queue]: handler },
-      onSettled: jobSettledHook({
-        store: wiring.store,
-        domainEvents: wiring.domainEvents,
-        clock: wiring.common.clock,
-      }),
+      onSettled: wiring.onSettled,
     },
   });
   return async (...args: Parameters<typeof consume>) => {

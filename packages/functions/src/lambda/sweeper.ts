@@ -3,7 +3,6 @@
  * pending past the grace period and fails lapsed last attempts.
  */
 import { sweepOnce } from '@paperlane/runtime/dispatcher/sweeper';
-import { jobSettledHook } from '../domain-events';
 import { createAwsWiring } from './aws-wiring';
 import { lazyRealtimePush } from './lazy-realtime-push';
 
@@ -16,11 +15,7 @@ export async function handler() {
       store: wiring.store.jobs,
       dispatcher: wiring.dispatcher,
       events: wiring.events,
-      onSettled: jobSettledHook({
-        store: wiring.store,
-        domainEvents: wiring.domainEvents,
-        clock: wiring.common.clock,
-      }),
+      onSettled: wiring.onSettled,
       limit: 500,
     });
     wiring.logger.info('sweep finished', { ...report });
