@@ -20,6 +20,7 @@ import {
 import {
   type BullmqQueue,
   cachedPauseCheck,
+  combineQueueAdmins,
   createBullmqQueueAdmin,
   createBullmqTransport,
   createBullmqWorker,
@@ -225,17 +226,25 @@ export async function createContainer(config: Config, parts: ContainerParts) {
     /** The operator's view of the queues (`/admin/queues`): depth, failed jobs, redrive, pause. */
     queueAdmin(): QueueAdmin {
       const deps = { store: store.jobs, clock: systemClock, sweepGraceMs: env.SWEEP_GRACE_MS };
-      if (bullmqQueue) return createBullmqQueueAdmin({ ...deps, queue: bullmqQueue, queues: QUEUE_NAMES });
-      if (!sqs || !sqsUrls) throw new Error('no SQS queue URLs for the queue admin');
-      return createSqsQueueAdmin({
-        ...deps,
-        sqs,
-        urls: sqsUrls,
-        resend: (jobs) => dispatcher.resend(jobs),
-        flags: store.queueControl,
-        // The emulator answers short polls exactly; a long poll per scan only adds latency.
-        ...(config.embed.sqs ? { receiveWaitSeconds: 0 } : {}),
-      });
+      const sqsAdmin =
+        sqs && sqsUrls
+          ? createSqsQueueAdmin({
+              ...deps,
+              sqs,
+              urls: sqsUrls,
+              resend: (jobs) => dispatcher.resend(jobs),
+              flags: store.queueControl,
+              // The emulator answers short polls exactly; a long poll per scan only adds latency.
+              ...(config.embed.sqs ? { receiveWaitSeconds: 0 } : {}),
+            })
+          : undefined;
+      if (bullmqQueue) {
+        const bullmqAdmin = createBullmqQueueAdmin({ ...deps, queue: bullmqQueue, queues: QUEUE_NAMES });
+        // SQS as BullMQ's fallback: what ran (and failed) there belongs in the same view.
+        return sqsAdmin ? combineQueueAdmins(bullmqAdmin, sqsAdmin) : bullmqAdmin;
+      }
+      if (!sqsAdmin) throw new Error('no SQS queue URLs for the queue admin');
+      return sqsAdmin;
     },
 
     /** BullMQ's queues, for Bull Board; undefined on SQS. */

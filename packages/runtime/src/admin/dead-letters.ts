@@ -74,6 +74,23 @@ function sortKey(item: FailedJob): string {
   return `${item.jobId ?? '~'}|${item.entryId}`;
 }
 
+/** A page of failed jobs holds 1 to 100 entries. */
+export function failedPageLimit(limit: number): number {
+  return Math.max(1, Math.min(100, Math.trunc(limit)));
+}
+
+/** The order of every failed list, so pages from several sources merge into one order. */
+export function compareFailed(a: FailedJob, b: FailedJob): number {
+  const ka = sortKey(a);
+  const kb = sortKey(b);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+/** The cursor of a page that ends at `last`: any source's list resumes after it. */
+export function failedCursorAfter(last: FailedJob): string {
+  return encodeCursor(sortKey(last));
+}
+
 /**
  * One page of dead-lettered jobs: scans the DLQ, keeps the tenant's entries whose
  * record is still failed (or that have no record), joins each with its record.
@@ -84,7 +101,7 @@ export async function listDeadLetters<H>(
   deps: Pick<DeadLetterDeps, 'store'>,
   options: ListFailedOptions,
 ): Promise<FailedPage> {
-  const limit = Math.max(1, Math.min(100, Math.trunc(options.limit)));
+  const limit = failedPageLimit(options.limit);
   const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
   const { entries, truncated } = await source.scan(queue, MAX_DEAD_LETTER_SCAN);
   try {
@@ -122,12 +139,12 @@ export async function listDeadLetters<H>(
         };
       })
       .filter((item) => item.status === undefined || DEAD_STATUSES.has(item.status))
-      .sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
+      .sort(compareFailed);
     const start = after === undefined ? 0 : items.findIndex((item) => sortKey(item) > after);
     const page = start < 0 ? [] : items.slice(start, start + limit);
     const last = page.at(-1);
     const more = start >= 0 && start + limit < items.length;
-    return { items: page, truncated, ...(more && last ? { cursor: encodeCursor(sortKey(last)) } : {}) };
+    return { items: page, truncated, ...(more && last ? { cursor: failedCursorAfter(last) } : {}) };
   } finally {
     await source.release(queue, entries);
   }

@@ -1,4 +1,5 @@
 export { type BullmqQueue, type BullmqQueueAdminOptions, createBullmqQueueAdmin } from './bullmq-queue-admin';
+export { combineQueueAdmins } from './combined-queue-admin';
 export type { ConsumerSwitch } from './consumer-switch';
 export {
   type DeadLetterDeps,
