@@ -123,53 +123,51 @@ describe('build:lambdas', () => {
   });
 });
 
+/**
+ * Bundles a one-file entry as a deployed function is bundled, then runs its handler once in a
+ * fresh Node process: the bundle's code (all chunks), its package report, and what the handler returned.
+ */
+async function bundleAndRun(name: string, source: string) {
+  const entry = join(root, `${name}-entry.ts`);
+  writeFileSync(entry, source);
+  const out = join(outside, name);
+  const result = await bundleLambda(entry, out);
+  const code = readdirSync(out)
+    .map((f) => readFileSync(join(out, f), 'utf8'))
+    .join('\n');
+  const { stdout } = await run(process.execPath, [
+    '--input-type=module',
+    '-e',
+    `const { handler } = await import(${JSON.stringify(result.file)}); console.log(JSON.stringify(await handler()));`,
+  ]);
+  return { result, code, returned: JSON.parse(stdout) as unknown };
+}
+
 describe('the bundles as deployed', () => {
   it("leave zod's other locales out and keep its English messages", async () => {
-    const entry = join(root, 'zod-entry.ts');
-    writeFileSync(
-      entry,
+    const { result, code, returned } = await bundleAndRun(
+      'zod',
       "import { z } from 'zod';\nexport const handler = async () => { const r = z.object({ n: z.number() }).safeParse({ n: 'x' }); return { message: r.success ? '' : r.error.issues[0]?.message, locales: Object.keys(z.locales) }; };\n",
     );
-    const out = join(outside, 'zod');
-    const result = await bundleLambda(entry, out);
-    const code = readdirSync(out)
-      .map((f) => readFileSync(join(out, f), 'utf8'))
-      .join('\n');
     // German and Japanese messages are gone; zod still validates, in English.
     expect(code).not.toContain('Ungültige Eingabe');
     expect(code).not.toContain('無効な入力');
     expect(result.packages.find((p) => p.name === 'zod')?.bytes).toBeLessThan(260 * 1024);
-    const { stdout } = await run(process.execPath, [
-      '--input-type=module',
-      '-e',
-      `const { handler } = await import(${JSON.stringify(result.file)}); console.log(JSON.stringify(await handler()));`,
-    ]);
-    expect(JSON.parse(stdout)).toEqual({
+    expect(returned).toEqual({
       message: 'Invalid input: expected number, received string',
       locales: ['default'],
     });
   });
 
   it("leave the SDK's browser user-agent parser out, and the client still signs its user agent", async () => {
-    const entry = join(root, 'sdk-entry.ts');
     // A request that never leaves the process: the middleware stack runs, the handler answers.
-    writeFileSync(
-      entry,
+    const { result, code, returned } = await bundleAndRun(
+      'sdk',
       "import { SQSClient, GetQueueUrlCommand } from '@aws-sdk/client-sqs';\nexport const handler = async () => { let agent = ''; const sqs = new SQSClient({ region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, requestHandler: { handle: async (req) => { agent = String(req.headers['user-agent'] ?? req.headers['x-amz-user-agent']); throw new Error('stop'); } } }); await sqs.send(new GetQueueUrlCommand({ QueueName: 'q' })).catch(() => {}); return { agent }; };\n",
     );
-    const out = join(outside, 'sdk');
-    const result = await bundleLambda(entry, out);
-    const code = readdirSync(out)
-      .map((f) => readFileSync(join(out, f), 'utf8'))
-      .join('\n');
     expect(result.packages.map((p) => p.name)).not.toContain('bowser');
     expect(code).not.toContain('Internet Explorer');
-    const { stdout } = await run(process.execPath, [
-      '--input-type=module',
-      '-e',
-      `const { handler } = await import(${JSON.stringify(result.file)}); console.log(JSON.stringify(await handler()));`,
-    ]);
-    expect(JSON.parse(stdout).agent).toMatch(/aws-sdk-js\/\S+ .*os\/linux/);
+    expect((returned as { agent: string }).agent).toMatch(/aws-sdk-js\/\S+ .*os\/linux/);
   });
 
   it('find the OCR language data in the layer through NODE_PATH, as Lambda mounts it', async () => {

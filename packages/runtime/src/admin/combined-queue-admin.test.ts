@@ -1,30 +1,19 @@
-import { randomUUID } from 'node:crypto';
-import { createInProcessEventBus } from '@paperlane/adapters';
-import {
-  type JobHandlers,
-  PermanentError,
-  resolveTopology,
-  silentLogger,
-  systemClock,
-} from '@paperlane/core';
-import { createDocumentClient, createStore, ensureTable, type Store } from '@paperlane/store';
-import { type DynaliteServer, type RedisServer, startDynalite, startRedis } from '@paperlane/testing';
+import { type JobHandlers, PermanentError } from '@paperlane/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitForJob } from '../../test/conformance/wait-for-job';
-import { createBullmqTransport } from '../adapter/bullmq/bullmq-transport';
-import { createBullmqWorker } from '../adapter/bullmq/bullmq-worker';
-import { createDispatcher } from '../dispatcher/dispatcher';
-import { createBullmqQueueAdmin } from './bullmq-queue-admin';
+import { type BullmqEnvironment, startBullmqEnvironment } from '../../test/support/bullmq-environment';
 import { combineQueueAdmins } from './combined-queue-admin';
 
 // Two real transports (BullMQ under two prefixes on one redis-server) stand for BullMQ and its
 // SQS fallback: the combination only sees the QueueAdmin port, whatever is behind it.
-let redis: RedisServer;
-let dynamo: DynaliteServer;
-let store: Store;
-let documentClient: ReturnType<typeof createDocumentClient>;
-const topology = resolveTopology({ JOB_RETRY_ATTEMPTS: '1' });
-const events = createInProcessEventBus();
+let env: BullmqEnvironment;
+beforeAll(async () => {
+  env = await startBullmqEnvironment();
+});
+afterAll(async () => {
+  await env?.stop();
+});
+
 const runs = new Map<string, number>();
 const handlers: JobHandlers = {
   // Refused the first time, done the second: a redriven job completes.
@@ -36,57 +25,23 @@ const handlers: JobHandlers = {
   },
 };
 
-beforeAll(async () => {
-  [redis, dynamo] = await Promise.all([startRedis(), startDynalite()]);
-  documentClient = createDocumentClient({ endpoint: dynamo.endpoint });
-  const tableName = `combined-admin-${randomUUID().slice(0, 8)}`;
-  await ensureTable(documentClient, tableName);
-  store = createStore({ documentClient, tableName });
-});
-afterAll(async () => {
-  documentClient?.destroy();
-  await Promise.all([redis?.stop(), dynamo?.stop()]);
-});
-
+/** One side: its own prefix and worker, and a way to put `count` failed jobs in its failed set. */
 function side() {
-  const prefix = `ca${randomUUID().slice(0, 6)}`;
-  const common = { topology, clock: systemClock, logger: silentLogger, sweepGraceMs: 60_000 };
-  const transport = createBullmqTransport({ url: redis.url, prefix, topology });
-  const dispatcher = createDispatcher({ ...common, store: store.jobs, transport });
-  const admin = createBullmqQueueAdmin({
-    queue: transport.queue,
-    queues: ['automation'],
-    store: store.jobs,
-    clock: systemClock,
-    sweepGraceMs: 60_000,
-  });
-  const worker = createBullmqWorker({
-    queue: 'automation',
-    url: redis.url,
-    prefix,
-    deps: { ...common, store: store.jobs, events, handlers },
-    concurrency: 2,
-  });
-  // BullMQ's `failed` event comes once the job is in its failed set (our job:failed comes before).
-  const inFailedSet = new Set<string>();
-  const wake: Array<() => void> = [];
-  worker.worker.on('failed', (job) => {
-    if (job?.id) inFailedSet.add(job.id);
-    for (const w of wake.splice(0)) w();
-  });
+  const consumer = env.consumer(handlers);
+  const worker = consumer.startWorker();
   const enqueueFailing = async (count: number) => {
     const jobs = [];
     for (let i = 0; i < count; i++) {
-      const { job } = await dispatcher.enqueue('automation', {
+      const { job } = await consumer.dispatcher.enqueue('automation', {
         tenantId: 'tenant-c',
         tenantUserId: `u.${i}`,
       });
       jobs.push(job);
     }
-    while (!jobs.every((j) => inFailedSet.has(j.jobId))) await new Promise<void>((r) => wake.push(r));
+    await worker.inFailedSet(jobs.map((j) => j.jobId));
     return jobs;
   };
-  return { admin, worker, transport, enqueueFailing };
+  return { ...consumer, worker, enqueueFailing };
 }
 
 describe('combined queue admin (BullMQ and its fallback as one view)', () => {
@@ -124,7 +79,7 @@ describe('combined queue admin (BullMQ and its fallback as one view)', () => {
       });
       for (const job of [failed[0], failed[4]]) {
         if (job)
-          expect(await waitForJob(store.jobs, events, job, ['complete'])).toMatchObject({
+          expect(await waitForJob(env.store.jobs, env.events, job, ['complete'])).toMatchObject({
             status: 'complete',
           });
       }
@@ -137,9 +92,9 @@ describe('combined queue admin (BullMQ and its fallback as one view)', () => {
       await admin.resume('automation');
       expect((await admin.stats())[0]?.paused).toBe(false);
     } finally {
-      for (const s of [main, fallback]) {
-        await s.worker.close();
-        await s.transport.close();
+      for (const side of [main, fallback]) {
+        await side.worker.close();
+        await side.transport.close();
       }
     }
   });

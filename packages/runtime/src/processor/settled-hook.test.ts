@@ -19,17 +19,24 @@ function messageBody(url: string, jobId: string): string {
   return found.body;
 }
 
+/** The processor's dependencies on the shared environment, short of handlers and hook. */
+function baseDeps() {
+  return {
+    store: env.store,
+    events: createInProcessEventBus(silentLogger),
+    topology: env.topology,
+    clock: systemClock,
+    logger: silentLogger,
+    leaseMs: 60_000,
+    sweepGraceMs: 60_000,
+  };
+}
+
 describe('the onSettled hook', () => {
   it('runs once a job is complete or failed for good, after the record says so, never for a retry', async () => {
     const seen: Array<{ jobId: string; status: string; recorded?: string }> = [];
     const processor = createProcessor({
-      store: env.store,
-      events: createInProcessEventBus(silentLogger),
-      topology: env.topology,
-      clock: systemClock,
-      logger: silentLogger,
-      leaseMs: 60_000,
-      sweepGraceMs: 60_000,
+      ...baseDeps(),
       handlers: {
         thumbnail: async (ctx) => {
           if (ctx.payload.documentId === 'doc-bad') throw new PermanentError('corrupt image');
@@ -63,13 +70,7 @@ describe('the onSettled hook', () => {
     const seen: JobRecord[] = [];
     let runs = 0;
     const deps = {
-      store: env.store,
-      events: createInProcessEventBus(silentLogger),
-      topology: env.topology,
-      clock: systemClock,
-      logger: silentLogger,
-      leaseMs: 60_000,
-      sweepGraceMs: 60_000,
+      ...baseDeps(),
       handlers: {
         thumbnail: async () => {
           runs++;

@@ -1,61 +1,17 @@
-import { randomUUID } from 'node:crypto';
-import { createInProcessEventBus } from '@paperlane/adapters';
-import {
-  type JobHandlers,
-  PermanentError,
-  resolveTopology,
-  silentLogger,
-  systemClock,
-} from '@paperlane/core';
-import { createDocumentClient, createStore, ensureTable } from '@paperlane/store';
-import { type DynaliteServer, type RedisServer, startDynalite, startRedis } from '@paperlane/testing';
+import { type JobHandlers, PermanentError } from '@paperlane/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitForJob } from '../../../test/conformance/wait-for-job';
-import { createDispatcher } from '../../dispatcher/index';
-import { createBullmqTransport } from './bullmq-transport';
-import { createBullmqWorker } from './bullmq-worker';
+import { type BullmqEnvironment, startBullmqEnvironment } from '../../../test/support/bullmq-environment';
 
-let redis: RedisServer;
-let dynamo: DynaliteServer;
-let store: ReturnType<typeof createStore>;
-const topology = resolveTopology({ JOB_RETRY_ATTEMPTS: '2', JOB_RETRY_BACKOFF_MS: '10' });
-const events = createInProcessEventBus();
-
+let env: BullmqEnvironment;
 beforeAll(async () => {
-  [redis, dynamo] = await Promise.all([startRedis(), startDynalite()]);
-  const documentClient = createDocumentClient({ endpoint: dynamo.endpoint });
-  const tableName = `bullmq-${randomUUID().slice(0, 8)}`;
-  await ensureTable(documentClient, tableName);
-  store = createStore({ documentClient, tableName });
+  env = await startBullmqEnvironment();
 });
 afterAll(async () => {
-  await Promise.all([redis?.stop(), dynamo?.stop()]);
+  await env?.stop();
 });
 
-function setup(handlers: JobHandlers) {
-  const prefix = `b${randomUUID().slice(0, 6)}`;
-  const transport = createBullmqTransport({ url: redis.url, prefix, topology });
-  const dispatcher = createDispatcher({
-    store: store.jobs,
-    transport,
-    topology,
-    clock: systemClock,
-    logger: silentLogger,
-    sweepGraceMs: 60_000,
-  });
-  const deps = {
-    store: store.jobs,
-    events,
-    handlers,
-    topology,
-    clock: systemClock,
-    logger: silentLogger,
-    sweepGraceMs: 60_000,
-  };
-  const startWorker = () =>
-    createBullmqWorker({ queue: 'automation', url: redis.url, prefix, deps, concurrency: 2 });
-  return { transport, dispatcher, startWorker };
-}
+const setup = (handlers: JobHandlers) => env.consumer(handlers);
 
 describe('BullMQ adapter', () => {
   it('keeps a delay beyond SQS limits as a BullMQ delayed job with the same due time', async () => {
@@ -96,7 +52,7 @@ describe('BullMQ adapter', () => {
     const closing = worker.close();
     release();
     await closing;
-    expect(await store.jobs.get(job)).toMatchObject({ status: 'complete', result: { finished: true } });
+    expect(await env.store.jobs.get(job)).toMatchObject({ status: 'complete', result: { finished: true } });
     await transport.close();
   });
 
@@ -111,8 +67,8 @@ describe('BullMQ adapter', () => {
     });
     const worker = startWorker();
     const { job } = await dispatcher.enqueue('automation', { tenantId: 'tenant-b', tenantUserId: 'u-3' });
-    await waitForJob(store.jobs, events, job, ['failed']);
-    const requeued = await store.jobs.requeue({
+    await waitForJob(env.store.jobs, env.events, job, ['failed']);
+    const requeued = await env.store.jobs.requeue({
       ...job,
       now: new Date(),
       sweepAt: new Date(Date.now() + 60_000),
@@ -120,7 +76,7 @@ describe('BullMQ adapter', () => {
     expect(requeued).toMatchObject({ status: 'pending', generation: 1, attempts: 0 });
     const unsent = await dispatcher.resend([requeued!]);
     expect(unsent.size).toBe(0);
-    const done = await waitForJob(store.jobs, events, job, ['complete']);
+    const done = await waitForJob(env.store.jobs, env.events, job, ['complete']);
     expect(done).toMatchObject({ status: 'complete', attempts: 1, result: { calls: 2 } });
     expect(await transport.queue('automation').getJob(`${job.jobId}.g1`)).toBeDefined();
     await worker.close();
