@@ -160,8 +160,12 @@ describe('sst.config.ts', () => {
         PAPERLANE_JWT_ISSUER: 'https://auth.example.com/',
         PAPERLANE_JWT_AUDIENCE: 'paperlane-api',
         PAPERLANE_JWT_JWKS_URL: 'https://auth.example.com/.well-known/jwks.json',
+        PAPERLANE_RATE_LIMIT_PER_MINUTE: '600',
       },
     });
+    // The API's enqueue budget, the API's alone (counted in the table across its instances).
+    expect(fn(oidc, 'ApiHandler').environment).toMatchObject({ RATE_LIMIT_PER_MINUTE: '600' });
+    expect(fn(oidc, sstNames.consumer('thumbnail')).environment).not.toHaveProperty('RATE_LIMIT_PER_MINUTE');
     const [authorizer] = oidc.ofType('sst.aws.ApiGatewayV2Authorizer');
     expect(authorizer?.args).toMatchObject({
       jwt: { issuer: 'https://auth.example.com/', audiences: ['paperlane-api'] },

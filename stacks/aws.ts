@@ -54,6 +54,10 @@ export async function awsStack(env: Record<string, string | undefined> = process
         JWT_JWKS_URL: deploy.jwt.jwksUrl,
       }
     : environment;
+  // The enqueue budget is counted in the table (RATE_LIMIT_SCOPE defaults to shared on Lambda).
+  const apiEnvironment = deploy.rateLimitPerMinute
+    ? { ...jwtEnvironment, RATE_LIMIT_PER_MINUTE: String(deploy.rateLimitPerMinute) }
+    : jwtEnvironment;
   const base = {
     linkables,
     logRetention: profile.logRetention,
@@ -70,7 +74,7 @@ export async function awsStack(env: Record<string, string | undefined> = process
   realtimeRoutes(realtime, { ...base, environment: jwtEnvironment, memoryMb: profile.smallMemoryMb });
   const { api } = httpApi({
     ...base,
-    environment: jwtEnvironment,
+    environment: apiEnvironment,
     // Pausing a queue disables its consumer's event sources.
     grantTargets: { ...base.grantTargets, consumers },
     memoryMb: profile.apiMemoryMb,

@@ -14,6 +14,7 @@ describe('deployConfig', () => {
         PAPERLANE_JWT_AUDIENCE: 'paperlane-api',
         PAPERLANE_JWT_JWKS_URL: 'https://auth.example.com/jwks.json',
         PAPERLANE_ALARM_EMAIL: 'ops@example.com',
+        PAPERLANE_RATE_LIMIT_PER_MINUTE: '600',
         UNRELATED: 'ignored',
       },
       true,
@@ -27,6 +28,7 @@ describe('deployConfig', () => {
       },
       alarmEmail: 'ops@example.com',
       logLevel: 'info',
+      rateLimitPerMinute: 600,
     });
   });
 
@@ -37,11 +39,12 @@ describe('deployConfig', () => {
           PAPERLANE_WEB_ORIGINS: 'https://app.example.com/path',
           PAPERLANE_ALARM_EMAIL: 'nobody',
           LOG_LEVEL: 'loud',
+          PAPERLANE_RATE_LIMIT_PER_MINUTE: 'many',
         },
         false,
       ),
     ).toThrow(
-      /invalid deploy configuration: PAPERLANE_WEB_ORIGINS.0: must be an origin .*; PAPERLANE_ALARM_EMAIL: .*; LOG_LEVEL: /,
+      /invalid deploy configuration: PAPERLANE_WEB_ORIGINS.0: must be an origin .*; PAPERLANE_ALARM_EMAIL: .*; LOG_LEVEL: .*; PAPERLANE_RATE_LIMIT_PER_MINUTE: /,
     );
   });
 

@@ -29,6 +29,8 @@ const schema = z
     /** Alarm notifications go to this address (confirm the SNS subscription mail once). */
     PAPERLANE_ALARM_EMAIL: z.email().optional(),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).optional(),
+    /** Enqueueing requests per tenant per minute, counted across every API instance. */
+    PAPERLANE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).optional(),
   })
   .superRefine((env, ctx) => {
     const jwt = [env.PAPERLANE_JWT_ISSUER, env.PAPERLANE_JWT_AUDIENCE, env.PAPERLANE_JWT_JWKS_URL];
@@ -47,6 +49,7 @@ export interface DeployConfig {
   jwt?: { issuer: string; audience: string; jwksUrl: string };
   alarmEmail?: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  rateLimitPerMinute?: number;
 }
 
 /**
@@ -81,5 +84,8 @@ export function deployConfig(env: Record<string, string | undefined>, production
     ...(issuer && audience && jwksUrl ? { jwt: { issuer, audience, jwksUrl } } : {}),
     ...(config.PAPERLANE_ALARM_EMAIL ? { alarmEmail: config.PAPERLANE_ALARM_EMAIL } : {}),
     logLevel: config.LOG_LEVEL ?? 'info',
+    ...(config.PAPERLANE_RATE_LIMIT_PER_MINUTE
+      ? { rateLimitPerMinute: config.PAPERLANE_RATE_LIMIT_PER_MINUTE }
+      : {}),
   };
 }

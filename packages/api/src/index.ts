@@ -11,7 +11,7 @@ export type { ApiDeps, HealthCheck, MailboxApiDeps, UploadLimits } from './deps'
 export type { ApiEnv } from './env';
 export { type ErrorBody, errorBodySchema, HttpError, toErrorResponse } from './errors';
 export { listRoutes } from './list-routes';
-export { createRateLimiter, type RateLimiter } from './middleware/rate-limit';
+export { createRateLimiter, createSharedRateLimiter, type RateLimiter } from './middleware/rate-limit';
 export * from './presenters';
 export { type UploadResponse, uploadResponseSchema } from './routes/upload';
 export { DEFAULT_ROTATION_GRACE_MS, type WebhookApiDeps } from './routes/webhooks';

@@ -1,7 +1,13 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { parseAllowedHosts } from '@paperlane/adapters/net/host-allowlist';
 import { createRegistrationUrlCheck } from '@paperlane/adapters/net/registration-check';
-import { type ApiDeps, createRateLimiter, createTokenVerifier, type HealthCheck } from '@paperlane/api';
+import {
+  type ApiDeps,
+  createRateLimiter,
+  createSharedRateLimiter,
+  createTokenVerifier,
+  type HealthCheck,
+} from '@paperlane/api';
 import { systemClock } from '@paperlane/core';
 import type { QueueAdmin } from '@paperlane/runtime/admin/queue-admin';
 import type { Hono } from 'hono';
@@ -57,7 +63,10 @@ export function buildApiDeps(container: ApiWiring, extras: ApiExtras): ApiDeps {
     events: container.events,
     verifyToken,
     limits: container.config.upload,
-    rateLimiter: createRateLimiter({ perMinute: env.RATE_LIMIT_PER_MINUTE }),
+    rateLimiter:
+      container.config.rateLimitScope === 'shared'
+        ? createSharedRateLimiter({ store: container.store.rateLimits, perMinute: env.RATE_LIMIT_PER_MINUTE })
+        : createRateLimiter({ perMinute: env.RATE_LIMIT_PER_MINUTE }),
     sniff: container.sniff,
     clock: systemClock,
     logger: container.logger,

@@ -1,5 +1,11 @@
 import { createJsonLogger } from '@paperlane/adapters';
-import { createApp, createRateLimiter, errorBodySchema, listRoutes } from '@paperlane/api';
+import {
+  createApp,
+  createRateLimiter,
+  createSharedRateLimiter,
+  errorBodySchema,
+  listRoutes,
+} from '@paperlane/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, awaitJobsSettled, SAMPLE_FILES, startApi, uploadForm } from './support/api-harness';
 
@@ -231,6 +237,27 @@ describe('the error envelope on every status the API answers with', () => {
       ids: ['job_1'],
     });
     expect(other.status).toBe(200);
+    // Shared scope: two API processes (two apps, as two Lambda instances) spend one budget in the table.
+    const shared = () =>
+      createApp({
+        ...api.deps,
+        // Mid-minute on a fixed clock: both requests fall in one window whatever the wall clock says.
+        rateLimiter: createSharedRateLimiter({
+          store: api.deps.store.rateLimits,
+          perMinute: 1,
+          now: () => new Date('2031-01-01T00:00:30.000Z'),
+        }),
+      });
+    const [instanceA, instanceB] = [shared(), shared()];
+    const event = { event: 'entry.approved', payload: {} };
+    expect((await onVariant(instanceA, 'shared-1', 'POST', '/api/events', event)).status).not.toBe(429);
+    const refused = await expectEnvelope(
+      await onVariant(instanceB, 'shared-1', 'POST', '/api/events', event),
+      429,
+      'rate_limited',
+    );
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await onVariant(instanceB, 'shared-2', 'POST', '/api/events', event)).status).not.toBe(429);
     // Every route listed as enqueueing is one the app serves.
     const served = listRoutes().map((r) => `${r.method} ${r.path.replace(/:[a-z_]+/g, 'X')}`);
     for (const [method, path] of enqueueing) {

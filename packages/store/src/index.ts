@@ -28,6 +28,7 @@ export {
   type MailboxStore,
 } from './mailbox-store';
 export { createQueueControlStore, type QueueControlStore, queueControlKey } from './queue-control-store';
+export { createRateLimitStore, type RateLimitStore, rateWindowKey } from './rate-limit-store';
 export { createStore, type Store, type StoreSettings } from './store';
 export {
   createTable,

@@ -6,6 +6,7 @@ import { createInvoiceStore, type InvoiceStore } from './invoice-store';
 import { createJobStore } from './job-store';
 import { createMailboxStore, type MailboxStore } from './mailbox-store';
 import { createQueueControlStore, type QueueControlStore } from './queue-control-store';
+import { createRateLimitStore, type RateLimitStore } from './rate-limit-store';
 import { createTable, type PaperlaneTable } from './table';
 import { createUploadSessionStore, type UploadSessionStore } from './upload-session-store';
 import { createWebhookDeliveryStore, type WebhookDeliveryStore } from './webhook-delivery-store';
@@ -31,6 +32,8 @@ export interface Store {
   wsConnections: WsConnectionStore;
   /** Operator switches per job queue (paused flags the SQS consumers check). */
   queueControl: QueueControlStore;
+  /** Per-key request budgets shared by every API process. */
+  rateLimits: RateLimitStore;
 }
 
 /**
@@ -54,5 +57,6 @@ export function createStore(settings: StoreSettings): Store {
     webhookDeliveries: createWebhookDeliveryStore(table),
     wsConnections: createWsConnectionStore(table),
     queueControl: createQueueControlStore(table),
+    rateLimits: createRateLimitStore(table),
   };
 }

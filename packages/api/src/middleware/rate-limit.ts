@@ -1,10 +1,11 @@
+import type { RateLimitStore } from '@paperlane/store';
 import { createMiddleware } from 'hono/factory';
 import type { ApiEnv } from '../env';
 import { HttpError } from '../errors';
 
 export interface RateLimiter {
   /** Takes `cost` tokens for `key`; returns 0 if allowed, else the ms until enough tokens refill. */
-  take(key: string, cost?: number): number;
+  take(key: string, cost?: number): number | Promise<number>;
 }
 
 /**
@@ -38,10 +39,26 @@ export function createRateLimiter(options: {
   };
 }
 
+/**
+ * A budget every API process shares, counted in the store (`store.rateLimits`):
+ * `perMinute` per key in one-minute windows, however many processes serve the API.
+ */
+export function createSharedRateLimiter(options: {
+  store: Pick<RateLimitStore, 'take'>;
+  perMinute: number;
+  now?: () => Date;
+}): RateLimiter {
+  const now = options.now ?? (() => new Date());
+  return {
+    take: (key, cost = 1) =>
+      options.store.take({ key: `enqueue:${key}`, limit: options.perMinute, cost, now: now() }),
+  };
+}
+
 /** Limits enqueueing routes per tenant; 429 with Retry-After when exhausted. */
 export function limitPerTenant(limiter: RateLimiter) {
   return createMiddleware<ApiEnv>(async (c, next) => {
-    const waitMs = limiter.take(c.get('principal').tenantId);
+    const waitMs = await limiter.take(c.get('principal').tenantId);
     if (waitMs > 0) {
       const seconds = String(Math.max(1, Math.ceil(waitMs / 1000)));
       throw new HttpError(429, 'rate_limited', 'too many requests for this tenant; retry later', undefined, {

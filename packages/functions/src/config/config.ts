@@ -49,6 +49,12 @@ export const envSchema = z.object({
   UPLOAD_MAX_FILES: positive.max(1000).default(20),
   UPLOAD_MAX_REQUEST_BYTES: bytes.optional(),
   RATE_LIMIT_PER_MINUTE: positive.default(120),
+  /**
+   * `shared`: every API process counts against one budget per tenant in the table (the
+   * default off embedded DynamoDB, so it holds across Lambda instances); `process`: each
+   * process keeps its own in memory.
+   */
+  RATE_LIMIT_SCOPE: z.enum(['process', 'shared']).optional(),
   SWEEP_INTERVAL_MS: positive.default(30_000),
   SWEEP_GRACE_MS: positive.default(120_000),
 
@@ -90,6 +96,8 @@ export interface Config {
   embed: { dynamodb: boolean; sqs: boolean; files: boolean };
   endpoints: { sqs?: string; dynamodb?: string; s3?: string };
   upload: { maxFileBytes: number; maxFiles: number; maxRequestBytes: number };
+  /** Where the per-tenant enqueue budget is counted (RATE_LIMIT_SCOPE). */
+  rateLimitScope: 'process' | 'shared';
 }
 
 /**
@@ -136,5 +144,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     embed,
     endpoints,
     upload: { maxFileBytes: env.UPLOAD_MAX_FILE_BYTES, maxFiles: env.UPLOAD_MAX_FILES, maxRequestBytes },
+    rateLimitScope: env.RATE_LIMIT_SCOPE ?? (embed.dynamodb ? 'process' : 'shared'),
   };
 }
