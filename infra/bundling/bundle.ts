@@ -77,6 +77,8 @@ export interface BundleResult {
   externals: ExternalImport[];
   /** npm packages by bytes they contribute, largest first. */
   packages: { name: string; bytes: number }[];
+  /** Packages bundled from more than one install (two versions): each copy's folder. */
+  duplicates: { name: string; copies: string[] }[];
 }
 
 function packageOf(input: string): string {
@@ -96,6 +98,26 @@ export function packageSizes(metafile: Metafile): { name: string; bytes: number 
     }
   }
   return [...sizes].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes);
+}
+
+/**
+ * Packages bundled from more than one folder: npm could not dedupe them (a dependency
+ * pins another version), so the package ships twice. The API's S3 client did, 71 KB.
+ */
+export function duplicatePackages(metafile: Metafile): { name: string; copies: string[] }[] {
+  const copies = new Map<string, Set<string>>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const input of Object.keys(output.inputs)) {
+      const at = input.lastIndexOf('node_modules/');
+      if (at < 0) continue;
+      const name = packageOf(input);
+      const folder = input.slice(0, at + 'node_modules/'.length) + name;
+      copies.set(name, (copies.get(name) ?? new Set()).add(folder));
+    }
+  }
+  return [...copies]
+    .filter(([, folders]) => folders.size > 1)
+    .map(([name, folders]) => ({ name, copies: [...folders].sort() }));
 }
 
 const STATIC = new Set(['import-statement', 'require-call']);
@@ -178,6 +200,7 @@ export async function bundleLambda(entry: string, outdir: string): Promise<Bundl
     files: outputs.length,
     externals: externalImports(metafile, entryInput),
     packages: packageSizes(metafile),
+    duplicates: duplicatePackages(metafile),
   };
 }
 

@@ -16,7 +16,7 @@ import { lambdaSpecs } from '../needs';
 import { repoRoot } from '../repo';
 import { tessdataFiles } from '../tessdata';
 import { buildAllLambdas, externalProblems } from './build-all';
-import { bundleLambda } from './bundle';
+import { bundleLambda, duplicatePackages } from './bundle';
 import { bundleProblems, formatSizeTable } from './size-report';
 
 const run = promisify(execFile);
@@ -104,6 +104,42 @@ describe('build:lambdas', () => {
       expect.stringMatching(
         /^Sweeper: packages\/functions\/src\/lambda\/sweeper\.ts does not bundle: Could not resolve "\.\/missing-module"/,
       ),
+    ]);
+  });
+
+  it('names a package bundled from two installs, with each copy', () => {
+    const input = (bytesInOutput: number) => ({ bytesInOutput });
+    const metafile = {
+      inputs: {},
+      outputs: {
+        'bundle.mjs': {
+          bytes: 0,
+          imports: [],
+          exports: [],
+          inputs: {
+            'node_modules/@aws-sdk/client-s3/dist-es/index.js': input(10),
+            'node_modules/@aws-sdk/s3-presigned-post/node_modules/@aws-sdk/client-s3/dist-es/S3Client.js':
+              input(10),
+            'node_modules/zod/v4/classic/schemas.js': input(10),
+            'packages/core/src/index.ts': input(10),
+          },
+        },
+        'chunk-1.mjs': {
+          bytes: 0,
+          imports: [],
+          exports: [],
+          inputs: { 'node_modules/zod/v4/core/core.js': input(5) },
+        },
+      },
+    };
+    expect(duplicatePackages(metafile)).toEqual([
+      {
+        name: '@aws-sdk/client-s3',
+        copies: [
+          'node_modules/@aws-sdk/client-s3',
+          'node_modules/@aws-sdk/s3-presigned-post/node_modules/@aws-sdk/client-s3',
+        ],
+      },
     ]);
   });
 

@@ -11,6 +11,12 @@ import { repoRoot } from '../../infra/repo';
 
 const rows = await buildAllLambdas(repoRoot());
 console.log(formatSizeTable(rows));
+for (const row of rows) {
+  if (row.status !== 'built') continue;
+  for (const { name, copies } of row.result.duplicates) {
+    console.log(`note: ${row.name} bundles ${copies.length} copies of ${name} (${copies.join(', ')})`);
+  }
+}
 const problems = bundleProblems(rows);
 for (const problem of problems) console.error(`✗ ${problem}`);
 const built = rows.filter((r) => r.status === 'built').length;
