@@ -51,7 +51,11 @@ export function createSharedRateLimiter(options: {
   const now = options.now ?? (() => new Date());
   return {
     take: (key, cost = 1) =>
-      options.store.take({ key: `enqueue:${key}`, limit: options.perMinute, cost, now: now() }),
+      options.store
+        .take({ key: `enqueue:${key}`, limit: options.perMinute, cost, now: now() })
+        // Fails open: a table that cannot count cannot take the request's own writes either,
+        // and those answer with the outage's real status.
+        .catch(() => 0),
   };
 }
 
