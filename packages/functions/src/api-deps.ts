@@ -8,7 +8,7 @@ import {
   createTokenVerifier,
   type HealthCheck,
 } from '@paperlane/api';
-import { systemClock } from '@paperlane/core';
+import { describeError, systemClock } from '@paperlane/core';
 import type { QueueAdmin } from '@paperlane/runtime/admin/queue-admin';
 import type { Hono } from 'hono';
 import type { Container } from './container';
@@ -65,7 +65,14 @@ export function buildApiDeps(container: ApiWiring, extras: ApiExtras): ApiDeps {
     limits: container.config.upload,
     rateLimiter:
       container.config.rateLimitScope === 'shared'
-        ? createSharedRateLimiter({ store: container.store.rateLimits, perMinute: env.RATE_LIMIT_PER_MINUTE })
+        ? createSharedRateLimiter({
+            store: container.store.rateLimits,
+            perMinute: env.RATE_LIMIT_PER_MINUTE,
+            onError: (error) =>
+              container.logger.warn('rate limit not counted; request let through', {
+                error: describeError(error),
+              }),
+          })
         : createRateLimiter({ perMinute: env.RATE_LIMIT_PER_MINUTE }),
     sniff: container.sniff,
     clock: systemClock,

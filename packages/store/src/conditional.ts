@@ -21,3 +21,8 @@ export async function conditional<E extends Entity, T>(
     return { ok: false, old: error.FormattedItem as FormattedItem<E> | undefined };
   }
 }
+
+/** For stores writing through the raw document client: the write's condition did not hold. */
+export function isConditionFailed(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}

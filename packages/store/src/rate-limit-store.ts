@@ -1,6 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { isConditionFailed } from './conditional';
 import type { PaperlaneTable } from './table';
 import { parseInput } from './validate';
 import { WS_TTL_ATTRIBUTE } from './ws-connection';
@@ -65,12 +65,7 @@ export function createRateLimitStore(table: PaperlaneTable): RateLimitStore {
         );
         return 0;
       } catch (error) {
-        if (
-          error instanceof ConditionalCheckFailedException ||
-          (error as Error)?.name === 'ConditionalCheckFailedException'
-        ) {
-          return resetInMs;
-        }
+        if (isConditionFailed(error)) return resetInMs;
         throw error;
       }
     },

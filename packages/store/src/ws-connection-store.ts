@@ -7,6 +7,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { idSchema, RetryableError } from '@paperlane/core';
+import { isConditionFailed } from './conditional';
 import type { PaperlaneTable } from './table';
 import { INDEXES } from './table';
 import { parseInput, toIso } from './validate';
@@ -71,8 +72,6 @@ export function createWsConnectionStore(table: PaperlaneTable): WsConnectionStor
   const TableName = table.getName();
   const connectionKey = (id: string) => ({ pk: wsConnectionPk(id), sk: WS_CONNECTION_SK });
   const connectionIdOf = (value: unknown) => parseInput(connectionIdSchema, value, 'connection id');
-  const isConditionFailed = (error: unknown) =>
-    error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
   async function get(connectionId: string): Promise<WsConnectionRecord | undefined> {
     const { Item } = await client.send(

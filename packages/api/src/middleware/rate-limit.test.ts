@@ -30,10 +30,13 @@ describe('rate limiters', () => {
       { key: 'enqueue:t1', limit: 1, cost: 1, now: at },
       { key: 'enqueue:t1', limit: 1, cost: 2, now: at },
     ]);
+    const errors: unknown[] = [];
     const broken = createSharedRateLimiter({
       store: { take: async () => Promise.reject(new Error('ProvisionedThroughputExceededException')) },
       perMinute: 1,
+      onError: (error) => errors.push(error),
     });
     expect(await broken.take('t1')).toBe(0);
+    expect(errors.map(String)).toEqual(['Error: ProvisionedThroughputExceededException']);
   });
 });

@@ -47,6 +47,8 @@ export function createSharedRateLimiter(options: {
   store: Pick<RateLimitStore, 'take'>;
   perMinute: number;
   now?: () => Date;
+  /** Told of every count the store could not make (the request was let through). */
+  onError?: (error: unknown) => void;
 }): RateLimiter {
   const now = options.now ?? (() => new Date());
   return {
@@ -55,7 +57,10 @@ export function createSharedRateLimiter(options: {
         .take({ key: `enqueue:${key}`, limit: options.perMinute, cost, now: now() })
         // Fails open: a table that cannot count cannot take the request's own writes either,
         // and those answer with the outage's real status.
-        .catch(() => 0),
+        .catch((error: unknown) => {
+          options.onError?.(error);
+          return 0;
+        }),
   };
 }
 
