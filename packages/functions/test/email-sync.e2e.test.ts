@@ -94,13 +94,7 @@ async function sync(api: ReturnType<typeof apiClient>, mailboxId: string, proces
   try {
     const queued = await api.call('POST', `/api/mailboxes/${mailboxId}/sync`);
     expect(queued.status).toBe(202);
-    const t0 = Date.now();
     const settled = await watcher.settled(queued.body.job_id);
-    console.log(
-      'SYNC',
-      Date.now() - t0,
-      watcher.seen.filter((e) => e.jobId === queued.body.job_id).map((e) => `${e.type}@${e.at}`),
-    );
     return { jobId: queued.body.job_id as string, event: settled };
   } finally {
     if (watcher !== events) watcher.stop();

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { AbortedError, ConfigError, PermanentError, RetryableError } from '@paperlane/core';
 import { type OpenAiFake, startFakeOpenAi } from '@paperlane/testing/fakes/openai-server';
 import type OpenAI from 'openai';
@@ -244,6 +245,13 @@ describe('OpenAI extractor (real SDK against the local fake)', () => {
       extractor().extract({ text: invoiceText, signal: controller.signal }),
     ).rejects.toBeInstanceOf(AbortedError);
     expect(fake.requests).toHaveLength(1);
+  });
+
+  it('leaves no abort listener on the job signal after a call, however many calls share it', async () => {
+    fake.handle(() => ({ content: JSON.stringify(output()) }));
+    const controller = new AbortController();
+    for (let i = 0; i < 12; i++) await extractor().extract({ text: invoiceText, signal: controller.signal });
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
   it('turns a client timeout into RetryableError', async () => {

@@ -98,7 +98,9 @@ export async function structuredCompletion<Schema extends z.ZodType>(
         ...(request.maxOutputTokens !== undefined ? { max_completion_tokens: request.maxOutputTokens } : {}),
         ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
       },
-      signal ? { signal } : {},
+      // The SDK adds an abort listener to the signal it is given and never removes it: a
+      // per-call child signal keeps a long job's signal from collecting one per request.
+      signal ? { signal: AbortSignal.any([signal]) } : {},
     );
   } catch (error) {
     throw openAiError(error, signal);
