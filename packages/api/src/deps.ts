@@ -3,13 +3,14 @@ import type { Dispatcher, QueueAdmin } from '@paperlane/runtime';
 import type { Store } from '@paperlane/store';
 import type { Hono } from 'hono';
 import type { TokenVerifier } from './auth/tokens';
+import type { BodyLimits } from './middleware/bounded-body';
 import type { RateLimiter } from './middleware/rate-limit';
 import type { WebhookApiDeps } from './routes/webhooks';
 
 export interface UploadLimits {
   maxFileBytes: number;
   maxFiles: number;
-  /** Whole multipart body, checked before it is read. */
+  /** Whole multipart body: a declared length over it is refused at once, a streamed one when it passes it. */
   maxRequestBytes: number;
 }
 
@@ -35,6 +36,8 @@ export interface ApiDeps {
   events: EventBus;
   verifyToken: TokenVerifier;
   limits: UploadLimits;
+  /** JSON and other small bodies (default 1 MiB, 32 levels, 10,000 keys and elements). */
+  bodyLimits?: Partial<BodyLimits>;
   rateLimiter: RateLimiter;
   /** The file's real type from its bytes; throws a PermanentError (`unsupported_file_type`, ...) otherwise. */
   sniff: (bytes: Uint8Array) => DocumentContentType;

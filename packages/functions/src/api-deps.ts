@@ -39,6 +39,7 @@ export function buildApiDeps(container: ApiWiring, extras: ApiExtras): ApiDeps {
     ...(env.JWT_JWKS_URL ? { jwksUrl: env.JWT_JWKS_URL } : {}),
     ...(env.JWT_ISSUER ? { issuer: env.JWT_ISSUER } : {}),
     ...(env.JWT_AUDIENCE ? { audience: env.JWT_AUDIENCE } : {}),
+    ...(env.JWT_MAX_LIFETIME_SECONDS ? { maxLifetimeSeconds: env.JWT_MAX_LIFETIME_SECONDS } : {}),
   });
   const health: HealthCheck[] = [
     {
@@ -63,6 +64,7 @@ export function buildApiDeps(container: ApiWiring, extras: ApiExtras): ApiDeps {
     events: container.events,
     verifyToken,
     limits: container.config.upload,
+    ...(env.API_MAX_BODY_BYTES ? { bodyLimits: { maxBytes: env.API_MAX_BODY_BYTES } } : {}),
     rateLimiter:
       container.config.rateLimitScope === 'shared'
         ? createSharedRateLimiter({
