@@ -24,8 +24,12 @@ export interface HealthCheck {
 export interface MailboxApiDeps {
   /** Seals mailbox passwords (context `tenant:<t>/mailbox:<id>`) before they reach the store. */
   secrets: SecretCipher;
-  /** Development only: loopback/internal mail hosts and plaintext IMAP to loopback are accepted. */
-  allowInsecureLoopback: boolean;
+  /**
+   * The registration check of a mail server (host and TLS mode), the same rules the
+   * connect-time guard applies; throws a ValidationError (`mailbox_host_forbidden`,
+   * `mailbox_tls_required`), answered 400.
+   */
+  checkEndpoint(endpoint: { host: string; tls: 'tls' | 'starttls' | 'none' }): void;
 }
 
 /** Everything the HTTP app needs; built by an entry point (dev server, Lambda) from config. */

@@ -1,4 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { checkMailboxEndpoint } from '@paperlane/adapters/imap/mailbox-endpoint';
 import { parseAllowedHosts } from '@paperlane/adapters/net/host-allowlist';
 import { createRegistrationUrlCheck } from '@paperlane/adapters/net/registration-check';
 import {
@@ -87,7 +88,10 @@ export function buildApiDeps(container: ApiWiring, extras: ApiExtras): ApiDeps {
     },
     mailboxes: {
       secrets: container.secrets,
-      allowInsecureLoopback: env.EMAIL_ALLOW_INSECURE_LOOPBACK === 'true',
+      checkEndpoint: (endpoint) =>
+        checkMailboxEndpoint(endpoint, {
+          allowInsecureLoopback: env.EMAIL_ALLOW_INSECURE_LOOPBACK === 'true',
+        }),
     },
     ...(extras.queueAdmin ? { queueAdmin: extras.queueAdmin } : {}),
     ...(extras.adminBoard ? { adminBoard: extras.adminBoard } : {}),
