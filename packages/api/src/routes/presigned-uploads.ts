@@ -8,7 +8,7 @@ import { readBoundedBody } from '../middleware/bounded-body';
 import { limitPerTenant } from '../middleware/rate-limit';
 import { presentDocument, presentJob } from '../presenters';
 import { authErrors, bearer, idParam, jsonError } from './common';
-import { type UploadResponse, uploadResponseSchema } from './upload';
+import { ingestDeps, type UploadResponse, uploadResponseSchema } from './upload';
 
 /** How long an upload URL and its session stay usable. */
 const UPLOAD_WINDOW_SECONDS = 3600;
@@ -213,28 +213,18 @@ export function presignedUploadRoutes(deps: ApiDeps) {
       if (missing.length > 0) {
         throw new HttpError(409, 'upload_missing', 'some files were not uploaded', missing.slice(0, 20));
       }
-      const result = await ingestDocuments(
-        {
-          store: deps.store,
-          blobs: deps.blobs,
-          queue: deps.dispatcher,
-          clock: deps.clock,
-          sniff: deps.sniff,
-          limits: deps.limits,
-        },
-        {
-          tenantId,
-          userId: principal.userId,
-          sessionId: session_id,
-          source: 'upload',
-          // Stable ids from the upload id: completing twice yields the same documents and jobs.
-          files: files.map(({ upload, bytes }) => ({
-            fileName: upload.file_name,
-            bytes: bytes as Uint8Array,
-            sourceRef: `upload:${session_id}:${upload.upload_id}`,
-          })),
-        },
-      );
+      const result = await ingestDocuments(ingestDeps(deps), {
+        tenantId,
+        userId: principal.userId,
+        sessionId: session_id,
+        source: 'upload',
+        // Stable ids from the upload id: completing twice yields the same documents and jobs.
+        files: files.map(({ upload, bytes }) => ({
+          fileName: upload.file_name,
+          bytes: bytes as Uint8Array,
+          sourceRef: `upload:${session_id}:${upload.upload_id}`,
+        })),
+      });
       await Promise.all(
         uploads.map((u) =>
           deps.blobs.delete(stagingKey(tenantId, session_id, u.upload_id)).catch(() => undefined),

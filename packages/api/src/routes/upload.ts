@@ -1,6 +1,6 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { idSchema } from '@paperlane/core';
-import { ingestDocuments } from '@paperlane/jobs';
+import { type IngestDeps, ingestDocuments } from '@paperlane/jobs';
 import type { ApiDeps } from '../deps';
 import type { ApiEnv } from '../env';
 import { HttpError } from '../errors';
@@ -17,6 +17,12 @@ export const uploadResponseSchema = z
   })
   .openapi('UploadAccepted');
 export type UploadResponse = z.infer<typeof uploadResponseSchema>;
+
+/** What the upload routes hand to ingest. */
+export function ingestDeps(deps: ApiDeps): IngestDeps {
+  const { store, blobs, dispatcher: queue, clock, sniff, limits } = deps;
+  return { store, blobs, queue, clock, sniff, limits };
+}
 
 /**
  * `POST /api/upload`: multipart, field `files` (repeatable), optional `folder_id`.
@@ -66,23 +72,13 @@ export function uploadRoutes(deps: ApiDeps) {
     }
     const { files, folderId } = await readMultipartUpload(c.req.raw, deps.limits);
     const principal = c.get('principal');
-    const result = await ingestDocuments(
-      {
-        store: deps.store,
-        blobs: deps.blobs,
-        queue: deps.dispatcher,
-        clock: deps.clock,
-        sniff: deps.sniff,
-        limits: deps.limits,
-      },
-      {
-        tenantId: principal.tenantId,
-        userId: principal.userId,
-        files,
-        ...(folderId !== undefined ? { folderId } : {}),
-        source: 'upload',
-      },
-    );
+    const result = await ingestDocuments(ingestDeps(deps), {
+      tenantId: principal.tenantId,
+      userId: principal.userId,
+      files,
+      ...(folderId !== undefined ? { folderId } : {}),
+      source: 'upload',
+    });
     const body: UploadResponse = {
       session_id: result.session.sessionId,
       documents: result.documents.map(presentDocument),
