@@ -32,9 +32,10 @@ export async function readMultipartUpload(request: Request, limits: UploadLimits
       limits: {
         fileSize: limits.maxFileBytes,
         files: limits.maxFiles,
-        fields: 1,
+        // Two, so a repeated folder_id reaches the handler (invalid_folder_id) rather than vanishing.
+        fields: 2,
         fieldSize: FIELD_BYTES,
-        parts: limits.maxFiles + 1,
+        parts: limits.maxFiles + 2,
         headerPairs: 20,
       },
     });

@@ -138,9 +138,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     sqs: !onAws && (transport === 'sqs' || fallback === 'sqs') && !endpoints.sqs,
     files: !onAws && !endpoints.s3,
   };
+  // Files are held in memory until every one has passed its checks (nothing is stored
+  // otherwise), so one request is capped at 128 MiB by default; larger batches go through
+  // presigned uploads.
   const maxRequestBytes =
     env.UPLOAD_MAX_REQUEST_BYTES ??
-    Math.min(env.UPLOAD_MAX_FILE_BYTES * env.UPLOAD_MAX_FILES + 1024 * 1024, 512 * 1024 ** 2);
+    Math.min(env.UPLOAD_MAX_FILE_BYTES * env.UPLOAD_MAX_FILES + 1024 * 1024, 128 * 1024 ** 2);
   return {
     env,
     source: { ...source },
