@@ -51,8 +51,8 @@ export function createApp(deps: ApiDeps) {
   // Before anything reads a body: no route takes more than its limit, no JSON body nests
   // deeper than the store can hold (a 6 KB body 1,000 levels deep once overflowed its stack).
   const bodyLimits = { ...DEFAULT_BODY_LIMITS, ...deps.bodyLimits };
-  const maxBytes = routeBodyLimit(deps.limits, bodyLimits.maxBytes);
-  app.use('*', requestSizeCeiling(maxBytes), boundedJson(bodyLimits, maxBytes));
+  const routeBody = routeBodyLimit(deps.limits, bodyLimits.maxBytes);
+  app.use('*', requestSizeCeiling(routeBody), boundedJson(bodyLimits, routeBody));
   app.onError((error, c) => {
     const { status, body, headers } = toErrorResponse(error);
     if (status >= 500) c.get('logger')?.error('request failed', { error: describeError(error) });

@@ -212,7 +212,13 @@ describe('local presigned PUT', () => {
     expect(await outcome(response)).toEqual({ status: 413, code: 'file_too_large' });
     expect(streamed.produced()).toBeLessThan(32 * MiB);
     expect(staged('presign', sessionId)).toBe(false);
-    expect((await api.call('presign', url, { method: 'PUT', body: new Uint8Array(1000) })).status).toBe(204);
+    // Within the size it is stored, whatever type the client declares (the bytes are not parsed here).
+    const asJson = {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: new Uint8Array(1000),
+    };
+    expect((await api.call('presign', url, asJson)).status).toBe(204);
   });
 });
 

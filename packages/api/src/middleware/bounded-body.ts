@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { ApiEnv } from '../env';
 import { HttpError } from '../errors';
+import type { RouteBody } from '../routes/route-body-limit';
 
 /** What a request body may be: bytes per route, and the shape of any JSON body. */
 export interface BodyLimits extends JsonShapeLimits {
@@ -14,8 +15,8 @@ export const DEFAULT_BODY_LIMITS: BodyLimits = { maxBytes: 1024 * 1024, maxDepth
 
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
 
-export function payloadTooLarge(maxBytes: number, code = 'payload_too_large'): HttpError {
-  return new HttpError(413, code, `the request body exceeds ${maxBytes} bytes`);
+export function payloadTooLarge(maxBytes: number): HttpError {
+  return new HttpError(413, 'payload_too_large', `the request body exceeds ${maxBytes} bytes`);
 }
 
 /**
@@ -65,17 +66,19 @@ export async function readBoundedBody(
 }
 
 /**
- * Every JSON body at the boundary: read up to `maxBytes(c)` (413 `payload_too_large`),
+ * Every JSON body at the boundary (routes that read raw files excepted): read up to
+ * the route's `maxBytes` (413 `payload_too_large`),
  * nesting checked on the text before it is parsed (400 `json_too_deep`), keys and
  * elements counted after (400 `json_too_many_entries`), then handed to the route's
  * validator from Hono's body cache so it is not read twice. Bodies of other types
  * pass to their routes, which read them with their own limits.
  */
-export function boundedJson(limits: BodyLimits, maxBytes: (c: Context<ApiEnv>) => number) {
+export function boundedJson(limits: JsonShapeLimits, routeBody: (c: Context<ApiEnv>) => RouteBody) {
   return createMiddleware<ApiEnv>(async (c, next) => {
     const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim() ?? '';
     if (!c.req.raw.body || !JSON_MEDIA_TYPE.test(type)) return next();
-    const max = maxBytes(c);
+    const { maxBytes: max, raw } = routeBody(c);
+    if (raw) return next();
     const bytes = await readBoundedBody(c.req.raw, max, () => payloadTooLarge(max));
     const text = new TextDecoder().decode(bytes);
     assertJsonTextDepth(text, limits.maxDepth);
@@ -94,13 +97,13 @@ export function boundedJson(limits: BodyLimits, maxBytes: (c: Context<ApiEnv>) =
 
 /**
  * A ceiling for every request whatever its type: a declared Content-Length over
- * `maxBytes(c)` is answered 413 at once. Chunked bodies are counted by whichever
+ * the route's `maxBytes` is answered 413 at once. Chunked bodies are counted by whichever
  * reader consumes them ({@link readBodyChunks}); a body nobody reads is drained or
  * dropped by the server, never buffered.
  */
-export function requestSizeCeiling(maxBytes: (c: Context<ApiEnv>) => number) {
+export function requestSizeCeiling(routeBody: (c: Context<ApiEnv>) => RouteBody) {
   return createMiddleware<ApiEnv>(async (c, next) => {
-    const max = maxBytes(c);
+    const max = routeBody(c).maxBytes;
     const declared = Number(c.req.header('content-length') ?? Number.NaN);
     if (declared > max) throw payloadTooLarge(max);
     await next();

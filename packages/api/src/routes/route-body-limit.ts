@@ -5,19 +5,26 @@ import { MAX_EVENT_BODY_BYTES } from './webhooks';
 
 const PRESIGNED_PUT = /^\/api\/uploads\/[^/]+\/files\/[^/]+$/;
 
+export interface RouteBody {
+  /** The most bytes a request to the route may carry. */
+  maxBytes: number;
+  /** The route reads the raw body itself (files), whatever its declared type: never parse it as JSON. */
+  raw: boolean;
+}
+
 /**
- * The most bytes a request to a route may carry: uploads take files, a local presigned
- * PUT one file (its slot may allow less), webhook and event bodies are small, and every
- * other route (JSON) gets `defaultBytes`. One table, so no route is left unbounded.
+ * What a route's body may be: uploads take files, a local presigned PUT one file (its
+ * slot may allow less), webhook and event bodies are small, and every other route
+ * (JSON) gets `defaultBytes`. One table, so no route is left unbounded.
  */
 export function routeBodyLimit(upload: UploadLimits, defaultBytes: number) {
-  return (c: Context<ApiEnv>): number => {
+  return (c: Context<ApiEnv>): RouteBody => {
     const { method, path } = c.req;
-    if (method === 'POST' && path === '/api/upload') return upload.maxRequestBytes;
-    if (method === 'PUT' && PRESIGNED_PUT.test(path)) return upload.maxFileBytes;
+    if (method === 'POST' && path === '/api/upload') return { maxBytes: upload.maxRequestBytes, raw: true };
+    if (method === 'PUT' && PRESIGNED_PUT.test(path)) return { maxBytes: upload.maxFileBytes, raw: true };
     if (path === '/api/events' || path === '/api/webhooks' || path.startsWith('/api/webhooks/')) {
-      return Math.min(MAX_EVENT_BODY_BYTES, defaultBytes);
+      return { maxBytes: Math.min(MAX_EVENT_BODY_BYTES, defaultBytes), raw: false };
     }
-    return defaultBytes;
+    return { maxBytes: defaultBytes, raw: false };
   };
 }
