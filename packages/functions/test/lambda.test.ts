@@ -230,17 +230,6 @@ describe('on Lambda: API Gateway → API function → SQS → consumer function'
       await apiEvent('POST', '/api/upload', { headers: { ...auth, 'content-type': contentType }, body }),
     );
     expect(upload.statusCode).toBe(202);
-    // The same boundary on Lambda, where API Gateway hands over the whole body at once.
-    const deep = await call(
-      await apiEvent('POST', '/api/events', {
-        headers: { authorization: `bearer ${token}`, 'content-type': 'application/json' },
-        body: new TextEncoder().encode(deepEventBody(1000)),
-      }),
-    );
-    expect({ status: deep.statusCode, body: JSON.parse(deep.body ?? '{}') }).toMatchObject({
-      status: 400,
-      body: { error: { code: 'json_too_deep' } },
-    });
     const accepted = JSON.parse(upload.body ?? '{}') as {
       session_id: string;
       documents: Array<{ document_id: string }>;
