@@ -5,6 +5,7 @@ import { docsRoutes } from './docs-page';
 import type { ApiEnv } from './env';
 import { describeError, describeIssues, toErrorResponse } from './errors';
 import { authenticate, requireAdmin } from './middleware/authenticate';
+import { boundedJson, DEFAULT_BODY_LIMITS, requestSizeCeiling } from './middleware/bounded-body';
 import { requestContext } from './middleware/request-context';
 import { adminRoutes } from './routes/admin';
 import { adminBoardRoutes } from './routes/admin-board';
@@ -15,6 +16,7 @@ import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
 import { mailboxRoutes } from './routes/mailboxes';
 import { presignedUploadRoutes } from './routes/presigned-uploads';
+import { routeBodyLimit } from './routes/route-body-limit';
 import { uploadRoutes } from './routes/upload';
 import { webhookRoutes } from './routes/webhooks';
 
@@ -46,6 +48,11 @@ export function createApp(deps: ApiDeps) {
   });
 
   app.use('*', requestContext(deps.logger));
+  // Before anything reads a body: no route takes more than its limit, no JSON body nests
+  // deeper than the store can hold (a 6 KB body 1,000 levels deep once overflowed its stack).
+  const bodyLimits = { ...DEFAULT_BODY_LIMITS, ...deps.bodyLimits };
+  const routeBody = routeBodyLimit(deps.limits, bodyLimits.maxBytes);
+  app.use('*', requestSizeCeiling(routeBody), boundedJson(bodyLimits, routeBody));
   app.onError((error, c) => {
     const { status, body, headers } = toErrorResponse(error);
     if (status >= 500) c.get('logger')?.error('request failed', { error: describeError(error) });

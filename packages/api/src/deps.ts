@@ -3,13 +3,14 @@ import type { Dispatcher, QueueAdmin } from '@paperlane/runtime';
 import type { Store } from '@paperlane/store';
 import type { Hono } from 'hono';
 import type { TokenVerifier } from './auth/tokens';
+import type { BodyLimits } from './middleware/bounded-body';
 import type { RateLimiter } from './middleware/rate-limit';
 import type { WebhookApiDeps } from './routes/webhooks';
 
 export interface UploadLimits {
   maxFileBytes: number;
   maxFiles: number;
-  /** Whole multipart body, checked before it is read. */
+  /** Whole multipart body: a declared length over it is refused at once, a streamed one when it passes it. */
   maxRequestBytes: number;
 }
 
@@ -23,8 +24,12 @@ export interface HealthCheck {
 export interface MailboxApiDeps {
   /** Seals mailbox passwords (context `tenant:<t>/mailbox:<id>`) before they reach the store. */
   secrets: SecretCipher;
-  /** Development only: loopback/internal mail hosts and plaintext IMAP to loopback are accepted. */
-  allowInsecureLoopback: boolean;
+  /**
+   * The registration check of a mail server (host and TLS mode), the same rules the
+   * connect-time guard applies; throws a ValidationError (`mailbox_host_forbidden`,
+   * `mailbox_tls_required`), answered 400.
+   */
+  checkEndpoint(endpoint: { host: string; tls: 'tls' | 'starttls' | 'none' }): void;
 }
 
 /** Everything the HTTP app needs; built by an entry point (dev server, Lambda) from config. */
@@ -35,6 +40,8 @@ export interface ApiDeps {
   events: EventBus;
   verifyToken: TokenVerifier;
   limits: UploadLimits;
+  /** JSON and other small bodies (default 1 MiB, 32 levels, 10,000 keys and elements). */
+  bodyLimits?: Partial<BodyLimits>;
   rateLimiter: RateLimiter;
   /** The file's real type from its bytes; throws a PermanentError (`unsupported_file_type`, ...) otherwise. */
   sniff: (bytes: Uint8Array) => DocumentContentType;

@@ -4,6 +4,7 @@ export {
   type AuthConfig,
   authConfigSchema,
   createTokenVerifier,
+  DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
   mintToken,
   type TokenVerifier,
 } from './auth/tokens';
@@ -11,6 +12,12 @@ export type { ApiDeps, HealthCheck, MailboxApiDeps, UploadLimits } from './deps'
 export type { ApiEnv } from './env';
 export { type ErrorBody, errorBodySchema, HttpError, toErrorResponse } from './errors';
 export { listRoutes } from './list-routes';
+export {
+  type BodyLimits,
+  DEFAULT_BODY_LIMITS,
+  readBodyChunks,
+  readBoundedBody,
+} from './middleware/bounded-body';
 export { createRateLimiter, createSharedRateLimiter, type RateLimiter } from './middleware/rate-limit';
 export * from './presenters';
 export { type UploadResponse, uploadResponseSchema } from './routes/upload';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createLocalSecretCipher } from '@paperlane/adapters/crypto';
+import { checkMailboxEndpoint } from '@paperlane/adapters/imap/mailbox-endpoint';
 import { type BlobStore, type Clock, DEFAULT_TOPOLOGY, PermanentError, silentLogger } from '@paperlane/core';
 import { createDispatcher, type Transport } from '@paperlane/runtime';
 import { mailboxSecretContext, type Store } from '@paperlane/store';
@@ -54,7 +55,13 @@ beforeAll(async () => {
     health: [],
     sweepGraceMs: 60_000,
   };
-  app = createApp({ ...deps, mailboxes: { secrets, allowInsecureLoopback: false } });
+  app = createApp({
+    ...deps,
+    mailboxes: {
+      secrets,
+      checkEndpoint: (endpoint) => checkMailboxEndpoint(endpoint, { allowInsecureLoopback: false }),
+    },
+  });
   bare = createApp(deps);
 });
 afterAll(async () => {
@@ -113,6 +120,10 @@ describe('mailbox routes', () => {
       [{ ...valid, host: '169.254.169.254' }, 400, 'mailbox_host_forbidden'],
       [{ ...valid, host: 'localhost' }, 400, 'mailbox_host_forbidden'],
       [{ ...valid, host: 'vault.internal' }, 400, 'mailbox_host_forbidden'],
+      // Numeric spellings of loopback and metadata, refused at registration as at connect time.
+      ...['2130706433', '127.1', '0x7f.1', '0177.0.0.1', '0xa9fea9fe', '[::ffff:127.0.0.1]', '[fe80::1]'].map(
+        (host): [unknown, number, string] => [{ ...valid, host }, 400, 'mailbox_host_forbidden'],
+      ),
       [{ ...valid, tls: 'none' }, 400, 'mailbox_tls_required'],
       [{ ...valid, host: 'imap.example.com\r\nX: y' }, 400, 'invalid_request'],
       [{ ...valid, host: 'http://imap.example.com/' }, 400, 'invalid_request'],

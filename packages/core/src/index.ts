@@ -7,6 +7,7 @@ export * from './ids';
 export * from './invoice';
 export * from './iso-time';
 export * from './job';
+export * from './json-shape';
 export * from './ports/index';
 export * from './queues';
 export * from './retry';

@@ -1,4 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { checkMailboxEndpoint } from '@paperlane/adapters/imap/mailbox-endpoint';
 import { parseAllowedHosts } from '@paperlane/adapters/net/host-allowlist';
 import { createRegistrationUrlCheck } from '@paperlane/adapters/net/registration-check';
 import {
@@ -39,6 +40,7 @@ export function buildApiDeps(container: ApiWiring, extras: ApiExtras): ApiDeps {
     ...(env.JWT_JWKS_URL ? { jwksUrl: env.JWT_JWKS_URL } : {}),
     ...(env.JWT_ISSUER ? { issuer: env.JWT_ISSUER } : {}),
     ...(env.JWT_AUDIENCE ? { audience: env.JWT_AUDIENCE } : {}),
+    ...(env.JWT_MAX_LIFETIME_SECONDS ? { maxLifetimeSeconds: env.JWT_MAX_LIFETIME_SECONDS } : {}),
   });
   const health: HealthCheck[] = [
     {
@@ -63,6 +65,7 @@ export function buildApiDeps(container: ApiWiring, extras: ApiExtras): ApiDeps {
     events: container.events,
     verifyToken,
     limits: container.config.upload,
+    ...(env.API_MAX_BODY_BYTES ? { bodyLimits: { maxBytes: env.API_MAX_BODY_BYTES } } : {}),
     rateLimiter:
       container.config.rateLimitScope === 'shared'
         ? createSharedRateLimiter({
@@ -85,7 +88,10 @@ export function buildApiDeps(container: ApiWiring, extras: ApiExtras): ApiDeps {
     },
     mailboxes: {
       secrets: container.secrets,
-      allowInsecureLoopback: env.EMAIL_ALLOW_INSECURE_LOOPBACK === 'true',
+      checkEndpoint: (endpoint) =>
+        checkMailboxEndpoint(endpoint, {
+          allowInsecureLoopback: env.EMAIL_ALLOW_INSECURE_LOOPBACK === 'true',
+        }),
     },
     ...(extras.queueAdmin ? { queueAdmin: extras.queueAdmin } : {}),
     ...(extras.adminBoard ? { adminBoard: extras.adminBoard } : {}),

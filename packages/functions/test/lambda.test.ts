@@ -22,6 +22,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, SQSBatc
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uploadForm } from './support/api-harness';
 import { startApiGatewayWebSocket } from './support/apigw-websocket';
+import { deepEventBody } from './support/hostile-bodies';
 import { type ApiGet, followSession, restStatuses } from './support/rest-agreement';
 import { startSqsEventSource } from './support/sqs-event-source';
 import { openRealtimeClient } from './support/ws-client';
@@ -144,6 +145,17 @@ describe('on Lambda: API Gateway → API function → SQS → consumer function'
       }),
     );
     expect(upload.statusCode).toBe(202);
+    // The same boundary on Lambda, where API Gateway hands over the whole body at once.
+    const deep = await call(
+      await apiEvent('POST', '/api/events', {
+        headers: { authorization: `bearer ${token}`, 'content-type': 'application/json' },
+        body: new TextEncoder().encode(deepEventBody(1000)),
+      }),
+    );
+    expect({ status: deep.statusCode, body: JSON.parse(deep.body ?? '{}') }).toMatchObject({
+      status: 400,
+      body: { error: { code: 'json_too_deep' } },
+    });
     const accepted = JSON.parse(upload.body ?? '{}') as {
       documents: Array<{ document_id: string }>;
       jobs: Array<{ job_id: string; queue: string }>;

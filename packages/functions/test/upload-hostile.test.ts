@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, SAMPLE_FILES, startApi, uploadForm } from './support/api-harness';
+import { outcome, sendStreamed, streamedUpload } from './support/hostile-bodies';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -101,6 +102,32 @@ describe('POST /api/upload with hostile input: a clear 4xx and nothing stored', 
       400,
       'invalid_folder_id',
     ],
+    [
+      'folder_id twice',
+      () => {
+        const form = uploadForm([{ name: 'a.pdf', blob: SAMPLE_FILES.pdf() }], { folder_id: 'fld_1' });
+        form.append('folder_id', 'fld_2');
+        return upload(form);
+      },
+      400,
+      'invalid_folder_id',
+    ],
+    [
+      'a file part under another name',
+      () => {
+        const form = new FormData();
+        form.append('attachment', SAMPLE_FILES.pdf(), 'a.pdf');
+        return upload(form);
+      },
+      400,
+      'unknown_field',
+    ],
+    [
+      'a multipart body without a boundary',
+      () => upload('--x--\r\n', { 'content-type': 'multipart/form-data' }),
+      400,
+      'invalid_multipart',
+    ],
   ];
 
   it.each(cases)('%s', async (_name, send, status, code) => {
@@ -124,7 +151,7 @@ describe('POST /api/upload with hostile input: a clear 4xx and nothing stored', 
 describe('POST /api/upload over the request size limit', () => {
   it('refuses the body before reading it all: 413 payload_too_large', async () => {
     const small = await startApi({
-      env: { UPLOAD_MAX_FILE_BYTES: '1024', UPLOAD_MAX_FILES: '1', UPLOAD_MAX_REQUEST_BYTES: '4096' },
+      env: { UPLOAD_MAX_FILE_BYTES: '1048576', UPLOAD_MAX_FILES: '1', UPLOAD_MAX_REQUEST_BYTES: '4096' },
     });
     try {
       const response = await small.call('big', '/api/upload', {
@@ -133,6 +160,13 @@ describe('POST /api/upload over the request size limit', () => {
       });
       expect(response.status).toBe(413);
       expect(await response.json()).toMatchObject({ error: { code: 'payload_too_large' } });
+      // Chunked, with no length to check first: counted as it streams.
+      const streamed = streamedUpload(8 * 1024 * 1024);
+      const chunked = await sendStreamed(`${small.url}/api/upload`, streamed, {
+        authorization: `Bearer ${await small.token('big')}`,
+      });
+      expect(await outcome(chunked)).toEqual({ status: 413, code: 'payload_too_large' });
+      expect(streamed.produced()).toBeLessThan(8 * 1024 * 1024);
     } finally {
       await small.close();
     }

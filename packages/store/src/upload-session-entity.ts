@@ -1,4 +1,4 @@
-import { Entity, type FormattedItem, item, set, string } from 'dynamodb-toolbox';
+import { Entity, type FormattedItem, item, number, record, set, string } from 'dynamodb-toolbox';
 import { sessionKey } from './keys';
 import type { PaperlaneTable } from './table';
 import { UPLOAD_SESSION_STATUSES, type UploadSessionRecord } from './upload-session';
@@ -24,6 +24,7 @@ export function createUploadSessionEntity(table: PaperlaneTable) {
       createdAt: string(),
       updatedAt: string(),
       expiresAt: string().optional(),
+      uploadSlots: record(string(), number()).optional(),
     }),
     computeKey: ({ tenantId, sessionId }) => sessionKey(tenantId, sessionId),
   });

@@ -17,6 +17,8 @@ export const uploadSessionRecordSchema = z.object({
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   expiresAt: z.iso.datetime().optional(),
+  /** Presigned uploads the API issued for this session: upload id → the most bytes it may hold. */
+  uploadSlots: z.record(idSchema, z.number().int().min(1)).optional(),
 });
 export type UploadSessionRecord = z.infer<typeof uploadSessionRecordSchema>;
 
@@ -25,6 +27,10 @@ export const newUploadSessionSchema = z.object({
   sessionId: idSchema,
   createdBy: idSchema.optional(),
   expiresAt: z.date().optional(),
+  uploadSlots: z
+    .record(idSchema, z.number().int().min(1))
+    .refine((slots) => Object.keys(slots).length <= 1000, 'at most 1000 upload slots')
+    .optional(),
   now: z.date(),
 });
 export type NewUploadSession = z.input<typeof newUploadSessionSchema>;

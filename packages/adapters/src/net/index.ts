@@ -1,4 +1,5 @@
 export { type AllowedHost, isAllowedHost, parseAllowedHosts } from './host-allowlist';
+export { checkOutboundHost, type HostVerdict, judgeHostname, normalizeHost } from './host-policy';
 export { type AddressVerdict, classifyAddress, ipLiteral, isPublicAddress } from './ip-policy';
 export { createRegistrationUrlCheck, type RegistrationCheckOptions } from './registration-check';
 export {

@@ -1,5 +1,5 @@
 import { type AllowedHost, isAllowedHost } from './host-allowlist';
-import { classifyAddress, ipLiteral } from './ip-policy';
+import { judgeHostname } from './host-policy';
 
 export interface OutboundUrlPolicy {
   /** Hosts exempt from the rules (`WEBHOOK_ALLOWED_HOSTS`); http is allowed only for them. */
@@ -18,17 +18,6 @@ export type UrlVerdict =
   | { ok: false; code: string; reason: string };
 
 const MAX_URL_LENGTH = 2048;
-
-/** Names that resolve inside a network, never to a public receiver. */
-const INTERNAL_SUFFIXES = [
-  '.localhost',
-  '.local',
-  '.internal',
-  '.localdomain',
-  '.home.arpa',
-  '.intranet',
-  '.lan',
-];
 
 /** Ports below 1024 reach system services; 443 is the one public receivers use. */
 function portAllowed(port: number): boolean {
@@ -71,17 +60,6 @@ export function checkOutboundUrl(raw: string, policy: OutboundUrlPolicy): UrlVer
   if (!portAllowed(port))
     return refuse('port_not_allowed', `port ${port} is not allowed (use 443 or 1024-65535)`);
 
-  const literal = ipLiteral(hostname);
-  if (literal !== undefined) {
-    const verdict = classifyAddress(literal);
-    return verdict.public
-      ? { ok: true, url, port, allowlisted: false }
-      : refuse('non_public_address', `the address is not public (${verdict.range})`);
-  }
-  const name = hostname.replace(/\.$/, '');
-  if (name === 'localhost' || INTERNAL_SUFFIXES.some((suffix) => name.endsWith(suffix))) {
-    return refuse('internal_host', 'the host name is internal');
-  }
-  if (!name.includes('.')) return refuse('internal_host', 'the host name must be fully qualified');
-  return { ok: true, url, port, allowlisted: false };
+  const verdict = judgeHostname(hostname);
+  return verdict.ok ? { ok: true, url, port, allowlisted: false } : refuse(verdict.code, verdict.reason);
 }

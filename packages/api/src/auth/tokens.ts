@@ -11,6 +11,13 @@ export const authConfigSchema = z
     jwksUrl: z.url().optional(),
     issuer: z.string().min(1).optional(),
     audience: z.string().min(1).optional(),
+    /** Longest a token may live (`exp` minus `iat`, and `exp` from now); `exp` is required. Default 30 days. */
+    maxLifetimeSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(366 * 24 * 3600)
+      .optional(),
   })
   .refine((c) => c.secret !== undefined || c.jwksUrl !== undefined, {
     message: 'configure JWT_SECRET (HS256) or JWT_JWKS_URL',
@@ -25,9 +32,31 @@ const claimsSchema = z.object({
 
 export type TokenVerifier = (token: string) => Promise<Principal>;
 
+/** 30 days: what `npm start` prints and `paperlane token --ttl` allows at most. */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 30 * 24 * 3600;
+
+/** Clock skew allowed between the issuer and this server. */
+const CLOCK_TOLERANCE_SECONDS = 60;
+
+function unauthorized(code: string, message: string): HttpError {
+  return new HttpError(401, code, message, undefined, { 'www-authenticate': 'Bearer' });
+}
+
+/** A token must say when it ends, and not too far away: a leaked token must not work forever. */
+function checkLifetime(payload: JWTPayload, maxSeconds: number, nowSeconds: number): void {
+  if (typeof payload.exp !== 'number') {
+    throw unauthorized('token_expiry_required', 'the token has no exp claim; tokens must expire');
+  }
+  const from = typeof payload.iat === 'number' ? Math.min(payload.iat, nowSeconds) : nowSeconds;
+  if (payload.exp - from > maxSeconds + CLOCK_TOLERANCE_SECONDS) {
+    throw unauthorized('token_lifetime_too_long', `tokens may live at most ${maxSeconds} seconds`);
+  }
+}
+
 /**
  * Verifies bearer tokens and returns the caller. Algorithms are pinned (no
- * `alg: none`, no HS/RS confusion); a token without a tenant is refused.
+ * `alg: none`, no HS/RS confusion); a token without a tenant, without `exp`, or
+ * living longer than `maxLifetimeSeconds` is refused (401 with a code).
  */
 export function createTokenVerifier(config: AuthConfig): TokenVerifier {
   const jwks = config.jwksUrl ? createRemoteJWKSet(new URL(config.jwksUrl)) : undefined;
@@ -35,15 +64,18 @@ export function createTokenVerifier(config: AuthConfig): TokenVerifier {
   const options = {
     ...(config.issuer ? { issuer: config.issuer } : {}),
     ...(config.audience ? { audience: config.audience } : {}),
+    clockTolerance: CLOCK_TOLERANCE_SECONDS,
   };
+  const maxLifetime = config.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
   return async (token) => {
     let payload: JWTPayload;
     try {
       if (jwks) ({ payload } = await jwtVerify(token, jwks, { ...options, algorithms: ['RS256', 'ES256'] }));
       else ({ payload } = await jwtVerify(token, secret!, { ...options, algorithms: ['HS256'] }));
     } catch {
-      throw new HttpError(401, 'invalid_token', 'the bearer token is invalid or expired');
+      throw unauthorized('invalid_token', 'the bearer token is invalid or expired');
     }
+    checkLifetime(payload, maxLifetime, Math.floor(Date.now() / 1000));
     const claims = claimsSchema.safeParse(payload);
     const principal = claims.success
       ? principalSchema.safeParse({
@@ -53,7 +85,7 @@ export function createTokenVerifier(config: AuthConfig): TokenVerifier {
         })
       : undefined;
     if (!principal?.success) {
-      throw new HttpError(401, 'invalid_token', 'the token lacks valid tenantId, sub or role claims');
+      throw unauthorized('invalid_token', 'the token lacks valid tenantId, sub or role claims');
     }
     return principal.data;
   };

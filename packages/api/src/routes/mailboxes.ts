@@ -1,6 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { newId } from '@paperlane/core';
-import { checkMailboxEndpoint } from '@paperlane/jobs';
 import {
   MAX_LISTED_SYNC_RUNS,
   type MailboxRecord,
@@ -318,10 +317,10 @@ export function mailboxRoutes(deps: ApiDeps) {
   });
 
   app.openapi(createMailboxRoute, async (c) => {
-    const { secrets, allowInsecureLoopback } = configured(deps);
+    const { secrets, checkEndpoint } = configured(deps);
     const principal = c.get('principal');
     const body = c.req.valid('json');
-    checkMailboxEndpoint({ host: body.host, tls: body.tls }, { allowInsecureLoopback });
+    checkEndpoint({ host: body.host, tls: body.tls });
     const now = deps.clock.now();
     const mailboxId = newId('mbx', now.getTime());
     const { mailbox } = await deps.store.mailboxes.create({
@@ -352,12 +351,12 @@ export function mailboxRoutes(deps: ApiDeps) {
   });
 
   app.openapi(patchRoute, async (c) => {
-    const { secrets, allowInsecureLoopback } = configured(deps);
+    const { secrets, checkEndpoint } = configured(deps);
     const current = await load(c.get('principal'), c.req.valid('param').mailbox_id);
     const patch = c.req.valid('json');
     const host = patch.host ?? current.host;
     const tls = patch.tls ?? current.tls;
-    checkMailboxEndpoint({ host, tls }, { allowInsecureLoopback });
+    checkEndpoint({ host, tls });
     const moved =
       host !== current.host ||
       (patch.port ?? current.port) !== current.port ||

@@ -1,14 +1,14 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { ID_PATTERN, idSchema, newId } from '@paperlane/core';
 import { ingestDocuments } from '@paperlane/jobs';
-import { bodyLimit } from 'hono/body-limit';
 import type { ApiDeps } from '../deps';
 import type { ApiEnv } from '../env';
 import { HttpError } from '../errors';
+import { readBoundedBody } from '../middleware/bounded-body';
 import { limitPerTenant } from '../middleware/rate-limit';
 import { presentDocument, presentJob } from '../presenters';
 import { authErrors, bearer, idParam, jsonError } from './common';
-import { type UploadResponse, uploadResponseSchema } from './upload';
+import { ingestDeps, type UploadResponse, uploadResponseSchema } from './upload';
 
 /** How long an upload URL and its session stay usable. */
 const UPLOAD_WINDOW_SECONDS = 3600;
@@ -117,9 +117,9 @@ export function presignedUploadRoutes(deps: ApiDeps) {
     responses: {
       204: { description: 'Stored; complete the session to process it' },
       400: jsonError('A malformed id, or an empty file'),
-      404: jsonError('No such session for this tenant'),
+      404: jsonError('No such session for this tenant, or an upload id it did not issue (upload_not_found)'),
       409: jsonError('The session has expired'),
-      413: jsonError('The file is larger than the limit'),
+      413: jsonError('The file is larger than its declared size or the limit'),
       ...authErrors,
     },
   });
@@ -147,16 +147,18 @@ export function presignedUploadRoutes(deps: ApiDeps) {
       const principal = c.get('principal');
       const now = deps.clock.now();
       const expiresAt = new Date(now.getTime() + UPLOAD_WINDOW_SECONDS * 1000);
+      const slots = body.files.map((file) => ({ file, uploadId: newId('upl', now.getTime()) }));
+      // The slots are recorded so the local PUT takes only ids issued here, up to their declared size.
       const { session } = await deps.store.sessions.create({
         tenantId: principal.tenantId,
         sessionId: newId('ses', now.getTime()),
         createdBy: principal.userId,
         expiresAt,
+        uploadSlots: Object.fromEntries(slots.map(({ file, uploadId }) => [uploadId, file.size_bytes])),
         now,
       });
       const uploads = await Promise.all(
-        body.files.map(async (file) => {
-          const uploadId = newId('upl', now.getTime());
+        slots.map(async ({ file, uploadId }) => {
           const key = stagingKey(principal.tenantId, session.sessionId, uploadId);
           const common = { upload_id: uploadId, file_name: file.file_name, max_bytes: file.size_bytes };
           if (deps.blobs.presignUpload) {
@@ -211,28 +213,18 @@ export function presignedUploadRoutes(deps: ApiDeps) {
       if (missing.length > 0) {
         throw new HttpError(409, 'upload_missing', 'some files were not uploaded', missing.slice(0, 20));
       }
-      const result = await ingestDocuments(
-        {
-          store: deps.store,
-          blobs: deps.blobs,
-          queue: deps.dispatcher,
-          clock: deps.clock,
-          sniff: deps.sniff,
-          limits: deps.limits,
-        },
-        {
-          tenantId,
-          userId: principal.userId,
-          sessionId: session_id,
-          source: 'upload',
-          // Stable ids from the upload id: completing twice yields the same documents and jobs.
-          files: files.map(({ upload, bytes }) => ({
-            fileName: upload.file_name,
-            bytes: bytes as Uint8Array,
-            sourceRef: `upload:${session_id}:${upload.upload_id}`,
-          })),
-        },
-      );
+      const result = await ingestDocuments(ingestDeps(deps), {
+        tenantId,
+        userId: principal.userId,
+        sessionId: session_id,
+        source: 'upload',
+        // Stable ids from the upload id: completing twice yields the same documents and jobs.
+        files: files.map(({ upload, bytes }) => ({
+          fileName: upload.file_name,
+          bytes: bytes as Uint8Array,
+          sourceRef: `upload:${session_id}:${upload.upload_id}`,
+        })),
+      });
       await Promise.all(
         uploads.map((u) =>
           deps.blobs.delete(stagingKey(tenantId, session_id, u.upload_id)).catch(() => undefined),
@@ -245,28 +237,34 @@ export function presignedUploadRoutes(deps: ApiDeps) {
       };
       return c.json(body, 202);
     })
-    .put(
-      '/api/uploads/:session_id/files/:upload_id',
-      bodyLimit({
-        maxSize: maxFileBytes,
-        onError: () => {
-          throw new HttpError(413, 'file_too_large', `the file is larger than ${maxFileBytes} bytes`);
-        },
-      }),
-      async (c) => {
-        const sessionId = idSchema.safeParse(c.req.param('session_id'));
-        const uploadId = uploadIdSchema.safeParse(c.req.param('upload_id'));
-        if (!sessionId.success || !uploadId.success) throw new HttpError(400, 'invalid_request', 'bad id');
-        const tenantId = c.get('principal').tenantId;
-        await openSession(deps, tenantId, sessionId.data);
-        const bytes = new Uint8Array(await c.req.arrayBuffer());
-        if (bytes.byteLength === 0) throw new HttpError(400, 'empty_file', 'the file is empty');
-        await deps.blobs.put(stagingKey(tenantId, sessionId.data, uploadId.data), bytes, {
-          contentType: 'application/octet-stream',
-        });
-        return c.body(null, 204);
-      },
-    );
+    .put('/api/uploads/:session_id/files/:upload_id', async (c) => {
+      const sessionId = idSchema.safeParse(c.req.param('session_id'));
+      const uploadId = uploadIdSchema.safeParse(c.req.param('upload_id'));
+      if (!sessionId.success || !uploadId.success) throw new HttpError(400, 'invalid_request', 'bad id');
+      const tenantId = c.get('principal').tenantId;
+      const session = await openSession(deps, tenantId, sessionId.data);
+      const declared = session.uploadSlots?.[uploadId.data];
+      if (declared === undefined) {
+        throw new HttpError(
+          404,
+          'upload_not_found',
+          `upload ${uploadId.data} was not issued for this session`,
+        );
+      }
+      // Streamed against the slot's declared size: an oversized body is refused as it
+      // passes the limit, never read whole.
+      const maxBytes = Math.min(declared, maxFileBytes);
+      const bytes = await readBoundedBody(
+        c.req.raw,
+        maxBytes,
+        () => new HttpError(413, 'file_too_large', `the file is larger than the ${maxBytes} bytes declared`),
+      );
+      if (bytes.byteLength === 0) throw new HttpError(400, 'empty_file', 'the file is empty');
+      await deps.blobs.put(stagingKey(tenantId, sessionId.data, uploadId.data), bytes, {
+        contentType: 'application/octet-stream',
+      });
+      return c.body(null, 204);
+    });
 }
 
 /** The tenant's session, still open and unexpired; another tenant's is a 404. */

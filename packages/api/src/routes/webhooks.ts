@@ -11,7 +11,6 @@ import {
   webhookEventTypeSchema,
   webhookSecretContext,
 } from '@paperlane/store';
-import { bodyLimit } from 'hono/body-limit';
 import type { ApiDeps } from '../deps';
 import type { ApiEnv } from '../env';
 import { HttpError } from '../errors';
@@ -317,13 +316,8 @@ const publishRoute = createRoute({
 /** Events Paperlane publishes itself; an app may not forge them. */
 const RESERVED_EVENT_FAMILIES = new Set(['webhook', 'job', 'invoice', 'document']);
 
-function tooLarge(): never {
-  throw new HttpError(
-    413,
-    'payload_too_large',
-    `the request body is over ${MAX_WEBHOOK_PAYLOAD_BYTES} bytes`,
-  );
-}
+/** A webhook or event body: the largest payload plus room for the envelope (enforced in app.ts). */
+export const MAX_EVENT_BODY_BYTES = MAX_WEBHOOK_PAYLOAD_BYTES + 4096;
 
 /**
  * Webhook subscriptions, their deliveries, and app events. Tenant from the principal
@@ -354,11 +348,6 @@ export function webhookRoutes(deps: ApiDeps) {
     return webhook;
   }
 
-  // Bodies here are small; refuse big ones before they are parsed.
-  const limit = bodyLimit({ maxSize: MAX_WEBHOOK_PAYLOAD_BYTES + 4096, onError: tooLarge });
-  app.use('/api/webhooks', limit);
-  app.use('/api/webhooks/*', limit);
-  app.use('/api/events', limit);
   app.use('/api/events', limitPerTenant(deps.rateLimiter));
   app.use('/api/webhooks/:webhook_id/deliveries/:delivery_id/redeliver', limitPerTenant(deps.rateLimiter));
 

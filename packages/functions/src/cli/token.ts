@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { mintToken, ROLES } from '@paperlane/api';
+import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, mintToken, ROLES } from '@paperlane/api';
 import { idSchema } from '@paperlane/core';
 import { z } from 'zod';
 import { loadConfig } from '../config/config';
@@ -15,6 +15,12 @@ const optionsSchema = z.strictObject({
     .regex(/^\d{1,6}[smhd]$/, 'like 30m, 12h or 7d')
     .default('12h'),
 });
+
+const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
+
+function ttlSeconds(ttl: string): number {
+  return Number(ttl.slice(0, -1)) * UNIT_SECONDS[ttl.slice(-1) as keyof typeof UNIT_SECONDS];
+}
 
 export const TOKEN_USAGE =
   'usage: paperlane token --tenant <id> [--role user|admin] [--user <id>] [--ttl 12h]\n';
@@ -48,8 +54,15 @@ export async function runToken(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const config = loadConfig(io.env);
-  const secret = await localJwtSecret(config);
   const { tenant, user, role, ttl } = parsed.data;
+  const maxSeconds = config.env.JWT_MAX_LIFETIME_SECONDS ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
+  if (ttlSeconds(ttl) > maxSeconds) {
+    io.stderr(
+      `paperlane token: --ttl ${ttl} is longer than the API accepts (${maxSeconds} s)\n${TOKEN_USAGE}`,
+    );
+    return 2;
+  }
+  const secret = await localJwtSecret(config);
   io.stdout(`${await mintToken(secret, { tenantId: tenant, userId: user, role }, { expiresIn: ttl })}\n`);
   return 0;
 }

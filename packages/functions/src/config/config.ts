@@ -22,6 +22,11 @@ export const envSchema = z.object({
   JWT_JWKS_URL: url.optional(),
   JWT_ISSUER: z.string().min(1).optional(),
   JWT_AUDIENCE: z.string().min(1).optional(),
+  /** Longest lifetime (exp - iat) a bearer token may have; tokens without exp are refused. Default 30 days. */
+  JWT_MAX_LIFETIME_SECONDS: positive
+    .min(60)
+    .max(366 * 24 * 3600)
+    .optional(),
 
   /** Set: BullMQ on this Redis is the transport (and Redis pub/sub carries events). */
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
@@ -48,6 +53,8 @@ export const envSchema = z.object({
   UPLOAD_MAX_FILE_BYTES: bytes.default(25 * 1024 * 1024),
   UPLOAD_MAX_FILES: positive.max(1000).default(20),
   UPLOAD_MAX_REQUEST_BYTES: bytes.optional(),
+  /** Any JSON (or other non-upload) request body; webhook and event bodies are capped lower. Default 1 MiB. */
+  API_MAX_BODY_BYTES: bytes.optional(),
   RATE_LIMIT_PER_MINUTE: positive.default(120),
   /**
    * `shared`: every API process counts against one budget per tenant in the table (the
@@ -131,9 +138,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     sqs: !onAws && (transport === 'sqs' || fallback === 'sqs') && !endpoints.sqs,
     files: !onAws && !endpoints.s3,
   };
+  // Files are held in memory until every one has passed its checks (nothing is stored
+  // otherwise), so one request is capped at 128 MiB by default; larger batches go through
+  // presigned uploads.
   const maxRequestBytes =
     env.UPLOAD_MAX_REQUEST_BYTES ??
-    Math.min(env.UPLOAD_MAX_FILE_BYTES * env.UPLOAD_MAX_FILES + 1024 * 1024, 512 * 1024 ** 2);
+    Math.min(env.UPLOAD_MAX_FILE_BYTES * env.UPLOAD_MAX_FILES + 1024 * 1024, 128 * 1024 ** 2);
   return {
     env,
     source: { ...source },

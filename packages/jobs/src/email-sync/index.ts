@@ -1,11 +1,5 @@
 export { type EmailSyncLimits, emailSyncLimitsFromEnv, emailSyncLimitsSchema } from './email-sync-limits';
 export { createEmailSyncHandler, MAX_MAILBOXES_PER_FANOUT, mailboxIdLister } from './handler';
-export {
-  checkMailboxEndpoint,
-  type EndpointPolicy,
-  isLoopbackHost,
-  type MailboxEndpoint,
-} from './mailbox-endpoint';
 export { messageKey } from './message-key';
 export { parsedEmailSchema } from './parsed-email-schema';
 export { type AttachmentSelection, isArchive, selectAttachments } from './select-attachments';

@@ -1,4 +1,5 @@
 import {
+  assertJsonShape,
   type Clock,
   type DomainEvent,
   type DomainEventSink,
@@ -30,12 +31,19 @@ const domainEventSchema = z.object({
   id: idSchema.optional(),
 });
 
+/**
+ * An event payload is stored as a map two levels down (the job record's payload, the
+ * delivery's), and DynamoDB nests at most 32 levels: deeper payloads are refused here,
+ * whoever publishes them, rather than failing (or overflowing) inside the store.
+ */
+export const MAX_EVENT_PAYLOAD_SHAPE = { maxDepth: 24, maxEntries: 10_000 };
+
 export interface FanoutResult {
   eventId: string;
   deliveries: Array<{ deliveryId: string; webhookId: string; created: boolean }>;
 }
 
-/** Throws `ValidationError` (`payload_too_large` past the cap) for an event that cannot be delivered. */
+/** Throws `ValidationError` (`payload_too_large`, `json_too_deep`, ...) for an event that cannot be delivered. */
 export function parseDomainEvent(event: DomainEvent): DomainEvent & { id: string } {
   const parsed = domainEventSchema.safeParse(event);
   if (!parsed.success) {
@@ -44,6 +52,7 @@ export function parseDomainEvent(event: DomainEvent): DomainEvent & { id: string
       issues: parsed.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`),
     });
   }
+  assertJsonShape(parsed.data.payload, MAX_EVENT_PAYLOAD_SHAPE);
   const size = Buffer.byteLength(JSON.stringify(parsed.data.payload));
   if (size > MAX_WEBHOOK_PAYLOAD_BYTES) {
     throw new ValidationError(
