@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lambdaSpecs } from '../needs';
-import { repoRoot } from '../repo';
+import { nodeModulesAbove, repoRoot } from '../repo';
 import { tessdataFiles } from '../tessdata';
 import { buildAllLambdas, externalProblems } from './build-all';
 import { bundleLambda, duplicatePackages } from './bundle';
@@ -236,6 +236,8 @@ describe('the bundles as deployed', () => {
   });
 });
 
-it('keeps its scratch root out of the OS temp dir (bundles need node_modules)', () => {
-  expect(root.startsWith(tmpdir())).toBe(false);
+it('bundles entries where the repository resolves and runs them where nothing does, wherever the clone is', () => {
+  // Asserted on module resolution, not on paths: a clone may itself live under the OS temp dir.
+  expect(nodeModulesAbove(root)).toContain(join(repoRoot(), 'node_modules'));
+  expect(nodeModulesAbove(outside)).toEqual([]);
 });
