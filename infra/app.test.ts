@@ -236,9 +236,12 @@ describe('sst.config.ts', () => {
     expect(thumbnail.layers).toBeUndefined();
     expect(fn(recording, 'ApiHandler').nodejs).toEqual({
       format: 'esm',
+      minify: true,
       plugins: 'infra/bundling/esbuild-plugins.mjs',
       splitting: true,
     });
+    // SST would bundle what the thumbnail consumer neither installs nor excludes.
+    expect(thumbnail.nodejs?.esbuild).toEqual({ external: ['tesseract.js'] });
     const layer = recording.find('aws.lambda.LayerVersion', 'Tessdata')?.args as {
       code: { value: Record<string, { value: string }> };
       compatibleArchitectures: string[];

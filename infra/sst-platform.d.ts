@@ -67,16 +67,36 @@ declare global {
       permissions?: FunctionPermission[];
       layers?: Input<string>[];
       logging?: false | { retention?: LogRetention; format?: 'text' | 'json' };
-      nodejs?: {
-        install?: string[] | Record<string, string>;
-        format?: 'esm' | 'cjs';
-        /** A file exporting a list of esbuild plugins, relative to sst.config.ts. */
-        plugins?: string;
-        /** Dynamically imported modules go to their own chunks beside `bundle.mjs`. */
-        splitting?: boolean;
-        minify?: boolean;
-        esbuild?: { external?: string[]; keepNames?: boolean; mainFields?: string[] };
-      };
+      nodejs?: NodejsArgs;
+    }
+
+    /** `FunctionArgs.nodejs`: how SST's builder bundles a Node function. */
+    interface NodejsArgs {
+      install?: string[] | Record<string, string>;
+      format?: 'esm' | 'cjs';
+      /** A file exporting a list of esbuild plugins, relative to sst.config.ts. */
+      plugins?: string;
+      /** Dynamically imported modules go to their own chunks beside the entry. */
+      splitting?: boolean;
+      /** Documented as defaulting to true, but SST's builder minifies only when it is set. */
+      minify?: boolean;
+      sourcemap?: boolean;
+      banner?: string;
+      loader?: Record<string, import('esbuild').Loader>;
+      /** SST's `EsbuildOptions`: these esbuild options pass through to the build. */
+      esbuild?: Pick<
+        import('esbuild').BuildOptions,
+        | 'target'
+        | 'sourcemap'
+        | 'keepNames'
+        | 'define'
+        | 'banner'
+        | 'external'
+        | 'inject'
+        | 'nodePaths'
+        | 'mainFields'
+        | 'conditions'
+      >;
     }
 
     /** `FunctionPermissionArgs`: one IAM statement. */
