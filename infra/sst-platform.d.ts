@@ -151,7 +151,11 @@ declare global {
       >;
       ttl?: string;
       deletionProtection?: boolean;
-      transform?: { table?: Transform<{ pointInTimeRecovery?: { enabled: boolean } }> };
+    }
+
+    /** Pulumi's resource options, as far as infra sets them; a component passes them to its children. */
+    interface ResourceOptions {
+      retainOnDelete?: boolean;
     }
 
     interface CorsArgs {
@@ -230,6 +234,7 @@ declare global {
       Queue: new (
         name: string,
         args?: Sst.QueueArgs,
+        opts?: Sst.ResourceOptions,
       ) => Sst.Linkable & {
         readonly arn: Sst.Output<string>;
         readonly url: Sst.Output<string>;
@@ -289,6 +294,7 @@ declare global {
       Key: new (
         name: string,
         args: Sst.KmsKeyArgs,
+        opts?: Sst.ResourceOptions,
       ) => { readonly arn: Sst.Output<string>; readonly keyId: Sst.Output<string> };
     };
     lambda: {
@@ -305,7 +311,11 @@ declare global {
     };
   };
 
-  const $app: { readonly name: string; readonly stage: string };
+  const $app: {
+    readonly name: string;
+    readonly stage: string;
+    readonly removal: 'remove' | 'retain' | 'retain-all';
+  };
   const $dev: boolean;
   function $config(config: Sst.Config): Sst.Config;
   function $interpolate(strings: TemplateStringsArray, ...values: unknown[]): Sst.Output<string>;

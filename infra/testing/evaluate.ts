@@ -41,7 +41,10 @@ export async function evaluateSstConfig(options: EvaluateOptions): Promise<Recor
     const config = (await import(pathToFileURL(path).href)).default as Sst.Config;
     recording.app = config.app({ stage: options.stage });
     restore();
-    restore = installStandIns(createStandIns(recording, { name: recording.app.name, stage: options.stage }));
+    const { name, removal } = recording.app;
+    restore = installStandIns(
+      createStandIns(recording, { name, stage: options.stage, ...(removal ? { removal } : {}) }),
+    );
     const outputs = await withEnv(options.env ?? {}, async () => config.run());
     recording.outputs = outputs ?? {};
     return recording;
