@@ -1,11 +1,12 @@
 /**
  * The subset of SST v4's global platform API that `sst.config.ts`, `infra/` and
- * `stacks/aws.ts` use, written from `platform/src/components` at v4.17.0.
+ * `stacks/aws.ts` use, written from `platform/src/components` at v4.17.1.
  *
- * `sst install` generates the full declarations in `.sst/platform/`, which needs
- * the network and a provider download; these keep `tsc` useful without it, and they
- * are the contract the recording stand-ins in `infra/testing/` implement. Add a
- * member here only when infra starts using it, checked against SST's source.
+ * They keep `tsc` fast and are the contract the recording stand-ins in
+ * `infra/testing/` implement. `npm run typecheck:sst` checks the same files against
+ * SST's real types, and `infra/real-sst.test.ts` runs them with the real components
+ * (docs/deploy.md, "Checking infra against SST"). Add a member here only when infra
+ * starts using it.
  */
 
 declare global {
