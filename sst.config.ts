@@ -6,7 +6,8 @@ export default $config({
     return {
       name: 'paperlane',
       home: 'aws',
-      // Production keeps its data (table, bucket, queues) if the stage is removed.
+      // Production keeps its data if the stage is removed: SST retains the table and
+      // bucket; infra/removal.ts asks the same for the queues and the KMS key.
       removal: production ? 'retain' : 'remove',
       protect: production,
     };

@@ -49,6 +49,15 @@ describe('sst.config.ts', () => {
     });
   });
 
+  it("keeps production's queues and secret key on removal, which SST's retain alone would delete", async () => {
+    const kept = (r: Recording) =>
+      [...r.ofType('sst.aws.Queue'), ...r.ofType('aws.kms.Key')].map((c) => [c.name, c.opts?.retainOnDelete]);
+    const prod = kept(await production());
+    expect(prod).toHaveLength(QUEUE_NAMES.length * 3 + 1);
+    expect(prod.filter(([, retained]) => retained !== true)).toEqual([]);
+    expect(kept(await dev()).filter(([, retained]) => retained !== false)).toEqual([]);
+  });
+
   it('breaks no rule in either stage, apart from entry points not written yet', async () => {
     for (const recording of [await production(), await dev()]) {
       const violations = checkInfra({
@@ -236,9 +245,12 @@ describe('sst.config.ts', () => {
     expect(thumbnail.layers).toBeUndefined();
     expect(fn(recording, 'ApiHandler').nodejs).toEqual({
       format: 'esm',
+      minify: true,
       plugins: 'infra/bundling/esbuild-plugins.mjs',
       splitting: true,
     });
+    // SST would bundle what the thumbnail consumer neither installs nor excludes.
+    expect(thumbnail.nodejs?.esbuild).toEqual({ external: ['tesseract.js'] });
     const layer = recording.find('aws.lambda.LayerVersion', 'Tessdata')?.args as {
       code: { value: Record<string, { value: string }> };
       compatibleArchitectures: string[];

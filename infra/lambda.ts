@@ -13,17 +13,37 @@ export const LAMBDA_RUNTIME = 'nodejs22.x' as const;
  */
 export const LAMBDA_ARCHITECTURE = 'arm64' as const;
 
+/** The esbuild plugins every function is bundled with, relative to sst.config.ts (`nodejs.plugins`). */
+export const LAMBDA_PLUGINS = 'infra/bundling/esbuild-plugins.mjs';
+
 /**
- * How every function is bundled, shared with `build:lambdas` so it measures what
- * deploys. `plugins` (relative to sst.config.ts) keeps zod's locales out;
- * `splitting` puts what is only `import()`ed (the Google Vision and Textract
- * clients, tesseract, KMS, SDK credential providers never used on Lambda) in chunks
- * that load on first use, not at every cold start.
+ * How a function is bundled: SST's `nodejs` block, the one source `build:lambdas`
+ * also reads (`sstBuildOptions` turns it into esbuild options the way SST's builder
+ * does), so what it measures is what deploys.
+ * - `minify`: SST's builder minifies only when this is set; without it the
+ *   deployed packages were about twice the size `build:lambdas` reported.
+ * - `sourcemap` stays unset: SST then keeps the maps out of the package (it uploads
+ *   them to its bootstrap bucket); `true` would ship them in it.
+ * - `plugins` keeps zod's locales and the SDK's browser user-agent parser out.
+ * - `splitting` puts what is only `import()`ed (the Google Vision and Textract
+ *   clients, tesseract, KMS, SDK credential providers never used on Lambda) in
+ *   chunks that load on first use, not at every cold start.
+ * - `install`: the natives and file-loading packages it loads, at the tested versions.
+ * - `esbuild.external`: packages it reaches only through an import it never takes
+ *   (`neverLoads`); SST would otherwise bundle them, as it bundles anything not installed.
  */
-export const LAMBDA_BUNDLING = {
-  plugins: 'infra/bundling/esbuild-plugins.mjs',
-  splitting: true,
-} as const;
+export function nodejsArgs(spec: Pick<LambdaSpec, 'external' | 'neverLoads'>): Sst.NodejsArgs {
+  const install = Object.fromEntries(spec.external.map((name) => [name, installedVersion(name)]));
+  const never = spec.neverLoads ?? [];
+  return {
+    format: 'esm',
+    minify: true,
+    plugins: LAMBDA_PLUGINS,
+    splitting: true,
+    ...(spec.external.length > 0 ? { install } : {}),
+    ...(never.length > 0 ? { esbuild: { external: [...never] } } : {}),
+  };
+}
 
 /**
  * SST's handler format is the file without its extension, then the export:
@@ -141,7 +161,6 @@ export function grantEnvironment(
 
 /** The arguments every Paperlane function shares, from its spec. */
 export function lambdaArgs(spec: LambdaSpec, options: LambdaOptions): Sst.FunctionArgs {
-  const install = Object.fromEntries(spec.external.map((name) => [name, installedVersion(name)]));
   const tessdata = spec.tessdata && options.tessdataLayer !== undefined;
   const permissions = grantPermissions(spec, options.grantTargets);
   return {
@@ -155,12 +174,7 @@ export function lambdaArgs(spec: LambdaSpec, options: LambdaOptions): Sst.Functi
     ...(permissions.length > 0 ? { permissions } : {}),
     environment: { ...options.environment, ...grantEnvironment(spec, options.grantTargets) },
     logging: { retention: options.logRetention },
-    nodejs: {
-      format: 'esm',
-      plugins: LAMBDA_BUNDLING.plugins,
-      splitting: LAMBDA_BUNDLING.splitting,
-      ...(spec.external.length > 0 ? { install } : {}),
-    },
+    nodejs: nodejsArgs(spec),
     // The language data resolves as `@tesseract.js-data/<lang>` through Lambda's NODE_PATH.
     ...(tessdata ? { layers: [options.tessdataLayer as Sst.Input<string>] } : {}),
   };

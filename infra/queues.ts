@@ -10,6 +10,7 @@ import { laneConcurrency } from './concurrency';
 import { DAY_SECONDS, seconds } from './durations';
 import { type LambdaOptions, lambdaArgs } from './lambda';
 import { lambdaSpecs } from './needs';
+import { keepOnRemoval } from './removal';
 
 type Queue = InstanceType<typeof sst.aws.Queue>;
 type Fn = InstanceType<typeof sst.aws.Function>;
@@ -36,17 +37,24 @@ export function queueLanes(options: QueueLaneOptions): Map<QueueName, QueueLanes
   const lanes = new Map<QueueName, QueueLanes>();
   for (const queue of QUEUE_NAMES) {
     const topology = options.topology[queue];
-    const dlq = new sst.aws.Queue(sstNames.queue(queue, 'dlq'), {
-      transform: { queue: { messageRetentionSeconds: topology.dlqRetentionDays * DAY_SECONDS } },
-    });
+    // Queued jobs and failed ones awaiting redrive outlive a removed production stage.
+    const dlq = new sst.aws.Queue(
+      sstNames.queue(queue, 'dlq'),
+      { transform: { queue: { messageRetentionSeconds: topology.dlqRetentionDays * DAY_SECONDS } } },
+      keepOnRemoval(),
+    );
     const lane = (name: string) =>
-      new sst.aws.Queue(name, {
-        visibilityTimeout: seconds(topology.visibilityTimeoutSeconds),
-        dlq: { queue: dlq.arn, retry: maxReceiveCount(topology) },
-        transform: {
-          queue: { messageRetentionSeconds: options.messageRetentionDays(topology) * DAY_SECONDS },
+      new sst.aws.Queue(
+        name,
+        {
+          visibilityTimeout: seconds(topology.visibilityTimeoutSeconds),
+          dlq: { queue: dlq.arn, retry: maxReceiveCount(topology) },
+          transform: {
+            queue: { messageRetentionSeconds: options.messageRetentionDays(topology) * DAY_SECONDS },
+          },
         },
-      });
+        keepOnRemoval(),
+      );
     lanes.set(queue, {
       high: lane(sstNames.queue(queue, 'high')),
       low: lane(sstNames.queue(queue, 'low')),

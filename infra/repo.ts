@@ -18,6 +18,18 @@ export function repoRoot(from = process.cwd()): string {
 }
 
 /**
+ * The `node_modules` folders Node searches for a bare import from `dir`: one in `dir`
+ * and in each folder above it, nearest first.
+ */
+export function nodeModulesAbove(dir: string): string[] {
+  const found: string[] = [];
+  for (let at = dir; ; at = dirname(at)) {
+    if (existsSync(join(at, 'node_modules'))) found.push(join(at, 'node_modules'));
+    if (dirname(at) === at) return found;
+  }
+}
+
+/**
  * Where an npm package is installed, looked up the way Node would from a workspace
  * folder, then the root (package.json itself, since `exports` may hide it from require).
  */

@@ -1,11 +1,12 @@
 /**
  * The subset of SST v4's global platform API that `sst.config.ts`, `infra/` and
- * `stacks/aws.ts` use, written from `platform/src/components` at v4.17.0.
+ * `stacks/aws.ts` use, written from `platform/src/components` at v4.17.1.
  *
- * `sst install` generates the full declarations in `.sst/platform/`, which needs
- * the network and a provider download; these keep `tsc` useful without it, and they
- * are the contract the recording stand-ins in `infra/testing/` implement. Add a
- * member here only when infra starts using it, checked against SST's source.
+ * They keep `tsc` fast and are the contract the recording stand-ins in
+ * `infra/testing/` implement. `npm run typecheck:sst` checks the same files against
+ * SST's real types, and `infra/real-sst.test.ts` runs them with the real components
+ * (docs/deploy.md, "Checking infra against SST"). Add a member here only when infra
+ * starts using it.
  */
 
 declare global {
@@ -67,16 +68,36 @@ declare global {
       permissions?: FunctionPermission[];
       layers?: Input<string>[];
       logging?: false | { retention?: LogRetention; format?: 'text' | 'json' };
-      nodejs?: {
-        install?: string[] | Record<string, string>;
-        format?: 'esm' | 'cjs';
-        /** A file exporting a list of esbuild plugins, relative to sst.config.ts. */
-        plugins?: string;
-        /** Dynamically imported modules go to their own chunks beside `bundle.mjs`. */
-        splitting?: boolean;
-        minify?: boolean;
-        esbuild?: { external?: string[]; keepNames?: boolean; mainFields?: string[] };
-      };
+      nodejs?: NodejsArgs;
+    }
+
+    /** `FunctionArgs.nodejs`: how SST's builder bundles a Node function. */
+    interface NodejsArgs {
+      install?: string[] | Record<string, string>;
+      format?: 'esm' | 'cjs';
+      /** A file exporting a list of esbuild plugins, relative to sst.config.ts. */
+      plugins?: string;
+      /** Dynamically imported modules go to their own chunks beside the entry. */
+      splitting?: boolean;
+      /** Documented as defaulting to true, but SST's builder minifies only when it is set. */
+      minify?: boolean;
+      sourcemap?: boolean;
+      banner?: string;
+      loader?: Record<string, import('esbuild').Loader>;
+      /** SST's `EsbuildOptions`: these esbuild options pass through to the build. */
+      esbuild?: Pick<
+        import('esbuild').BuildOptions,
+        | 'target'
+        | 'sourcemap'
+        | 'keepNames'
+        | 'define'
+        | 'banner'
+        | 'external'
+        | 'inject'
+        | 'nodePaths'
+        | 'mainFields'
+        | 'conditions'
+      >;
     }
 
     /** `FunctionPermissionArgs`: one IAM statement. */
@@ -131,7 +152,11 @@ declare global {
       >;
       ttl?: string;
       deletionProtection?: boolean;
-      transform?: { table?: Transform<{ pointInTimeRecovery?: { enabled: boolean } }> };
+    }
+
+    /** Pulumi's resource options, as far as infra sets them; a component passes them to its children. */
+    interface ResourceOptions {
+      retainOnDelete?: boolean;
     }
 
     interface CorsArgs {
@@ -210,6 +235,7 @@ declare global {
       Queue: new (
         name: string,
         args?: Sst.QueueArgs,
+        opts?: Sst.ResourceOptions,
       ) => Sst.Linkable & {
         readonly arn: Sst.Output<string>;
         readonly url: Sst.Output<string>;
@@ -269,6 +295,7 @@ declare global {
       Key: new (
         name: string,
         args: Sst.KmsKeyArgs,
+        opts?: Sst.ResourceOptions,
       ) => { readonly arn: Sst.Output<string>; readonly keyId: Sst.Output<string> };
     };
     lambda: {
@@ -285,7 +312,11 @@ declare global {
     };
   };
 
-  const $app: { readonly name: string; readonly stage: string };
+  const $app: {
+    readonly name: string;
+    readonly stage: string;
+    readonly removal: 'remove' | 'retain' | 'retain-all';
+  };
   const $dev: boolean;
   function $config(config: Sst.Config): Sst.Config;
   function $interpolate(strings: TemplateStringsArray, ...values: unknown[]): Sst.Output<string>;

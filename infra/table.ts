@@ -57,8 +57,7 @@ export function jobsTable(options: { production: boolean }) {
   return new sst.aws.Dynamo(sstNames.table, {
     ...tableArgs(),
     ttl: TABLE_TTL_ATTRIBUTE,
+    // SST enables point-in-time recovery on every table, in every stage; nothing to ask for.
     deletionProtection: options.production,
-    // Point-in-time recovery in production: the records are the source of truth for every job.
-    ...(options.production ? { transform: { table: { pointInTimeRecovery: { enabled: true } } } } : {}),
   });
 }

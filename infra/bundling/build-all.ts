@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { nodejsArgs } from '../lambda';
 import { allLambdaSpecs, type LambdaSpec, lambdaSpecs } from '../needs';
 import { bundleLambda, bundlePath, type ExternalImport } from './bundle';
 import type { Budgets, BundleRow } from './size-report';
@@ -15,13 +16,15 @@ export const BUNDLE_BUDGETS: Budgets = { [lambdaSpecs.api.name]: 400 * 1024 };
 export function externalProblems(
   spec: LambdaSpec,
   externals: readonly ExternalImport[],
+  bundled: readonly string[] = [],
 ): { undeclared: string[]; loadsAtInit: string[] } {
   const installed = spec.external as readonly string[];
   const never = (spec.neverLoads ?? []) as readonly string[];
   return {
-    undeclared: externals
-      .filter((e) => !installed.includes(e.name) && !never.includes(e.name))
-      .map((e) => e.name),
+    undeclared: [
+      ...externals.filter((e) => !installed.includes(e.name) && !never.includes(e.name)).map((e) => e.name),
+      ...bundled,
+    ],
     loadsAtInit: externals.filter((e) => never.includes(e.name) && e.atInit).map((e) => e.name),
   };
 }
@@ -41,14 +44,15 @@ export async function buildAllLambdas(
       const entry = join(root, spec.entry);
       if (!existsSync(entry)) return { name: spec.name, entry: spec.entry, status: 'missing' };
       try {
-        const result = await bundleLambda(entry, bundlePath(root, spec.name));
+        // The function's own nodejs args, exactly as infra/lambda.ts hands them to SST.
+        const result = await bundleLambda(entry, bundlePath(root, spec.name), nodejsArgs(spec));
         return {
           name: spec.name,
           entry: spec.entry,
           status: 'built',
           result,
           ...(budgets[spec.name] === undefined ? {} : { budget: budgets[spec.name] }),
-          ...externalProblems(spec, result.externals),
+          ...externalProblems(spec, result.externals, result.bundledExternals),
         };
       } catch (error) {
         const first = (

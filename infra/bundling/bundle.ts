@@ -1,10 +1,11 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
-import { type BuildOptions, build, type Metafile } from 'esbuild';
-import { LAMBDA_BUNDLING } from '../lambda';
+import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
+import { LAMBDA_RUNTIME, nodejsArgs } from '../lambda';
 import type { ExternalPackage } from '../needs';
-import plugins from './esbuild-plugins.mjs';
+import { repoRoot } from '../repo';
 
 /** Every package installed beside a bundle rather than bundled (see `ExternalPackage`). */
 export const EXTERNAL_PACKAGES: readonly ExternalPackage[] = [
@@ -14,10 +15,19 @@ export const EXTERNAL_PACKAGES: readonly ExternalPackage[] = [
   'tesseract.js',
 ];
 
+/** Left out of every bundle by SST's builder, whatever the function says (`forceExternal`). */
+export const SST_FORCE_EXTERNAL = ['sharp', 'pg-native'] as const;
+
+/** SST's esbuild target per Lambda runtime (`targetMap`). */
+const SST_TARGETS: Record<Sst.FunctionArgs['runtime'] & string, string> = {
+  'nodejs20.x': 'es2023',
+  'nodejs22.x': 'es2023',
+  'nodejs24.x': 'es2024',
+};
+
 /**
  * SST prepends this to ESM bundles: bundled CommonJS dependencies call `require`
- * and read `__dirname`, which ESM lacks. Our bundles carry the same banner, so
- * they behave (and weigh) as deployed.
+ * and read `__dirname`, which ESM lacks. `nodejs.banner` is appended to it.
  */
 const ESM_REQUIRE_SHIM = [
   "import { createRequire as topLevelCreateRequire } from 'module';",
@@ -25,33 +35,81 @@ const ESM_REQUIRE_SHIM = [
   'import { fileURLToPath as topLevelFileUrlToPath, URL as topLevelURL } from "url"',
   'const __filename = topLevelFileUrlToPath(import.meta.url)',
   'const __dirname = topLevelFileUrlToPath(new topLevelURL(".", import.meta.url))',
-].join('\n');
+];
+
+/** The `nodejs` keys `sstBuildOptions` reproduces; any other key makes it throw rather than measure something else. */
+const MIRRORED: ReadonlySet<string> = new Set([
+  'format',
+  'minify',
+  'sourcemap',
+  'plugins',
+  'splitting',
+  'install',
+  'banner',
+  'loader',
+  'esbuild',
+]);
+const MIRRORED_ESBUILD: ReadonlySet<string> = new Set(['external']);
+
+async function loadPlugins(file: string | undefined): Promise<Plugin[]> {
+  if (!file) return [];
+  // Relative to sst.config.ts, as SST resolves it.
+  const loaded = (await import(pathToFileURL(join(repoRoot(), file)).href)) as { default?: unknown };
+  if (!Array.isArray(loaded.default)) throw new Error(`${file} does not export a list of esbuild plugins`);
+  return loaded.default as Plugin[];
+}
 
 /**
- * The options SST v4 bundles a nodejs22.x function with when deploying
- * (`pkg/runtime/node/build.go`), spelled out: ESM, minified, names kept, target
- * ES2023, `module` before `main`, the require banner, our plugins
- * (`nodejs.plugins`), and code splitting into `bundle.mjs` plus chunks
- * (`nodejs.splitting`). The AWS SDK is bundled (Lambda's built-in copy is not used),
- * so each function carries only the clients it imports.
+ * The esbuild options SST 4.17's builder (`pkg/runtime/node/build.go`) deploys a
+ * function with, from that function's `nodejs` args: ESM with its `require` banner,
+ * names kept, the runtime's target, `module` before `main`, `bundle.mjs` plus chunks
+ * when splitting; minified **only when `minify` is set**; external: `sharp`,
+ * `pg-native`, the `install` packages and `esbuild.external`. Source maps are
+ * generated but SST keeps them out of the package (it uploads them to its bootstrap
+ * bucket), so they are left out of the sizes. Throws on a setting it does not
+ * reproduce, so `build:lambdas` never measures a build that differs from the deploy.
  */
-export function bundleOptions(entry: string, outdir: string): BuildOptions {
+export async function sstBuildOptions(
+  entry: string,
+  outdir: string,
+  nodejs: Sst.NodejsArgs,
+  runtime: NonNullable<Sst.FunctionArgs['runtime']> = LAMBDA_RUNTIME,
+): Promise<BuildOptions> {
+  const unknown = Object.keys(nodejs).filter((key) => !MIRRORED.has(key));
+  const unknownEsbuild = Object.keys(nodejs.esbuild ?? {}).filter((key) => !MIRRORED_ESBUILD.has(key));
+  if (unknown.length > 0 || unknownEsbuild.length > 0) {
+    const keys = [...unknown, ...unknownEsbuild.map((k) => `esbuild.${k}`)].join(', ');
+    throw new Error(
+      `build:lambdas does not reproduce SST's handling of nodejs.${keys}; add it to sstBuildOptions`,
+    );
+  }
+  if (nodejs.format === 'cjs')
+    throw new Error('build:lambdas reproduces ESM bundles only (nodejs.format: "esm")');
+  if (nodejs.sourcemap !== undefined) {
+    throw new Error(
+      "build:lambdas reproduces SST's default source maps only (kept out of the package); leave nodejs.sourcemap unset",
+    );
+  }
+  const install = Array.isArray(nodejs.install) ? nodejs.install : Object.keys(nodejs.install ?? {});
+  const splitting = nodejs.splitting === true;
   return {
     entryPoints: [entry],
-    outdir,
-    entryNames: 'bundle',
-    outExtension: { '.js': '.mjs' },
-    splitting: LAMBDA_BUNDLING.splitting,
+    ...(splitting
+      ? { outdir, entryNames: 'bundle', outExtension: { '.js': '.mjs' } }
+      : { outfile: join(outdir, 'bundle.mjs') }),
+    splitting,
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: 'es2023',
-    minify: true,
+    target: SST_TARGETS[runtime],
     keepNames: true,
     mainFields: ['module', 'main'],
-    external: [...EXTERNAL_PACKAGES, ...EXTERNAL_PACKAGES.map((p) => `${p}/*`)],
-    plugins,
-    banner: { js: ESM_REQUIRE_SHIM },
+    ...(nodejs.minify === true ? { minify: true } : {}),
+    sourcemap: 'linked',
+    loader: nodejs.loader ?? {},
+    external: [...SST_FORCE_EXTERNAL, ...install, ...(nodejs.esbuild?.external ?? [])],
+    plugins: await loadPlugins(nodejs.plugins),
+    banner: { js: [...ESM_REQUIRE_SHIM, nodejs.banner ?? ''].join('\n') },
     metafile: true,
     logLevel: 'silent',
   };
@@ -66,7 +124,7 @@ export interface ExternalImport {
 export interface BundleResult {
   /** The entry file (`bundle.mjs`). */
   file: string;
-  /** Minified bytes of every file in the package (entry and chunks). */
+  /** Bytes of every file in the package (entry and chunks), minified as deployed. */
   bytes: number;
   /** Minified bytes Node parses at init: the entry and the chunks it imports statically. */
   initBytes: number;
@@ -75,6 +133,8 @@ export interface BundleResult {
   files: number;
   /** Packages the bundle imports but leaves out (installed beside it on deploy). */
   externals: ExternalImport[];
+  /** `EXTERNAL_PACKAGES` bundled because the function neither installs nor excludes them. */
+  bundledExternals: string[];
   /** npm packages by bytes they contribute, largest first. */
   packages: { name: string; bytes: number }[];
   /** Packages bundled from more than one install (two versions): each copy's folder. */
@@ -174,17 +234,29 @@ function zipEntryBytes(name: string, content: Buffer): number {
   return 30 + nameBytes + deflateRawSync(content).byteLength + 46 + nameBytes;
 }
 
+/** Installed-not-bundled packages whose code ended up in the bundle anyway (nothing marked them external). */
+export function bundledExternals(metafile: Metafile): string[] {
+  const inputs = Object.keys(metafile.inputs);
+  return EXTERNAL_PACKAGES.filter((name) => inputs.some((i) => i.includes(`node_modules/${name}/`)));
+}
+
 /**
  * Bundles one entry point into `outdir` (emptied first: `bundle.mjs` and its chunks)
- * and measures it; writes the metafile beside the folder.
+ * as SST deploys a function with these `nodejs` args (by default: as if every
+ * native were installed), and measures the package; writes the metafile beside the folder.
  */
-export async function bundleLambda(entry: string, outdir: string): Promise<BundleResult> {
+export async function bundleLambda(
+  entry: string,
+  outdir: string,
+  nodejs: Sst.NodejsArgs = nodejsArgs({ external: EXTERNAL_PACKAGES }),
+): Promise<BundleResult> {
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
-  const result = await build(bundleOptions(entry, outdir));
+  const result = await build(await sstBuildOptions(entry, outdir, nodejs));
   const metafile = result.metafile as Metafile;
   writeFileSync(`${outdir}.meta.json`, JSON.stringify(metafile));
-  const outputs = Object.keys(metafile.outputs);
+  // Source maps stay out of the package (SST uploads them elsewhere).
+  const outputs = Object.keys(metafile.outputs).filter((o) => !o.endsWith('.map'));
   const entryOutput = outputs.find((o) => basename(o) === 'bundle.mjs') as string;
   const entryInput = metafile.outputs[entryOutput]?.entryPoint as string;
   const size = (o: string) => metafile.outputs[o]?.bytes ?? 0;
@@ -199,6 +271,7 @@ export async function bundleLambda(entry: string, outdir: string): Promise<Bundl
     zipBytes: zip,
     files: outputs.length,
     externals: externalImports(metafile, entryInput),
+    bundledExternals: bundledExternals(metafile),
     packages: packageSizes(metafile),
     duplicates: duplicatePackages(metafile),
   };

@@ -12,11 +12,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { lambdaSpecs } from '../needs';
-import { repoRoot } from '../repo';
+import { nodejsArgs } from '../lambda';
+import { allLambdaSpecs, lambdaSpecs } from '../needs';
+import { nodeModulesAbove, repoRoot } from '../repo';
 import { tessdataFiles } from '../tessdata';
 import { buildAllLambdas, externalProblems } from './build-all';
-import { bundleLambda, duplicatePackages } from './bundle';
+import { bundleLambda, duplicatePackages, sstBuildOptions } from './bundle';
 import { bundleProblems, formatSizeTable } from './size-report';
 
 const run = promisify(execFile);
@@ -100,7 +101,7 @@ describe('build:lambdas', () => {
     );
     const rows = await buildAllLambdas(root, { specs: [api, lambdaSpecs.sweeper], budgets: {} });
     expect(bundleProblems(rows)).toEqual([
-      'ApiHandler: imports sharp, which infra/needs.ts does not install for it; it would be missing on Lambda',
+      'ApiHandler: imports sharp, which infra/needs.ts does not install for it; SST would bundle it without its files or install an untested version',
       expect.stringMatching(
         /^Sweeper: packages\/functions\/src\/lambda\/sweeper\.ts does not bundle: Could not resolve "\.\/missing-module"/,
       ),
@@ -156,6 +157,51 @@ describe('build:lambdas', () => {
       undeclared: ['pdfjs-dist'],
       loadsAtInit: [],
     });
+  });
+});
+
+describe("SST's build of a function, as build:lambdas reproduces it", () => {
+  it('minifies only when nodejs.minify is set, as SST does, and every function sets it', async () => {
+    const out = join(root, 'options');
+    expect((await sstBuildOptions('e.ts', out, { format: 'esm' })).minify).toBeUndefined();
+    for (const spec of allLambdaSpecs()) {
+      const options = await sstBuildOptions(spec.entry, out, nodejsArgs(spec));
+      expect(options).toMatchObject({ minify: true, splitting: true, format: 'esm', target: 'es2023' });
+      // What SST leaves out: its forced externals, what the function installs, what it excludes.
+      expect(options.external).toEqual(['sharp', 'pg-native', ...spec.external, ...(spec.neverLoads ?? [])]);
+      expect(options.plugins?.map((p) => p.name)).toEqual([
+        'zod-english-only',
+        'no-browser-user-agent-parser',
+      ]);
+    }
+  });
+
+  it('refuses a nodejs setting it does not reproduce, rather than measure another build', async () => {
+    const base = nodejsArgs(api);
+    const out = join(root, 'options');
+    await expect(sstBuildOptions('e.ts', out, { ...base, esbuild: { keepNames: false } })).rejects.toThrow(
+      /does not reproduce SST's handling of nodejs\.esbuild\.keepNames/,
+    );
+    await expect(
+      sstBuildOptions('e.ts', out, { ...base, durable: true } as unknown as Sst.NodejsArgs),
+    ).rejects.toThrow(/nodejs\.durable/);
+    await expect(sstBuildOptions('e.ts', out, { ...base, sourcemap: true })).rejects.toThrow(/sourcemap/);
+    await expect(sstBuildOptions('e.ts', out, { ...base, format: 'cjs' })).rejects.toThrow(
+      /ESM bundles only/,
+    );
+  });
+
+  it('bundles what a function neither installs nor excludes, and reports it', async () => {
+    write(
+      api.entry,
+      "import sharp from 'sharp';\nimport { version } from 'pdfjs-dist';\nexport const handler = async () => [sharp, version];\n",
+    );
+    const [row] = await buildAllLambdas(root, { specs: [api], budgets: {} });
+    if (row?.status !== 'built') throw new Error('not built');
+    // sharp is one of SST's forced externals; pdfjs-dist is bundled, without the files it loads.
+    expect(row.result.externals.map((e) => e.name)).toEqual(['sharp']);
+    expect(row.result.bundledExternals).toEqual(['pdfjs-dist']);
+    expect(row.undeclared).toEqual(['sharp', 'pdfjs-dist']);
   });
 });
 
@@ -236,6 +282,8 @@ describe('the bundles as deployed', () => {
   });
 });
 
-it('keeps its scratch root out of the OS temp dir (bundles need node_modules)', () => {
-  expect(root.startsWith(tmpdir())).toBe(false);
+it('bundles entries where the repository resolves and runs them where nothing does, wherever the clone is', () => {
+  // Asserted on module resolution, not on paths: a clone may itself live under the OS temp dir.
+  expect(nodeModulesAbove(root)).toContain(join(repoRoot(), 'node_modules'));
+  expect(nodeModulesAbove(outside)).toEqual([]);
 });

@@ -23,6 +23,7 @@ import {
   startFauxqs,
 } from '@paperlane/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nodejsArgs } from '../lambda';
 import { type ExternalPackage, type LambdaSpec, lambdaSpecs } from '../needs';
 import { installedPackageDir, repoRoot } from '../repo';
 import { tessdataFiles } from '../tessdata';
@@ -56,7 +57,7 @@ function installExternals(dir: string, names: readonly ExternalPackage[]) {
 
 async function packageOf(spec: LambdaSpec): Promise<string> {
   const dir = join(scratch, spec.name);
-  const bundle = await bundleLambda(join(root, spec.entry), dir);
+  const bundle = await bundleLambda(join(root, spec.entry), dir, nodejsArgs(spec));
   installExternals(dir, spec.external);
   return bundle.file;
 }

@@ -69,7 +69,7 @@ export function bundleProblems(rows: BundleRow[]): string[] {
     }
     for (const name of row.undeclared) {
       problems.push(
-        `${row.name}: imports ${name}, which infra/needs.ts does not install for it; it would be missing on Lambda`,
+        `${row.name}: imports ${name}, which infra/needs.ts does not install for it; SST would bundle it without its files or install an untested version`,
       );
     }
     for (const name of row.loadsAtInit) {

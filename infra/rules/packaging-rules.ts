@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { handlerFor, LAMBDA_ARCHITECTURE, LAMBDA_BUNDLING } from '../lambda';
+import { handlerFor, LAMBDA_ARCHITECTURE, LAMBDA_PLUGINS, nodejsArgs } from '../lambda';
 import { infraNames } from '../names';
 import { allLambdaSpecs } from '../needs';
 import { installedVersion } from '../repo';
@@ -44,18 +44,20 @@ export const packaging: Rule = ({ recording, root }) => {
   for (const [path, source] of Object.entries(layer ?? {})) {
     if (!existsSync(source)) push(infraNames.tessdataLayer, `${path}: no file at ${source}; run npm ci`);
   }
-  const pluginsFile = join(root, LAMBDA_BUNDLING.plugins);
+  const pluginsFile = join(root, LAMBDA_PLUGINS);
   for (const fn of functionDefs(recording)) {
     const spec = specs.find((s) => handlerFor(s.entry) === fn.args.handler);
     if (!spec) continue;
     const nodejs = (fn.args.nodejs as Sst.FunctionArgs['nodejs']) ?? {};
-    if (nodejs.plugins !== LAMBDA_BUNDLING.plugins || nodejs.splitting !== LAMBDA_BUNDLING.splitting) {
+    const { install: _given, ...bundling } = nodejs;
+    const { install: _expected, ...measured } = nodejsArgs(spec);
+    if (!isDeepStrictEqual(bundling, measured)) {
       push(
         fn.name,
-        `bundles with plugins ${String(nodejs.plugins)} and splitting ${String(nodejs.splitting)}, not as build:lambdas measures (${LAMBDA_BUNDLING.plugins}, ${LAMBDA_BUNDLING.splitting})`,
+        `bundles with nodejs ${JSON.stringify(bundling)}, not as build:lambdas measures (${JSON.stringify(measured)}, nodejsArgs in infra/lambda.ts)`,
       );
     } else if (!existsSync(pluginsFile)) {
-      push(fn.name, `its esbuild plugins file ${LAMBDA_BUNDLING.plugins} does not exist`);
+      push(fn.name, `its esbuild plugins file ${LAMBDA_PLUGINS} does not exist`);
     }
     if (fn.args.architecture !== LAMBDA_ARCHITECTURE) {
       push(

@@ -353,7 +353,7 @@ describe('infra rules', () => {
       '[packaging] InvoiceProcessingConsumer: loads tesseract.js but does not install it (nodejs.install)',
       '[packaging] InvoiceProcessingConsumer: may run tesseract but lacks the Tessdata layer: OCR would find no language data',
       '[packaging] ThumbnailConsumer: installs tesseract.js, which infra/needs.ts says it never loads',
-      '[packaging] Sweeper: bundles with plugins undefined and splitting undefined, not as build:lambdas measures (infra/bundling/esbuild-plugins.mjs, true)',
+      '[packaging] Sweeper: bundles with nodejs {"format":"esm"}, not as build:lambdas measures ({"format":"esm","minify":true,"plugins":"infra/bundling/esbuild-plugins.mjs","splitting":true}, nodejsArgs in infra/lambda.ts)',
       '[packaging] AutomationTick: runs on x86_64; natives and layers are built for arm64',
     ]);
   });

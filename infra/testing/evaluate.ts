@@ -14,7 +14,8 @@ export interface EvaluateOptions {
   configPath?: string;
 }
 
-async function withEnv<T>(env: Record<string, string>, run: () => Promise<T>): Promise<T> {
+/** Runs `run` with only `env` as the deploy environment, then puts the environment back. */
+export async function withDeployEnv<T>(env: Record<string, string>, run: () => Promise<T>): Promise<T> {
   const saved = { ...process.env };
   for (const key of Object.keys(process.env)) if (DEPLOY_ENV.test(key)) delete process.env[key];
   Object.assign(process.env, env);
@@ -41,8 +42,11 @@ export async function evaluateSstConfig(options: EvaluateOptions): Promise<Recor
     const config = (await import(pathToFileURL(path).href)).default as Sst.Config;
     recording.app = config.app({ stage: options.stage });
     restore();
-    restore = installStandIns(createStandIns(recording, { name: recording.app.name, stage: options.stage }));
-    const outputs = await withEnv(options.env ?? {}, async () => config.run());
+    const { name, removal } = recording.app;
+    restore = installStandIns(
+      createStandIns(recording, { name, stage: options.stage, ...(removal ? { removal } : {}) }),
+    );
+    const outputs = await withDeployEnv(options.env ?? {}, async () => config.run());
     recording.outputs = outputs ?? {};
     return recording;
   } finally {

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { LAMBDA_BUNDLING } from '../lambda';
+import { LAMBDA_PLUGINS } from '../lambda';
 import { allLambdaSpecs } from '../needs';
 import { repoRoot } from '../repo';
 
@@ -14,7 +14,7 @@ export function fakeFunctionsRoot(files: Record<string, string> = {}): { root: s
   const root = mkdtempSync(join(tmpdir(), 'paperlane-infra-'));
   const all: Record<string, string> = {};
   for (const spec of allLambdaSpecs()) all[spec.entry] = 'export const handler = async () => ({});\n';
-  all[LAMBDA_BUNDLING.plugins] = readFileSync(join(repoRoot(), LAMBDA_BUNDLING.plugins), 'utf8');
+  all[LAMBDA_PLUGINS] = readFileSync(join(repoRoot(), LAMBDA_PLUGINS), 'utf8');
   Object.assign(all, files);
   for (const [path, content] of Object.entries(all)) {
     mkdirSync(dirname(join(root, path)), { recursive: true });

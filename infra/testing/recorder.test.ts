@@ -51,7 +51,7 @@ describe('recording stand-ins', () => {
     const target = globalThis as Record<string, unknown>;
     target.$app = 'before';
     const restore = installStandIns(createStandIns(new Recording('dev'), { name: 'app', stage: 'dev' }));
-    expect(target.$app).toEqual({ name: 'app', stage: 'dev' });
+    expect(target.$app).toEqual({ name: 'app', stage: 'dev', removal: 'retain' });
     expect(typeof target.sst).toBe('object');
     restore();
     expect(target.$app).toBe('before');

@@ -30,6 +30,8 @@ export interface RecordedComponent {
   name: string;
   /** The arguments as passed; rules may read, and tests may break, them. */
   args: Record<string, unknown>;
+  /** Resource options, when given (`retainOnDelete`). */
+  opts?: Sst.ResourceOptions;
 }
 
 /** A deploy-time attribute of a recorded component (`queue.arn`, `fn.arn`, `api.url`). */
@@ -83,12 +85,17 @@ export class Recording {
 
   constructor(readonly stage: string) {}
 
-  add(type: ComponentType, name: string, args: Record<string, unknown>): RecordedComponent {
+  add(
+    type: ComponentType,
+    name: string,
+    args: Record<string, unknown>,
+    opts?: Sst.ResourceOptions,
+  ): RecordedComponent {
     // Pulumi refuses two resources of one type with one name (a duplicate URN).
     if (this.components.some((c) => c.type === type && c.name === name)) {
       throw new Error(`duplicate ${type} "${name}": SST would fail with a duplicate URN`);
     }
-    const component = { type, name, args };
+    const component: RecordedComponent = { type, name, args, ...(opts ? { opts } : {}) };
     this.components.push(component);
     return component;
   }
@@ -135,10 +142,13 @@ export interface SstGlobals {
 }
 
 /** The globals an SST config sees, recording into `recording`. */
-export function createStandIns(recording: Recording, app: { name: string; stage: string }) {
+export function createStandIns(
+  recording: Recording,
+  app: { name: string; stage: string; removal?: Sst.AppConfig['removal'] },
+) {
   const ref = (type: ComponentType, name: string, attribute: string) => new Ref(type, name, attribute);
-  const record = (type: ComponentType, name: string, args: object | undefined) =>
-    recording.add(type, name, argsOf(args));
+  const record = (type: ComponentType, name: string, args: object | undefined, opts?: Sst.ResourceOptions) =>
+    recording.add(type, name, argsOf(args), opts);
 
   class Secret implements Sst.Linkable {
     declare readonly __linkable: true;
@@ -169,8 +179,9 @@ export function createStandIns(recording: Recording, app: { name: string; stage:
     constructor(
       readonly componentName: string,
       args?: Sst.QueueArgs,
+      opts?: Sst.ResourceOptions,
     ) {
-      tag(this, record('sst.aws.Queue', componentName, args));
+      tag(this, record('sst.aws.Queue', componentName, args, opts));
       this.arn = ref('sst.aws.Queue', componentName, 'arn');
       this.url = ref('sst.aws.Queue', componentName, 'url');
       this.nodes = { queue: { name: ref('sst.aws.Queue', componentName, 'queueName') } };
@@ -294,8 +305,8 @@ export function createStandIns(recording: Recording, app: { name: string; stage:
   class KmsKey {
     readonly arn: Ref;
     readonly keyId: Ref;
-    constructor(name: string, args: Sst.KmsKeyArgs) {
-      tag(this, record('aws.kms.Key', name, args));
+    constructor(name: string, args: Sst.KmsKeyArgs, opts?: Sst.ResourceOptions) {
+      tag(this, record('aws.kms.Key', name, args, opts));
       this.arn = ref('aws.kms.Key', name, 'arn');
       this.keyId = ref('aws.kms.Key', name, 'keyId');
     }
@@ -329,7 +340,8 @@ export function createStandIns(recording: Recording, app: { name: string; stage:
       kms: { Key: KmsKey },
       lambda: { LayerVersion },
     },
-    $app: { name: app.name, stage: app.stage },
+    // SST's default removal is `retain`.
+    $app: { name: app.name, stage: app.stage, removal: app.removal ?? 'retain' },
     $dev: false,
     $config: (config: Sst.Config) => config,
     $interpolate: (strings: TemplateStringsArray, ...values: unknown[]) =>
