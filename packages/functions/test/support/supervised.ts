@@ -17,6 +17,7 @@ export function supervisedEnv(dataDir: string, extra: Record<string, string> = {
     LOG_LEVEL: 'error',
     SUPERVISOR_RESTART_BASE_MS: '100',
     SUPERVISOR_SHUTDOWN_TIMEOUT_MS: '15000',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...extra,
   };
 }
@@ -91,13 +92,13 @@ export async function poll<T>(
  * session before any job exists, so every event reaches it. Resolves with each job's
  * terminal event once thumbnail and OCR are done.
  */
-export async function uploadAndFollow(url: string, token: string) {
+export async function uploadAndFollow(url: string, token: string, fileName = 'en-us-classic.pdf') {
   const auth = { authorization: `Bearer ${token}` };
-  const pdf = await invoiceFixture('en-us-classic.pdf');
+  const pdf = await invoiceFixture(fileName);
   const created = await fetch(`${url}/api/uploads`, {
     method: 'POST',
     headers: { ...auth, 'content-type': 'application/json' },
-    body: JSON.stringify({ files: [{ file_name: 'invoice.pdf', size_bytes: pdf.byteLength }] }),
+    body: JSON.stringify({ files: [{ file_name: fileName, size_bytes: pdf.byteLength }] }),
   });
   if (created.status !== 201) throw new Error(`POST /api/uploads answered ${created.status}`);
   const { session_id, uploads } = (await created.json()) as {
@@ -117,7 +118,7 @@ export async function uploadAndFollow(url: string, token: string) {
     const complete = await fetch(`${url}/api/uploads/${session_id}/complete`, {
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ uploads: [{ upload_id: target.upload_id, file_name: 'invoice.pdf' }] }),
+      body: JSON.stringify({ uploads: [{ upload_id: target.upload_id, file_name: fileName }] }),
     });
     if (complete.status !== 202) throw new Error(`complete answered ${complete.status}`);
     const { jobs } = (await complete.json()) as { jobs: Array<{ job_id: string; queue: string }> };
