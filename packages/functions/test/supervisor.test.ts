@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -51,6 +52,11 @@ describe('npm start: a supervisor over separate processes', () => {
     });
     const view = await (await fetch(`${supervisor.url}/healthz/processes`)).json();
     expect(view).toEqual({ supervisor: { pid: process.pid }, processes });
+    // Only the document consumers run under a heap cap.
+    const flags = (name: ProcessStatus['role']) =>
+      readFileSync(`/proc/${supervisor.pid(name)}/cmdline`, 'utf8').split('\0');
+    expect(flags('documents')).toContain('--max-old-space-size=2048');
+    expect(flags('api').some((f) => f.startsWith('--max-old-space-size'))).toBe(false);
   });
 
   it('a SIGKILLed documents child is restarted while the API keeps answering; a later upload completes and its events reach a WebSocket on the API', async () => {
