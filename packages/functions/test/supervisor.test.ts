@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startRedis } from '@paperlane/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProcessStatus } from '../src/supervisor/messages';
 import { type Supervisor, startSupervisor } from '../src/supervisor/supervisor';
@@ -125,6 +126,32 @@ describe('npm start: a supervisor over separate processes', () => {
       ['documents', 1],
       ['integrations', 0],
     ]);
+  }, 60_000);
+});
+
+describe('npm start with REDIS_URL', () => {
+  it('runs no SQS emulator, consumes through BullMQ in the consumer children, and relays events over Redis', async () => {
+    const redis = await startRedis();
+    const dataDir = await mkdtemp(join(tmpdir(), 'paperlane-supervisor-redis-'));
+    const supervisor = await startSupervisor({
+      env: supervisedEnv(dataDir, { REDIS_URL: redis.url }),
+      logger: recordingLogger().logger,
+    });
+    try {
+      expect(supervisor.config.embed).toEqual({ dynamodb: true, sqs: false, files: true });
+      expect(supervisor.processes().map((p) => p.role)).toEqual([
+        'emulators',
+        'api',
+        'documents',
+        'integrations',
+      ]);
+      const { terminal } = await uploadAndFollow(supervisor.url, await supervisor.token('acme'));
+      expect(terminal.map((e) => e.type)).toEqual(['job:complete', 'job:complete']);
+    } finally {
+      await supervisor.close();
+      await redis.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   }, 60_000);
 });
 
