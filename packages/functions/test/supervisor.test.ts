@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startRedis } from '@paperlane/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ProcessStatus } from '../src/supervisor/messages';
 import { type Supervisor, startSupervisor } from '../src/supervisor/supervisor';
 import { alive, poll, recordingLogger, supervisedEnv, uploadAndFollow } from './support/supervised';
@@ -159,7 +159,14 @@ describe('npm start as a process (signals)', () => {
   const DEV = fileURLToPath(new URL('../src/bin/dev.ts', import.meta.url));
   const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
-  async function startDev(dataDir: string) {
+  const dataDirs: string[] = [];
+  afterEach(async () => {
+    for (const dir of dataDirs.splice(0)) await rm(dir, { recursive: true, force: true });
+  });
+
+  async function startDev() {
+    const dataDir = await mkdtemp(join(tmpdir(), 'paperlane-dev-'));
+    dataDirs.push(dataDir);
     const child = spawn(process.execPath, ['--import', TSX, DEV], {
       env: supervisedEnv(dataDir, { SUPERVISOR_SHUTDOWN_TIMEOUT_MS: '10000', LOG_LEVEL: 'info' }),
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -178,39 +185,26 @@ describe('npm start as a process (signals)', () => {
     const view = (await (await fetch(`${url}/healthz/processes`)).json()) as { processes: ProcessStatus[] };
     const pids = view.processes.map((p) => p.pid ?? 0);
     expect(pids.every((pid) => pid > 0 && alive(pid))).toBe(true);
-    return { child, pids, output: () => output };
-  }
-  const exited = (child: ChildProcess) =>
-    new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+    const exit = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
       child.once('exit', (code, signal) => resolve({ code, signal })),
     );
+    return { child, pids, exit, output: () => output };
+  }
 
   it('SIGTERM stops every child gracefully, then exits 0', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'paperlane-sigterm-'));
-    try {
-      const dev = await startDev(dataDir);
-      const done = exited(dev.child);
-      dev.child.kill('SIGTERM');
-      expect(await done).toEqual({ code: 0, signal: null });
-      expect(dev.pids.filter(alive)).toEqual([]);
-      expect(dev.output()).toContain('"message":"all processes stopped"');
-      expect(dev.output()).not.toContain('shutdown time limit reached');
-    } finally {
-      await rm(dataDir, { recursive: true, force: true });
-    }
+    const dev = await startDev();
+    dev.child.kill('SIGTERM');
+    expect(await dev.exit).toEqual({ code: 0, signal: null });
+    expect(dev.pids.filter(alive)).toEqual([]);
+    expect(dev.output()).toContain('"message":"all processes stopped"');
+    expect(dev.output()).not.toContain('shutdown time limit reached');
   }, 60_000);
 
   it('a SIGKILLed supervisor leaves no orphan: children exit when their IPC channel closes', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'paperlane-sigkill-'));
-    try {
-      const dev = await startDev(dataDir);
-      const done = exited(dev.child);
-      dev.child.kill('SIGKILL');
-      await done;
-      await poll(() => (dev.pids.some(alive) ? undefined : true), 20_000);
-      expect(dev.pids.filter(alive)).toEqual([]);
-    } finally {
-      await rm(dataDir, { recursive: true, force: true });
-    }
+    const dev = await startDev();
+    dev.child.kill('SIGKILL');
+    await dev.exit;
+    await poll(() => (dev.pids.some(alive) ? undefined : true), 20_000);
+    expect(dev.pids.filter(alive)).toEqual([]);
   }, 60_000);
 });
