@@ -25,7 +25,11 @@ const DEV = fileURLToPath(new URL('../src/bin/dev.ts', import.meta.url));
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const TICKS_PER_SECOND = 100; // Linux USER_HZ
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
 
 /** CPU seconds (user + system) of every live process under `root`, by pid. */
 function treeCpu(root: number): Map<number, number> {
@@ -139,7 +143,9 @@ try {
   const summary = (side: Side) => {
     const rounds = results.get(side) ?? [];
     const rate = median(rounds.map((x) => x.uploadsPerSecond));
-    const best = rounds.find((x) => x.uploadsPerSecond === rate) ?? rounds[0];
+    const best = [...rounds].sort(
+      (a, b) => Math.abs(a.uploadsPerSecond - rate) - Math.abs(b.uploadsPerSecond - rate),
+    )[0];
     return { rate, best };
   };
   const fmtCores = (cores: Map<string, number>) => {

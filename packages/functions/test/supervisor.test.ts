@@ -103,7 +103,7 @@ describe('npm start: a supervisor over separate processes', () => {
       ['invoice-processing', 'job:complete'],
       ['thumbnail', 'job:complete'],
     ]);
-  }, 60_000);
+  }, 90_000);
 
   it('survives an emulator restart: the queues are provisioned again, pending jobs re-sent, consumers resume', async () => {
     const token = await supervisor.token('acme');
@@ -126,7 +126,7 @@ describe('npm start: a supervisor over separate processes', () => {
       ['documents', 1],
       ['integrations', 0],
     ]);
-  }, 60_000);
+  }, 90_000);
 });
 
 describe('npm start with REDIS_URL', () => {
@@ -152,7 +152,7 @@ describe('npm start with REDIS_URL', () => {
       await redis.stop();
       await rm(dataDir, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 90_000);
 });
 
 describe('npm start as a process (signals)', () => {
@@ -198,7 +198,7 @@ describe('npm start as a process (signals)', () => {
     expect(dev.pids.filter(alive)).toEqual([]);
     expect(dev.output()).toContain('"message":"all processes stopped"');
     expect(dev.output()).not.toContain('shutdown time limit reached');
-  }, 60_000);
+  }, 90_000);
 
   it('a SIGKILLed supervisor leaves no orphan: children exit when their IPC channel closes', async () => {
     const dev = await startDev();
@@ -206,5 +206,5 @@ describe('npm start as a process (signals)', () => {
     await dev.exit;
     await poll(() => (dev.pids.some(alive) ? undefined : true), 20_000);
     expect(dev.pids.filter(alive)).toEqual([]);
-  }, 60_000);
+  }, 90_000);
 });
