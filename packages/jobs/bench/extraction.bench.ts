@@ -18,10 +18,11 @@
  * ms/page is OCR (or text layer) plus extraction, over the pages read.
  *
  *   npm run bench:extraction -- [--corpus generated,invoices,sroie] [--limit N] [--only prefix] [--verbose]
+ *     [--save-ocr DIR]
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createExtractor } from '@paperlane/adapters/extraction';
@@ -44,6 +45,8 @@ const { values: args } = parseArgs({
     limit: { type: 'string' },
     only: { type: 'string' },
     verbose: { type: 'boolean', default: false },
+    /** Writes every OCR result as `<dir>/<corpus>/<name>.<path>.json`, to study misses without OCR. */
+    'save-ocr': { type: 'string' },
   },
   strict: true,
 });
@@ -318,6 +321,13 @@ const extractInput = (ocr: OcrResult) => ({
   ...(ocr.fields ? { providerFields: ocr.fields } : {}),
 });
 
+async function saveOcr(corpus: Corpus, doc: Doc, path: string, ocr: OcrResult): Promise<void> {
+  if (!args['save-ocr']) return;
+  const dir = join(resolve(args['save-ocr']), corpus.name);
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, `${doc.name}.${path}.json`), JSON.stringify(ocr));
+}
+
 /** Runs one document through every path; OCR is done once per engine and shared. */
 async function runDoc(corpus: Corpus, doc: Doc): Promise<Partial<Record<PathName, Run>>> {
   const bytes = new Uint8Array(await readFile(doc.path));
@@ -340,10 +350,12 @@ async function runDoc(corpus: Corpus, doc: Doc): Promise<Partial<Record<PathName
     }
   }
   if (layer) {
+    await saveOcr(corpus, doc, 'text-layer', layer.ocr);
     const extracted = await timed(() => rules.extract(extractInput(layer.ocr)));
     out['text-layer'] = run(layer.ocr, layer.ms + extracted.ms, extracted.value);
   }
   const ocr = await timed(() => tesseract.recognize({ bytes, contentType }));
+  await saveOcr(corpus, doc, 'tesseract', ocr.value);
   const tesseractRules = await timed(() => rules.extract(extractInput(ocr.value)));
   out.tesseract = run(ocr.value, ocr.ms + tesseractRules.ms, tesseractRules.value);
   out.auto = layer ? { ...out['text-layer']! } : { ...out.tesseract };

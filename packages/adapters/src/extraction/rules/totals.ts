@@ -116,8 +116,7 @@ function pickTotal(candidates: readonly AmountCandidate[]): AmountCandidate | un
  */
 export function pickTotals(labels: readonly LabelOccurrence[]): Totals {
   const candidates = amountCandidates(labels);
-  const totalCandidate = pickTotal(candidates);
-  const total = totalCandidate?.value;
+  let totalCandidate = pickTotal(candidates);
 
   const taxCandidates = candidates.filter((c) => c.kind === 'tax');
   const printedTaxTotal = taxCandidates.filter((c) => isTaxTotalLabel(c.label));
@@ -135,6 +134,22 @@ export function pickTotals(labels: readonly LabelOccurrence[]): Totals {
     .sort(byPosition)
     .reverse()
     .map((c) => c.value);
+
+  // Arithmetic cross-check: a printed total that the subtotal and tax add up to beats a
+  // higher-ranked one they do not (a `Total` label on a net or tax line, an OCR-split amount).
+  // With no tax label read, a tax printed under a total label (`VAT` / `total: 75.04`) is tried.
+  const taxLike =
+    taxOptions.length > 0 ? taxOptions : candidates.filter((c) => c.kind !== 'subtotal').map((c) => c.value);
+  const addsUp = (value: number) =>
+    subtotalOptions.some((subtotal) => taxLike.some((tax) => near(roundMoney(subtotal + tax), value)));
+  if (totalCandidate && !addsUp(totalCandidate.value)) {
+    const checked = candidates
+      .filter((c) => c.kind !== 'subtotal' && c.kind !== 'tax' && addsUp(c.value))
+      .sort(byPosition)
+      .at(-1);
+    if (checked) totalCandidate = checked;
+  }
+  const total = totalCandidate?.value;
 
   const confidence: Totals['confidence'] = {};
   const base = (c: AmountCandidate | undefined) => (c?.placement === 'below' ? 0.75 : 0.85);

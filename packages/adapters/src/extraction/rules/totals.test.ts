@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { extractInvoiceByRules } from './extract-invoice';
+
+const read = (lines: string[]) => extractInvoiceByRules(lines.join('\n'));
+
+describe('totals', () => {
+  it('reads the gross sum of a summary block whose other rows also say "Gesamtbetrag"', () => {
+    const fields = read([
+      'Belegsummen',
+      'Positionssumme                       473,00',
+      'Gesamtbetrag der Zuschläge             0,00',
+      'Gesamtbetrag der Abschläge            -0,00',
+      'Rechnungssumme ohne USt.             473,00',
+      'Steuerbetrag                          56,87',
+      'Bruttosumme                          529,87',
+      'Zahlbetrag                           529,87',
+    ]);
+    expect(fields).toMatchObject({ subtotal: 473, tax: 56.87, total: 529.87 });
+  });
+
+  it('prefers the amount that net plus tax add up to over a tax line read as a total', () => {
+    const fields = read(['Net total: 496.00 €', 'VAT', 'total: 75.04 €', 'Due payable: 571.04 €']);
+    expect(fields.total).toBe(571.04);
+  });
+
+  it('reads Polish totals', () => {
+    const fields = read([
+      'Wartość netto     99,00 PLN',
+      'VAT               22,77 PLN',
+      'Wartość brutto   121,77 PLN',
+    ]);
+    expect(fields).toMatchObject({ subtotal: 99, tax: 22.77, total: 121.77, currency: 'PLN' });
+  });
+
+  it('does not read opening hours (`Mo.-Fr. 08.30`) as Swiss francs', () => {
+    const fields = read([
+      'Summe   100,00 EUR',
+      'Tel. 0123/45678',
+      'Mo.-Fr. 08.30 - 12.30 Uhr',
+      'Mo.-Fr. 14.00 - 17.00 Uhr',
+    ]);
+    expect(fields.currency).toBe('EUR');
+  });
+});
