@@ -125,9 +125,13 @@ const iso = (y: number, m: number, d: number) =>
     ? `${y < 100 ? 2000 + y : y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`
     : undefined;
 
-/** A SROIE key date (`25/12/2018`, `2018-12-25`, `25 DEC 2018`, `DEC 25, 2018`...) as ISO; day first, as printed in Malaysia. */
+/** A SROIE key date (`25/12/2018`, `2018-12-25`, `25 DEC 2018`, `DEC 25, 2018`, `20181225`...) as ISO; day first, as printed in Malaysia. */
 function sroieDate(raw: string): string | undefined {
   const s = raw.trim();
+  // Compact keys: `20180304` (year first) or `25032018` (day first).
+  const compact = s.match(/^(\d{2})(\d{2})(\d{4})$|^((?:19|20)\d{2})(\d{2})(\d{2})$/);
+  if (compact?.[4]) return iso(Number(compact[4]), Number(compact[5]), Number(compact[6]));
+  if (compact) return iso(Number(compact[3]), Number(compact[2]), Number(compact[1]));
   let m = s.match(/(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})/);
   if (m) return iso(Number(m[1]), Number(m[2]), Number(m[3]));
   m = s.match(/(\d{1,2})[-/.](\d{1,2})[-/.](\d{2,4})/);

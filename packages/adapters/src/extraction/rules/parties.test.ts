@@ -45,4 +45,21 @@ describe('vendor name', () => {
     expect(vendorOf(lines)).toBe('Moulin Bleu SARL');
     expect(vendorOf(['Spiel GmbH ● Ecke 12 ● 12345 Stadt', 'Herrn Max Muster'])).toBe('Spiel GmbH');
   });
+
+  it('on a thermal receipt, prefers the registered company over OCR noise above it', () => {
+    const lines = [
+      '19134 SLUONE',
+      ' pacs ca  PERS  :',
+      '       KEDAI RUNCIT MAJU JAYA',
+      '                      (81109-A)',
+      '               NO 290, JALAN AIR PANAS,',
+    ];
+    expect(vendorOf(lines)).toBe('KEDAI RUNCIT MAJU JAYA');
+    expect(vendorOf(['QTETeeee', '  PASARAYA  MURAH  SDN 8HD', 'LOT 485, JALAN ULU KELANG'])).toBe(
+      'PASARAYA MURAH SDN BHD',
+    );
+    expect(vendorOf(['Avs oper', 'PASARAYA BORONG PINTAR', 'SDN BHD', 'TEL 03-1234567'])).toBe(
+      'PASARAYA BORONG PINTAR SDN BHD',
+    );
+  });
 });

@@ -109,29 +109,85 @@ export function pickIban(
 
 const TOP_LINES = 10;
 
+// A company registration next to a name (`(81109-A)`, `Co. No.`, `GST ID`) marks it as the seller's.
+const REGISTRATION =
+  /\(\s*\d{3,}[\s-]*[A-Z]\s*\)|\b(?:co|company|roc|reg)\.?\s*(?:no|number)\b|\bgst\s*(?:id|reg|no)/i;
+const CONNECTORS = new Set([
+  'de',
+  'la',
+  'le',
+  'van',
+  'der',
+  'den',
+  'of',
+  'and',
+  'und',
+  'et',
+  'y',
+  'e',
+  'di',
+  'du',
+  'des',
+]);
+
+/** Every word in capitals or capitalised: OCR noise on thermal receipts (`Avs oper`, `QTETeeee`) is not. */
+function cleanlyCased(name: string): boolean {
+  return name.split(/\s+/).every(
+    (word) =>
+      CONNECTORS.has(word) ||
+      /^[\p{Lu}\d&.,'()/+-]+$/u.test(word) ||
+      /^\p{Lu}[\p{Ll}\d.,'&()-]*$/u.test(word) ||
+      // Inner capitals after lower case: `GmbH`, `McDonald's`, `PappaRich`.
+      /^\p{Lu}\p{Ll}+(?:\p{Lu}[\p{Ll}.,'&-]*)+$/u.test(word),
+  );
+}
+
+/** OCR reads `SDN BHD` as `SDN 8HD` or `SON BHD`, and `S/B` as `S/8`, on faint receipts. */
+const repairLegalForm = (name: string) =>
+  name.replace(/\bS[DIO0]N\.?\s*[B83]HD\b/g, 'SDN BHD').replace(/\bS\/[8E]\b/g, 'S/B');
+
+// Address words: a street or town line near a registration number is not the name.
+const ADDRESS_WORDS =
+  /\b(?:jalan|jln|taman|tmn|lot|seksyen|bandar|street|str\.|strasse|straße|road|rd\.|avenue|ave\.|rue|chemin|via|calle|ul\.)\b/i;
+
 /**
- * The vendor's name: the first name-like text at the top of the first page (letterhead), skipping
- * titles, labels, addresses, contact details and the customer block; a name with a legal form
- * (`GmbH`, `Ltd`, `S.r.l.`) among the first lines is preferred.
+ * The vendor's name from the top of the first page (letterhead), skipping titles, labels,
+ * addresses, contact details and the customer block. Candidates score by a legal form (`GmbH`,
+ * `Ltd`, `SDN BHD`), a company registration on the lines below, clean capitalisation and length;
+ * the best wins, the earliest among equals. A centred receipt line whose words OCR spaced apart
+ * (`MR.  D.I.Y.  SDN BHD`) is read whole.
  */
 export function pickVendorName(
   lines: readonly TextLine[],
   blocks: readonly RecipientBlock[],
 ): Found<string> | undefined {
-  const candidates: { name: string; legal: boolean }[] = [];
-  let seen = 0;
-  for (const line of lines) {
-    if (line.segments.length === 0) continue;
-    seen += 1;
-    if (seen > TOP_LINES) break;
-    for (const segment of line.segments) {
-      if (inRecipientBlock(blocks, line.index, segment)) continue;
-      const name = letterheadName(segment.text);
-      if (isNameLike(name)) candidates.push({ name, legal: hasLegalForm(name) });
+  const candidates: { name: string; score: number; legal: boolean }[] = [];
+  const top = lines.filter((line) => line.segments.length > 0).slice(0, TOP_LINES);
+  for (const [position, line] of top.entries()) {
+    const registered = REGISTRATION.test(top[position + 1]?.raw ?? '');
+    const texts = line.segments.filter((segment) => !inRecipientBlock(blocks, line.index, segment));
+    const options = texts.map((segment) => segment.text);
+    const gaps = texts.slice(1).map((segment, i) => segment.start - (texts[i]?.end ?? 0));
+    if (texts.length > 1 && gaps.every((gap) => gap <= 4)) options.unshift(options.join(' '));
+    for (const option of options) {
+      let name = repairLegalForm(letterheadName(option));
+      if (!isNameLike(name) || (ADDRESS_WORDS.test(name) && /[\d,]/.test(name))) continue;
+      // A name whose legal form wrapped onto its own line (`PASARAYA BORONG PINTAR` / `SDN BHD`).
+      const previous = candidates.at(-1);
+      if (previous && !previous.legal && /^(?:sdn\.? bhd|bhd|s\/b|gmbh|ltd|inc)\.?$/i.test(name)) {
+        name = `${previous.name} ${name}`;
+      }
+      const legal = hasLegalForm(name);
+      const letters = name.replace(/[^\p{L}]/gu, '').length;
+      const score =
+        (legal ? 4 : 0) + (registered ? 3 : 0) + (cleanlyCased(name) ? 1 : 0) + (letters >= 6 ? 1 : 0);
+      candidates.push({ name, score, legal: legal || registered });
     }
   }
-  const legal = candidates.find((c) => c.legal);
-  const chosen = legal ?? candidates[0];
+  const chosen = candidates.reduce<(typeof candidates)[number] | undefined>(
+    (best, c) => (!best || c.score > best.score ? c : best),
+    undefined,
+  );
   if (!chosen) return undefined;
   return { value: chosen.name.slice(0, 300), confidence: chosen.legal ? 0.85 : 0.6 };
 }

@@ -41,4 +41,21 @@ describe('totals', () => {
     ]);
     expect(fields.currency).toBe('EUR');
   });
+
+  it('joins an amount OCR split at the decimal point and reads ringgit and rupees', () => {
+    const receipt = read(['Total           RM   85.  54', 'Visa            RM   85.54']);
+    expect(receipt).toMatchObject({ total: 85.54, currency: 'MYR' });
+    expect(read(['Grand Total   Rs. 170. 00']).total).toBe(170);
+    expect(read(['Grand Total   Rs. 170. 00']).currency).toBe('INR');
+  });
+
+  it('derives the total from subtotal and tax when the total line is unreadable, never from the tax line', () => {
+    const fields = read([
+      'SUB-TOTAL      6.60',
+      'ROUNDING        0.00',
+      '   TOTAL      3-0O',
+      'TAX TOTAL:     0.40',
+    ]);
+    expect(fields.total).toBe(7);
+  });
 });

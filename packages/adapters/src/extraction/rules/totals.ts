@@ -13,6 +13,8 @@ interface AmountCandidate {
   kind: 'subtotal' | 'tax' | 'total' | 'gross' | 'amountDue';
   label: string;
   value: number;
+  /** The label's value holds several amounts: a row of a summary table (`Total: 93.40 5.60`). */
+  row: boolean;
   placement: ValuePlacement;
   line: number;
   page: number;
@@ -20,9 +22,19 @@ interface AmountCandidate {
 
 /** The money amount a label introduces: the last amount in its value, skipping rates (`19 %`). */
 export function amountAfterLabel(text: string): number | undefined {
-  const hasCurrency = findCurrencies(text).length > 0;
-  const amounts = findNumbers(text).filter((n) => isMoney(n, hasCurrency));
+  // OCR splits thermal-print amounts at the decimal point (`85.  54`, `170. 00`).
+  const joined = joinSplitAmounts(text);
+  const hasCurrency = findCurrencies(joined).length > 0;
+  const amounts = findNumbers(joined).filter((n) => isMoney(n, hasCurrency));
   return amounts.at(-1)?.value;
+}
+
+const joinSplitAmounts = (text: string) => text.replace(/(\d)([.,])\s{1,3}(\d{2})(?![\d.,])/g, '$1$2$3');
+
+function amountsIn(text: string): number {
+  const joined = joinSplitAmounts(text);
+  const hasCurrency = findCurrencies(joined).length > 0;
+  return findNumbers(joined).filter((n) => isMoney(n, hasCurrency)).length;
 }
 
 /** A tax label naming the sum of all rates (`Total VAT`), which replaces adding up per-rate lines. */
@@ -73,12 +85,14 @@ function amountCandidates(labels: readonly LabelOccurrence[]): AmountCandidate[]
       continue;
     }
     for (const option of occurrence.options) {
-      const value = amountAfterLabel(option.placement === 'below' ? option.text : option.lineTail);
+      const text = option.placement === 'below' ? option.text : option.lineTail;
+      const value = amountAfterLabel(text);
       if (value === undefined) continue;
       candidates.push({
         kind,
         label: occurrence.label,
         value,
+        row: amountsIn(text) > 1,
         placement: option.placement,
         line: option.line.index,
         page: option.line.page,
@@ -92,11 +106,16 @@ function amountCandidates(labels: readonly LabelOccurrence[]): AmountCandidate[]
 // Later pages and later lines win: totals close a document, and page subtotals come before them.
 const byPosition = (a: AmountCandidate, b: AmountCandidate) => a.page - b.page || a.line - b.line;
 
+// Only total-like labels: with none, the total is derived from subtotal and tax, never taken
+// from a tax or subtotal line. A summary-table row ranks below a total printed alone.
+const TOTAL_KINDS = new Set(['total', 'gross', 'amountDue']);
+
 function pickTotal(candidates: readonly AmountCandidate[]): AmountCandidate | undefined {
   const rank = (c: AmountCandidate) =>
-    c.kind === 'total' ? (c.placement === 'below' ? 3 : 4) : c.kind === 'gross' ? 2 : 1;
-  const best = Math.max(0, ...candidates.map(rank));
-  return candidates
+    c.kind === 'total' ? (c.row ? 2.5 : c.placement === 'below' ? 3 : 4) : c.kind === 'gross' ? 2 : 1;
+  const totals = candidates.filter((c) => TOTAL_KINDS.has(c.kind));
+  const best = Math.max(0, ...totals.map(rank));
+  return totals
     .filter((c) => rank(c) === best)
     .sort(byPosition)
     .at(-1);

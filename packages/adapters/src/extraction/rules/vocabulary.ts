@@ -232,6 +232,14 @@ const LABELS: Record<LabelKind, readonly string[]> = {
   ],
   iban: ['iban'],
   subtotal: [
+    'total sales (excluding gst)',
+    'total sales excluding gst',
+    'total sales (excl gst)',
+    'total excl gst',
+    'total exclude gst',
+    'total excluding gst',
+    'total (excluding gst)',
+    'amount (excluding gst)',
     'rechnungssumme ohne ust',
     'summe ohne ust',
     'gesamtbetrag ohne ust',
@@ -287,6 +295,11 @@ const LABELS: Record<LabelKind, readonly string[]> = {
     'subtotale',
   ],
   tax: [
+    'total gst',
+    'gst amount',
+    'total gst amount',
+    'gst payable',
+    'total tax amount',
     'steuerbetrag',
     'vat total',
     'tax total',
@@ -324,6 +337,20 @@ const LABELS: Record<LabelKind, readonly string[]> = {
     'imposta',
   ],
   total: [
+    'total sales (inclusive of gst)',
+    'total sales (inclusive gst)',
+    'total sales inclusive gst',
+    'total sales (incl gst)',
+    'total incl gst',
+    'total inclusive gst',
+    'total (inclusive of gst)',
+    'total rm incl. of gst',
+    'total rm',
+    'total amount payable',
+    'nett total',
+    'net total (rm)',
+    'grand total (rm)',
+    'total (rm)',
     'bruttosumme',
     'wartosc brutto',
     'razem',
@@ -473,6 +500,21 @@ const LABELS: Record<LabelKind, readonly string[]> = {
     'mittente',
   ],
   other: [
+    'total savings',
+    'total saving',
+    'total qty',
+    'total quantity',
+    'total items',
+    'total item',
+    'total item(s)',
+    'item count',
+    'total discount',
+    'rounding',
+    'rounding adj',
+    'rounding adjustment',
+    'round adj',
+    'gst summary',
+    'total qty/item',
     'gesamtbetrag der zuschlage',
     'gesamtbetrag der abschlage',
     'summe der zuschlage',
@@ -822,7 +864,7 @@ export function matchColumn(heading: string): ItemColumn | undefined {
 
 /** Legal forms that mark a company name (`GmbH`, `Ltd`, `S.r.l.`), compared as whole words. */
 const LEGAL_FORM =
-  /(?:^|[\s,])(?:gmbh|ag|kg|ohg|ug|e\.k\.|ltd\.?|limited|llc|inc\.?|corp\.?|plc|co\.|s\.?a\.?s?\.?|s\.?l\.?|sarl|sas|eurl|sa|b\.?v\.?|n\.?v\.?|vof|s\.?r\.?l\.?|s\.?p\.?a\.?|s\.?n\.?c\.?|s\.?a\.?s\.?)(?=$|[\s,.)])/;
+  /(?:^|[\s,])(?:gmbh|ag|kg|ohg|ug|e\.k\.|ltd\.?|limited|llc|inc\.?|corp\.?|plc|co\.|s\.?a\.?s?\.?|s\.?l\.?|sarl|sas|eurl|sa|b\.?v\.?|n\.?v\.?|vof|s\.?r\.?l\.?|s\.?p\.?a\.?|s\.?n\.?c\.?|s\.?a\.?s\.?|sdn\.? bhd\.?|bhd|s\/b|plt|enterprise|trading|sp\. z o\.o\.)(?=$|[\s,.)])/;
 
 /** Whether text contains a company legal form. */
 export function hasLegalForm(text: string): boolean {
