@@ -129,9 +129,13 @@ const iso = (y: number, m: number, d: number) =>
 function sroieDate(raw: string): string | undefined {
   const s = raw.trim();
   // Compact keys: `20180304` (year first) or `25032018` (day first).
-  const compact = s.match(/^(\d{2})(\d{2})(\d{4})$|^((?:19|20)\d{2})(\d{2})(\d{2})$/);
-  if (compact?.[4]) return iso(Number(compact[4]), Number(compact[5]), Number(compact[6]));
-  if (compact) return iso(Number(compact[3]), Number(compact[2]), Number(compact[1]));
+  const yearFirst = s.match(/^((?:19|20)\d{2})(\d{2})(\d{2})$/);
+  const compact = yearFirst
+    ? iso(Number(yearFirst[1]), Number(yearFirst[2]), Number(yearFirst[3]))
+    : undefined;
+  if (compact) return compact;
+  const dayFirst = s.match(/^(\d{2})(\d{2})(\d{4})$/);
+  if (dayFirst) return iso(Number(dayFirst[3]), Number(dayFirst[2]), Number(dayFirst[1]));
   let m = s.match(/(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})/);
   if (m) return iso(Number(m[1]), Number(m[2]), Number(m[3]));
   m = s.match(/(\d{1,2})[-/.](\d{1,2})[-/.](\d{2,4})/);
