@@ -2,7 +2,7 @@ import type { InvoiceFieldName, InvoiceFields, OcrPage } from '@paperlane/core';
 import { currencyOfCountry, findCurrencies } from './currency';
 import { detectDateOrder } from './dates';
 import { type Found, pickDates, pickInvoiceNumber } from './header-fields';
-import { findLabels, type LabelOccurrence } from './labelled-values';
+import { findLabels, joinSpacedLabels, type LabelOccurrence } from './labelled-values';
 import { itemTableHeader, type LineItem, readItemTable, readReceiptItems } from './line-items';
 import { findNumbers } from './numbers';
 import { labelledVendorName, pickIban, pickVendorName, pickVendorTaxId, recipientBlocks } from './parties';
@@ -87,7 +87,7 @@ function readLineItems(
  * extractInvoiceByRules('ACME Ltd\nInvoice #: 42\nTotal   £12.00').total // 12
  */
 export function extractInvoiceByRules(text: string, pages?: readonly OcrPage[]): RulesFields {
-  const lines = documentLines(text, pages);
+  const lines = joinSpacedLabels(documentLines(text, pages));
   const headerPositions: number[] = [];
   lines.forEach((line, position) => {
     if (itemTableHeader(line)) headerPositions.push(position);

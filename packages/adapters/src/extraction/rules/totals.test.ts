@@ -58,4 +58,12 @@ describe('totals', () => {
     ]);
     expect(fields.total).toBe(7);
   });
+
+  it('reads a total label whose words OCR spaced into columns', () => {
+    const fields = read([
+      '  Total  Incl.  GST@6%               RM 5.90',
+      '  CASH                               RM 5.90',
+    ]);
+    expect(fields.total).toBe(5.9);
+  });
 });

@@ -342,6 +342,8 @@ const LABELS: Record<LabelKind, readonly string[]> = {
     'total sales inclusive gst',
     'total sales (incl gst)',
     'total incl gst',
+    'total incl. gst',
+    'total incl. of gst',
     'total inclusive gst',
     'total (inclusive of gst)',
     'total rm incl. of gst',
