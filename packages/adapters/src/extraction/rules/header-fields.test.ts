@@ -16,6 +16,11 @@ describe('invoice number and date from the title line', () => {
       invoiceNumber: '01.234.567.8-2018-1',
       invoiceDate: '2018-12-06',
     });
+    // OCR spreads the title line over columns.
+    expect(read(['  Handelsrechnung (380)            Nr. 471102       vom     05.03.2018'])).toMatchObject({
+      invoiceNumber: '471102',
+      invoiceDate: '2018-03-05',
+    });
     expect(read(['Invoice # RE-20201121/508 issued at 2020-11-21'])).toMatchObject({
       invoiceNumber: 'RE-20201121/508',
       invoiceDate: '2020-11-21',

@@ -32,6 +32,16 @@ export function invoiceNumberToken(text: string): string | undefined {
   return token;
 }
 
+/** The rest of a line from each of its segments on: OCR spreads a title line over columns. */
+function fromEachSegment(line: TextLine): string[] {
+  return line.segments.map((_, i) =>
+    line.segments
+      .slice(i, i + 6)
+      .map((segment) => segment.text)
+      .join(' '),
+  );
+}
+
 // A document word (compounds too: `Handelsrechnung`, `Mietrechnung`), optional codes or a genitive
 // (`(380)`, `des Versicherers (575)`), then a number word or sign: the number follows.
 const TITLED_NUMBER =
@@ -43,8 +53,8 @@ const TITLED_NUMBER =
  */
 export function titledInvoiceNumber(lines: readonly TextLine[]): Found<string> | undefined {
   for (const line of lines.slice(0, 400)) {
-    for (const segment of line.segments) {
-      const match = TITLED_NUMBER.exec(segment.text);
+    for (const text of fromEachSegment(line)) {
+      const match = TITLED_NUMBER.exec(text);
       if (!match) continue;
       // A series prefix printed apart from its digits (`FV 152011`) belongs to the number.
       const joined = match[2] && !/\d/.test(match[1] ?? '') ? `${match[1]} ${match[2]}` : undefined;
@@ -62,9 +72,9 @@ const DATED = /\s(?:vom|von|du|dated|issued(?: at| on)?|del|z dnia)\s+(.{6,30})$
 /** `Rechnung Nr. 42 vom 05.03.2018`, `Invoice # 508 issued at 2020-11-21`: the date on the title line. */
 export function titledInvoiceDate(lines: readonly TextLine[], order: DateOrder): Found<string> | undefined {
   for (const line of lines.slice(0, 400)) {
-    for (const segment of line.segments) {
-      if (!DOCUMENT_WORD.test(segment.text)) continue;
-      const tail = DATED.exec(segment.text.slice(0, 200))?.[1];
+    for (const text of fromEachSegment(line)) {
+      if (!DOCUMENT_WORD.test(text)) continue;
+      const tail = DATED.exec(text.slice(0, 200))?.[1];
       const date = tail ? findDates(tail, order)[0] : undefined;
       if (date && date.start === 0) return { value: date.iso, confidence: 0.85 };
     }
