@@ -47,4 +47,9 @@ describe('invoice number and date from the title line', () => {
     expect(read(['Rechnungsnummer: R0005532486']).invoiceNumber).toBe('R0005532486');
     expect(invoiceNumberToken('DE123456789')).toBeUndefined();
   });
+
+  it('reads a written date with a two-digit year, not a time after it', () => {
+    expect(read(['----2003 CLOSED 24 Mar 18 09:58:26 PM---']).invoiceDate).toBe('2018-03-24');
+    expect(read(['Date: 3 May 18:30']).invoiceDate).toBeUndefined();
+  });
 });
