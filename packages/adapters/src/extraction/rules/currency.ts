@@ -60,12 +60,17 @@ const SYMBOL_CODES: Record<string, string> = {
   '₺': 'TRY',
   'Fr.': 'CHF',
   'SFr.': 'CHF',
+  // Ringgit and rupees print as letters: `RM 85.54` (Malaysia), `Rs. 170.00` (India).
+  RM: 'MYR',
+  'Rs.': 'INR',
+  Rs: 'INR',
 };
 
 // One pass over the text: prefixed dollars are listed before the bare `$`, so `CA$` is not USD;
-// a three-letter code must stand alone (`EURL`, a French company form, is not euros).
+// a three-letter code must stand alone (`EURL`, a French company form, is not euros), and
+// `Mo.-Fr. 08.30` (opening hours) is a weekday range, not francs.
 const CURRENCY_TOKEN =
-  /(?<![A-Za-z])(?:US|CA|AU|NZ|HK)\$|(?<![A-Za-z])[CASR]\$|\$|€|£|¥|₹|zł|₺|(?<![A-Za-z])S?Fr\.(?=\s?\d)|(?<![A-Za-z])[A-Z]{3}(?![A-Za-z])/g;
+  /(?<![A-Za-z])(?:US|CA|AU|NZ|HK)\$|(?<![A-Za-z])[CASR]\$|\$|€|£|¥|₹|zł|₺|(?<![A-Za-z.\-–])S?Fr\.(?=\s?\d)|(?<![A-Za-z])RM(?![A-Za-z])|(?<![A-Za-z])Rs\.?(?=\s?\d)|(?<![A-Za-z])[A-Z]{3}(?![A-Za-z])/g;
 
 export interface CurrencyMention {
   code: string;

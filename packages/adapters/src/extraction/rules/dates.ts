@@ -68,12 +68,12 @@ export function isoDate(year: number, month: number, day: number): string | unde
 const ISO_FORM = /(?<![\d.,/-])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\d]|[.,/-]\d)/g;
 const NUMERIC_FORM = /(?<![\d.,/-])(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?![\d]|[.,/-]\d)/g;
 const DAY_MONTH_YEAR =
-  /(?<![\p{L}\d])(\d{1,2})(?:st|nd|rd|th|er|e|o|º|°)?[.\s-]{0,3}(?:de\s{1,2})?(\p{L}{3,10})\.?[\s,-]{1,3}(?:de\s{1,2})?(\d{4})(?!\d)/gu;
+  /(?<![\p{L}\d])(\d{1,2})(?:st|nd|rd|th|er|e|o|º|°)?[.\s-]{0,3}(?:de\s{1,2})?(\p{L}{3,10})\.?[\s,-]{1,3}(?:de\s{1,2})?(\d{4}|\d{2}(?![\d:.,]))(?!\d)/gu;
 const MONTH_DAY_YEAR = /(?<![\p{L}])(\p{L}{3,10})\.?\s{1,2}(\d{1,2})(?:st|nd|rd|th)?,?\s{1,2}(\d{4})(?!\d)/gu;
 
 /**
  * Every date in `text`: ISO (`2026-11-03`), numeric (`03/11/2026`, `03.11.26`, `03-11-2026`) and
- * written (`3. Nov. 2026`, `18 april 2014`, `3 de noviembre de 2026`, `Dec 3, 2026`). A numeric date
+ * written (`3. Nov. 2026`, `18 april 2014`, `24 Mar 18`, `3 de noviembre de 2026`, `Dec 3, 2026`). A numeric date
  * whose two small parts could be either day or month is read in `order`; dotted dates are always
  * day first (no locale writes months first with dots).
  *

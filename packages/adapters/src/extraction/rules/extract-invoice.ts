@@ -2,10 +2,10 @@ import type { InvoiceFieldName, InvoiceFields, OcrPage } from '@paperlane/core';
 import { currencyOfCountry, findCurrencies } from './currency';
 import { detectDateOrder } from './dates';
 import { type Found, pickDates, pickInvoiceNumber } from './header-fields';
-import { findLabels, type LabelOccurrence } from './labelled-values';
+import { findLabels, joinSpacedLabels, type LabelOccurrence } from './labelled-values';
 import { itemTableHeader, type LineItem, readItemTable, readReceiptItems } from './line-items';
 import { findNumbers } from './numbers';
-import { pickIban, pickVendorName, pickVendorTaxId, recipientBlocks } from './parties';
+import { labelledVendorName, pickIban, pickVendorName, pickVendorTaxId, recipientBlocks } from './parties';
 import { MAX_LINES, type TextLine, toTextLines } from './text-lines';
 import { pickTotals } from './totals';
 
@@ -87,7 +87,7 @@ function readLineItems(
  * extractInvoiceByRules('ACME Ltd\nInvoice #: 42\nTotal   £12.00').total // 12
  */
 export function extractInvoiceByRules(text: string, pages?: readonly OcrPage[]): RulesFields {
-  const lines = documentLines(text, pages);
+  const lines = joinSpacedLabels(documentLines(text, pages));
   const headerPositions: number[] = [];
   lines.forEach((line, position) => {
     if (itemTableHeader(line)) headerPositions.push(position);
@@ -112,9 +112,9 @@ export function extractInvoiceByRules(text: string, pages?: readonly OcrPage[]):
   if (iban) found.iban = iban;
   // The letterhead is above the item table on the first page.
   const letterhead = lines.filter((line) => line.page === 1 && line.index < firstTable);
-  const vendorName = pickVendorName(letterhead, blocks);
+  const vendorName = labelledVendorName(lines, labels) ?? pickVendorName(letterhead, blocks);
   if (vendorName) found.vendorName = vendorName;
-  const invoiceNumber = pickInvoiceNumber(labels);
+  const invoiceNumber = pickInvoiceNumber(labels, lines);
   if (invoiceNumber) found.invoiceNumber = invoiceNumber;
   const currencyCode = found.currency?.value;
   const order = detectDateOrder(
@@ -128,6 +128,7 @@ export function extractInvoiceByRules(text: string, pages?: readonly OcrPage[]):
       .slice(0, 200)
       .map((line) => line.raw)
       .join('\n'),
+    lines,
   );
   if (dates.invoiceDate) found.invoiceDate = dates.invoiceDate;
   if (dates.dueDate) found.dueDate = dates.dueDate;

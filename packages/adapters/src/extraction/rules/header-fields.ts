@@ -2,6 +2,7 @@ import { type DateOrder, findDates } from './dates';
 import { isValidIban } from './iban';
 import type { LabelOccurrence } from './labelled-values';
 import { findVatIds } from './tax-ids';
+import type { TextLine } from './text-lines';
 
 export interface Found<T> {
   value: T;
@@ -18,22 +19,78 @@ const placementWeight = { inline: 1, next: 1, below: 0.92 } as const;
  * a date, an IBAN or a VAT id, and is at most 40 characters.
  */
 export function invoiceNumberToken(text: string): string | undefined {
-  const token = /^[\p{L}\d][\p{L}\d\-/._#]{0,63}/u.exec(text.trim())?.[0]?.replace(/[-/._#]+$/, '');
+  // `#INV03051`, `No. 001`, `Nr. 471102`: the number sign or word is not part of the number.
+  const value = text.trim().replace(/^(?:[#:]|(?:n[o°º]|nr|num(?:ber|ero|er)?)(?:\.|:|\s)|\s)+/iu, '');
+  const token = /^[\p{L}\d][\p{L}\d\-/._#]{0,63}/u.exec(value)?.[0]?.replace(/[-/._#]+$/, '');
   if (!token || token.length > 40 || !/\d/.test(token)) return undefined;
   const date = findDates(token, 'DMY')[0];
   if (date && date.start === 0 && date.end === token.length) return undefined;
   if (isValidIban(token.toUpperCase())) return undefined;
+  // Only a VAT id as printed: one read through an OCR repair (`R0…` as Romanian `RO…`) is a number.
   const vat = findVatIds(token)[0];
-  if (vat && vat.start === 0 && vat.end === token.length) return undefined;
+  if (vat && !vat.repaired && vat.start === 0 && vat.end === token.length) return undefined;
   return token;
+}
+
+/** The rest of a line from each of its segments on: OCR spreads a title line over columns. */
+function fromEachSegment(line: TextLine): string[] {
+  return line.segments.map((_, i) =>
+    line.segments
+      .slice(i, i + 6)
+      .map((segment) => segment.text)
+      .join(' '),
+  );
+}
+
+// A document word (compounds too: `Handelsrechnung`, `Mietrechnung`), optional codes or a genitive
+// (`(380)`, `des Versicherers (575)`), then a number word or sign: the number follows.
+const TITLED_NUMBER =
+  /^(?:\p{L}*(?:rechnung|gutschrift|rechnungskorrektur)|(?:tax |commercial )?invoice|facture|factura|fattura|factuur|faktura(?: vat)?|avoir|credit note|rachunek)(?:\s+(?:des|der|du|de la|of the)\s+\p{L}+)?(?:\s*\([^)]{1,40}\))*\s*(?:nr|no|n[°º]|number|numer|nummer|#)\.?\s*:?\s*(\S+)(?:\s+(\d[\d/-]*))?/iu;
+
+/**
+ * `Handelsrechnung (380) Nr. 471102 vom …`, `Faktura VAT nr FV 152011`, `Rechnung # RE-1/503`: a
+ * number after the document title and a number word, where no number label stands alone.
+ */
+export function titledInvoiceNumber(lines: readonly TextLine[]): Found<string> | undefined {
+  for (const line of lines.slice(0, 400)) {
+    for (const text of fromEachSegment(line)) {
+      const match = TITLED_NUMBER.exec(text);
+      if (!match) continue;
+      // A series prefix printed apart from its digits (`FV 152011`) belongs to the number.
+      const joined = match[2] && !/\d/.test(match[1] ?? '') ? `${match[1]} ${match[2]}` : undefined;
+      const token = joined ?? invoiceNumberToken(match[1] ?? '');
+      if (token) return { value: token, confidence: 0.85 };
+    }
+  }
+  return undefined;
+}
+
+const DOCUMENT_WORD =
+  /^(?:\p{L}*(?:rechnung|gutschrift|rechnungskorrektur)|(?:tax |commercial )?invoice|facture|factura|fattura|factuur|faktura|avoir|credit note|rachunek)\b/iu;
+const DATED = /\s(?:vom|von|du|dated|issued(?: at| on)?|del|z dnia)\s+(.{6,30})$/iu;
+
+/** `Rechnung Nr. 42 vom 05.03.2018`, `Invoice # 508 issued at 2020-11-21`: the date on the title line. */
+export function titledInvoiceDate(lines: readonly TextLine[], order: DateOrder): Found<string> | undefined {
+  for (const line of lines.slice(0, 400)) {
+    for (const text of fromEachSegment(line)) {
+      if (!DOCUMENT_WORD.test(text)) continue;
+      const tail = DATED.exec(text.slice(0, 200))?.[1];
+      const date = tail ? findDates(tail, order)[0] : undefined;
+      if (date && date.start === 0) return { value: date.iso, confidence: 0.85 };
+    }
+  }
+  return undefined;
 }
 
 /**
  * The invoice number: after a number label (`Invoice #`, `Rechnungsnummer`, `N° de facture`,
  * `Bon-Nr.`), else after the document title (`Invoice 10234`, `RECHNUNG RE-2026-1103`).
  */
-export function pickInvoiceNumber(labels: readonly LabelOccurrence[]): Found<string> | undefined {
-  let best: Found<string> | undefined;
+export function pickInvoiceNumber(
+  labels: readonly LabelOccurrence[],
+  lines: readonly TextLine[] = [],
+): Found<string> | undefined {
+  let best: Found<string> | undefined = titledInvoiceNumber(lines);
   for (const occurrence of labels) {
     if (occurrence.kind !== 'invoiceNumber' && occurrence.kind !== 'title') continue;
     const options = occurrence.kind === 'title' ? occurrence.options.slice(0, 1) : occurrence.options;
@@ -58,8 +115,11 @@ export function pickDates(
   labels: readonly LabelOccurrence[],
   order: DateOrder,
   fallbackText: string,
+  lines: readonly TextLine[] = [],
 ): { invoiceDate?: Found<string>; dueDate?: Found<string> } {
   const result: { invoiceDate?: Found<string>; dueDate?: Found<string> } = {};
+  const titled = titledInvoiceDate(lines, order);
+  if (titled) result.invoiceDate = titled;
   for (const occurrence of labels) {
     if (occurrence.kind !== 'invoiceDate' && occurrence.kind !== 'dueDate') continue;
     for (const option of occurrence.options) {

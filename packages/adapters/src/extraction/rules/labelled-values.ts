@@ -22,6 +22,37 @@ export interface LabelOccurrence {
   options: ValueOption[];
 }
 
+/**
+ * Joins the words of a label that OCR spaced apart into columns (`Total  Incl.  GST@6%`) when
+ * together they make a longer label than the first word alone. Mutates and returns `lines`.
+ */
+export function joinSpacedLabels(lines: TextLine[]): TextLine[] {
+  for (const line of lines) {
+    if (line.segments.length < 2) continue;
+    const segments = [...line.segments];
+    for (let i = 0; i < segments.length - 1; i += 1) {
+      const first = segments[i];
+      const alone = first ? matchLabel(first.text) : undefined;
+      if (!first || !alone) continue;
+      for (let j = i + 1; j < Math.min(segments.length, i + 3); j += 1) {
+        const next = segments[j];
+        const previous = segments[j - 1];
+        if (!next || !previous || next.start - previous.end > 3) break;
+        const text = segments
+          .slice(i, j + 1)
+          .map((segment) => segment.text)
+          .join(' ');
+        const joined = matchLabel(text);
+        if (!joined || joined.label.length <= alone.label.length) continue;
+        segments.splice(i, j - i + 1, { text, start: first.start, end: next.end });
+        break;
+      }
+    }
+    line.segments = segments;
+  }
+  return lines;
+}
+
 // How far below a label a stacked value may sit (one blank line between them is common in scans).
 const MAX_LINES_BELOW = 2;
 

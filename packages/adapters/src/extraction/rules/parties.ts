@@ -1,3 +1,4 @@
+import { findCurrencies } from './currency';
 import { findDates } from './dates';
 import type { Found } from './header-fields';
 import { findIbans } from './iban';
@@ -108,40 +109,164 @@ export function pickIban(
 
 const TOP_LINES = 10;
 
+// A company registration next to a name (`(81109-A)`, `Co. No.`, `GST ID`) marks it as the seller's.
+const REGISTRATION =
+  /\(\s*\d{3,}[\s-]*[A-Z]\s*\)|\b(?:co|company|roc|reg)\.?\s*(?:no|number)\b|\bgst\s*(?:id|reg|no)/i;
+const CONNECTORS = new Set([
+  'de',
+  'la',
+  'le',
+  'van',
+  'der',
+  'den',
+  'of',
+  'and',
+  'und',
+  'et',
+  'y',
+  'e',
+  'di',
+  'du',
+  'des',
+]);
+
+/** Every word in capitals or capitalised: OCR noise on thermal receipts (`Avs oper`, `QTETeeee`) is not. */
+function cleanlyCased(name: string): boolean {
+  return name.split(/\s+/).every(
+    (word) =>
+      CONNECTORS.has(word) ||
+      /^[\p{Lu}\d&.,'()/+-]+$/u.test(word) ||
+      /^\p{Lu}[\p{Ll}\d.,'&()-]*$/u.test(word) ||
+      // Inner capitals after lower case: `GmbH`, `McDonald's`, `PappaRich`.
+      /^\p{Lu}\p{Ll}+(?:\p{Lu}[\p{Ll}.,'&-]*)+$/u.test(word),
+  );
+}
+
+/** OCR reads `SDN BHD` as `SDN 8HD` or `SON BHD`, and `S/B` as `S/8`, on faint receipts. */
+const repairLegalForm = (name: string) =>
+  name.replace(/\bS[DIO0]N\.?\s*[B83]HD\b/g, 'SDN BHD').replace(/\bS\/[8E]\b/g, 'S/B');
+
+// Address words: a street or town line near a registration number is not the name.
+const ADDRESS_WORDS =
+  /\b(?:jalan|jln|taman|tmn|lot|seksyen|bandar|street|str\.|strasse|straße|road|rd\.|avenue|ave\.|rue|chemin|via|calle|ul\.)\b/i;
+
 /**
- * The vendor's name: the first name-like text at the top of the first page (letterhead), skipping
- * titles, labels, addresses, contact details and the customer block; a name with a legal form
- * (`GmbH`, `Ltd`, `S.r.l.`) among the first lines is preferred.
+ * The vendor's name from the top of the first page (letterhead), skipping titles, labels,
+ * addresses, contact details and the customer block. Candidates score by a legal form (`GmbH`,
+ * `Ltd`, `SDN BHD`), a company registration on the lines below, clean capitalisation and length;
+ * the best wins, the earliest among equals. A centred receipt line whose words OCR spaced apart
+ * (`MR.  D.I.Y.  SDN BHD`) is read whole.
  */
 export function pickVendorName(
   lines: readonly TextLine[],
   blocks: readonly RecipientBlock[],
 ): Found<string> | undefined {
-  const candidates: { name: string; legal: boolean }[] = [];
-  let seen = 0;
-  for (const line of lines) {
-    if (line.segments.length === 0) continue;
-    seen += 1;
-    if (seen > TOP_LINES) break;
-    for (const segment of line.segments) {
-      if (inRecipientBlock(blocks, line.index, segment)) continue;
-      const name = (segment.text.split(/\s[·|•]\s/)[0] ?? '').trim();
-      if (isNameLike(name)) candidates.push({ name, legal: hasLegalForm(name) });
+  const candidates: { name: string; score: number; legal: boolean }[] = [];
+  const top = lines.filter((line) => line.segments.length > 0).slice(0, TOP_LINES);
+  for (const [position, line] of top.entries()) {
+    const registered = REGISTRATION.test(top[position + 1]?.raw ?? '');
+    const texts = line.segments.filter((segment) => !inRecipientBlock(blocks, line.index, segment));
+    const options = texts.map((segment) => segment.text);
+    const gaps = texts.slice(1).map((segment, i) => segment.start - (texts[i]?.end ?? 0));
+    if (texts.length > 1 && gaps.every((gap) => gap <= 4)) options.unshift(options.join(' '));
+    for (const option of options) {
+      let name = repairLegalForm(letterheadName(option));
+      if (!isNameLike(name) || (ADDRESS_WORDS.test(name) && /[\d,]/.test(name))) continue;
+      // A name whose legal form wrapped onto its own line (`PASARAYA BORONG PINTAR` / `SDN BHD`).
+      const previous = candidates.at(-1);
+      if (previous && !previous.legal && /^(?:sdn\.? bhd|bhd|s\/b|gmbh|ltd|inc)\.?$/i.test(name)) {
+        name = `${previous.name} ${name}`;
+      }
+      const legal = hasLegalForm(name);
+      const letters = name.replace(/[^\p{L}]/gu, '').length;
+      const score =
+        (legal ? 4 : 0) + (registered ? 3 : 0) + (cleanlyCased(name) ? 1 : 0) + (letters >= 6 ? 1 : 0);
+      candidates.push({ name, score, legal: legal || registered });
     }
   }
-  const legal = candidates.find((c) => c.legal);
-  const chosen = legal ?? candidates[0];
+  const chosen = candidates.reduce<(typeof candidates)[number] | undefined>(
+    (best, c) => (!best || c.score > best.score ? c : best),
+    undefined,
+  );
   if (!chosen) return undefined;
   return { value: chosen.name.slice(0, 300), confidence: chosen.legal ? 0.85 : 0.6 };
 }
 
+/** The name from a letterhead line: `Au bon moulin SARL - 1242 chemin …`, `Bei Spiel GmbH ● Ecke 12`. */
+function letterheadName(text: string): string {
+  return (text.split(/\s[·|•●]\s|\s[-–]\s/)[0] ?? '').trim();
+}
+
+const VENDOR_BLOCK_LINES = 6;
+
+/**
+ * The vendor's name under a vendor label (`Verkäufer`, `Seller`, `Sprzedawca`, `Payable to`):
+ * the label's own value, else the first name in its column below it, reading a `Name:` row's
+ * value and skipping other labelled rows (`Nummer: 549910`).
+ */
+export function labelledVendorName(
+  lines: readonly TextLine[],
+  labels: readonly LabelOccurrence[],
+): Found<string> | undefined {
+  for (const occurrence of labels) {
+    if (occurrence.kind !== 'vendor') continue;
+    // A name that merely starts with the word (`Lieferant GmbH`) is no label: its value must be set
+    // off by a colon or a column gap (`From: ACME Ltd`, `Seller   ACME Ltd`).
+    const own = occurrence.options.find(
+      (o) => o.placement === 'next' || (o.placement === 'inline' && occurrence.segment.text.includes(':')),
+    );
+    if (own && isNameLike(letterheadName(own.text))) {
+      return { value: letterheadName(own.text).slice(0, 300), confidence: 0.9 };
+    }
+    if (own || occurrence.options.some((o) => o.placement === 'inline')) continue;
+    const position = lines.indexOf(occurrence.line);
+    const block = lines.slice(position + 1, position + 1 + VENDOR_BLOCK_LINES);
+    for (const [offset, line] of block.entries()) {
+      if (line.page !== occurrence.line.page || line.segments.length === 0) continue;
+      const at = line.segments.findIndex((segment) => segment.end > occurrence.segment.start - 3);
+      const first = line.segments[at];
+      if (!first) continue;
+      const label = matchLabel(first.text);
+      if (label?.kind === 'vendor' || label?.kind === 'recipient') break;
+      const next = line.segments[at + 1];
+      const row = /^name\s*:?\s*(.*)$/i.exec(first.text);
+      const labelled = label || /:\s*$/.test(first.text) || /^[\p{L} .-]+:/u.test(first.text);
+      if (!row && (labelled || next?.text.startsWith(':'))) continue;
+      const cell = row && !row[1] ? next : undefined;
+      let name = letterheadName(row ? row[1] || cell?.text || '' : first.text);
+      if (!isNameLike(name)) continue;
+      // A long name wraps in its table cell: the next line holds only its rest, in the same column;
+      // some text layers put the first part above the `Name:` row instead.
+      const wrap = block[offset + 1]?.segments;
+      if (cell && wrap?.length === 1 && Math.abs((wrap[0]?.start ?? -9) - cell.start) <= 2) {
+        const rest = wrap[0]?.text ?? '';
+        if (isNameLike(rest)) name = `${name} ${rest}`;
+      } else if (
+        !row &&
+        wrap &&
+        /^name\s*:?$/i.test(wrap[0]?.text ?? '') &&
+        isNameLike(wrap[1]?.text ?? '')
+      ) {
+        name = `${name} ${wrap[1]?.text}`;
+      }
+      return { value: name.slice(0, 300), confidence: 0.9 };
+    }
+  }
+  return undefined;
+}
+
 function isNameLike(text: string): boolean {
   if (text.length < 2 || text.length > 120 || !/^\p{L}/u.test(text)) return false;
+  // Sentences are not names (`Stylesheet zur Lesbarmachung der XML-Daten von …`), nor lower-case words (`vom`).
+  if (text.split(/\s+/).length > 7 || !/\p{Lu}/u.test(text)) return false;
   if (/@|www\.|https?:|\.(?:com|de|fr|nl|es|it|ch|co\.uk|dev|io)\b/i.test(text)) return false;
   const digits = text.replace(/\D/g, '').length;
   if (digits > 0 && digits / text.length > 0.15) return false;
   if (/\d{3,}/.test(text)) return false;
-  if (matchLabel(text)) return false;
+  const label = matchLabel(text);
+  // `Lieferant GmbH` is a name that starts with a vendor word; `Lieferant:` is a label.
+  if (label && !(label.kind === 'vendor' && label.restFolded && !text.includes(':'))) return false;
+  if (findCurrencies(text).some((c) => c.start === 0 && c.end === text.length)) return false;
   if (findNumbers(text).some((n) => n.decimals === 2) || findDates(text, 'DMY').length > 0) return false;
   return /\p{L}{2,}/u.test(text);
 }

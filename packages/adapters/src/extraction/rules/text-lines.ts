@@ -39,6 +39,8 @@ export function toTextLines(text: string, page = 1, firstIndex = 0): TextLine[] 
     const raw = full
       .replace(/\t/g, '    ')
       .replace(/[\u00a0\u2007\u202f]/g, ' ')
+      // Zero-width characters (some PDF generators put them after labels) are not text.
+      .replace(/[\u200b-\u200d\u2060\ufeff]/g, '')
       .slice(0, MAX_LINE_LENGTH);
     const segments: Segment[] = [];
     for (const match of raw.matchAll(/\S+(?: \S+)*/g)) {

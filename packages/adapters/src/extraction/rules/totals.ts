@@ -13,6 +13,8 @@ interface AmountCandidate {
   kind: 'subtotal' | 'tax' | 'total' | 'gross' | 'amountDue';
   label: string;
   value: number;
+  /** The label's value holds several amounts: a row of a summary table (`Total: 93.40 5.60`). */
+  row: boolean;
   placement: ValuePlacement;
   line: number;
   page: number;
@@ -20,9 +22,19 @@ interface AmountCandidate {
 
 /** The money amount a label introduces: the last amount in its value, skipping rates (`19 %`). */
 export function amountAfterLabel(text: string): number | undefined {
-  const hasCurrency = findCurrencies(text).length > 0;
-  const amounts = findNumbers(text).filter((n) => isMoney(n, hasCurrency));
+  // OCR splits thermal-print amounts at the decimal point (`85.  54`, `170. 00`).
+  const joined = joinSplitAmounts(text);
+  const hasCurrency = findCurrencies(joined).length > 0;
+  const amounts = findNumbers(joined).filter((n) => isMoney(n, hasCurrency));
   return amounts.at(-1)?.value;
+}
+
+const joinSplitAmounts = (text: string) => text.replace(/(\d)([.,])\s{1,3}(\d{2})(?![\d.,])/g, '$1$2$3');
+
+function amountsIn(text: string): number {
+  const joined = joinSplitAmounts(text);
+  const hasCurrency = findCurrencies(joined).length > 0;
+  return findNumbers(joined).filter((n) => isMoney(n, hasCurrency)).length;
 }
 
 /** A tax label naming the sum of all rates (`Total VAT`), which replaces adding up per-rate lines. */
@@ -73,12 +85,14 @@ function amountCandidates(labels: readonly LabelOccurrence[]): AmountCandidate[]
       continue;
     }
     for (const option of occurrence.options) {
-      const value = amountAfterLabel(option.placement === 'below' ? option.text : option.lineTail);
+      const text = option.placement === 'below' ? option.text : option.lineTail;
+      const value = amountAfterLabel(text);
       if (value === undefined) continue;
       candidates.push({
         kind,
         label: occurrence.label,
         value,
+        row: amountsIn(text) > 1,
         placement: option.placement,
         line: option.line.index,
         page: option.line.page,
@@ -92,11 +106,16 @@ function amountCandidates(labels: readonly LabelOccurrence[]): AmountCandidate[]
 // Later pages and later lines win: totals close a document, and page subtotals come before them.
 const byPosition = (a: AmountCandidate, b: AmountCandidate) => a.page - b.page || a.line - b.line;
 
+// Only total-like labels: with none, the total is derived from subtotal and tax, never taken
+// from a tax or subtotal line. A summary-table row ranks below a total printed alone.
+const TOTAL_KINDS = new Set(['total', 'gross', 'amountDue']);
+
 function pickTotal(candidates: readonly AmountCandidate[]): AmountCandidate | undefined {
   const rank = (c: AmountCandidate) =>
-    c.kind === 'total' ? (c.placement === 'below' ? 3 : 4) : c.kind === 'gross' ? 2 : 1;
-  const best = Math.max(0, ...candidates.map(rank));
-  return candidates
+    c.kind === 'total' ? (c.row ? 2.5 : c.placement === 'below' ? 3 : 4) : c.kind === 'gross' ? 2 : 1;
+  const totals = candidates.filter((c) => TOTAL_KINDS.has(c.kind));
+  const best = Math.max(0, ...totals.map(rank));
+  return totals
     .filter((c) => rank(c) === best)
     .sort(byPosition)
     .at(-1);
@@ -116,8 +135,7 @@ function pickTotal(candidates: readonly AmountCandidate[]): AmountCandidate | un
  */
 export function pickTotals(labels: readonly LabelOccurrence[]): Totals {
   const candidates = amountCandidates(labels);
-  const totalCandidate = pickTotal(candidates);
-  const total = totalCandidate?.value;
+  let totalCandidate = pickTotal(candidates);
 
   const taxCandidates = candidates.filter((c) => c.kind === 'tax');
   const printedTaxTotal = taxCandidates.filter((c) => isTaxTotalLabel(c.label));
@@ -135,6 +153,22 @@ export function pickTotals(labels: readonly LabelOccurrence[]): Totals {
     .sort(byPosition)
     .reverse()
     .map((c) => c.value);
+
+  // Arithmetic cross-check: a printed total that the subtotal and tax add up to beats a
+  // higher-ranked one they do not (a `Total` label on a net or tax line, an OCR-split amount).
+  // With no tax label read, a tax printed under a total label (`VAT` / `total: 75.04`) is tried.
+  const taxLike =
+    taxOptions.length > 0 ? taxOptions : candidates.filter((c) => c.kind !== 'subtotal').map((c) => c.value);
+  const addsUp = (value: number) =>
+    subtotalOptions.some((subtotal) => taxLike.some((tax) => near(roundMoney(subtotal + tax), value)));
+  if (totalCandidate && !addsUp(totalCandidate.value)) {
+    const checked = candidates
+      .filter((c) => c.kind !== 'subtotal' && c.kind !== 'tax' && addsUp(c.value))
+      .sort(byPosition)
+      .at(-1);
+    if (checked) totalCandidate = checked;
+  }
+  const total = totalCandidate?.value;
 
   const confidence: Totals['confidence'] = {};
   const base = (c: AmountCandidate | undefined) => (c?.placement === 'below' ? 0.75 : 0.85);
