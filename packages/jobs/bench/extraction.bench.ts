@@ -55,7 +55,13 @@ const CORPORA = new Set(args.corpus.split(',').map((c) => c.trim()));
 // From the repository root (npm runs scripts there): the bench runs bundled from .tmp/.
 const GENERATED = resolve('packages/testing/fixtures/invoices');
 const REAL = resolve('packages/testing/fixtures/real');
-const REAL_FILES = resolve(process.env.BENCH_REAL_FILES ?? join(REAL, 'files'));
+// Fetched documents are never committed (SOURCES.md): they live in BENCH_REAL_FILES, a local
+// files/ folder, or the steering repo's shared/ that sits beside every clone.
+const REAL_FILES = resolve(
+  process.env.BENCH_REAL_FILES ??
+    [join(REAL, 'files'), resolve('../shared/extraction-corpus')].find((dir) => existsSync(dir)) ??
+    join(REAL, 'files'),
+);
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 // --- corpora ---------------------------------------------------------------------------------
