@@ -215,7 +215,8 @@ export async function createContainer(config: Config, parts: ContainerParts) {
       const running: Stoppable[] = [];
       for (const queue of queues) {
         if (config.transport === 'bullmq' && env.REDIS_URL) {
-          const worker = createBullmqWorker({ queue, url: env.REDIS_URL, deps: processorDeps });
+          const lease = env.JOB_LEASE_MS ? { lockDurationMs: env.JOB_LEASE_MS } : {};
+          const worker = createBullmqWorker({ queue, url: env.REDIS_URL, deps: processorDeps, ...lease });
           running.push({ stop: () => worker.close() });
         }
         if (sqs) running.push(startSqsConsumer(queue));

@@ -56,6 +56,14 @@ export const envSchema = z.object({
    */
   RATE_LIMIT_SCOPE: z.enum(['process', 'shared']).optional(),
   SWEEP_INTERVAL_MS: positive.default(30_000),
+  /**
+   * BullMQ workers' lock and claim length (default 120 s for CPU-heavy queues, 30 s for
+   * the rest): a killed worker's jobs are taken over this long after its last renewal.
+   */
+  JOB_LEASE_MS: positive
+    .min(1_000)
+    .max(15 * 60_000)
+    .optional(),
   SWEEP_GRACE_MS: positive.default(120_000),
 
   /** Seals secrets at rest (mailbox passwords, webhook secrets): 32 bytes, base64 or hex. */

@@ -1,0 +1,54 @@
+/**
+ * Chaos (c, e): Redis killed and restarted mid-batch, with and without persistence,
+ * and the store (dynalite) gone for 20 s mid-batch. Outages are transient: jobs wait
+ * and resume, none is failed or stranded by them, every outcome is delivered once.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ChaosStack, startChaosStack } from './support/stack';
+import { CLEAN, disruptedBatch } from './support/tally';
+
+let stack: ChaosStack;
+let consumer: Awaited<ReturnType<ChaosStack['consumer']>>;
+beforeAll(async () => {
+  stack = await startChaosStack({ transport: 'bullmq', appendonly: true });
+  consumer = await stack.consumer(['invoice-processing', 'thumbnail']);
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+describe('chaos: infrastructure outages mid-batch', () => {
+  it('redis-server SIGKILLed and restarted with its append-only file', async () => {
+    const counts = await disruptedBatch(stack, {
+      label: 'redis-restart appendonly=yes',
+      files: 8,
+      afterEffects: 3,
+      withinMs: 60_000,
+      disrupt: () => stack.restartRedis({ appendonly: true, downMs: 1_000 }),
+    });
+    expect(counts).toMatchObject({ submitted: 16, completed: 16, failed: 0, ...CLEAN });
+  }, 120_000);
+
+  it('redis-server SIGKILLed and restarted empty (no persistence): the sweeper re-sends', async () => {
+    const counts = await disruptedBatch(stack, {
+      label: 'redis-restart appendonly=no',
+      files: 8,
+      afterEffects: 3,
+      withinMs: 60_000,
+      disrupt: () => stack.restartRedis({ appendonly: false, downMs: 1_000 }),
+    });
+    expect(counts).toMatchObject({ submitted: 16, completed: 16, failed: 0, ...CLEAN });
+  }, 120_000);
+
+  it('the store gone for 20 s (dynalite killed, restarted on its port and data)', async () => {
+    const counts = await disruptedBatch(stack, {
+      label: 'store-outage 20s',
+      files: 8,
+      afterEffects: 3,
+      withinMs: 60_000,
+      disrupt: () => stack.restartStore(20_000),
+    });
+    expect(counts).toMatchObject({ submitted: 16, completed: 16, failed: 0, ...CLEAN });
+    expect(consumer.proc.child.exitCode).toBeNull();
+  }, 150_000);
+});
