@@ -1,4 +1,12 @@
 export { type AwsClientSettings, awsClientConfig } from './aws/client-config';
 export { createInProcessEventBus } from './events/in-process-bus';
+export {
+  createIpcEventBus,
+  IPC_JOB_EVENT,
+  IPC_JOB_EVENTS_WANTED,
+  type IpcBusMessage,
+  type IpcChannel,
+  ipcBusMessageSchema,
+} from './events/ipc-bus';
 export { createRedisEventBus, DEFAULT_EVENTS_CHANNEL } from './events/redis-bus';
 export { createJsonLogger, type LogLevel, redact } from './logging/json-logger';

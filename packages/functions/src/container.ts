@@ -51,6 +51,11 @@ export interface ContainerParts {
   logger?: Logger;
   /** Known queue URLs (SST links on AWS); otherwise provisioned or looked up by name. */
   sqsUrls?: SqsQueueUrls;
+  /**
+   * The job-event bus, when the entry point provides one (the supervisor's IPC bus);
+   * otherwise Redis pub/sub with REDIS_URL, else in-process. Closed with the container.
+   */
+  events?: EventBus;
 }
 
 /** What job modules are built from. */
@@ -100,9 +105,9 @@ export async function createContainer(config: Config, parts: ContainerParts) {
   if (local) await ensureTable(documentClient, env.TABLE_NAME);
   const store = createStore({ documentClient, tableName: env.TABLE_NAME });
 
-  const events: EventBus = env.REDIS_URL
-    ? createRedisEventBus({ url: env.REDIS_URL, logger })
-    : createInProcessEventBus(logger);
+  const events: EventBus =
+    parts.events ??
+    (env.REDIS_URL ? createRedisEventBus({ url: env.REDIS_URL, logger }) : createInProcessEventBus(logger));
 
   let sqs: SQSClient | undefined;
   // Pollers hold connections open in long polls; on the producer's client they would
@@ -161,6 +166,17 @@ export async function createContainer(config: Config, parts: ContainerParts) {
     handlers,
     onSettled,
   };
+
+  const sweeperDeps = { ...common, store: store.jobs, dispatcher, events, onSettled };
+  /**
+   * Sweeps once as if the grace period had passed: after the in-memory queues
+   * (fauxqs) start empty, every pending job needs its message again at once.
+   */
+  async function recover(): Promise<void> {
+    const { sweepOnce } = await import('@paperlane/runtime');
+    const later = { now: () => new Date(Date.now() + env.SWEEP_GRACE_MS + 1) };
+    await sweepOnce({ ...sweeperDeps, clock: later, limit: 1000 });
+  }
 
   /** A local poller feeding the Lambda handler, as on AWS but with visibility heartbeats. */
   function startSqsConsumer(queue: QueueName): Stoppable {
@@ -253,19 +269,12 @@ export async function createContainer(config: Config, parts: ContainerParts) {
       return bullmqQueue ? QUEUE_NAMES.map((name) => bullmqQueue(name)) : undefined;
     },
 
-    /**
-     * Re-sends unsent or stranded jobs every SWEEP_INTERVAL_MS. `recoverNow` first
-     * sweeps as if the grace period had passed: after an embedded restart the
-     * in-memory queues are empty, and every pending job needs its message again.
-     */
+    recover,
+
+    /** Re-sends unsent or stranded jobs every SWEEP_INTERVAL_MS; `recoverNow` first runs `recover()`. */
     async startSweeper(options: { recoverNow?: boolean } = {}): Promise<Stoppable> {
-      const deps = { ...common, store: store.jobs, dispatcher, events, onSettled };
-      if (options.recoverNow) {
-        const { sweepOnce } = await import('@paperlane/runtime');
-        const later = { now: () => new Date(Date.now() + env.SWEEP_GRACE_MS + 1) };
-        await sweepOnce({ ...deps, clock: later, limit: 1000 });
-      }
-      return startSweeper({ ...deps, intervalMs: env.SWEEP_INTERVAL_MS });
+      if (options.recoverNow) await recover();
+      return startSweeper({ ...sweeperDeps, intervalMs: env.SWEEP_INTERVAL_MS });
     },
 
     async close() {

@@ -9,22 +9,29 @@ export interface EmbeddedServices {
 }
 
 /**
- * The stand-ins for AWS that `npm start` runs in-process: dynalite persisting under
- * DATA_DIR/dynamo, and (unless Redis carries the jobs) the fauxqs SQS emulator.
+ * The stand-ins for AWS: dynalite persisting under DATA_DIR/dynamo, and (unless Redis
+ * carries the jobs) the fauxqs SQS emulator. `startLocal` runs them in its own process;
+ * `npm start` in the emulators child, on ports the supervisor picked (a restart keeps them).
  * Loaded with a dynamic import so Lambda bundles never contain them.
  */
-export async function startEmbeddedServices(config: Config): Promise<EmbeddedServices> {
+export async function startEmbeddedServices(
+  config: Config,
+  options: { ports?: { dynamodb?: number; sqs?: number } } = {},
+): Promise<EmbeddedServices> {
   const endpoints: EmbeddedServices['endpoints'] = {};
   const stops: Array<() => Promise<void>> = [];
   if (config.embed.dynamodb) {
     const dir = join(config.env.DATA_DIR, 'dynamo');
     await mkdir(dir, { recursive: true });
-    const dynamo = await startDynalite({ path: dir });
+    const dynamo = await startDynalite({
+      path: dir,
+      ...(options.ports?.dynamodb ? { port: options.ports.dynamodb } : {}),
+    });
     stops.push(() => dynamo.stop());
     endpoints.dynamodb = dynamo.endpoint;
   }
   if (config.embed.sqs) {
-    const faux = await startFauxqs();
+    const faux = await startFauxqs(options.ports?.sqs ? { port: options.ports.sqs } : {});
     stops.push(() => faux.stop());
     endpoints.sqs = faux.endpoint;
   }

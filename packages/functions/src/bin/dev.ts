@@ -1,16 +1,20 @@
 /**
- * `npm start`: all of Paperlane in one process. With nothing configured it runs
- * embedded (dynalite + the fauxqs SQS emulator in-process, files under DATA_DIR);
- * REDIS_URL switches jobs to BullMQ, AWS_ENDPOINT_URL to LocalStack or AWS.
+ * `npm start`: all of Paperlane on one machine, each role in its own process under a
+ * supervisor (emulators, API, document consumers, integration consumers; see
+ * supervisor/supervisor.ts). With nothing configured it runs embedded (dynalite +
+ * fauxqs in the emulators child, files under DATA_DIR); REDIS_URL switches jobs to
+ * BullMQ, AWS_ENDPOINT_URL to LocalStack or AWS. `--single-process` runs everything
+ * in this process instead (local/start-local.ts), as before the supervisor.
  */
+import type { Config } from '../config/config';
 import { startLocal } from '../local/start-local';
+import { startSupervisor } from '../supervisor/supervisor';
 import { runUntilSignal } from './run-until-signal';
 
-await runUntilSignal(async () => {
-  const local = await startLocal();
-  const token = await local.token('demo', { role: 'admin', userId: 'dev' });
-  const { config } = local;
-  const mode = [
+const singleProcess = process.argv.includes('--single-process');
+
+function describeStack(config: Config): string {
+  return [
     config.embed.dynamodb ? 'dynalite (embedded)' : `DynamoDB at ${config.endpoints.dynamodb ?? 'AWS'}`,
     config.transport === 'bullmq'
       ? 'BullMQ on Redis'
@@ -19,20 +23,34 @@ await runUntilSignal(async () => {
         : `SQS at ${config.endpoints.sqs ?? 'AWS'}`,
     config.embed.files ? `files in ${config.env.DATA_DIR}/files` : `S3 bucket ${config.env.BUCKET_NAME}`,
   ].join(' · ');
+}
+
+await runUntilSignal(async () => {
+  const running = singleProcess ? await startLocal() : await startSupervisor();
+  const url = running.url ?? '';
+  const token = await running.token('demo', { role: 'admin', userId: 'dev' });
+  const processes =
+    'processes' in running
+      ? running
+          .processes()
+          .map((p) => `${p.role} (pid ${p.pid})`)
+          .join(', ')
+      : `one (pid ${process.pid})`;
   process.stdout.write(
     [
       '',
-      `Paperlane is running at ${local.url}`,
-      `  API docs   ${local.url}/docs`,
-      `  stack      ${mode}`,
+      `Paperlane is running at ${url}`,
+      `  API docs   ${url}/docs`,
+      `  stack      ${describeStack(running.config)}`,
+      `  processes  ${processes}  (state: ${url}/healthz/processes)`,
       '',
       'Dev token (tenant "demo", role admin, 30 days):',
       `  ${token}`,
       '',
       'Try it:',
-      `  curl -H "Authorization: Bearer $TOKEN" -F files=@invoice.pdf ${local.url}/api/upload`,
+      `  curl -H "Authorization: Bearer $TOKEN" -F files=@invoice.pdf ${url}/api/upload`,
       '',
     ].join('\n'),
   );
-  return local;
+  return running;
 });

@@ -7,6 +7,7 @@ import { isQueueName, QUEUE_NAMES, type QueueName } from '@paperlane/core';
 import { loadConfig } from '../config/config';
 import { startLocal } from '../local/start-local';
 import { runUntilSignal } from './run-until-signal';
+import { requireSharedInfrastructure } from './shared-infra';
 
 const argv = process.argv.slice(2);
 const withSweeper = argv.includes('--sweeper');
@@ -18,18 +19,7 @@ if (queues.length === 0 || unknown.length > 0) {
   process.exit(2);
 }
 const config = loadConfig();
-if (config.embed.dynamodb || config.embed.sqs) {
-  process.stderr.write(
-    [
-      'paperlane worker: separate worker processes need a shared store and queue, but this',
-      'configuration would start private in-process ones. Set AWS_ENDPOINT_URL (LocalStack or',
-      'AWS), or AWS_ENDPOINT_URL_DYNAMODB plus REDIS_URL or AWS_ENDPOINT_URL_SQS. To run',
-      'everything in one process instead, use `npm start`.',
-      '',
-    ].join('\n'),
-  );
-  process.exit(2);
-}
+requireSharedInfrastructure(config, 'worker');
 
 await runUntilSignal(async () => {
   const local = await startLocal({ api: false, queues, sweeper: withSweeper });

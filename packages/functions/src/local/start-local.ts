@@ -1,23 +1,16 @@
-import { serveStatic } from '@hono/node-server/serve-static';
 import { sniffContentType } from '@paperlane/adapters/files';
-import { createApp, mintToken } from '@paperlane/api';
-import { createAdminBoard } from '@paperlane/api/admin/bull-board';
-import { createRealtimeHub, storeTargetAccess } from '@paperlane/api/realtime/index';
-import { type Logger, QUEUE_NAMES, type QueueName, systemClock } from '@paperlane/core';
-import { runAutomationTick } from '@paperlane/jobs';
-import { buildApiDeps } from '../api-deps';
+import { mintToken } from '@paperlane/api';
+import { type Logger, QUEUE_NAMES, type QueueName } from '@paperlane/core';
 import { blobStoreFor } from '../blob-store';
 import { type Config, loadConfig } from '../config/config';
 import { devJwtSecret } from '../config/dev-secret';
 import { type Container, createContainer, type Stoppable } from '../container';
 import { createJobHandlers } from '../handlers';
-import { type HttpServer, startHttpServer } from '../server/node-server';
-import { attachRealtimeWebSocket, type RealtimeWsServer } from '../server/realtime-ws';
-import { startBullmqTicker } from './bullmq-ticker';
-import { startTicker } from './ticker';
+import type { HttpServer } from '../server/node-server';
+import { startSchedules } from './schedules';
+import { type ApiServer, serveApi } from './serve-api';
 
-/** The automation tick's name (its BullMQ job scheduler id on Redis). */
-export const AUTOMATION_TICK = 'automation-tick';
+export { AUTOMATION_TICK } from './schedules';
 
 export interface LocalOptions {
   env?: Record<string, string | undefined>;
@@ -49,9 +42,10 @@ export async function localJwtSecret(config: Config): Promise<string> {
 }
 
 /**
- * Runs Paperlane in this process the way `npm start` and `npm run worker:*` do:
- * the container (embedded stand-ins where no endpoint is configured), workers for
- * the chosen queues, the sweeper, and the HTTP API. Close it to shut down gracefully:
+ * Runs Paperlane in this one process (tests, benchmarks, `npm start -- --single-process`,
+ * `npm run worker:*`): the container (embedded stand-ins where no endpoint is configured),
+ * workers for the chosen queues, the sweeper, and the HTTP API. `npm start` instead runs
+ * each role in its own child process (`supervisor/`). Close it to shut down gracefully:
  * the API stops accepting, workers finish their current jobs, then services stop.
  */
 export async function startLocal(options: LocalOptions = {}): Promise<LocalProcess> {
@@ -64,56 +58,18 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalProce
     ...(options.logger ? { logger: options.logger } : {}),
   });
   const running: Stoppable[] = [];
-  let http: HttpServer | undefined;
-  let realtime: RealtimeWsServer | undefined;
+  let api: ApiServer | undefined;
   try {
     const queues = options.queues ?? QUEUE_NAMES;
     if (queues.length > 0) running.push(await container.startWorkers(queues));
-    // In-memory queues start empty: every pending job needs its message again after a restart.
     if (options.sweeper ?? true) {
-      running.push(await container.startSweeper({ recoverNow: config.embed.sqs }));
-      // What EventBridge does on AWS. On Redis a BullMQ job scheduler ticks once for all
-      // processes; alone (embedded) a timer does. Overlapping ticks would be harmless
-      // (runs are deduplicated by automation + scheduled time), just wasted work.
-      const tick = () =>
-        runAutomationTick({
-          store: container.store,
-          queue: container.dispatcher,
-          clock: systemClock,
-          logger: container.logger,
-        });
-      const everyMs = options.tickEveryMs ?? 60_000;
-      running.push(
-        config.env.REDIS_URL
-          ? await startBullmqTicker(AUTOMATION_TICK, tick, {
-              url: config.env.REDIS_URL,
-              everyMs,
-              logger: container.logger,
-            })
-          : startTicker(AUTOMATION_TICK, tick, { periodMs: everyMs, logger: container.logger }),
-      );
+      // In-memory queues start empty: every pending job needs its message again after a restart.
+      const tick = options.tickEveryMs ? { tickEveryMs: options.tickEveryMs } : {};
+      running.push(await startSchedules(container, { recoverNow: config.embed.sqs, ...tick }));
     }
-    if (options.api ?? true) {
-      const queues = container.bullmqQueues();
-      const deps = buildApiDeps(container, {
-        jwtSecret,
-        queueAdmin: container.queueAdmin(),
-        ...(queues ? { adminBoard: createAdminBoard(queues, serveStatic) } : {}),
-      });
-      http = await startHttpServer(createApp(deps).fetch, {
-        port: config.env.PORT,
-        hostname: config.env.HOST,
-      });
-      realtime = attachRealtimeWebSocket(http.server, {
-        hub: createRealtimeHub({ events: container.events, logger: container.logger }),
-        verifyToken: deps.verifyToken,
-        canAccess: storeTargetAccess(container.store),
-        logger: container.logger,
-      });
-    }
+    if (options.api ?? true) api = await serveApi(container, { jwtSecret });
   } catch (error) {
-    await realtime?.close();
-    await http?.close();
+    await api?.close();
     for (const r of running.reverse()) await r.stop();
     await container.close();
     throw error;
@@ -122,12 +78,11 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalProce
   return {
     config,
     container,
-    ...(http ? { url: http.url, http } : {}),
+    ...(api ? { url: api.url, http: api.http } : {}),
     token: (tenantId, { role = 'user', userId = 'dev' } = {}) =>
       mintToken(jwtSecret, { tenantId, userId, role }, { expiresIn: '30d' }),
     async close() {
-      await realtime?.close();
-      await http?.close();
+      await api?.close();
       for (const r of running.reverse()) await r.stop();
       await container.close();
     },

@@ -1,0 +1,60 @@
+import { serveStatic } from '@hono/node-server/serve-static';
+import { type ApiDeps, createApp, type HealthCheck } from '@paperlane/api';
+import { createAdminBoard } from '@paperlane/api/admin/bull-board';
+import { createRealtimeHub, storeTargetAccess } from '@paperlane/api/realtime/index';
+import { buildApiDeps } from '../api-deps';
+import type { Container } from '../container';
+import { type HttpServer, startHttpServer } from '../server/node-server';
+import { attachRealtimeWebSocket } from '../server/realtime-ws';
+
+export interface ApiServer {
+  url: string;
+  http: HttpServer;
+  deps: ApiDeps;
+  /** Stops accepting (HTTP and WebSocket) and closes open connections. */
+  close(): Promise<void>;
+}
+
+export interface ServeApiOptions {
+  jwtSecret: string;
+  /** Checks added to `/healthz` (the supervisor's children). */
+  health?: HealthCheck[];
+  /** Extra GET routes answered before the app (operator views of this process). */
+  routes?: Record<string, () => Response>;
+}
+
+/** The HTTP API (REST, SSE, admin) and the realtime WebSocket on the container's event bus. */
+export async function serveApi(container: Container, options: ServeApiOptions): Promise<ApiServer> {
+  const { config } = container;
+  const queues = container.bullmqQueues();
+  const deps = buildApiDeps(container, {
+    jwtSecret: options.jwtSecret,
+    queueAdmin: container.queueAdmin(),
+    ...(queues ? { adminBoard: createAdminBoard(queues, serveStatic) } : {}),
+  });
+  deps.health.push(...(options.health ?? []));
+  const app = createApp(deps);
+  const routes = options.routes ?? {};
+  const http = await startHttpServer(
+    (request, ...rest: unknown[]) => {
+      const extra = request.method === 'GET' ? routes[new URL(request.url).pathname] : undefined;
+      return extra ? extra() : app.fetch(request, ...(rest as []));
+    },
+    { port: config.env.PORT, hostname: config.env.HOST },
+  );
+  const realtime = attachRealtimeWebSocket(http.server, {
+    hub: createRealtimeHub({ events: container.events, logger: container.logger }),
+    verifyToken: deps.verifyToken,
+    canAccess: storeTargetAccess(container.store),
+    logger: container.logger,
+  });
+  return {
+    url: http.url,
+    http,
+    deps,
+    async close() {
+      await realtime.close();
+      await http.close();
+    },
+  };
+}
