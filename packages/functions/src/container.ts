@@ -184,7 +184,7 @@ export async function createContainer(config: Config, parts: ContainerParts) {
     if (!sqs || !urls) throw new Error(`no SQS queue URLs for ${queue}`);
     const topology = config.topology[queue];
     consumerSqs ??= new SQSClient(sqsClientConfig());
-    const leaseMs = 60_000;
+    const leaseMs = env.JOB_LEASE_MS ?? 60_000;
     const handler = createSqsHandler({
       queue,
       sqs,

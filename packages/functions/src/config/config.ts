@@ -57,8 +57,9 @@ export const envSchema = z.object({
   RATE_LIMIT_SCOPE: z.enum(['process', 'shared']).optional(),
   SWEEP_INTERVAL_MS: positive.default(30_000),
   /**
-   * BullMQ workers' lock and claim length (default 120 s for CPU-heavy queues, 30 s for
-   * the rest): a killed worker's jobs are taken over this long after its last renewal.
+   * Local consumers' claim length: BullMQ's lock (default 120 s for CPU-heavy queues, 30 s
+   * for the rest) or the SQS poller's visibility (default 60 s). A killed consumer's jobs
+   * are taken over this long after its last renewal.
    */
   JOB_LEASE_MS: positive
     .min(1_000)

@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mintToken } from '@paperlane/api';
 import {
-  invoiceFixture,
   type StartedProcess,
   startDynaliteProcess,
   startFauxqsProcess,
@@ -19,6 +18,7 @@ import {
   startRedis,
 } from '@paperlane/testing';
 import { type EffectCounter, startEffectCounter } from './receiver';
+import { tenantClient } from './tenant';
 
 const ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
 const WORKER = fileURLToPath(new URL('../../../src/bin/worker.ts', import.meta.url));
@@ -101,36 +101,17 @@ export async function startChaosStack(options: ChaosStackOptions) {
   const url = /chaos api listening at (\S+)/.exec(api.proc.output())?.[1] ?? '';
   await launch('control', WORKER, ['--sweeper', 'webhook-delivery'], /consuming/);
   const token = await mintToken(JWT_SECRET, { tenantId: TENANT, userId: 'chaos', role: 'user' });
-
-  async function call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const response = await fetch(`${url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body instanceof FormData || body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: body instanceof FormData ? body : JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-  }
-
-  // The tenant's subscriber: every job.completed and job.failed, verified at the receiver.
-  const subscribed = await call<{ webhook_id: string; secret: string }>('POST', '/api/webhooks', {
-    url: counter.url,
-    events: ['job.completed', 'job.failed'],
-  });
-  if (subscribed.status !== 201) throw new Error(`subscribing failed: ${JSON.stringify(subscribed.body)}`);
-  counter.useSecret(subscribed.body.secret);
-  const pdf = await invoiceFixture('en-us-classic.pdf');
+  const tenant = await tenantClient(url, token);
+  const webhookId = await tenant.subscribe(counter);
 
   return {
     dir,
     url,
     env,
     counter,
-    webhookId: subscribed.body.webhook_id,
-    call,
+    webhookId,
+    call: tenant.call,
+    upload: tenant.upload,
     roles,
     get dynamo() {
       return dynamo;
@@ -145,17 +126,6 @@ export async function startChaosStack(options: ChaosStackOptions) {
     /** A consumer process for the given queues; `extra` adds environment (e.g. a fault point). */
     consumer(queues: readonly string[], extra: Record<string, string> = {}, name = 'consumer') {
       return launch(name, WORKER, [...queues], /consuming/, extra);
-    },
-
-    /** Uploads `files` text-layer invoices (one request); each makes an OCR and a thumbnail job. */
-    async upload(files: number): Promise<string[]> {
-      const form = new FormData();
-      for (let i = 0; i < files; i++)
-        form.append('files', new Blob([pdf], { type: 'application/pdf' }), `inv-${i}.pdf`);
-      const answer = await call<{ jobs: Array<{ job_id: string }> }>('POST', '/api/upload', form);
-      if (answer.status !== 202)
-        throw new Error(`upload answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-      return answer.body.jobs.map((j) => j.job_id);
     },
 
     /** SIGKILL, as the OOM killer would; resolves once it is gone. */

@@ -1,4 +1,4 @@
-import type { ChaosStack } from './stack';
+import type { Observed, TenantClient } from './tenant';
 
 const TERMINAL = new Set(['complete', 'failed', 'cancelled']);
 
@@ -26,7 +26,7 @@ export interface Counts {
   undelivered: number;
 }
 
-async function records(stack: ChaosStack, jobIds: readonly string[]): Promise<JobView[]> {
+async function records(stack: Observed, jobIds: readonly string[]): Promise<JobView[]> {
   const found: JobView[] = [];
   for (let i = 0; i < jobIds.length; i += 100) {
     const ids = jobIds.slice(i, i + 100).join(',');
@@ -37,16 +37,22 @@ async function records(stack: ChaosStack, jobIds: readonly string[]): Promise<Jo
   return found;
 }
 
-async function undeliveredCount(stack: ChaosStack): Promise<number> {
+/** Deliveries of these jobs' outcomes that did not succeed (their event ids are `<type>:<jobId>`). */
+async function undeliveredCount(stack: Observed, jobIds: ReadonlySet<string>): Promise<number> {
   let count = 0;
   let cursor: string | undefined;
   do {
-    const page = await stack.call<{ deliveries: Array<{ status: string }>; cursor?: string }>(
+    const page = await stack.call<{
+      deliveries: Array<{ status: string; event_id: string }>;
+      cursor?: string;
+    }>(
       'GET',
       `/api/webhooks/${stack.webhookId}/deliveries?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
     );
     if (page.status !== 200) throw new Error(`GET deliveries answered ${page.status}`);
-    count += page.body.deliveries.filter((d) => d.status !== 'succeeded').length;
+    count += page.body.deliveries.filter(
+      (d) => d.status !== 'succeeded' && jobIds.has(d.event_id.split(':')[1] ?? ''),
+    ).length;
     cursor = page.body.cursor;
   } while (cursor);
   return count;
@@ -58,7 +64,7 @@ async function undeliveredCount(stack: ChaosStack): Promise<number> {
  * what the subscriber received, and prints the counts as one line.
  */
 export async function settleAndCount(
-  stack: ChaosStack,
+  stack: Observed,
   label: string,
   jobIds: readonly string[],
   withinMs: number,
@@ -70,10 +76,10 @@ export async function settleAndCount(
   await stack.counter.until(() => delivered().size === wanted.size, Date.now() + withinMs);
   // Let in-flight deliveries be recorded (they are pending until their job finishes).
   const quietBy = Date.now() + 10_000;
-  let undelivered = await undeliveredCount(stack);
+  let undelivered = await undeliveredCount(stack, wanted);
   while (undelivered > 0 && Date.now() < quietBy) {
     await stack.counter.until(() => false, Date.now() + 250);
-    undelivered = await undeliveredCount(stack);
+    undelivered = await undeliveredCount(stack, wanted);
   }
   const jobs = await records(stack, jobIds);
   const byJob = new Map<string, number>();
@@ -145,7 +151,7 @@ export function watchHealth(url: string) {
  * the processes' output tails are printed with it.
  */
 export async function disruptedBatch(
-  stack: ChaosStack,
+  stack: Observed & Pick<TenantClient, 'upload'>,
   options: { label: string; files: number; afterEffects: number; withinMs: number; disrupt(): Promise<void> },
 ): Promise<Counts> {
   const started = Date.now();
