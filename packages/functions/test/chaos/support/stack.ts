@@ -97,9 +97,12 @@ export async function startChaosStack(options: ChaosStackOptions) {
     return role;
   }
 
-  const api = await launch('api', API, [], /chaos api listening at (\S+)/);
+  // Started side by side: each spends seconds loading its modules.
+  const [api] = await Promise.all([
+    launch('api', API, [], /chaos api listening at (\S+)/),
+    launch('control', WORKER, ['--sweeper', 'webhook-delivery'], /consuming/),
+  ]);
   const url = /chaos api listening at (\S+)/.exec(api.proc.output())?.[1] ?? '';
-  await launch('control', WORKER, ['--sweeper', 'webhook-delivery'], /consuming/);
   const token = await mintToken(JWT_SECRET, { tenantId: TENANT, userId: 'chaos', role: 'user' });
   const tenant = await tenantClient(url, token);
   const webhookId = await tenant.subscribe(counter);
