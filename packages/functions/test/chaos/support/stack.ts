@@ -97,15 +97,35 @@ export async function startChaosStack(options: ChaosStackOptions) {
     return role;
   }
 
-  // Started side by side: each spends seconds loading its modules.
-  const [api] = await Promise.all([
-    launch('api', API, [], /chaos api listening at (\S+)/),
-    launch('control', WORKER, ['--sweeper', 'webhook-delivery'], /consuming/),
-  ]);
-  const url = /chaos api listening at (\S+)/.exec(api.proc.output())?.[1] ?? '';
-  const token = await mintToken(JWT_SECRET, { tenantId: TENANT, userId: 'chaos', role: 'user' });
-  const tenant = await tenantClient(url, token);
-  const webhookId = await tenant.subscribe(counter);
+  /** Every process this stack started, SIGKILLed; then its files. */
+  async function teardown() {
+    for (const role of roles) role.proc.child.kill('SIGKILL');
+    await Promise.all([...roles].map((r) => r.proc.exited));
+    for (const server of infra) server.child.kill('SIGKILL');
+    await Promise.all([...infra].map((s) => s.exited));
+    await counter.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+
+  let url: string;
+  let tenant: Awaited<ReturnType<typeof tenantClient>>;
+  let webhookId: string;
+  try {
+    // Started side by side: each spends seconds loading its modules.
+    const [api, control] = await Promise.allSettled([
+      launch('api', API, [], /chaos api listening at (\S+)/),
+      launch('control', WORKER, ['--sweeper', 'webhook-delivery'], /consuming/),
+    ]);
+    if (api.status === 'rejected') throw api.reason;
+    if (control.status === 'rejected') throw control.reason;
+    url = /chaos api listening at (\S+)/.exec(api.value.proc.output())?.[1] ?? '';
+    const token = await mintToken(JWT_SECRET, { tenantId: TENANT, userId: 'chaos', role: 'user' });
+    tenant = await tenantClient(url, token);
+    webhookId = await tenant.subscribe(counter);
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
 
   return {
     dir,
@@ -177,14 +197,7 @@ export async function startChaosStack(options: ChaosStackOptions) {
         .join('\n');
     },
 
-    async close() {
-      for (const role of roles) role.proc.child.kill('SIGKILL');
-      await Promise.all([...roles].map((r) => r.proc.exited));
-      for (const server of infra) server.child.kill('SIGKILL');
-      await Promise.all([...infra].map((s) => s.exited));
-      await counter.close();
-      await rm(dir, { recursive: true, force: true });
-    },
+    close: teardown,
   };
 }
 
