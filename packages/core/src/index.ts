@@ -2,6 +2,7 @@ export * from './backoff';
 export * from './envelope';
 export * from './errors';
 export * from './events';
+export * from './faults';
 export * from './handler';
 export * from './ids';
 export * from './invoice';

@@ -61,6 +61,15 @@ export const jobRecordSchema = z.object({
   finishedAt: z.iso.datetime().optional(),
   /** While `processing`: the holder's claim lapses at this instant (crash recovery). */
   leaseUntil: z.iso.datetime().optional(),
+  /**
+   * Outbox marker. Set by the same conditional write that made the job `complete` or
+   * `failed` when effects must follow it (the settled hook: webhook fan-out, target
+   * status); removed once they ran. While set, the job stays in the sweep index under
+   * this instant, and the sweeper re-runs the hook when it passes.
+   */
+  settleAt: z.iso.datetime().optional(),
+  /** How many times the sweeper took up this job's effects (their backoff). */
+  settleTries: z.number().int().min(0).optional(),
 });
 export type JobRecord = z.infer<typeof jobRecordSchema>;
 

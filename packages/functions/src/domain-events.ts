@@ -1,6 +1,15 @@
-import { type Clock, type DomainEventSink, type JobRecord, systemClock } from '@paperlane/core';
+import {
+  type Clock,
+  type DomainEventSink,
+  type FaultHook,
+  isInjectedFault,
+  type JobRecord,
+  reachFault,
+  systemClock,
+} from '@paperlane/core';
 import { recordLostInvoiceAttempt } from '@paperlane/jobs/invoice-processing/record-lost-attempt';
 import { createWebhookFanout } from '@paperlane/jobs/webhooks/fanout';
+import { recordLostWebhookDelivery } from '@paperlane/jobs/webhooks/record-lost-delivery';
 import type { Store } from '@paperlane/store';
 
 /** The app-wide durable event sink: every business event fans out to matching webhook subscriptions. */
@@ -12,50 +21,73 @@ export function createDomainEvents(
 }
 
 /**
+ * The webhook event id of a job's final outcome: derived from the job and its run
+ * (`generation`, bumped by a retry by hand), so re-running the settled hook finds the
+ * deliveries it made before, and a retried job's new outcome is a new event.
+ */
+export function jobSettledEventId(job: Pick<JobRecord, 'status' | 'jobId' | 'generation'>): string {
+  const type = job.status === 'complete' ? 'job.completed' : 'job.failed';
+  return job.generation > 0 ? `${type}:${job.jobId}:g${job.generation}` : `${type}:${job.jobId}`;
+}
+
+/**
  * The processor's `onSettled` hook: a job that completed or failed for good becomes
  * `job.completed` / `job.failed`. Webhook deliveries themselves are left out, or
  * every delivery would announce itself to every `job.*` subscriber, forever.
  */
 export function jobSettledEvents(sink: DomainEventSink) {
-  return async (job: JobRecord): Promise<void> => {
+  return async (job: JobRecord, options?: { faults?: FaultHook }): Promise<void> => {
     if (job.queue === 'webhook-delivery') return;
     const type = job.status === 'complete' ? 'job.completed' : 'job.failed';
-    await sink.publish({
-      tenantId: job.tenantId,
-      type,
-      id: `${type}:${job.jobId}`,
-      payload: {
-        job_id: job.jobId,
-        queue: job.queue,
-        status: job.status,
-        attempts: job.attempts,
-        target_type: job.targetType,
-        target_id: job.targetId,
-        ...(job.documentId ? { document_id: job.documentId } : {}),
-        ...(job.sessionId ? { session_id: job.sessionId } : {}),
-        ...(job.lastError ? { error: job.lastError } : {}),
-        ...(job.errorCode ? { error_code: job.errorCode } : {}),
-        ...(job.result ? { result: job.result } : {}),
+    await sink.publish(
+      {
+        tenantId: job.tenantId,
+        type,
+        id: jobSettledEventId(job),
+        payload: {
+          job_id: job.jobId,
+          queue: job.queue,
+          status: job.status,
+          attempts: job.attempts,
+          target_type: job.targetType,
+          target_id: job.targetId,
+          ...(job.documentId ? { document_id: job.documentId } : {}),
+          ...(job.sessionId ? { session_id: job.sessionId } : {}),
+          ...(job.lastError ? { error: job.lastError } : {}),
+          ...(job.errorCode ? { error_code: job.errorCode } : {}),
+          ...(job.result ? { result: job.result } : {}),
+        },
       },
-    });
+      options,
+    );
   };
 }
 
 /**
  * Everything that follows a job finishing for good, for the processor and the sweeper
- * alike: the target learns of a lost last attempt, then subscribers hear of it.
+ * alike: the target learns of a lost last attempt (an invoice, or a webhook delivery),
+ * then subscribers hear of it. Every step is idempotent (status writes that land in the
+ * same state, deliveries and their jobs keyed by the event id), because the sweeper runs
+ * the hook again whenever the job's outbox marker outlives a run.
  */
 export function jobSettledHook(deps: {
-  store: Pick<Store, 'invoices' | 'documents'>;
+  store: Pick<Store, 'invoices' | 'documents' | 'webhookDeliveries'>;
   domainEvents: DomainEventSink;
   clock: Clock;
 }) {
   const announce = jobSettledEvents(deps.domainEvents);
-  return async (job: JobRecord): Promise<void> => {
+  return async (job: JobRecord, options?: { faults?: FaultHook }): Promise<void> => {
+    let targetError: unknown;
     try {
       await recordLostInvoiceAttempt(deps, job);
-    } finally {
-      await announce(job);
+      await recordLostWebhookDelivery(deps, job);
+    } catch (error) {
+      if (isInjectedFault(error)) throw error;
+      // Subscribers still hear of the outcome; the error keeps the marker for another run.
+      targetError = error;
     }
+    if (options?.faults && targetError === undefined) await reachFault(options.faults, 'after-target-status');
+    await announce(job, options);
+    if (targetError !== undefined) throw targetError;
   };
 }

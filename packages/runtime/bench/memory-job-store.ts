@@ -126,5 +126,7 @@ export function createMemoryJobStore(): JobStore {
     listByStatus: unsupported('listByStatus'),
     listDue: unsupported('listDue'),
     deferSweep: unsupported('deferSweep'),
+    takeSettle: unsupported('takeSettle'),
+    clearSettle: unsupported('clearSettle'),
   };
 }

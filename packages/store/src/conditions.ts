@@ -38,3 +38,23 @@ export function heldBy(attempt: number): JobCondition {
 export function unchangedSince(updatedAt: string): JobCondition {
   return { and: [{ attr: 'updatedAt', eq: updatedAt }, statusIn(LIVE_STATUSES)] };
 }
+
+/** The sweeper's consumer-lost failure: the holder's lease is still over when the write lands. */
+export function leaseEndedBefore(iso: string): JobCondition {
+  return { attr: 'leaseUntil', lt: iso };
+}
+
+/** The outbox marker still reads what the sweeper listed (nobody took or cleared it since). */
+export function settleMarkerIs(settleAt: string): JobCondition {
+  return { attr: 'settleAt', eq: settleAt };
+}
+
+/** An outbox marker set by this generation's final write. */
+export function settleMarkerOf(generation: number): JobCondition {
+  return {
+    and: [
+      { attr: 'settleAt', exists: true },
+      { attr: 'generation', eq: generation },
+    ],
+  };
+}

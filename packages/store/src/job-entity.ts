@@ -50,6 +50,8 @@ export function createJobEntity(table: PaperlaneTable) {
       startedAt: string().optional(),
       finishedAt: string().optional(),
       leaseUntil: string().optional(),
+      settleAt: string().optional(),
+      settleTries: number().optional(),
       // When the job may next be claimed: availableAt while pending, the lease end while
       // processing, absent once terminal. Claims test this one attribute (cheap everywhere,
       // and far faster on dynalite than the equivalent OR of two clauses).

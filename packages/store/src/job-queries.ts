@@ -153,8 +153,8 @@ export function createJobQueries(table: PaperlaneTable, Job: JobEntity): JobQuer
       return (
         raw
           .map(format)
-          // The index is eventually consistent: a job may have finished since it was indexed.
-          .filter((job) => job.status === 'pending' || job.status === 'processing')
+          // The index is eventually consistent: a job may have finished (or settled) since it was indexed.
+          .filter((job) => job.status === 'pending' || job.status === 'processing' || job.settleAt)
           .slice(0, take)
       );
     },

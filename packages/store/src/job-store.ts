@@ -32,7 +32,10 @@ import {
   heldBy,
   type JobCondition,
   LIVE_STATUSES,
+  leaseEndedBefore,
   RETRYABLE_STATUSES,
+  settleMarkerIs,
+  settleMarkerOf,
   statusIn,
   unchangedSince,
 } from './conditions';
@@ -77,6 +80,23 @@ const LEAVE_SWEEP_INDEX = {
 /** Error text is capped so a runaway message cannot push the item towards DynamoDB's 400 KB limit. */
 const MAX_ERROR_LENGTH = 4000;
 
+/**
+ * What a terminal transition does to the sweep index: leaves it (no effects to follow),
+ * or stays in it under the outbox marker's time, so the sweeper finds the job if the
+ * effects never ran.
+ */
+function finalSweepKeys(key: JobRef, settleAt: Date | undefined) {
+  if (!settleAt) return LEAVE_SWEEP_INDEX;
+  const at = toIso(settleAt, 'settleAt');
+  return {
+    leaseUntil: $remove(),
+    readyAt: $remove(),
+    settleAt: at,
+    settleTries: 0,
+    ...sweepKeys(at, key.tenantId, key.jobId),
+  };
+}
+
 function boundedError(text: string): string {
   return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH - 1)}…` : text;
 }
@@ -86,6 +106,20 @@ function leaseEnd(now: Date, leaseMs: number): string {
     throw new ValidationError('leaseMs must be a positive integer');
   }
   return toIso(new Date(now.getTime() + leaseMs), 'now');
+}
+
+/**
+ * Without an attempt: only a job nobody holds (an undecodable message for it); a forged
+ * message carrying a running job's id must not be able to fail it. With `lapsedBefore`:
+ * the holder's lease must still be over, so a holder that outlived a store outage wins.
+ */
+function failCondition(attempt: number | undefined, lapsedBefore: Date | undefined): JobCondition {
+  if (attempt === undefined) return hasStatus('pending');
+  const attemptNumber = attemptSchema.safeParse(attempt);
+  if (!attemptNumber.success) throw new ValidationError('attempt must be a positive integer');
+  const held = heldBy(attemptNumber.data);
+  if (!lapsedBefore) return held;
+  return { and: [held, leaseEndedBefore(toIso(lapsedBefore, 'lapsedBefore'))] };
 }
 
 /** Claims that raced a concurrent writer (condition failed, yet the job looks claimable) are retried this often. */
@@ -278,7 +312,7 @@ export function createJobStore(table: PaperlaneTable): JobStore {
           progress: 100,
           finishedAt: nowIso,
           ...(input.result !== undefined ? { result: $set(input.result) } : {}),
-          ...LEAVE_SWEEP_INDEX,
+          ...finalSweepKeys(key, input.settleDueAt),
         },
         heldBy(attemptOf(input.attempt)),
       );
@@ -295,12 +329,44 @@ export function createJobStore(table: PaperlaneTable): JobStore {
           lastError: boundedError(input.error),
           errorCode: input.errorCode,
           finishedAt: nowIso,
-          ...LEAVE_SWEEP_INDEX,
+          ...finalSweepKeys(key, input.settleDueAt),
         },
-        // Without an attempt: only a job nobody holds (an undecodable message for it). A forged
-        // message carrying a running job's id must not be able to fail it.
-        input.attempt === undefined ? hasStatus('pending') : heldBy(attemptOf(input.attempt)),
+        failCondition(input.attempt, input.lapsedBefore),
       );
+    },
+
+    async takeSettle(input) {
+      const key = ref(input);
+      const expect = parseInput(z.iso.datetime(), input.expectSettleAt, 'expectSettleAt');
+      const next = toIso(input.next, 'next');
+      // Bookkeeping like deferSweep: updatedAt stays, the job did not change.
+      const outcome = await conditional(Job, () =>
+        Job.build(UpdateItemCommand)
+          .item({ ...key, settleAt: next, settleTries: $add(1), ...sweepKeys(next, key.tenantId, key.jobId) })
+          .options({ condition: settleMarkerIs(expect), returnValues: 'ALL_NEW' })
+          .send(),
+      );
+      return outcome.ok && outcome.value.Attributes ? toJobRecord(outcome.value.Attributes) : undefined;
+    },
+
+    async clearSettle(input) {
+      const key = ref(input);
+      if (!Number.isInteger(input.generation) || input.generation < 0) {
+        throw new ValidationError('generation must be a non-negative integer');
+      }
+      const outcome = await conditional(Job, () =>
+        Job.build(UpdateItemCommand)
+          .item({
+            ...key,
+            settleAt: $remove(),
+            settleTries: $remove(),
+            gsi4pk: $remove(),
+            gsi4sk: $remove(),
+          })
+          .options({ condition: settleMarkerOf(input.generation) })
+          .send(),
+      );
+      return outcome.ok;
     },
 
     async scheduleRetry(input) {
@@ -356,6 +422,9 @@ export function createJobStore(table: PaperlaneTable): JobStore {
           startedAt: $remove(),
           finishedAt: $remove(),
           leaseUntil: $remove(),
+          // The new run's outcome supersedes the old one's effects if they never ran.
+          settleAt: $remove(),
+          settleTries: $remove(),
           ...sweepKeys(toIso(input.sweepAt, 'sweepAt'), key.tenantId, key.jobId),
         },
         statusIn(RETRYABLE_STATUSES),

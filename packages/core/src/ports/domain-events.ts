@@ -1,3 +1,5 @@
+import type { FaultHook } from '../faults';
+
 /**
  * Business events that tenants subscribe to (webhooks): `job.completed`, `job.failed`,
  * `invoice.processed`, `document.processed`, `webhook.disabled`, app events such as
@@ -14,7 +16,8 @@ export interface DomainEvent {
 }
 
 export interface DomainEventSink {
-  publish(event: DomainEvent): Promise<void>;
+  /** `faults` (tests only) reaches the fan-out's own steps; see `FAULT_POINTS`. */
+  publish(event: DomainEvent, options?: { faults?: FaultHook }): Promise<void>;
 }
 
 /** A sink that drops everything: for tests and for entry points without webhooks. */

@@ -72,13 +72,26 @@ export interface JobStore {
   claim(input: JobRef & { now: Date; leaseMs: number }): Promise<ClaimResult>;
   renewLease(input: FencedRef & { now: Date; leaseMs: number }): Promise<boolean>;
   setProgress(input: FencedRef & { progress: number; now: Date }): Promise<boolean>;
-  complete(input: FencedRef & { result?: JobResult; now: Date }): Promise<JobRecord | undefined>;
+  /** With `settleDueAt`, the same write sets the outbox marker `settleAt` (see {@link JobStore.clearSettle}). */
+  complete(
+    input: FencedRef & { result?: JobResult; now: Date; settleDueAt?: Date },
+  ): Promise<JobRecord | undefined>;
   /**
    * Terminal failure. With `attempt`, only the claim holder may fail the job; without
    * it, only a `pending` job (one whose message could not be decoded) can be failed.
+   * With `lapsedBefore`, only while the holder's lease ended before that instant (the
+   * sweeper: a holder that came back and renewed keeps its job). With `settleDueAt`, the
+   * same write sets the outbox marker.
    */
   fail(
-    input: JobRef & { attempt?: number; error: string; errorCode: string; now: Date },
+    input: JobRef & {
+      attempt?: number;
+      error: string;
+      errorCode: string;
+      now: Date;
+      lapsedBefore?: Date;
+      settleDueAt?: Date;
+    },
   ): Promise<JobRecord | undefined>;
   /** processing → pending until `availableAt`, keeping the error. */
   scheduleRetry(
@@ -98,8 +111,23 @@ export interface JobStore {
     page?: PageRequest,
   ): Promise<Page<JobRecord>>;
 
-  /** Non-terminal jobs whose sweep time has passed, across tenants: the outbox sweeper's work list. */
+  /**
+   * The outbox sweeper's work list, across tenants: live jobs whose sweep time has
+   * passed, and finished ones whose outbox marker (`settleAt`) has.
+   */
   listDue(now: Date, limit: number): Promise<JobRecord[]>;
+  /**
+   * Takes up a due outbox marker: moves `settleAt` to `next` (the retry time if this run
+   * dies or fails) and counts the try, only if the marker still reads `expectSettleAt`.
+   * `undefined` when someone else took or cleared it first.
+   */
+  takeSettle(input: JobRef & { expectSettleAt: string; next: Date }): Promise<JobRecord | undefined>;
+  /**
+   * Removes the outbox marker once the effects ran; only for the `generation` that set
+   * it, so a late run cannot clear the marker of a later run of a retried job. `false`
+   * when there was no such marker (already cleared: harmless).
+   */
+  clearSettle(input: JobRef & { generation: number }): Promise<boolean>;
   /**
    * Moves a job's sweep time on, only if nobody changed the record since
    * `expectUpdatedAt`. Does not touch `updatedAt`: it is bookkeeping, not a change.

@@ -3,9 +3,11 @@ import {
   type DomainEvent,
   type DomainEventSink,
   type EnqueueRequest,
+  type FaultHook,
   idSchema,
   type JobQueue,
   newId,
+  reachFault,
   ValidationError,
 } from '@paperlane/core';
 import {
@@ -21,6 +23,8 @@ export interface WebhookFanoutDeps {
   store: Pick<Store, 'webhooks' | 'webhookDeliveries'>;
   queue: JobQueue;
   clock: Clock;
+  /** Tests only: stops the fan-out between its writes (see `FAULT_POINTS`). */
+  faults?: FaultHook;
 }
 
 const domainEventSchema = z.object({
@@ -84,6 +88,7 @@ export async function fanOutEvent(deps: WebhookFanoutDeps, input: DomainEvent): 
       now,
     });
     deliveries.push({ deliveryId, webhookId: webhook.webhookId, created });
+    if (deps.faults) await reachFault(deps.faults, 'after-delivery-record');
     // A repeat of a pending delivery re-enqueues it: harmless (same dedupe key), and it
     // heals a first publish that stored the delivery but failed before enqueueing.
     if (delivery.status !== 'pending') continue;
@@ -101,6 +106,7 @@ export async function fanOutEvent(deps: WebhookFanoutDeps, input: DomainEvent): 
     });
   }
   if (requests.length > 0) await deps.queue.enqueueMany(requests);
+  if (deps.faults) await reachFault(deps.faults, 'after-delivery-enqueue');
   return { eventId: event.id, deliveries };
 }
 
@@ -112,8 +118,8 @@ export async function fanOutEvent(deps: WebhookFanoutDeps, input: DomainEvent): 
  */
 export function createWebhookFanout(deps: WebhookFanoutDeps): DomainEventSink {
   return {
-    async publish(event) {
-      await fanOutEvent(deps, event);
+    async publish(event, options) {
+      await fanOutEvent(options?.faults ? { ...deps, faults: options.faults } : deps, event);
     },
   };
 }

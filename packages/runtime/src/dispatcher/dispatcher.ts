@@ -165,7 +165,7 @@ export function createDispatcher(deps: DispatcherDeps): JobQueue & {
     /** Sends messages for existing pending records (the sweeper, a retry by hand). */
     async resend(jobs: readonly JobRecord[]): Promise<Set<string>> {
       const now = deps.clock.now();
-      return send(jobs.map((job) => toMessage(job, now)));
+      return send(jobs.map((job) => ({ ...toMessage(job, now), resend: true })));
     },
 
     /** Resolves when the primary transport answers. */

@@ -1,14 +1,19 @@
 import {
+  backoffDelayMs,
   type Clock,
   CONSUMER_LOST,
   consumerLostMessage,
   describeError,
   type EventBus,
+  type FaultHook,
+  isTerminal,
   type JobRecord,
   type JobStore,
   type Logger,
+  reachFault,
 } from '@paperlane/core';
 import { jobEvent, publishSafely } from '../processor/job-events';
+import { runSettledHook, type SettledHook } from '../processor/settle';
 import type { Dispatcher } from './dispatcher';
 
 export interface SweepDeps {
@@ -21,24 +26,56 @@ export interface SweepDeps {
   sweepGraceMs: number;
   /** Jobs looked at per sweep. */
   limit?: number;
-  /** The processor's hook for a job finished for good; the sweeper calls it for the jobs it fails. */
-  onSettled?: (job: JobRecord) => Promise<void>;
-}
-
-async function settledSafely(deps: SweepDeps, job: JobRecord): Promise<void> {
-  try {
-    await deps.onSettled?.(job);
-  } catch (error) {
-    deps.logger.error('settled hook failed', { jobId: job.jobId, error: describeError(error) });
-  }
+  /**
+   * The processor's hook for a job finished for good: the sweeper calls it for the jobs
+   * it fails, and again for finished jobs whose outbox marker is due (their effects
+   * never ran, or failed).
+   */
+  onSettled?: SettledHook;
+  /** Test-only: see `FAULT_POINTS`. */
+  faults?: FaultHook;
 }
 
 export interface SweepReport {
   resent: number;
   unsent: number;
   failed: number;
+  /** Finished jobs whose effects were run again from their outbox marker. */
+  settled: number;
+  /** Of those, the ones whose hook failed again (retried after a longer backoff). */
+  settleFailed: number;
   /** Changed by someone else between listing and deferring; looked at next time. */
   raced: number;
+}
+
+/** Longest wait between two runs of a failing settled hook. */
+const MAX_SETTLE_BACKOFF_MS = 30 * 60_000;
+
+/** Runs a due outbox marker's effects again; the marker moves on first, so a failing hook backs off. */
+async function settleDue(deps: SweepDeps, job: JobRecord, now: Date, report: SweepReport): Promise<void> {
+  if (job.settleAt === undefined) return;
+  const delayMs = backoffDelayMs((job.settleTries ?? 0) + 1, {
+    baseMs: Math.max(1_000, deps.sweepGraceMs),
+    maxMs: MAX_SETTLE_BACKOFF_MS,
+  });
+  const taken = await deps.store.takeSettle({
+    tenantId: job.tenantId,
+    jobId: job.jobId,
+    expectSettleAt: job.settleAt,
+    next: new Date(now.getTime() + delayMs),
+  });
+  if (!taken) {
+    report.raced++;
+    return;
+  }
+  if (!deps.onSettled) {
+    deps.logger.warn('outbox marker due but this sweeper has no settled hook', { jobId: job.jobId });
+    return;
+  }
+  if (deps.faults) await reachFault(deps.faults, 'after-settle-take');
+  report.settled++;
+  const ran = await runSettledHook(taken, { ...deps, onSettled: deps.onSettled });
+  if (!ran) report.settleFailed++;
 }
 
 /**
@@ -51,9 +88,13 @@ export interface SweepReport {
 export async function sweepOnce(deps: SweepDeps): Promise<SweepReport> {
   const now = deps.clock.now();
   const due = await deps.store.listDue(now, deps.limit ?? 100);
-  const report: SweepReport = { resent: 0, unsent: 0, failed: 0, raced: 0 };
+  const report: SweepReport = { resent: 0, unsent: 0, failed: 0, settled: 0, settleFailed: 0, raced: 0 };
   const toResend = [];
   for (const job of due) {
+    if (isTerminal(job.status)) {
+      await settleDue(deps, job, now, report);
+      continue;
+    }
     if (job.status === 'processing' && job.attempts >= job.maxAttempts) {
       const failed = await deps.store.fail({
         tenantId: job.tenantId,
@@ -62,18 +103,21 @@ export async function sweepOnce(deps: SweepDeps): Promise<SweepReport> {
         error: consumerLostMessage(job.maxAttempts),
         errorCode: CONSUMER_LOST,
         now,
+        // A holder that outlived a store outage and renewed its lease keeps its job.
+        lapsedBefore: now,
+        ...(deps.onSettled ? { settleDueAt: new Date(now.getTime() + deps.sweepGraceMs) } : {}),
       });
       if (failed) {
         report.failed++;
+        if (deps.faults) await reachFault(deps.faults, 'after-fail');
         publishSafely(deps.events, jobEvent('job:failed', failed, now), deps.logger);
-        await settledSafely(deps, failed);
+        await runSettledHook(failed, deps);
       } else report.raced++;
       continue;
     }
     toResend.push(job);
   }
-  if (toResend.length === 0) return report;
-  const unsent = await deps.dispatcher.resend(toResend);
+  const unsent = toResend.length > 0 ? await deps.dispatcher.resend(toResend) : new Set<string>();
   const sweepAt = new Date(now.getTime() + deps.sweepGraceMs);
   for (const job of toResend) {
     if (unsent.has(job.jobId)) {
@@ -89,7 +133,8 @@ export async function sweepOnce(deps: SweepDeps): Promise<SweepReport> {
     });
     if (!deferred) report.raced++;
   }
-  if (report.resent + report.failed + report.unsent > 0) deps.logger.info('sweep', { ...report });
+  if (report.resent + report.failed + report.unsent + report.settled > 0)
+    deps.logger.info('sweep', { ...report });
   return report;
 }
 

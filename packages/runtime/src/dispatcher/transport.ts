@@ -4,6 +4,12 @@ import type { AnyEnvelope } from '@paperlane/core';
 export interface OutgoingMessage {
   envelope: AnyEnvelope;
   delayMs: number;
+  /**
+   * A re-send for a record that is still live (the sweeper, a retry by hand): a
+   * transport that dedupes by job id must not let a finished entry of an earlier
+   * delivery swallow it (BullMQ keeps completed and failed jobs under their id).
+   */
+  resend?: boolean;
 }
 
 export interface SendFailure {

@@ -8,7 +8,9 @@ import {
   describeError,
   type EventBus,
   errorCode,
+  type FaultHook,
   isConsumerLost,
+  isInjectedFault,
   type JobHandler,
   type JobHandlers,
   type JobRecord,
@@ -17,12 +19,15 @@ import {
   jobResultSchema,
   type Logger,
   type QueueName,
+  reachFault,
   type Topology,
 } from '@paperlane/core';
 import { Attempt } from './attempt';
 import { jobEvent, publishSafely } from './job-events';
 import { createLeaseKeeper, type LeaseKeeper } from './lease-keeper';
 import type { Outcome } from './outcome';
+import { persistOutcome } from './persist-outcome';
+import { runSettledHook, type SettledHook } from './settle';
 
 export interface ProcessorDeps {
   store: JobStore;
@@ -39,19 +44,24 @@ export interface ProcessorDeps {
   /**
    * Awaited after a job's final state is recorded (complete, or failed for good) and
    * before the message is acknowledged: the hook for durable follow-ups such as the
-   * `job.completed` / `job.failed` webhook fan-out. A throw is logged, never undoes
-   * the recorded outcome.
+   * `job.completed` / `job.failed` webhook fan-out. With a hook, the final write also
+   * sets the job's outbox marker (`settleAt`), cleared once the hook returns; if the
+   * process dies first or the hook throws, the sweeper runs it again after
+   * `sweepGraceMs`. So it must be idempotent. A throw never undoes the outcome.
    */
-  onSettled?: (job: JobRecord) => Promise<void>;
+  onSettled?: SettledHook;
+  /** Test-only: called between every pair of writes (see `FAULT_POINTS`). Undefined in production. */
+  faults?: FaultHook;
 }
 
+/** Runs the settled hook and clears the outbox marker (see {@link runSettledHook}). */
 async function settled(job: JobRecord, deps: ProcessorDeps, logger: Logger): Promise<void> {
-  if (!deps.onSettled) return;
-  try {
-    await deps.onSettled(job);
-  } catch (error) {
-    logger.error('settled hook failed', { error: describeError(error) });
-  }
+  await runSettledHook(job, { store: deps.store, onSettled: deps.onSettled, faults: deps.faults, logger });
+}
+
+/** The outbox marker's first due time, set by the final write when there are effects to follow. */
+function settleDueAt(deps: ProcessorDeps, now: Date): { settleDueAt?: Date } {
+  return deps.onSettled ? { settleDueAt: new Date(now.getTime() + deps.sweepGraceMs) } : {};
 }
 
 /** One message as a transport delivered it. */
@@ -110,13 +120,16 @@ async function processDelivery(
     const logger = deps.logger.child({ queue: delivery.queue, messageId: delivery.messageId });
     logger.warn('undecodable message dead-lettered', { reason: decoded.reason, detail: decoded.message });
     if ('jobId' in decoded) {
+      const now = clock.now();
       const failed = await store.fail({
         tenantId: decoded.tenantId,
         jobId: decoded.jobId,
         error: decoded.message,
         errorCode: 'invalid_message',
-        now: clock.now(),
+        now,
+        ...settleDueAt(deps, now),
       });
+      if (failed && deps.faults) await reachFault(deps.faults, 'after-fail');
       if (failed) {
         publishSafely(deps.events, jobEvent('job:failed', failed, clock.now()), logger);
         await settled(failed, deps, logger);
@@ -205,11 +218,12 @@ async function runClaimed(
     case 'claimed':
       break;
   }
+  if (deps.faults) await reachFault(deps.faults, 'after-claim');
   const job = claim.job;
   if (job.attempts > job.maxAttempts) {
     // The last attempt's consumer died before the sweeper noticed: don't run a job that may be what killed it.
     logger.warn('job outlived its last attempt; failed and dead-lettered', { attempts: job.attempts - 1 });
-    return finishFailed(job, consumerLostMessage(job.maxAttempts), CONSUMER_LOST, deps, logger);
+    return finishFailed(job, consumerLostMessage(job.maxAttempts), CONSUMER_LOST, deps, logger, delivery);
   }
   const handler = deps.handlers[envelope.queue] as JobHandler | undefined;
   if (!handler) {
@@ -238,26 +252,41 @@ async function runAttempt(
   const held = leases.hold(attempt);
   try {
     const result = await handler(attempt);
+    if (deps.faults) await reachFault(deps.faults, 'after-handler');
     const checked = checkResult(result);
-    if (!checked.ok) return await finishFailed(job, checked.message, 'result_invalid', deps, logger);
-    const done = await deps.store.complete({
-      tenantId: job.tenantId,
-      jobId: job.jobId,
-      attempt: job.attempts,
-      ...(checked.result ? { result: checked.result } : {}),
-      now: deps.clock.now(),
-    });
+    if (!checked.ok)
+      return await finishFailed(job, checked.message, 'result_invalid', deps, logger, delivery);
+    const done = await persistOutcome(
+      () => {
+        const now = deps.clock.now();
+        return deps.store.complete({
+          tenantId: job.tenantId,
+          jobId: job.jobId,
+          attempt: job.attempts,
+          ...(checked.result ? { result: checked.result } : {}),
+          now,
+          ...settleDueAt(deps, now),
+        });
+      },
+      persistOptions(deps, delivery, logger),
+    );
     if (!done) return await afterLostClaim(job, deps, logger);
+    if (deps.faults) await reachFault(deps.faults, 'after-complete');
     publishSafely(deps.events, jobEvent('job:complete', done, deps.clock.now()), logger);
     await settled(done, deps, logger);
     return { kind: 'ack', reason: 'completed' };
   } catch (error) {
+    if (isInjectedFault(error)) throw error;
     if (attempt.lostClaim) return afterLostClaim(job, deps, logger);
-    return afterError(job, error, deps, logger);
+    return afterError(job, error, deps, logger, delivery);
   } finally {
     leases.release(held);
     attempt.dispose();
   }
+}
+
+function persistOptions(deps: ProcessorDeps, delivery: Delivery | undefined, logger: Logger) {
+  return { deadlineMs: deps.leaseMs, signal: delivery?.signal, logger };
 }
 
 function checkResult(
@@ -282,6 +311,7 @@ async function afterError(
   error: unknown,
   deps: ProcessorDeps,
   logger: Logger,
+  delivery: Delivery,
 ): Promise<Outcome> {
   const { store, clock } = deps;
   const backoff = deps.topology[job.queue].backoff;
@@ -294,7 +324,7 @@ async function afterError(
   });
   if (!decision.retry) {
     logger.warn('job failed', { attempt: job.attempts, reason: decision.reason, error: decision.message });
-    return finishFailed(job, decision.message, errorCode(error), deps, logger, job.attempts);
+    return finishFailed(job, decision.message, errorCode(error), deps, logger, delivery);
   }
   const now = clock.now();
   const availableAt = new Date(now.getTime() + decision.delayMs);
@@ -304,17 +334,22 @@ async function afterError(
     delayMs: decision.delayMs,
     error: message,
   });
-  const pending = await store.scheduleRetry({
-    tenantId: job.tenantId,
-    jobId: job.jobId,
-    attempt: job.attempts,
-    error: message,
-    errorCode: errorCode(error),
-    now,
-    availableAt,
-    sweepAt: new Date(availableAt.getTime() + deps.sweepGraceMs),
-  });
+  const pending = await persistOutcome(
+    () =>
+      store.scheduleRetry({
+        tenantId: job.tenantId,
+        jobId: job.jobId,
+        attempt: job.attempts,
+        error: message,
+        errorCode: errorCode(error),
+        now,
+        availableAt,
+        sweepAt: new Date(availableAt.getTime() + deps.sweepGraceMs),
+      }),
+    persistOptions(deps, delivery, logger),
+  );
   if (!pending) return afterLostClaim(job, deps, logger);
+  if (deps.faults) await reachFault(deps.faults, 'after-retry');
   publishSafely(deps.events, jobEvent('job:retrying', pending, clock.now()), logger);
   return { kind: 'retry', delayMs: decision.delayMs, error: message };
 }
@@ -325,17 +360,25 @@ async function finishFailed(
   code: string,
   deps: ProcessorDeps,
   logger: Logger,
-  attempt: number = job.attempts,
+  delivery?: Delivery,
 ): Promise<Outcome> {
-  const failed = await deps.store.fail({
-    tenantId: job.tenantId,
-    jobId: job.jobId,
-    attempt,
-    error: message,
-    errorCode: code,
-    now: deps.clock.now(),
-  });
+  const failed = await persistOutcome(
+    () => {
+      const now = deps.clock.now();
+      return deps.store.fail({
+        tenantId: job.tenantId,
+        jobId: job.jobId,
+        attempt: job.attempts,
+        error: message,
+        errorCode: code,
+        now,
+        ...settleDueAt(deps, now),
+      });
+    },
+    persistOptions(deps, delivery, logger),
+  );
   if (!failed) return afterLostClaim(job, deps, logger);
+  if (deps.faults) await reachFault(deps.faults, 'after-fail');
   publishSafely(deps.events, jobEvent('job:failed', failed, deps.clock.now()), logger);
   await settled(failed, deps, logger);
   return { kind: 'dead', reason: message, code };

@@ -65,6 +65,7 @@ export function createBullmqTransport(
         [...byQueue].map(async ([name, list]) => {
           const attempts = options.topology[name].attempts;
           try {
+            await withDeadline(options.sendTimeoutMs ?? 3_000, clearFinished(queue(name), list));
             await withDeadline(
               options.sendTimeoutMs ?? 3_000,
               queue(name).addBulk(
@@ -101,6 +102,25 @@ export function createBullmqTransport(
       queues.clear();
     },
   };
+}
+
+/**
+ * A re-send is for a record that is still live, so a completed or failed BullMQ entry
+ * under the same id is stale (its delivery was acknowledged, or failed on an error the
+ * record did not count): while it exists, `add` with that id does nothing. Removing it
+ * first lets the re-send through; a waiting, delayed or active entry is kept, so a
+ * re-send still dedupes against a live one.
+ */
+async function clearFinished(queue: Queue, list: readonly OutgoingMessage[]): Promise<void> {
+  await Promise.all(
+    list
+      .filter((message) => message.resend)
+      .map(async ({ envelope }) => {
+        const id = bullmqJobId(envelope);
+        const state = await queue.getJobState(id);
+        if (state === 'completed' || state === 'failed') await queue.remove(id);
+      }),
+  );
 }
 
 function withDeadline<T>(ms: number, work: Promise<T>): Promise<T> {

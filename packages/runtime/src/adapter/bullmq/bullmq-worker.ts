@@ -1,5 +1,6 @@
-import { backoffDelayMs, type QueueName } from '@paperlane/core';
+import { backoffDelayMs, describeError, type QueueName } from '@paperlane/core';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
+import type { Outcome } from '../../processor/outcome';
 import type { ProcessorDeps } from '../../processor/process-delivery';
 import { createProcessor } from '../../processor/process-delivery';
 import { PAPERLANE_BACKOFF, workerLockSettings } from './options';
@@ -17,6 +18,9 @@ export interface BullmqWorkerOptions {
   autorun?: boolean;
 }
 
+/** Delays of a job handed back after an infrastructure error: soon, then spaced out. */
+const INFRA_BACKOFF = { baseMs: 1_000, maxMs: 30_000 };
+
 /** Carries the processor's chosen delay to the backoff strategy. */
 class RetryLater extends Error {
   constructor(
@@ -32,7 +36,9 @@ class RetryLater extends Error {
  * A BullMQ worker running the same processor as the SQS consumers. It maps the
  * processor's outcome onto BullMQ: retry → a thrown error whose delay the backoff
  * strategy returns; defer → moveToDelayed (not an attempt); dead →
- * UnrecoverableError, which lands the job in the failed set (our DLQ).
+ * UnrecoverableError, which lands the job in the failed set (our DLQ). A processor
+ * that throws (store unreachable) is a defer too: BullMQ attempts are spent only on
+ * the job's own failures, which the record has already counted.
  */
 export function createBullmqWorker(options: BullmqWorkerOptions) {
   const topology = options.deps.topology[options.queue];
@@ -43,12 +49,27 @@ export function createBullmqWorker(options: BullmqWorkerOptions) {
   const worker = new Worker(
     options.queue,
     async (job: Job, token?: string) => {
-      const outcome = await processor.process({
-        queue: options.queue,
-        body: job.data,
-        messageId: job.id,
-        signal: shutdown.signal,
-      });
+      let outcome: Outcome;
+      try {
+        outcome = await processor.process({
+          queue: options.queue,
+          body: job.data,
+          messageId: job.id,
+          signal: shutdown.signal,
+        });
+      } catch (error) {
+        // The store (or the event bus) failed, not the job: hand the message back without
+        // spending a BullMQ attempt, or an outage would move live jobs to the failed set.
+        // The record counts attempts; its claim, if any, lapses on its own.
+        const returns = Math.max(1, (job.attemptsStarted ?? 1) - job.attemptsMade);
+        const delayMs = backoffDelayMs(returns, INFRA_BACKOFF);
+        options.deps.logger.warn('processing error; job will return', {
+          jobId: job.id,
+          delayMs,
+          error: describeError(error),
+        });
+        outcome = { kind: 'defer', reason: 'not-yet', delayMs };
+      }
       switch (outcome.kind) {
         case 'ack':
           return { outcome: outcome.reason };
