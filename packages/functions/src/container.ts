@@ -41,6 +41,7 @@ import { createDocumentClient, createStore, ensureTable, type Store } from '@pap
 import type { Config } from './config/config';
 import { secretCipherFor } from './config/secret-cipher';
 import { createDomainEvents, jobSettledHook } from './domain-events';
+import { faultDeps } from './faults';
 
 /** What differs between entry points and is built outside the container. */
 export interface ContainerParts {
@@ -159,15 +160,18 @@ export async function createContainer(config: Config, parts: ContainerParts) {
         })
       : parts.handlers;
   const onSettled = jobSettledHook({ store, domainEvents, clock: common.clock });
+  // Chaos runs only: PAPERLANE_FAULT_KILL_AT makes this process die at a lifecycle point.
+  const faults = faultDeps(config.source);
   const processorDeps = {
     ...common,
     store: store.jobs,
     events,
     handlers,
     onSettled,
+    ...faults,
   };
 
-  const sweeperDeps = { ...common, store: store.jobs, dispatcher, events, onSettled };
+  const sweeperDeps = { ...common, store: store.jobs, dispatcher, events, onSettled, ...faults };
   /**
    * Sweeps once as if the grace period had passed: after the in-memory queues
    * (fauxqs) start empty, every pending job needs its message again at once.

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { ConfigError } from '@paperlane/core';
 import { describe, expect, it } from 'vitest';
-import { faultHookFromEnv } from './faults';
+import { faultDeps, faultHookFromEnv } from './faults';
 
 const POINTS = ['after-claim', 'after-complete', 'after-settled'] as const;
 
@@ -65,6 +65,12 @@ describe('faultHookFromEnv', () => {
     const attempt = () => faultHookFromEnv(env, POINTS, () => {});
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(message);
+  });
+
+  it('checks the real fault points for the processor and the sweeper', () => {
+    expect(faultDeps({})).toEqual({});
+    expect(faultDeps({ PAPERLANE_FAULT_KILL_AT: 'after-complete' }).faults).toBeTypeOf('function');
+    expect(() => faultDeps({ PAPERLANE_FAULT_KILL_AT: 'after-everything' })).toThrow(ConfigError);
   });
 
   it('quotes at most 40 characters of a rejected value', () => {

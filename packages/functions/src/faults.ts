@@ -4,11 +4,8 @@
  * that point (the `PAPERLANE_FAULT_KILL_NTH`-th time, default the first), so a test
  * can die between any two writes for real. Unset, there is no hook at all.
  */
-import { ConfigError } from '@paperlane/core';
+import { ConfigError, FAULT_POINTS, type FaultHook } from '@paperlane/core';
 import { z } from 'zod';
-
-/** Called by the processor and the sweeper at each named point of a job's lifecycle. */
-export type FaultHook<P extends string> = (point: P) => void;
 
 const nthSchema = z
   .string()
@@ -30,13 +27,12 @@ const excerpt = (raw: string) => JSON.stringify(raw.slice(0, 40));
  * @throws ConfigError for an unknown point, a malformed count, or a count without a point.
  * @example
  * const faults = faultHookFromEnv(process.env, FAULT_POINTS);
- * createProcessor({ ...deps, ...(faults ? { faults } : {}) });
  */
 export function faultHookFromEnv<P extends string>(
   env: Readonly<Record<string, string | undefined>>,
   points: readonly [P, ...P[]],
   kill: (point: P, nth: number) => void = killSelf,
-): FaultHook<P> | undefined {
+): ((point: P) => void) | undefined {
   const at = env.PAPERLANE_FAULT_KILL_AT;
   const nthRaw = env.PAPERLANE_FAULT_KILL_NTH;
   if (at === undefined || at === '') {
@@ -65,4 +61,15 @@ export function faultHookFromEnv<P extends string>(
     hits++;
     if (hits === nth) kill(reached, hits);
   };
+}
+
+/**
+ * The processor's and the sweeper's `faults` dependency from the environment: empty
+ * (no hook at all) unless `PAPERLANE_FAULT_KILL_AT` names one of `FAULT_POINTS`.
+ *
+ * @example const processorDeps = { ...deps, ...faultDeps(config.source) };
+ */
+export function faultDeps(env: Readonly<Record<string, string | undefined>>): { faults?: FaultHook } {
+  const faults = faultHookFromEnv(env, FAULT_POINTS);
+  return faults ? { faults } : {};
 }
