@@ -107,17 +107,22 @@ export async function startChaosStack(options: ChaosStackOptions) {
     await rm(dir, { recursive: true, force: true });
   }
 
+  /** The sweeper and the webhook-delivery consumer (never a document consumer). */
+  const launchControl = (extra: Record<string, string> = {}) =>
+    launch('control', WORKER, ['--sweeper', 'webhook-delivery'], /consuming/, extra);
+  let control: Role;
   let url: string;
   let tenant: Awaited<ReturnType<typeof tenantClient>>;
   let webhookId: string;
   try {
     // Started side by side: each spends seconds loading its modules.
-    const [api, control] = await Promise.allSettled([
+    const [api, controlled] = await Promise.allSettled([
       launch('api', API, [], /chaos api listening at (\S+)/),
-      launch('control', WORKER, ['--sweeper', 'webhook-delivery'], /consuming/),
+      launchControl(),
     ]);
     if (api.status === 'rejected') throw api.reason;
-    if (control.status === 'rejected') throw control.reason;
+    if (controlled.status === 'rejected') throw controlled.reason;
+    control = controlled.value;
     url = /chaos api listening at (\S+)/.exec(api.value.proc.output())?.[1] ?? '';
     const token = await mintToken(JWT_SECRET, { tenantId: TENANT, userId: 'chaos', role: 'user' });
     tenant = await tenantClient(url, token);
@@ -149,6 +154,17 @@ export async function startChaosStack(options: ChaosStackOptions) {
     /** A consumer process for the given queues; `extra` adds environment (e.g. a fault point). */
     consumer(queues: readonly string[], extra: Record<string, string> = {}, name = 'consumer') {
       return launch(name, WORKER, [...queues], /consuming/, extra);
+    },
+
+    get control() {
+      return control;
+    },
+
+    /** Replaces the control process (sweeper + webhook deliveries), e.g. with a fault point. */
+    async replaceControl(extra: Record<string, string> = {}) {
+      if (roles.has(control)) await this.kill(control);
+      control = await launchControl(extra);
+      return control;
     },
 
     /** SIGKILL, as the OOM killer would; resolves once it is gone. */

@@ -37,25 +37,32 @@ async function records(stack: Observed, jobIds: readonly string[]): Promise<JobV
   return found;
 }
 
-/** Deliveries of these jobs' outcomes that did not succeed (their event ids are `<type>:<jobId>`). */
-async function undeliveredCount(stack: Observed, jobIds: ReadonlySet<string>): Promise<number> {
+/**
+ * These jobs' outcome deliveries (their event ids are `<type>:<jobId>`): how many did
+ * not succeed, and how many took more than one attempt (a POST repeated).
+ */
+async function deliveryCounts(
+  stack: Observed,
+  jobIds: ReadonlySet<string>,
+): Promise<{ undelivered: number; reattempted: number }> {
   let count = 0;
+  let reattempted = 0;
   let cursor: string | undefined;
   do {
     const page = await stack.call<{
-      deliveries: Array<{ status: string; event_id: string }>;
+      deliveries: Array<{ status: string; event_id: string; attempts: number }>;
       cursor?: string;
     }>(
       'GET',
       `/api/webhooks/${stack.webhookId}/deliveries?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
     );
     if (page.status !== 200) throw new Error(`GET deliveries answered ${page.status}`);
-    count += page.body.deliveries.filter(
-      (d) => d.status !== 'succeeded' && jobIds.has(d.event_id.split(':')[1] ?? ''),
-    ).length;
+    const mine = page.body.deliveries.filter((d) => jobIds.has(d.event_id.split(':')[1] ?? ''));
+    count += mine.filter((d) => d.status !== 'succeeded').length;
+    reattempted += mine.filter((d) => d.attempts > 1).length;
     cursor = page.body.cursor;
   } while (cursor);
-  return count;
+  return { undelivered: count, reattempted };
 }
 
 /**
@@ -76,10 +83,10 @@ export async function settleAndCount(
   await stack.counter.until(() => delivered().size === wanted.size, Date.now() + withinMs);
   // Let in-flight deliveries be recorded (they are pending until their job finishes).
   const quietBy = Date.now() + 10_000;
-  let undelivered = await undeliveredCount(stack, wanted);
-  while (undelivered > 0 && Date.now() < quietBy) {
+  let deliveries = await deliveryCounts(stack, wanted);
+  while (deliveries.undelivered > 0 && Date.now() < quietBy) {
     await stack.counter.until(() => false, Date.now() + 250);
-    undelivered = await undeliveredCount(stack, wanted);
+    deliveries = await deliveryCounts(stack, wanted);
   }
   const jobs = await records(stack, jobIds);
   const byJob = new Map<string, number>();
@@ -97,7 +104,7 @@ export async function settleAndCount(
       (j) => !stack.counter.effects.some((e) => e.jobId === j.job_id && e.type === expectedType(j)),
     ).length,
     duplicated: [...byJob.values()].reduce((sum, n) => sum + n - 1, 0),
-    undelivered,
+    undelivered: deliveries.undelivered,
   };
   const reasons = jobs
     .filter((j) => j.status === 'failed')
@@ -109,6 +116,7 @@ export async function settleAndCount(
   const repeated = [...byJob].filter(([, n]) => n > 1).map(([jobId]) => jobId);
   const twice = stack.counter.effects.filter((e) => repeated.includes(e.jobId)).map((e) => e.webhookId);
   if (twice.length) line.push(`repeated=[${twice.join(',')}]`);
+  if (deliveries.reattempted) line.push(`deliveries-reattempted=${deliveries.reattempted}`);
   process.stdout.write(
     `chaos ${label}: ${line.join(' ')} (${Math.round((Date.now() - startedAt) / 1000)} s)\n`,
   );

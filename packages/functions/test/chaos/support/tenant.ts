@@ -30,6 +30,7 @@ export async function tenantClient(url: string, token: string) {
     return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
   }
   const pdf = await invoiceFixture('en-us-classic.pdf');
+  const broken = new TextEncoder().encode(`%PDF-1.7\n${'not a pdf body '.repeat(64)}\n%%EOF\n`);
   return {
     call,
     /** Subscribes the tenant to job.completed and job.failed at the counter; returns the webhook id. */
@@ -42,11 +43,15 @@ export async function tenantClient(url: string, token: string) {
       counter.useSecret(created.body.secret);
       return created.body.webhook_id;
     },
-    /** Uploads `files` invoices in one request; returns the jobs it started. */
-    async upload(files: number): Promise<string[]> {
+    /**
+     * Uploads `files` invoices in one request; returns the jobs it started. `broken`
+     * ones look like PDFs to the upload's checks but cannot be read: their jobs fail.
+     */
+    async upload(files: number, options: { broken?: boolean } = {}): Promise<string[]> {
       const form = new FormData();
+      const bytes = options.broken ? broken : pdf;
       for (let i = 0; i < files; i++)
-        form.append('files', new Blob([pdf], { type: 'application/pdf' }), `inv-${i}.pdf`);
+        form.append('files', new Blob([bytes], { type: 'application/pdf' }), `inv-${i}.pdf`);
       const answer = await call<{ jobs: Array<{ job_id: string }> }>('POST', '/api/upload', form);
       if (answer.status !== 202)
         throw new Error(`upload answered ${answer.status}: ${JSON.stringify(answer.body)}`);
