@@ -14,7 +14,9 @@ import { createDocumentClient, createStore } from '@paperlane/store';
 import { freePort } from '@paperlane/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Supervisor, startSupervisor } from '../../src/supervisor/supervisor';
+import { supervisedEnv } from '../support/supervised';
 import { type EffectCounter, startEffectCounter } from './support/receiver';
+import { FAST } from './support/stack';
 import { CLEAN, disruptedBatch, settleAndCount } from './support/tally';
 import { type TenantClient, tenantClient } from './support/tenant';
 
@@ -32,24 +34,13 @@ beforeAll(async () => {
   ports.dynamodb = await freePort();
   ports.sqs = await freePort();
   supervisor = await startSupervisor({
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      DATA_DIR: dir,
-      PORT: '0',
-      LOG_LEVEL: 'error',
+    env: supervisedEnv(dir, {
       JWT_SECRET: 'chaos-suite-secret-that-is-long-enough-for-hs256',
       WEBHOOK_ALLOWED_HOSTS: counter.host,
-      SWEEP_INTERVAL_MS: '1000',
-      SWEEP_GRACE_MS: '3000',
-      JOB_LEASE_MS: '8000',
-      JOB_RETRY_BACKOFF_MS: '500',
-      RATE_LIMIT_PER_MINUTE: '100000',
-      SUPERVISOR_RESTART_BASE_MS: '100',
+      ...FAST,
       SUPERVISOR_DYNAMODB_PORT: String(ports.dynamodb),
       SUPERVISOR_SQS_PORT: String(ports.sqs),
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    },
+    }),
     output: 'ignore',
   });
   tenant = await tenantClient(supervisor.url, await supervisor.token(TENANT));

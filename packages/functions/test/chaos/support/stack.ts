@@ -41,7 +41,7 @@ export interface Role {
 }
 
 /** Short periods so a case sees the sweeper and lease take-overs within seconds, not minutes. */
-const FAST = {
+export const FAST = {
   SWEEP_INTERVAL_MS: '1000',
   SWEEP_GRACE_MS: '3000',
   JOB_LEASE_MS: '8000',
