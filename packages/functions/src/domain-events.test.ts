@@ -275,3 +275,12 @@ describe('the fault points', () => {
     expect([...hitPoints].sort()).toEqual([...FAULT_POINTS].sort());
   });
 });
+
+describe('jobSettledEventId', () => {
+  it('is the same for every run of one outcome, and new for the outcome of a retry by hand', () => {
+    const job = { jobId: 'job_1', generation: 0 };
+    expect(jobSettledEventId({ ...job, status: 'complete' })).toBe('job.completed:job_1');
+    expect(jobSettledEventId({ ...job, status: 'failed' })).toBe('job.failed:job_1');
+    expect(jobSettledEventId({ ...job, status: 'failed', generation: 2 })).toBe('job.failed:job_1:g2');
+  });
+});

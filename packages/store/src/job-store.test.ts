@@ -437,6 +437,115 @@ describe('cancel and requeue', () => {
   });
 });
 
+describe('outbox marker', () => {
+  const due = async (now: Date, jobId: string) =>
+    (await jobs.listDue(now, 1000)).filter((job) => job.jobId === jobId);
+
+  it('complete and fail with settleDueAt keep the job in the sweep index under the marker until cleared', async () => {
+    const done = await claimed();
+    const completed = await jobs.complete({ ...done, attempt: 1, now: at(2_000), settleDueAt: at(62_000) });
+    expect(completed).toMatchObject({
+      status: 'complete',
+      settleAt: at(62_000).toISOString(),
+      settleTries: 0,
+    });
+    expect(completed).not.toHaveProperty('leaseUntil');
+    expect(await rawItem(done)).toMatchObject({
+      gsi4sk: `${at(62_000).toISOString()}#${TENANT}#${done.jobId}`,
+    });
+    expect(await rawItem(done)).not.toHaveProperty('readyAt');
+    expect(await due(at(61_000), done.jobId)).toEqual([]);
+    expect(await due(at(63_000), done.jobId)).toMatchObject([{ status: 'complete' }]);
+    // A finished job with a marker is never claimable.
+    expect((await jobs.claim({ ...done, now: at(63_000), leaseMs: LEASE })).outcome).toBe('finished');
+
+    expect(await jobs.clearSettle({ ...done, generation: 0 })).toBe(true);
+    expect(await jobs.clearSettle({ ...done, generation: 0 })).toBe(false);
+    const item = await rawItem(done);
+    for (const attr of ['settleAt', 'settleTries', 'gsi4pk', 'gsi4sk']) expect(item).not.toHaveProperty(attr);
+    expect(await due(at(63_000), done.jobId)).toEqual([]);
+
+    const pending = await created();
+    expect(
+      await jobs.fail({
+        ...pending,
+        error: 'bad body',
+        errorCode: 'invalid_message',
+        now: at(2_000),
+        settleDueAt: at(5_000),
+      }),
+    ).toMatchObject({ status: 'failed', settleAt: at(5_000).toISOString() });
+  });
+
+  it('takeSettle moves a due marker on once; a second taker with the old value is refused', async () => {
+    const done = await claimed();
+    const completed = await jobs.complete({ ...done, attempt: 1, now: at(2_000), settleDueAt: at(3_000) });
+    const expectSettleAt = completed?.settleAt ?? '';
+    const taken = await jobs.takeSettle({ ...done, expectSettleAt, next: at(90_000) });
+    expect(taken).toMatchObject({
+      settleAt: at(90_000).toISOString(),
+      settleTries: 1,
+      updatedAt: completed?.updatedAt,
+    });
+    expect(await jobs.takeSettle({ ...done, expectSettleAt, next: at(95_000) })).toBeUndefined();
+    expect(await due(at(10_000), done.jobId)).toEqual([]);
+    expect(await due(at(91_000), done.jobId)).toHaveLength(1);
+  });
+
+  it('clearSettle is fenced by generation, and requeue drops an unrun marker', async () => {
+    const job = await claimed();
+    await jobs.fail({
+      ...job,
+      attempt: 1,
+      error: 'x',
+      errorCode: 'x',
+      now: at(2_000),
+      settleDueAt: at(3_000),
+    });
+    const requeued = await jobs.requeue({ ...job, now: at(4_000), sweepAt: at(5_000) });
+    expect(requeued?.settleAt).toBeUndefined();
+    const again = await jobs.claim({ ...job, now: at(6_000), leaseMs: LEASE });
+    expect(again.outcome).toBe('claimed');
+    await jobs.fail({
+      ...job,
+      attempt: 1,
+      error: 'y',
+      errorCode: 'y',
+      now: at(7_000),
+      settleDueAt: at(8_000),
+    });
+    // A late run of generation 0's hook cannot clear generation 1's marker.
+    expect(await jobs.clearSettle({ ...job, generation: 0 })).toBe(false);
+    expect(await jobs.clearSettle({ ...job, generation: 1 })).toBe(true);
+  });
+
+  it('the sweeper fails a lapsed holder only while its lease is still over', async () => {
+    const job = await claimed();
+    // The holder outlived an outage and renewed: a fail conditioned on the lapse is refused.
+    await jobs.renewLease({ ...job, attempt: 1, now: at(LEASE + 5_000), leaseMs: LEASE });
+    const refused = await jobs.fail({
+      ...job,
+      attempt: 1,
+      error: 'lost',
+      errorCode: 'consumer_lost',
+      now: at(LEASE + 6_000),
+      lapsedBefore: at(LEASE + 6_000),
+    });
+    expect(refused).toBeUndefined();
+    const lapsed = at(2 * LEASE + 10_000);
+    expect(
+      await jobs.fail({
+        ...job,
+        attempt: 1,
+        error: 'lost',
+        errorCode: 'consumer_lost',
+        now: lapsed,
+        lapsedBefore: lapsed,
+      }),
+    ).toMatchObject({ status: 'failed' });
+  });
+});
+
 describe('hostile list arguments', () => {
   it('refuses an unknown queue or status', async () => {
     await expect(jobs.listByStatus(TENANT, 'nope' as 'thumbnail', 'failed')).rejects.toBeInstanceOf(

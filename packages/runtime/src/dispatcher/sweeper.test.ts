@@ -1,4 +1,4 @@
-import { type JobEvent, type JobRecord, silentLogger, systemClock } from '@paperlane/core';
+import { type JobEvent, type JobRecord, PermanentError, silentLogger, systemClock } from '@paperlane/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SqsEnvironment, startSqsEnvironment } from '../../test/support/sqs-environment';
 import { createDispatcher } from './dispatcher';
@@ -92,5 +92,83 @@ describe('outbox sweeper', () => {
     });
     expect(events.find((e) => e.jobId === job.jobId)).toMatchObject({ type: 'job:failed', status: 'failed' });
     expect(settled.filter((j) => j.jobId === job.jobId).map((j) => j.status)).toEqual(['failed']);
+  });
+
+  it('re-runs the settled hook of a finished job whose marker is due, backing off while it fails, then clears it', async () => {
+    const dispatcher = createDispatcher({
+      store: env.store,
+      transport: refusing,
+      topology: env.topology,
+      clock: systemClock,
+      logger: silentLogger,
+      sweepGraceMs: 60_000,
+    });
+    const t0 = Date.now();
+    const { job } = await dispatcher.enqueue('automation', { tenantId: 'tenant-s', tenantUserId: 'u-3' });
+    await env.store.claim({ ...job, now: new Date(t0), leaseMs: 60_000 });
+    // The consumer recorded the outcome with its marker, then died before the hook ran.
+    await env.store.complete({ ...job, attempt: 1, now: new Date(t0), settleDueAt: new Date(t0 + 1_000) });
+    const calls: string[] = [];
+    let failures = 2;
+    const deps = {
+      store: env.store,
+      dispatcher,
+      events: env.events,
+      logger: silentLogger,
+      sweepGraceMs: 60_000,
+      onSettled: async (settled: JobRecord) => {
+        if (settled.jobId !== job.jobId) return;
+        calls.push(settled.status);
+        if (failures-- > 0) throw new Error('store unreachable');
+      },
+    };
+    const sweepAt = (ms: number) => sweepOnce({ ...deps, clock: { now: () => new Date(t0 + ms) } });
+    await sweepAt(500);
+    expect(calls).toEqual([]); // not due yet: the consumer may still be running it
+    await sweepAt(2_000);
+    expect(calls).toEqual(['complete']);
+    await sweepAt(3_000); // failed: backed off, not retried on every sweep
+    await sweepAt(20_000);
+    expect(calls).toHaveLength(1);
+    await sweepAt(2_000 + 61_000);
+    expect(calls).toHaveLength(2);
+    await sweepAt(2_000 + 61_000 + 121_000);
+    expect(calls).toHaveLength(3);
+    expect((await env.store.get(job))?.settleAt).toBeUndefined();
+    await sweepAt(3_600_000);
+    expect(calls).toHaveLength(3);
+  });
+
+  it('drops the effects of a hook that fails permanently instead of retrying them forever', async () => {
+    const dispatcher = createDispatcher({
+      store: env.store,
+      transport: refusing,
+      topology: env.topology,
+      clock: systemClock,
+      logger: silentLogger,
+      sweepGraceMs: 60_000,
+    });
+    const t0 = Date.now();
+    const { job } = await dispatcher.enqueue('automation', { tenantId: 'tenant-s', tenantUserId: 'u-4' });
+    await env.store.claim({ ...job, now: new Date(t0), leaseMs: 60_000 });
+    await env.store.complete({ ...job, attempt: 1, now: new Date(t0), settleDueAt: new Date(t0 + 1_000) });
+    let calls = 0;
+    const deps = {
+      store: env.store,
+      dispatcher,
+      events: env.events,
+      logger: silentLogger,
+      sweepGraceMs: 60_000,
+      onSettled: async (settled: JobRecord) => {
+        if (settled.jobId !== job.jobId) return;
+        calls++;
+        throw new PermanentError('payload too large for a webhook', { code: 'payload_too_large' });
+      },
+    };
+    await sweepOnce({ ...deps, clock: { now: () => new Date(t0 + 2_000) } });
+    expect(calls).toBe(1);
+    expect((await env.store.get(job))?.settleAt).toBeUndefined();
+    await sweepOnce({ ...deps, clock: { now: () => new Date(t0 + 3_600_000) } });
+    expect(calls).toBe(1);
   });
 });

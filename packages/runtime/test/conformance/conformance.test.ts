@@ -189,6 +189,37 @@ describe.each(RUNTIMES)('%s runtime', (runtime) => {
     expect(h.effects(job)).toEqual({ attempts: 2, effects: 1 });
   });
 
+  it('runs the settled hook once when the consumer dies after recording complete, before the hook', async () => {
+    const child = await h.spawnConsumer({ killAt: 'after-complete' });
+    const { job } = await h.enqueue('ok.dies-before-hook');
+    expect(await child.exited).not.toBe(0);
+    const done = await h.store.get({ tenantId: h.tenantId, jobId: job.jobId });
+    expect(done).toMatchObject({ status: 'complete' });
+    expect(done?.settleAt).toBeDefined(); // the outbox marker outlived the process
+    expect(h.settledRuns(job)).toBe(0);
+    const sweep = (offsetMs: number) =>
+      sweepOnce({
+        store: h.store,
+        dispatcher: h.dispatcher,
+        events: h.events,
+        clock: { now: () => new Date(Date.now() + offsetMs) },
+        logger: silentLogger,
+        sweepGraceMs: 60_000,
+        onSettled: h.onSettled,
+      });
+    await sweep(61_000);
+    await sweep(3_600_000);
+    expect(h.settledRuns(job)).toBe(1);
+    expect((await h.store.get({ tenantId: h.tenantId, jobId: job.jobId }))?.settleAt).toBeUndefined();
+    // A later copy of the message is acknowledged without running the job or its hook again.
+    await h.startConsumer();
+    await h.sendDuplicate(done as JobRecord);
+    const { job: after } = await h.enqueue('ok.after-dies-before-hook');
+    await h.waitFor(after, ['complete']);
+    expect(h.effects(job)).toEqual({ attempts: 1, effects: 1 });
+    expect(h.settledRuns(job)).toBe(1);
+  });
+
   it('dead-letters hostile messages with a reason and keeps consuming', async () => {
     await h.startConsumer();
     const { job: victim } = await h.enqueue('ok.victim', { delayMs: 60_000 });

@@ -1,6 +1,14 @@
+import { appendFileSync } from 'node:fs';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { awsClientConfig, createRedisEventBus } from '@paperlane/adapters';
-import { type Logger, resolveTopology, silentLogger, systemClock } from '@paperlane/core';
+import {
+  type FaultPoint,
+  type JobRecord,
+  type Logger,
+  resolveTopology,
+  silentLogger,
+  systemClock,
+} from '@paperlane/core';
 import { createDocumentClient, createStore } from '@paperlane/store';
 import { createBullmqWorker } from '../../src/adapter/bullmq/index';
 import { createSqsHandler } from '../../src/adapter/lambda-sqs/index';
@@ -24,6 +32,15 @@ export interface ConsumerConfig {
   leaseMs: number;
   concurrency: number;
   topologyEnv: Record<string, string>;
+  /** Child processes only: SIGKILL this process when the lifecycle reaches this point. */
+  killAt?: FaultPoint;
+}
+
+/** The settled hook of every conformance consumer (and sweeper): one `settled` line per run. */
+export function recordSettled(effectsFile: string) {
+  return async (job: JobRecord): Promise<void> => {
+    appendFileSync(effectsFile, `settled ${job.jobId} ${job.status}\n`);
+  };
 }
 
 /** The test topology: fast retries, and a 1 s consumer timeout so Lambda-mode visibility is 6 s. */
@@ -31,6 +48,13 @@ export function testTopology(env: Record<string, string>) {
   const base = resolveTopology(env);
   const automation = { ...base.automation, timeoutSeconds: 1, visibilityTimeoutSeconds: 6 };
   return { ...base, automation };
+}
+
+/** A real death at one fault point, as the chaos runs use: no catch, no finally, no further write. */
+function killAt(point: FaultPoint) {
+  return (reached: FaultPoint) => {
+    if (reached === point) process.kill(process.pid, 'SIGKILL');
+  };
 }
 
 /**
@@ -55,6 +79,8 @@ export async function startConsumer(
     clock: systemClock,
     logger: extras.logger ?? silentLogger,
     sweepGraceMs: 60_000,
+    onSettled: recordSettled(config.effectsFile),
+    ...(config.killAt ? { faults: killAt(config.killAt) } : {}),
   };
 
   if (config.runtime === 'bullmq') {

@@ -23,7 +23,13 @@ import { createBullmqTransport } from '../../src/adapter/bullmq/index';
 import { bullmqJobId } from '../../src/adapter/bullmq/options';
 import { createSqsTransport, DLQ_REASON_ATTRIBUTE, provisionSqsQueues } from '../../src/adapter/sqs/index';
 import { createDispatcher, type Transport, toMessage } from '../../src/dispatcher/index';
-import { type ConsumerConfig, type RuntimeName, startConsumer, testTopology } from './consumer';
+import {
+  type ConsumerConfig,
+  type RuntimeName,
+  recordSettled,
+  startConsumer,
+  testTopology,
+} from './consumer';
 import { readEffects } from './scenarios';
 import { waitForJob } from './wait-for-job';
 
@@ -152,12 +158,23 @@ export async function createHarness(services: Services, runtime: RuntimeName) {
       await running?.stop();
     },
 
-    /** A consumer in a child process that reports when a `hang.*` job starts, and can be SIGKILLed. */
-    async spawnConsumer() {
+    /** Runs of the settled hook for a job. */
+    settledRuns(job: Pick<JobRecord, 'jobId'>): number {
+      return readEffects(config.effectsFile).settled.get(job.jobId) ?? 0;
+    },
+
+    /** The settled hook the consumers run, for a sweeper in the test. */
+    onSettled: recordSettled(config.effectsFile),
+
+    /**
+     * A consumer in a child process that reports when a `hang.*` job starts, and can be
+     * SIGKILLed (or kills itself at a fault point).
+     */
+    async spawnConsumer(overrides: Partial<ConsumerConfig> = {}) {
       const child = await startProcess(process.execPath, ['--import', 'tsx', workerProcessPath], {
         ready: /^ready$/m,
         timeoutMs: 20_000,
-        env: { ...process.env, PAPERLANE_CONSUMER_CONFIG: JSON.stringify(config) },
+        env: { ...process.env, PAPERLANE_CONSUMER_CONFIG: JSON.stringify({ ...config, ...overrides }) },
       });
       let output = '';
       const hangWaiters = new Map<string, () => void>();
@@ -172,6 +189,7 @@ export async function createHarness(services: Services, runtime: RuntimeName) {
             else hangWaiters.set(jobId, resolve);
           }),
         kill: () => child.stop('SIGKILL'),
+        exited: child.exited,
       };
     },
 

@@ -47,9 +47,12 @@ export function scenarioHandlers(options: ScenarioOptions): JobHandlers {
 export function readEffects(effectsFile: string): {
   attempts: Map<string, number>;
   effects: Map<string, number>;
+  /** Runs of the settled hook per job (processor or sweeper). */
+  settled: Map<string, number>;
 } {
   const attempts = new Map<string, number>();
   const effects = new Map<string, number>();
+  const settled = new Map<string, number>();
   let text = '';
   try {
     text = readFileSync(effectsFile, 'utf8');
@@ -59,8 +62,8 @@ export function readEffects(effectsFile: string): {
   for (const line of text.split('\n')) {
     const [kind, jobId] = line.split(' ');
     if (!jobId) continue;
-    const map = kind === 'effect' ? effects : attempts;
+    const map = kind === 'effect' ? effects : kind === 'settled' ? settled : attempts;
     map.set(jobId, (map.get(jobId) ?? 0) + 1);
   }
-  return { attempts, effects };
+  return { attempts, effects, settled };
 }

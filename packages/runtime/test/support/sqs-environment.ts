@@ -50,6 +50,9 @@ export async function startSqsEnvironment(topologyEnv: Record<string, string> = 
 
   return {
     faux,
+    /** Where the table lives, for a test that reaches the same table another way (through a proxy). */
+    dynamoEndpoint: dynamo.endpoint,
+    tableName,
     sqs,
     urls,
     prefix,
