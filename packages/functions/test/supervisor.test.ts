@@ -1,10 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRedis } from '@paperlane/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ProcessStatus } from '../src/supervisor/messages';
 import { type Supervisor, startSupervisor } from '../src/supervisor/supervisor';
 import { alive, poll, recordingLogger, supervisedEnv, uploadAndFollow } from './support/supervised';
@@ -51,6 +53,11 @@ describe('npm start: a supervisor over separate processes', () => {
     });
     const view = await (await fetch(`${supervisor.url}/healthz/processes`)).json();
     expect(view).toEqual({ supervisor: { pid: process.pid }, processes });
+    // Only the document consumers run under a heap cap.
+    const flags = (name: ProcessStatus['role']) =>
+      readFileSync(`/proc/${supervisor.pid(name)}/cmdline`, 'utf8').split('\0');
+    expect(flags('documents')).toContain('--max-old-space-size=2048');
+    expect(flags('api').some((f) => f.startsWith('--max-old-space-size'))).toBe(false);
   });
 
   it('a SIGKILLed documents child is restarted while the API keeps answering; a later upload completes and its events reach a WebSocket on the API', async () => {
@@ -96,7 +103,7 @@ describe('npm start: a supervisor over separate processes', () => {
       ['invoice-processing', 'job:complete'],
       ['thumbnail', 'job:complete'],
     ]);
-  }, 60_000);
+  }, 90_000);
 
   it('survives an emulator restart: the queues are provisioned again, pending jobs re-sent, consumers resume', async () => {
     const token = await supervisor.token('acme');
@@ -119,14 +126,47 @@ describe('npm start: a supervisor over separate processes', () => {
       ['documents', 1],
       ['integrations', 0],
     ]);
-  }, 60_000);
+  }, 90_000);
+});
+
+describe('npm start with REDIS_URL', () => {
+  it('runs no SQS emulator, consumes through BullMQ in the consumer children, and relays events over Redis', async () => {
+    const redis = await startRedis();
+    const dataDir = await mkdtemp(join(tmpdir(), 'paperlane-supervisor-redis-'));
+    const supervisor = await startSupervisor({
+      env: supervisedEnv(dataDir, { REDIS_URL: redis.url }),
+      logger: recordingLogger().logger,
+    });
+    try {
+      expect(supervisor.config.embed).toEqual({ dynamodb: true, sqs: false, files: true });
+      expect(supervisor.processes().map((p) => p.role)).toEqual([
+        'emulators',
+        'api',
+        'documents',
+        'integrations',
+      ]);
+      const { terminal } = await uploadAndFollow(supervisor.url, await supervisor.token('acme'));
+      expect(terminal.map((e) => e.type)).toEqual(['job:complete', 'job:complete']);
+    } finally {
+      await supervisor.close();
+      await redis.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
 
 describe('npm start as a process (signals)', () => {
   const DEV = fileURLToPath(new URL('../src/bin/dev.ts', import.meta.url));
   const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
-  async function startDev(dataDir: string) {
+  const dataDirs: string[] = [];
+  afterEach(async () => {
+    for (const dir of dataDirs.splice(0)) await rm(dir, { recursive: true, force: true });
+  });
+
+  async function startDev() {
+    const dataDir = await mkdtemp(join(tmpdir(), 'paperlane-dev-'));
+    dataDirs.push(dataDir);
     const child = spawn(process.execPath, ['--import', TSX, DEV], {
       env: supervisedEnv(dataDir, { SUPERVISOR_SHUTDOWN_TIMEOUT_MS: '10000', LOG_LEVEL: 'info' }),
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -145,39 +185,26 @@ describe('npm start as a process (signals)', () => {
     const view = (await (await fetch(`${url}/healthz/processes`)).json()) as { processes: ProcessStatus[] };
     const pids = view.processes.map((p) => p.pid ?? 0);
     expect(pids.every((pid) => pid > 0 && alive(pid))).toBe(true);
-    return { child, pids, output: () => output };
-  }
-  const exited = (child: ChildProcess) =>
-    new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+    const exit = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
       child.once('exit', (code, signal) => resolve({ code, signal })),
     );
+    return { child, pids, exit, output: () => output };
+  }
 
   it('SIGTERM stops every child gracefully, then exits 0', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'paperlane-sigterm-'));
-    try {
-      const dev = await startDev(dataDir);
-      const done = exited(dev.child);
-      dev.child.kill('SIGTERM');
-      expect(await done).toEqual({ code: 0, signal: null });
-      expect(dev.pids.filter(alive)).toEqual([]);
-      expect(dev.output()).toContain('"message":"all processes stopped"');
-      expect(dev.output()).not.toContain('shutdown time limit reached');
-    } finally {
-      await rm(dataDir, { recursive: true, force: true });
-    }
-  }, 60_000);
+    const dev = await startDev();
+    dev.child.kill('SIGTERM');
+    expect(await dev.exit).toEqual({ code: 0, signal: null });
+    expect(dev.pids.filter(alive)).toEqual([]);
+    expect(dev.output()).toContain('"message":"all processes stopped"');
+    expect(dev.output()).not.toContain('shutdown time limit reached');
+  }, 90_000);
 
   it('a SIGKILLed supervisor leaves no orphan: children exit when their IPC channel closes', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'paperlane-sigkill-'));
-    try {
-      const dev = await startDev(dataDir);
-      const done = exited(dev.child);
-      dev.child.kill('SIGKILL');
-      await done;
-      await poll(() => (dev.pids.some(alive) ? undefined : true), 20_000);
-      expect(dev.pids.filter(alive)).toEqual([]);
-    } finally {
-      await rm(dataDir, { recursive: true, force: true });
-    }
-  }, 60_000);
+    const dev = await startDev();
+    dev.child.kill('SIGKILL');
+    await dev.exit;
+    await poll(() => (dev.pids.some(alive) ? undefined : true), 20_000);
+    expect(dev.pids.filter(alive)).toEqual([]);
+  }, 90_000);
 });

@@ -1,12 +1,10 @@
-import { sniffContentType } from '@paperlane/adapters/files';
 import { mintToken } from '@paperlane/api';
 import { type Logger, QUEUE_NAMES, type QueueName } from '@paperlane/core';
-import { blobStoreFor } from '../blob-store';
 import { type Config, loadConfig } from '../config/config';
 import { devJwtSecret } from '../config/dev-secret';
-import { type Container, createContainer, type Stoppable } from '../container';
-import { createJobHandlers } from '../handlers';
+import type { Container, Stoppable } from '../container';
 import type { HttpServer } from '../server/node-server';
+import { createLocalContainer } from './local-container';
 import { startSchedules } from './schedules';
 import { type ApiServer, serveApi } from './serve-api';
 
@@ -51,12 +49,7 @@ export async function localJwtSecret(config: Config): Promise<string> {
 export async function startLocal(options: LocalOptions = {}): Promise<LocalProcess> {
   const config = loadConfig(options.env ?? process.env);
   const jwtSecret = await localJwtSecret(config);
-  const container = await createContainer(config, {
-    blobs: blobStoreFor(config),
-    sniff: sniffContentType,
-    handlers: createJobHandlers,
-    ...(options.logger ? { logger: options.logger } : {}),
-  });
+  const container = await createLocalContainer(config, options.logger ? { logger: options.logger } : {});
   const running: Stoppable[] = [];
   let api: ApiServer | undefined;
   try {

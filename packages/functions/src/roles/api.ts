@@ -1,9 +1,8 @@
-import { sniffContentType } from '@paperlane/adapters/files';
 import { mintToken } from '@paperlane/api';
 import { type EventBus, type JobHandlers, type Logger, QUEUE_NAMES } from '@paperlane/core';
-import { blobStoreFor } from '../blob-store';
 import type { Config } from '../config/config';
-import { type Container, createContainer } from '../container';
+import type { Container } from '../container';
+import { createLocalContainer } from '../local/local-container';
 import { type ApiServer, type ServeApiOptions, serveApi } from '../local/serve-api';
 import { localJwtSecret } from '../local/start-local';
 
@@ -38,13 +37,7 @@ export async function startApiRole(options: {
 }): Promise<ApiRole> {
   const { config } = options;
   const jwtSecret = await localJwtSecret(config);
-  const container = await createContainer(config, {
-    blobs: blobStoreFor(config),
-    sniff: sniffContentType,
-    handlers: noConsumers,
-    ...(options.events ? { events: options.events } : {}),
-    ...(options.logger ? { logger: options.logger } : {}),
-  });
+  const container = await createLocalContainer(config, { ...options, handlers: noConsumers });
   let server: ApiServer;
   try {
     server = await serveApi(container, {

@@ -1,9 +1,7 @@
-import { sniffContentType } from '@paperlane/adapters/files';
 import type { EventBus, Logger, QueueName } from '@paperlane/core';
-import { blobStoreFor } from '../blob-store';
 import type { Config } from '../config/config';
-import { type Container, createContainer, type Stoppable } from '../container';
-import { createJobHandlers } from '../handlers';
+import type { Container, Stoppable } from '../container';
+import { createLocalContainer } from '../local/local-container';
 import { startSchedules } from '../local/schedules';
 
 export interface ConsumersRole {
@@ -27,13 +25,7 @@ export async function startConsumersRole(options: {
   logger?: Logger;
 }): Promise<ConsumersRole> {
   const { config } = options;
-  const container = await createContainer(config, {
-    blobs: blobStoreFor(config),
-    sniff: sniffContentType,
-    handlers: createJobHandlers,
-    ...(options.events ? { events: options.events } : {}),
-    ...(options.logger ? { logger: options.logger } : {}),
-  });
+  const container = await createLocalContainer(config, options);
   const running: Stoppable[] = [];
   try {
     running.push(await container.startWorkers(options.queues));

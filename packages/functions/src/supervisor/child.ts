@@ -66,14 +66,18 @@ let stopReason: string | undefined;
 function stop(reason: string) {
   if (stopReason) return;
   stopReason = reason;
-  if (!running) return; // still starting: stops as soon as it is up
+  // Bounded even while still starting (a start stuck on an unreachable emulator).
   const forced = setTimeout(() => {
     logger.error('graceful stop took too long; exiting', { reason });
     process.exit(1);
   }, settings.SUPERVISOR_SHUTDOWN_TIMEOUT_MS);
   forced.unref();
+  if (running) closeAndExit(running, reason); // else still starting: stops as soon as it is up
+}
+
+function closeAndExit(role: Running, reason: string) {
   logger.info('stopping', { reason });
-  running.close().then(
+  role.close().then(
     () => process.exit(0),
     (error: unknown) => {
       logger.error('stop failed', { error: describeError(error) });
@@ -96,6 +100,8 @@ process.on('message', (raw) => {
   }
 });
 process.on('disconnect', () => stop('supervisor gone'));
+// The supervisor may have died while this process was still loading its modules.
+if (!process.connected) stop('supervisor gone');
 process.on('SIGTERM', () => stop('SIGTERM'));
 process.on('SIGINT', () => {});
 
@@ -105,10 +111,5 @@ try {
   logger.error('could not start', { error: describeError(error) });
   process.exit(1);
 }
-if (stopReason) {
-  const reason = stopReason;
-  stopReason = undefined;
-  stop(reason);
-} else {
-  tell({ kind: 'paperlane:ready', ...running.ready });
-}
+if (stopReason) closeAndExit(running, stopReason);
+else tell({ kind: 'paperlane:ready', ...running.ready });

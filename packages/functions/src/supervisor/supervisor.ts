@@ -185,6 +185,7 @@ export async function startSupervisor(options: SupervisorOptions = {}): Promise<
     changed();
     if (!supervising) return; // during start-up, startSupervisor fails instead
     child.timer = setTimeout(() => {
+      if (stopping) return;
       child.restarts++;
       spawn(child).catch(() => {}); // a failed restart is another exit: onExit schedules the next
     }, delay);
@@ -256,6 +257,7 @@ export async function startSupervisor(options: SupervisorOptions = {}): Promise<
   const close = () => {
     closing ??= (async () => {
       stopping = true;
+      for (const child of children.values()) clearTimeout(child.timer);
       const limit = setTimeout(() => {
         const left = [...children.values()].filter((c) => c.proc).map((c) => c.role);
         logger.warn('shutdown time limit reached; killing what is left', { roles: left });
