@@ -22,7 +22,8 @@ import { tenantClient } from './tenant';
 
 const ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
 const WORKER = fileURLToPath(new URL('../../../src/bin/worker.ts', import.meta.url));
-const API = fileURLToPath(new URL('./api-main.ts', import.meta.url));
+/** `npm run api`: HTTP and realtime only, so killing a consumer never takes the API with it. */
+const API = fileURLToPath(new URL('../../../src/bin/api.ts', import.meta.url));
 const JWT_SECRET = 'chaos-suite-secret-that-is-long-enough-for-hs256';
 export const TENANT = 'chaos';
 
@@ -117,13 +118,13 @@ export async function startChaosStack(options: ChaosStackOptions) {
   try {
     // Started side by side: each spends seconds loading its modules.
     const [api, controlled] = await Promise.allSettled([
-      launch('api', API, [], /chaos api listening at (\S+)/),
+      launch('api', API, [], /paperlane api: serving (\S+)/),
       launchControl(),
     ]);
     if (api.status === 'rejected') throw api.reason;
     if (controlled.status === 'rejected') throw controlled.reason;
     control = controlled.value;
-    url = /chaos api listening at (\S+)/.exec(api.value.proc.output())?.[1] ?? '';
+    url = /paperlane api: serving (\S+)/.exec(api.value.proc.output())?.[1] ?? '';
     const token = await mintToken(JWT_SECRET, { tenantId: TENANT, userId: 'chaos', role: 'user' });
     tenant = await tenantClient(url, token);
     webhookId = await tenant.subscribe(counter);
