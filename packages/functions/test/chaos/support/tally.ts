@@ -120,6 +120,9 @@ export async function settleAndCount(
   process.stdout.write(
     `chaos ${label}: ${line.join(' ')} (${Math.round((Date.now() - startedAt) / 1000)} s)\n`,
   );
+  // The processes' own account of what went wrong, beside the counts that will fail.
+  if (counts.stuck + counts.lost + counts.duplicated + counts.undelivered > 0)
+    process.stdout.write(`${stack.logs()}\n`);
   return counts;
 }
 
