@@ -69,7 +69,7 @@ const attemptSchema = z.number().int().min(1);
 /** Changes a transition may make; status, updatedAt and the status index key are added by `transition`. */
 type JobChanges = Omit<UpdateItemInput<JobEntity>, 'tenantId' | 'jobId' | 'status' | 'updatedAt' | 'gsi3sk'>;
 
-/** What every terminal transition clears: the lease, and the sweep keys so the sparse index holds live jobs only. */
+/** What a terminal transition without effects to follow clears: the lease, and the sweep keys (the index is sparse). */
 const LEAVE_SWEEP_INDEX = {
   leaseUntil: $remove(),
   readyAt: $remove(),

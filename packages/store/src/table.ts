@@ -25,7 +25,8 @@ export const INDEXES = {
   /** Jobs by queue and status, per tenant (e.g. failed jobs of a queue). */
   byStatus: { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
   /**
-   * The outbox sweeper's work list; sparse (live jobs only) and the one partition
+   * The outbox sweeper's work list; sparse (live jobs, and finished ones with an
+   * outbox marker) and the one partition
    * key without a tenant, because the sweeper works across tenants. It is read only
    * by the sweeper, never by tenant-facing code.
    */

@@ -16,7 +16,7 @@ export async function recordLostWebhookDelivery(
     return;
   const ref = { tenantId: job.tenantId, deliveryId: job.targetId };
   const delivery = await deps.store.webhookDeliveries.get(ref);
-  if (!delivery || delivery.status !== 'pending') return;
+  if (delivery?.status !== 'pending') return;
   await deps.store.webhookDeliveries.recordAttempt({
     ...ref,
     status: 'failed',

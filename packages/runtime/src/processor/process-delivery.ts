@@ -250,8 +250,12 @@ async function runAttempt(
 ): Promise<Outcome> {
   const attempt = new Attempt(job, envelope, delivery, deps, logger);
   const held = leases.hold(attempt);
+  // Past the handler, a throw is the store's (the outcome could not be written), not the job's:
+  // it propagates and the transport hands the message back, instead of scheduling a retry of done work.
+  let handled = false;
   try {
     const result = await handler(attempt);
+    handled = true;
     if (deps.faults) await reachFault(deps.faults, 'after-handler');
     const checked = checkResult(result);
     if (!checked.ok)
@@ -276,7 +280,7 @@ async function runAttempt(
     await settled(done, deps, logger);
     return { kind: 'ack', reason: 'completed' };
   } catch (error) {
-    if (isInjectedFault(error)) throw error;
+    if (handled || isInjectedFault(error)) throw error;
     if (attempt.lostClaim) return afterLostClaim(job, deps, logger);
     return afterError(job, error, deps, logger, delivery);
   } finally {
