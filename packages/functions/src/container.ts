@@ -41,6 +41,7 @@ import { createDocumentClient, createStore, ensureTable, type Store } from '@pap
 import type { Config } from './config/config';
 import { secretCipherFor } from './config/secret-cipher';
 import { createDomainEvents, jobSettledHook } from './domain-events';
+import { faultDeps } from './faults';
 
 /** What differs between entry points and is built outside the container. */
 export interface ContainerParts {
@@ -159,15 +160,18 @@ export async function createContainer(config: Config, parts: ContainerParts) {
         })
       : parts.handlers;
   const onSettled = jobSettledHook({ store, domainEvents, clock: common.clock });
+  // Chaos runs only: PAPERLANE_FAULT_KILL_AT makes this process die at a lifecycle point.
+  const faults = faultDeps(config.source);
   const processorDeps = {
     ...common,
     store: store.jobs,
     events,
     handlers,
     onSettled,
+    ...faults,
   };
 
-  const sweeperDeps = { ...common, store: store.jobs, dispatcher, events, onSettled };
+  const sweeperDeps = { ...common, store: store.jobs, dispatcher, events, onSettled, ...faults };
   /**
    * Sweeps once as if the grace period had passed: after the in-memory queues
    * (fauxqs) start empty, every pending job needs its message again at once.
@@ -184,7 +188,7 @@ export async function createContainer(config: Config, parts: ContainerParts) {
     if (!sqs || !urls) throw new Error(`no SQS queue URLs for ${queue}`);
     const topology = config.topology[queue];
     consumerSqs ??= new SQSClient(sqsClientConfig());
-    const leaseMs = 60_000;
+    const leaseMs = env.JOB_LEASE_MS ?? 60_000;
     const handler = createSqsHandler({
       queue,
       sqs,
@@ -231,7 +235,8 @@ export async function createContainer(config: Config, parts: ContainerParts) {
       const running: Stoppable[] = [];
       for (const queue of queues) {
         if (config.transport === 'bullmq' && env.REDIS_URL) {
-          const worker = createBullmqWorker({ queue, url: env.REDIS_URL, deps: processorDeps });
+          const lease = env.JOB_LEASE_MS ? { lockDurationMs: env.JOB_LEASE_MS } : {};
+          const worker = createBullmqWorker({ queue, url: env.REDIS_URL, deps: processorDeps, ...lease });
           running.push({ stop: () => worker.close() });
         }
         if (sqs) running.push(startSqsConsumer(queue));

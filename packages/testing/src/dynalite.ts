@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import dynalite from 'dynalite';
 import { freePort } from './free-port';
-import { startProcess } from './process';
+import { type StartedProcess, startProcess } from './process';
 
 export interface DynaliteServer {
   endpoint: string;
@@ -36,11 +36,15 @@ export async function startDynalite(options: { path?: string; port?: number } = 
 
 /**
  * dynalite in its own process, as a database server would be: it gets its own
- * core instead of sharing the caller's event loop (benchmarks use this).
+ * core instead of sharing the caller's event loop (benchmarks use this), and a
+ * test can stop, freeze or kill it (`process`). Pass `port` and `path` to restart
+ * a killed one where its clients expect it, with its data.
  */
-export async function startDynaliteProcess(options: { path?: string } = {}): Promise<DynaliteServer> {
+export async function startDynaliteProcess(
+  options: { path?: string; port?: number } = {},
+): Promise<DynaliteServer & { port: number; process: StartedProcess }> {
   const cli = fileURLToPath(import.meta.resolve('dynalite/cli.js'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const server = await startProcess(
     process.execPath,
     [
@@ -59,5 +63,5 @@ export async function startDynaliteProcess(options: { path?: string } = {}): Pro
     ],
     { ready: /Listening/i },
   );
-  return { endpoint: `http://127.0.0.1:${port}`, stop: () => server.stop('SIGTERM') };
+  return { endpoint: `http://127.0.0.1:${port}`, port, process: server, stop: () => server.stop('SIGTERM') };
 }

@@ -1,4 +1,7 @@
+import { fileURLToPath } from 'node:url';
 import { startFauxqs as start } from 'fauxqs';
+import { freePort } from './free-port';
+import { type StartedProcess, startProcess } from './process';
 
 export interface FauxqsServer {
   /** One endpoint for SQS and S3 (path-style). */
@@ -22,4 +25,21 @@ export async function startFauxqs(
     ...(options.spyBufferSize ? { messageSpies: { bufferSize: options.spyBufferSize } } : {}),
   });
   return { endpoint: server.address, server, stop: () => server.stop() };
+}
+
+/**
+ * fauxqs in its own process (its CLI), so a test can kill it and start it again on
+ * the same port: its queues start empty then, as after a real emulator restart.
+ */
+export async function startFauxqsProcess(
+  options: { port?: number } = {},
+): Promise<{ endpoint: string; port: number; process: StartedProcess; stop(): Promise<void> }> {
+  // The CLI is not an export of the package; it sits beside its entry module.
+  const cli = fileURLToPath(new URL('./cli.js', import.meta.resolve('fauxqs')));
+  const port = options.port ?? (await freePort());
+  const server = await startProcess(process.execPath, [cli], {
+    ready: /listening/i,
+    env: { ...process.env, FAUXQS_PORT: String(port) },
+  });
+  return { endpoint: `http://127.0.0.1:${port}`, port, process: server, stop: () => server.stop('SIGTERM') };
 }

@@ -1,16 +1,19 @@
+import { mkdtemp, rm } from 'node:fs/promises';
 import { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { startDynalite } from './dynalite';
-import { startFauxqs } from './fauxqs';
+import { startFauxqs, startFauxqsProcess } from './fauxqs';
 import { startRedis } from './redis';
 
-function redisPing(port: number): Promise<string> {
+function redisPing(port: number, command = 'PING'): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = new Socket();
     socket.once('error', reject);
-    socket.connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
+    socket.connect(port, '127.0.0.1', () => socket.write(`${command}\r\n`));
     socket.once('data', (data) => {
       socket.destroy();
       resolve(data.toString().trim());
@@ -44,5 +47,31 @@ describe('service launchers', () => {
     expect(faux.server.inspectQueue('probe')?.messages.ready).toEqual([]);
     client.destroy();
     await faux.stop();
+  });
+
+  it('restarts a killed redis-server on its port, with its data when append-only', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'paperlane-redis-aof-'));
+    const first = await startRedis({ dir, appendonly: true });
+    expect(await redisPing(first.port, 'SET chaos kept')).toBe('+OK');
+    first.process.child.kill('SIGKILL');
+    await first.process.exited;
+    const again = await startRedis({ dir, port: first.port, appendonly: true });
+    expect(await redisPing(again.port, 'GET chaos')).toBe('$4\r\nkept');
+    await again.stop();
+    const empty = await startRedis({ dir, port: first.port, appendonly: false });
+    expect(await redisPing(empty.port, 'GET chaos')).toBe('$-1');
+    await empty.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('runs fauxqs as a process that starts empty again on its port', async () => {
+    const first = await startFauxqsProcess();
+    const client = new SQSClient({ endpoint: first.endpoint, region: 'us-east-1', credentials });
+    await client.send(new CreateQueueCommand({ QueueName: 'probe' }));
+    await first.stop();
+    const again = await startFauxqsProcess({ port: first.port });
+    await expect(client.send(new GetQueueUrlCommand({ QueueName: 'probe' }))).rejects.toThrow();
+    client.destroy();
+    await again.stop();
   });
 });

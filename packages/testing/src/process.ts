@@ -20,6 +20,8 @@ export function which(command: string): string | undefined {
 
 export interface StartedProcess {
   child: ChildProcess;
+  /** The last ~64 KB of its stdout and stderr, for a failing test's report. */
+  output(): string;
   /** Resolves once the process has exited. */
   exited: Promise<number | null>;
   stop(signal?: NodeJS.Signals): Promise<void>;
@@ -52,6 +54,13 @@ export function startProcess(
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     await exited;
   };
+  // Always read both pipes (a chatty server never blocks on a full one) and keep their tail.
+  let tail = '';
+  const keep = (chunk: Buffer) => {
+    tail = (tail + chunk.toString()).slice(-64 * 1024);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   return new Promise((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => {
@@ -64,10 +73,7 @@ export function startProcess(
         clearTimeout(timer);
         child.stdout?.off('data', onData);
         child.stderr?.off('data', onData);
-        // Keep draining so a chatty server never blocks on a full pipe.
-        child.stdout?.resume();
-        child.stderr?.resume();
-        resolve({ child, exited, stop });
+        resolve({ child, exited, stop, output: () => tail });
       }
     };
     child.stdout?.on('data', onData);

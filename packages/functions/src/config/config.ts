@@ -63,6 +63,15 @@ export const envSchema = z.object({
    */
   RATE_LIMIT_SCOPE: z.enum(['process', 'shared']).optional(),
   SWEEP_INTERVAL_MS: positive.default(30_000),
+  /**
+   * Local consumers' claim length: BullMQ's lock (default 120 s for CPU-heavy queues, 30 s
+   * for the rest) or the SQS poller's visibility (default 60 s). A killed consumer's jobs
+   * are taken over this long after its last renewal.
+   */
+  JOB_LEASE_MS: positive
+    .min(1_000)
+    .max(15 * 60_000)
+    .optional(),
   SWEEP_GRACE_MS: positive.default(120_000),
 
   /** Seals secrets at rest (mailbox passwords, webhook secrets): 32 bytes, base64 or hex. */
