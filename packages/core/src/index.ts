@@ -14,3 +14,4 @@ export * from './queues';
 export * from './retry';
 export * from './sqs-names';
 export * from './topology';
+export * from './write-through-outage';

@@ -91,13 +91,15 @@ describe('chaos: consumers killed mid-job', () => {
     const jobIds: string[] = [];
     try {
       for (const { points, good, broken } of WAVES) {
-        if (good) jobIds.push(...(await stack.upload(good)));
-        if (broken) jobIds.push(...(await stack.upload(broken, { broken: true })));
+        // Every faulty consumer is polling before the work arrives: uploaded first, the
+        // consumer that started soonest could take all of it and leave another point unreached.
         const faulty = await Promise.all(
           points.map((point) =>
             stack.consumer(DOCUMENTS, { PAPERLANE_FAULT_KILL_AT: point }, `fault:${point}`),
           ),
         );
+        if (good) jobIds.push(...(await stack.upload(good)));
+        if (broken) jobIds.push(...(await stack.upload(broken, { broken: true })));
         await Promise.all(
           faulty.map(async (role, k) => {
             const point = points[k] as FaultPoint;

@@ -60,34 +60,23 @@ const observed = () => ({
   logs: () => JSON.stringify(supervisor.processes()),
 });
 
-/**
- * Skipped until a webhook delivery can record its success through a store outage (the
- * emulators child holds dynalite too): its retry POSTs the same webhook-id again
- * (jobs/src/webhooks/delivery-handler.ts). Seen: duplicated=3, everything else 0.
- */
-const WEBHOOK_RECORD_OUTAGE = !process.env.CHAOS_RUN_BLOCKED; // CHAOS_RUN_BLOCKED=1 runs it anyway
-
 describe('chaos: the supervised embedded stack', () => {
-  it.skipIf(WEBHOOK_RECORD_OUTAGE)(
-    'emulators child SIGKILLed mid-batch: restarted empty, pending jobs re-sent, every outcome once',
-    async () => {
-      const counts = await disruptedBatch(observed(), {
-        label: 'emulator-restart',
-        files: 8,
-        afterEffects: 3,
-        withinMs: 60_000,
-        async disrupt() {
-          const before = supervisor.processes().find((p) => p.role === 'emulators')?.restarts ?? 0;
-          process.kill(supervisor.pid('emulators') ?? 0, 'SIGKILL');
-          await supervisor.waitFor((ps) =>
-            ps.some((p) => p.role === 'emulators' && p.state === 'up' && p.restarts === before + 1),
-          );
-        },
-      });
-      expect(counts).toMatchObject({ submitted: 16, completed: 16, failed: 0, ...CLEAN });
-    },
-    150_000,
-  );
+  it('emulators child SIGKILLed mid-batch: restarted empty, pending jobs re-sent, every outcome once', async () => {
+    const counts = await disruptedBatch(observed(), {
+      label: 'emulator-restart',
+      files: 8,
+      afterEffects: 3,
+      withinMs: 60_000,
+      async disrupt() {
+        const before = supervisor.processes().find((p) => p.role === 'emulators')?.restarts ?? 0;
+        process.kill(supervisor.pid('emulators') ?? 0, 'SIGKILL');
+        await supervisor.waitFor((ps) =>
+          ps.some((p) => p.role === 'emulators' && p.state === 'up' && p.restarts === before + 1),
+        );
+      },
+    });
+    expect(counts).toMatchObject({ submitted: 16, completed: 16, failed: 0, ...CLEAN });
+  }, 150_000);
 
   it('the same messages sent three more times through SQS: each job runs once, one outcome each', async () => {
     const jobIds = await tenant.upload(3);

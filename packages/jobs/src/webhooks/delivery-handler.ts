@@ -7,6 +7,7 @@ import {
   RetryableError,
   type SecretCipher,
   stableId,
+  writeThroughOutage,
 } from '@paperlane/core';
 import {
   type Store,
@@ -33,6 +34,13 @@ export interface WebhookDeliveryDeps {
   /** Cap on a receiver's `Retry-After`. */
   maxRetryAfterMs?: number;
 }
+
+/**
+ * How long the record of a POST the receiver already answered may wait for the store. Given
+ * up sooner, the job's retry would POST the same event again; pauses stay short because a
+ * consumer that takes the job over once the store is back would read the delivery as pending.
+ */
+export const WEBHOOK_RECORD_DEADLINE_MS = 120_000;
 
 /** How stale a healthy subscription's `lastDeliveryAt` may get before a success writes it again. */
 export const WEBHOOK_HEALTH_REFRESH_MS = 60_000;
@@ -169,15 +177,28 @@ export function createWebhookDeliveryHandler(deps: WebhookDeliveryDeps): JobHand
 
     if (outcome.kind === 'delivered') {
       await Promise.all([
-        deps.store.webhookDeliveries.recordAttempt({
-          ...observed,
-          status: 'succeeded',
-          error: null,
-          nextAttemptAt: null,
-        }),
+        writeThroughOutage(
+          () =>
+            deps.store.webhookDeliveries.recordAttempt({
+              ...observed,
+              status: 'succeeded',
+              error: null,
+              nextAttemptAt: null,
+            }),
+          {
+            deadlineMs: WEBHOOK_RECORD_DEADLINE_MS,
+            maxDelayMs: 1_000,
+            signal: ctx.signal,
+            logger: ctx.logger,
+            message: 'webhook delivered but not yet recorded; retrying the record',
+          },
+        ),
         healthUnchanged(webhook, result.kind === 'response' ? result.statusCode : undefined, at)
           ? undefined
-          : deps.store.webhooks.recordDeliveryResult({ ...webhookRef, ok: true, ...statusCode, at }),
+          : // Subscription health is advisory: an outage here must not make the event go out again.
+            deps.store.webhooks
+              .recordDeliveryResult({ ...webhookRef, ok: true, ...statusCode, at })
+              .catch((error: unknown) => log(`subscription health not recorded: ${describeError(error)}`)),
       ]);
       return { ...summary, status: 'succeeded' };
     }

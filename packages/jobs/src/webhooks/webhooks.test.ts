@@ -221,6 +221,57 @@ describe('webhook-delivery job against a loopback receiver', () => {
     expect(receiver.received.length).toBe(before);
   });
 
+  it('rides out a store outage after the receiver answered: one POST, recorded once the store is back', async () => {
+    await register('acme', 'wh_outage', '/ok');
+    const [result] = await publishAndCollect({
+      tenantId: 'acme',
+      type: 'entry.approved',
+      id: 'evt_outage',
+      payload: { entry_id: 'e1' },
+    });
+    let refusals = 2;
+    const outage = () =>
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    const flaky = createWebhookDeliveryHandler({
+      store: {
+        webhooks: {
+          ...store.webhooks,
+          recordDeliveryResult: async () => {
+            throw outage();
+          },
+        },
+        webhookDeliveries: {
+          ...store.webhookDeliveries,
+          recordAttempt: async (input) => {
+            if (refusals-- > 0) throw outage();
+            return store.webhookDeliveries.recordAttempt(input);
+          },
+        },
+      },
+      cipher,
+      clock,
+      events: { publish: async () => {} },
+      sender: createWebhookHttpSender({ allowedHosts: parseAllowedHosts('127.0.0.1'), timeoutMs: 300 }),
+    });
+    const before = receiver.received.length;
+    const summary = await flaky({
+      job: result!.job,
+      payload: result!.job.payload as never,
+      attempt: 1,
+      signal: new AbortController().signal,
+      progress: async () => true,
+      logger: silentLogger,
+    });
+    expect(summary).toMatchObject({ status: 'succeeded', attempts: 1 });
+    expect(refusals).toBe(-1);
+    expect(receiver.received.length - before).toBe(1);
+    const delivery = await store.webhookDeliveries.get({
+      tenantId: 'acme',
+      deliveryId: webhookDeliveryId('evt_outage', 'wh_outage'),
+    });
+    expect(delivery).toMatchObject({ status: 'succeeded', attempts: 1 });
+  });
+
   it("writes the subscription's health only when it changes or a minute has passed", async () => {
     await register('acme', 'wh_health', '/ok');
     const ref = { tenantId: 'acme', webhookId: 'wh_health' };

@@ -9,6 +9,6 @@ export {
 export { jobEvent, publishSafely } from './job-events';
 export { createLeaseKeeper, type HeldClaim, type LeaseKeeper } from './lease-keeper';
 export type { Outcome } from './outcome';
-export { persistOutcome } from './persist-outcome';
+
 export { createProcessor, type Delivery, type Processor, type ProcessorDeps } from './process-delivery';
 export { runSettledHook, type SettleDeps, type SettledHook, type SettleOptions } from './settle';

@@ -21,12 +21,13 @@ import {
   type QueueName,
   reachFault,
   type Topology,
+  writeThroughOutage,
 } from '@paperlane/core';
 import { Attempt } from './attempt';
 import { jobEvent, publishSafely } from './job-events';
 import { createLeaseKeeper, type LeaseKeeper } from './lease-keeper';
 import type { Outcome } from './outcome';
-import { persistOutcome } from './persist-outcome';
+
 import { runSettledHook, type SettledHook } from './settle';
 
 export interface ProcessorDeps {
@@ -260,7 +261,7 @@ async function runAttempt(
     const checked = checkResult(result);
     if (!checked.ok)
       return await finishFailed(job, checked.message, 'result_invalid', deps, logger, delivery);
-    const done = await persistOutcome(
+    const done = await writeThroughOutage(
       () => {
         const now = deps.clock.now();
         return deps.store.complete({
@@ -338,7 +339,7 @@ async function afterError(
     delayMs: decision.delayMs,
     error: message,
   });
-  const pending = await persistOutcome(
+  const pending = await writeThroughOutage(
     () =>
       store.scheduleRetry({
         tenantId: job.tenantId,
@@ -366,7 +367,7 @@ async function finishFailed(
   logger: Logger,
   delivery?: Delivery,
 ): Promise<Outcome> {
-  const failed = await persistOutcome(
+  const failed = await writeThroughOutage(
     () => {
       const now = deps.clock.now();
       return deps.store.fail({
