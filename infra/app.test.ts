@@ -170,11 +170,19 @@ describe('sst.config.ts', () => {
         PAPERLANE_JWT_AUDIENCE: 'paperlane-api',
         PAPERLANE_JWT_JWKS_URL: 'https://auth.example.com/.well-known/jwks.json',
         PAPERLANE_RATE_LIMIT_PER_MINUTE: '600',
+        PAPERLANE_JWT_MAX_LIFETIME_SECONDS: '3600',
+        PAPERLANE_API_MAX_BODY_BYTES: '65536',
       },
     });
-    // The API's enqueue budget, the API's alone (counted in the table across its instances).
-    expect(fn(oidc, 'ApiHandler').environment).toMatchObject({ RATE_LIMIT_PER_MINUTE: '600' });
-    expect(fn(oidc, sstNames.consumer('thumbnail')).environment).not.toHaveProperty('RATE_LIMIT_PER_MINUTE');
+    // The API's enqueue budget and body/token limits, the API's alone.
+    expect(fn(oidc, 'ApiHandler').environment).toMatchObject({
+      RATE_LIMIT_PER_MINUTE: '600',
+      JWT_MAX_LIFETIME_SECONDS: '3600',
+      API_MAX_BODY_BYTES: '65536',
+    });
+    for (const name of ['RATE_LIMIT_PER_MINUTE', 'JWT_MAX_LIFETIME_SECONDS', 'API_MAX_BODY_BYTES']) {
+      expect(fn(oidc, sstNames.consumer('thumbnail')).environment).not.toHaveProperty(name);
+    }
     const [authorizer] = oidc.ofType('sst.aws.ApiGatewayV2Authorizer');
     expect(authorizer?.args).toMatchObject({
       jwt: { issuer: 'https://auth.example.com/', audiences: ['paperlane-api'] },

@@ -55,9 +55,11 @@ export async function awsStack(env: Record<string, string | undefined> = process
       }
     : environment;
   // The enqueue budget is counted in the table (RATE_LIMIT_SCOPE defaults to shared on Lambda).
-  const apiEnvironment = deploy.rateLimitPerMinute
-    ? { ...jwtEnvironment, RATE_LIMIT_PER_MINUTE: String(deploy.rateLimitPerMinute) }
-    : jwtEnvironment;
+  const apiEnvironment = {
+    ...jwtEnvironment,
+    ...deploy.apiSettings,
+    ...(deploy.rateLimitPerMinute ? { RATE_LIMIT_PER_MINUTE: String(deploy.rateLimitPerMinute) } : {}),
+  };
   const base = {
     linkables,
     logRetention: profile.logRetention,

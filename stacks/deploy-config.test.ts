@@ -3,7 +3,7 @@ import { deployConfig } from './deploy-config';
 
 describe('deployConfig', () => {
   it('defaults dev stages to any origin, HS256 in-app auth and info logs', () => {
-    expect(deployConfig({}, false)).toEqual({ webOrigins: ['*'], logLevel: 'info' });
+    expect(deployConfig({}, false)).toEqual({ webOrigins: ['*'], logLevel: 'info', apiSettings: {} });
   });
 
   it('reads origins, an external issuer and the alarm address', () => {
@@ -15,6 +15,8 @@ describe('deployConfig', () => {
         PAPERLANE_JWT_JWKS_URL: 'https://auth.example.com/jwks.json',
         PAPERLANE_ALARM_EMAIL: 'ops@example.com',
         PAPERLANE_RATE_LIMIT_PER_MINUTE: '600',
+        PAPERLANE_JWT_MAX_LIFETIME_SECONDS: '3600',
+        PAPERLANE_API_MAX_BODY_BYTES: '65536',
         UNRELATED: 'ignored',
       },
       true,
@@ -29,6 +31,7 @@ describe('deployConfig', () => {
       alarmEmail: 'ops@example.com',
       logLevel: 'info',
       rateLimitPerMinute: 600,
+      apiSettings: { JWT_MAX_LIFETIME_SECONDS: '3600', API_MAX_BODY_BYTES: '65536' },
     });
   });
 
@@ -40,11 +43,13 @@ describe('deployConfig', () => {
           PAPERLANE_ALARM_EMAIL: 'nobody',
           LOG_LEVEL: 'loud',
           PAPERLANE_RATE_LIMIT_PER_MINUTE: 'many',
+          PAPERLANE_JWT_MAX_LIFETIME_SECONDS: '10',
+          PAPERLANE_API_MAX_BODY_BYTES: '1e9',
         },
         false,
       ),
     ).toThrow(
-      /invalid deploy configuration: PAPERLANE_WEB_ORIGINS.0: must be an origin .*; PAPERLANE_ALARM_EMAIL: .*; LOG_LEVEL: .*; PAPERLANE_RATE_LIMIT_PER_MINUTE: /,
+      /invalid deploy configuration: PAPERLANE_WEB_ORIGINS.0: must be an origin .*; PAPERLANE_ALARM_EMAIL: .*; LOG_LEVEL: .*; PAPERLANE_RATE_LIMIT_PER_MINUTE: .*; PAPERLANE_JWT_MAX_LIFETIME_SECONDS: .*; PAPERLANE_API_MAX_BODY_BYTES: /,
     );
   });
 

@@ -31,6 +31,20 @@ const schema = z
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).optional(),
     /** Enqueueing requests per tenant per minute, counted across every API instance. */
     PAPERLANE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).optional(),
+    /** The longest token lifetime (`exp` − `iat`) the API accepts, in seconds. */
+    PAPERLANE_JWT_MAX_LIFETIME_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(366 * 86_400)
+      .optional(),
+    /** The byte limit of a JSON body (API Gateway caps any request at 10 MB). */
+    PAPERLANE_API_MAX_BODY_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1_024)
+      .max(10 * 1024 * 1024)
+      .optional(),
   })
   .superRefine((env, ctx) => {
     const jwt = [env.PAPERLANE_JWT_ISSUER, env.PAPERLANE_JWT_AUDIENCE, env.PAPERLANE_JWT_JWKS_URL];
@@ -50,6 +64,8 @@ export interface DeployConfig {
   alarmEmail?: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   rateLimitPerMinute?: number;
+  /** API settings passed through as its environment variables (name → value). */
+  apiSettings: Record<string, string>;
 }
 
 /**
@@ -87,5 +103,13 @@ export function deployConfig(env: Record<string, string | undefined>, production
     ...(config.PAPERLANE_RATE_LIMIT_PER_MINUTE
       ? { rateLimitPerMinute: config.PAPERLANE_RATE_LIMIT_PER_MINUTE }
       : {}),
+    apiSettings: {
+      ...(config.PAPERLANE_JWT_MAX_LIFETIME_SECONDS
+        ? { JWT_MAX_LIFETIME_SECONDS: String(config.PAPERLANE_JWT_MAX_LIFETIME_SECONDS) }
+        : {}),
+      ...(config.PAPERLANE_API_MAX_BODY_BYTES
+        ? { API_MAX_BODY_BYTES: String(config.PAPERLANE_API_MAX_BODY_BYTES) }
+        : {}),
+    },
   };
 }
