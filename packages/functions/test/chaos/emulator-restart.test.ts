@@ -14,7 +14,7 @@ import { createDocumentClient, createStore } from '@paperlane/store';
 import { freePort } from '@paperlane/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Supervisor, startSupervisor } from '../../src/supervisor/supervisor';
-import { supervisedEnv } from '../support/supervised';
+import { recordingLogger, supervisedEnv } from '../support/supervised';
 import { type EffectCounter, startEffectCounter } from './support/receiver';
 import { FAST } from './support/stack';
 import { CLEAN, disruptedBatch, settleAndCount } from './support/tally';
@@ -42,6 +42,8 @@ beforeAll(async () => {
       SUPERVISOR_SQS_PORT: String(ports.sqs),
     }),
     output: 'ignore',
+    // The supervisor's lines (the SIGKILLed child, its restart) are the case's expected noise.
+    logger: recordingLogger().logger,
   });
   tenant = await tenantClient(supervisor.url, await supervisor.token(TENANT));
   webhookId = await tenant.subscribe(counter);
