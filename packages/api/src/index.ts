@@ -1,5 +1,5 @@
 export { API_VERSION, type App, createApp } from './app';
-export { type Principal, principalSchema, ROLES } from './auth/principal';
+export { type Principal, type PrincipalRole, principalSchema, ROLES } from './auth/principal';
 export {
   type AuthConfig,
   authConfigSchema,

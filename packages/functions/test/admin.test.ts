@@ -44,19 +44,28 @@ function adminSuite(driver: string, env: () => Record<string, string>) {
       await api?.close();
     });
 
-    async function admin(method: string, path: string, body?: unknown, tenantId = 'acme') {
+    async function admin(
+      method: string,
+      path: string,
+      body?: unknown,
+      tenantId = 'acme',
+      role: 'admin' | 'operator' = 'admin',
+    ) {
       const response = await fetch(`${api.url}${path}`, {
         method,
         headers: {
-          authorization: `Bearer ${await api.token(tenantId, 'admin')}`,
+          authorization: `Bearer ${await api.token(tenantId, role)}`,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
     }
+    /** The deployment's operator (platform-wide queue actions), of another tenant than the jobs'. */
+    const operator = (method: string, path: string, body?: unknown) =>
+      admin(method, path, body, 'ops', 'operator');
     const stats = async (queue: string) =>
-      ((await admin('GET', '/admin/queues')).body.queues as QueueStats[]).find((q) => q.queue === queue);
+      ((await operator('GET', '/admin/queues')).body.queues as QueueStats[]).find((q) => q.queue === queue);
 
     async function uploadOne(): Promise<{ ocr: string; thumbnail: string }> {
       const response = await api.call('acme', '/api/upload', {
@@ -85,7 +94,7 @@ function adminSuite(driver: string, env: () => Record<string, string>) {
       awaitJobsSettled(api.container, 'acme', jobIds, new Set(until));
 
     it('lists every queue with its depths; an unknown queue is a coded 404', async () => {
-      const { status, body } = await admin('GET', '/admin/queues');
+      const { status, body } = await operator('GET', '/admin/queues');
       expect(status).toBe(200);
       const queues = body.queues as QueueStats[];
       expect(queues.map((q) => q.queue)).toEqual(expect.arrayContaining(['invoice-processing', 'thumbnail']));
@@ -99,14 +108,32 @@ function adminSuite(driver: string, env: () => Record<string, string>) {
           paused: false,
         });
       }
-      expect(await admin('POST', '/admin/queues/nope/pause')).toMatchObject({
+      expect(await operator('POST', '/admin/queues/nope/pause')).toMatchObject({
         status: 404,
         body: { error: { code: 'queue_not_found' } },
       });
     });
 
+    it("a tenant's admin gets 403 on every deployment-wide action and changes nothing", async () => {
+      for (const [method, path] of [
+        ['GET', '/admin/queues'],
+        ['POST', '/admin/queues/thumbnail/pause'],
+        ['POST', '/admin/queues/thumbnail/resume'],
+        ['POST', '/admin/queues/thumbnail/redrive'],
+      ] as const) {
+        const refused = await admin(method, path);
+        expect([path, refused.status, (refused.body.error as { code?: string })?.code]).toEqual([
+          path,
+          403,
+          'forbidden',
+        ]);
+        expect(JSON.stringify(refused.body)).not.toMatch(/waiting|in_flight|redriven/);
+      }
+      expect(await stats('thumbnail')).toMatchObject({ paused: false });
+    });
+
     it("holds a paused queue's jobs while others run, and runs them after resume", async () => {
-      const paused = await admin('POST', '/admin/queues/thumbnail/pause');
+      const paused = await operator('POST', '/admin/queues/thumbnail/pause');
       expect(paused).toMatchObject({ status: 200, body: { queue: 'thumbnail', paused: true } });
       workers = await api.container.startWorkers();
       const job = await uploadOne();
@@ -116,7 +143,7 @@ function adminSuite(driver: string, env: () => Record<string, string>) {
       expect(held?.status).toBe('pending');
       expect(await stats('thumbnail')).toMatchObject({ paused: true, waiting: 1 });
 
-      const resumed = await admin('POST', '/admin/queues/thumbnail/resume');
+      const resumed = await operator('POST', '/admin/queues/thumbnail/resume');
       expect(resumed).toMatchObject({ status: 200, body: { paused: false } });
       expect([...(await settled([job.thumbnail], 'complete')).values()]).toEqual(['complete']);
       expect(await stats('thumbnail')).toMatchObject({ paused: false, waiting: 0 });
@@ -165,7 +192,12 @@ function adminSuite(driver: string, env: () => Record<string, string>) {
       await settled(jobs, 'failed');
       await failedShowing(jobs);
       control.failing = false;
-      const all = await admin('POST', '/admin/queues/thumbnail/redrive');
+      // A tenant's admin cannot empty the shared DLQ: it holds every tenant's jobs.
+      expect(await admin('POST', '/admin/queues/thumbnail/redrive')).toMatchObject({
+        status: 403,
+        body: { error: { code: 'forbidden' } },
+      });
+      const all = await operator('POST', '/admin/queues/thumbnail/redrive');
       expect(all.status).toBe(202);
       expect(all.body.redriven).toBeGreaterThanOrEqual(2);
       expect([...(await settled(jobs, 'complete')).values()]).toEqual(['complete', 'complete']);
@@ -211,14 +243,20 @@ describe('Bull Board at /admin/board (BullMQ)', () => {
   const board = (headers: Record<string, string> = {}, path = '/admin/board') =>
     fetch(`${api.url}${path}`, { headers, redirect: 'manual' });
 
-  it('opens only for an admin: bearer, or the cookie that ?token= sets', async () => {
+  it("opens only for the operator (a tenant's admin is refused): bearer, or the cookie that ?token= sets", async () => {
     expect((await board()).status).toBe(401);
     const user = await board({ authorization: `Bearer ${await api.token('acme')}` });
     expect([user.status, ((await user.json()) as { error: { code: string } }).error.code]).toEqual([
       403,
       'forbidden',
     ]);
-    const adminToken = await api.token('acme', 'admin');
+    // Bull Board shows every tenant's jobs: a tenant's admin learns nothing from it.
+    const tenantAdmin = await board({ authorization: `Bearer ${await api.token('acme', 'admin')}` });
+    expect([
+      tenantAdmin.status,
+      ((await tenantAdmin.json()) as { error: { code: string } }).error.code,
+    ]).toEqual([403, 'forbidden']);
+    const adminToken = await api.token('ops', 'operator');
     const page = await board({ authorization: `Bearer ${adminToken}` });
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');

@@ -268,7 +268,7 @@ describe('the error envelope on every status the API answers with', () => {
   it('503 when a part is missing or a dependency is down', async () => {
     const bare = createApp({ ...api.deps, queueAdmin: undefined, webhooks: undefined });
     const admin = await bare.request('/admin/queues', {
-      headers: { authorization: `Bearer ${await api.token('env', 'admin')}` },
+      headers: { authorization: `Bearer ${await api.token('env', 'operator')}` },
     });
     await expectEnvelope(admin, 503, 'queue_admin_unavailable');
     const down = createApp({

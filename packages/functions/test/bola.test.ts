@@ -37,7 +37,7 @@ async function send(
   method: string,
   path: string,
   body?: unknown,
-  role?: 'admin',
+  role?: 'admin' | 'operator',
 ) {
   const headers: Record<string, string> = {};
   if (tenantId) headers.authorization = `Bearer ${await api.token(tenantId, role)}`;
@@ -278,8 +278,8 @@ const NOT_TENANT_OBJECTS: Record<string, string> = {
   'GET /docs/assets/:file': 'static files of the docs page',
   'GET /admin/queues/:name/failed': 'a queue name (platform-wide); the list is tenant-scoped: admin.test.ts',
   'POST /admin/queues/:name/redrive': 'a queue name; redrive by ids is tenant-scoped: admin.test.ts',
-  'POST /admin/queues/:name/pause': 'a queue name (platform-wide, admin only)',
-  'POST /admin/queues/:name/resume': 'a queue name (platform-wide, admin only)',
+  'POST /admin/queues/:name/pause': 'a queue name (platform-wide, operator only)',
+  'POST /admin/queues/:name/resume': 'a queue name (platform-wide, operator only)',
 };
 
 const routeKeys = () => listRoutes().map((r) => `${r.method} ${r.path}`);
@@ -360,9 +360,6 @@ describe('BOLA: another tenant’s id is a 404, never a 403, on every route that
 });
 
 describe('authorization on every route', () => {
-  const fill = (path: string) =>
-    path.replace(/:([a-z_]+)/g, (_m, name: string) => (name === 'name' ? 'thumbnail' : `${name}_1`));
-
   it('refuses every /api and /admin route without a token: 401 missing_token', async () => {
     const open = new Set(['DELETE /admin/session']);
     const guarded = listRoutes().filter(
@@ -394,6 +391,38 @@ describe('authorization on every route', () => {
         `${r.method} ${r.path} 403 forbidden`,
       );
     }
+  });
+});
+
+const fill = (path: string) =>
+  path.replace(/:([a-z_]+)/g, (_m, name: string) => (name === 'name' ? 'thumbnail' : `${name}_1`));
+
+/** Deployment-wide actions: the operator's, never a tenant admin's (redrive without ids is the whole DLQ). */
+const OPERATOR_ROUTES = [
+  'GET /admin/queues',
+  'POST /admin/queues/:name/pause',
+  'POST /admin/queues/:name/resume',
+  'POST /admin/queues/:name/redrive',
+  'POST /admin/session',
+];
+
+describe('operator routes: a tenant admin gets 403 and learns nothing', () => {
+  it('lists every admin route as operator-only or tenant-scoped', () => {
+    const admin = routeKeys().filter((key) => key.includes(' /admin/') && !key.startsWith('DELETE '));
+    const tenantScoped = ['GET /admin/queues/:name/failed', 'POST /admin/queues/:name/redrive'];
+    expect(admin.filter((key) => !OPERATOR_ROUTES.includes(key) && !tenantScoped.includes(key))).toEqual([]);
+  });
+
+  it.each(OPERATOR_ROUTES)('%s', async (route) => {
+    const [method = '', path = ''] = route.split(' ');
+    const refused = await send(OWNER, method, fill(path), undefined, 'admin');
+    expect([refused.status, refused.body.error?.code, Object.keys(refused.body)]).toEqual([
+      403,
+      'forbidden',
+      ['error'],
+    ]);
+    const allowed = await send('ops', method, fill(path), undefined, 'operator');
+    expect(allowed.status).toBeLessThan(300);
   });
 });
 

@@ -1,11 +1,13 @@
 import { idSchema } from '@paperlane/core';
 import { z } from 'zod';
 
-export const ROLES = ['user', 'admin'] as const;
+export const ROLES = ['user', 'admin', 'operator'] as const;
 
 /**
- * Who is calling, from a verified token's claims. `admin` is an operator of the
- * Paperlane deployment (queues, dead letters), not a tenant's administrator.
+ * Who is calling, from a verified token's claims. `admin` administers its own tenant
+ * (its failed jobs and their redrive, every mailbox and automation of the tenant);
+ * `operator` runs the deployment (queue depths, pause/resume, the whole DLQ, Bull
+ * Board). No tenant role has deployment-wide power.
  */
 export const principalSchema = z.object({
   tenantId: idSchema,
@@ -13,3 +15,4 @@ export const principalSchema = z.object({
   role: z.enum(ROLES),
 });
 export type Principal = z.infer<typeof principalSchema>;
+export type PrincipalRole = (typeof ROLES)[number];

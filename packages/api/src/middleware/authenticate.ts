@@ -1,4 +1,5 @@
 import { createMiddleware } from 'hono/factory';
+import type { Principal, PrincipalRole } from '../auth/principal';
 import type { TokenVerifier } from '../auth/tokens';
 import type { ApiEnv } from '../env';
 import { HttpError } from '../errors';
@@ -18,9 +19,21 @@ export function authenticate(verify: TokenVerifier) {
   });
 }
 
-/** Operator-only routes. */
-export const requireAdmin = createMiddleware<ApiEnv>(async (c, next) => {
-  if (c.get('principal').role !== 'admin')
-    throw new HttpError(403, 'forbidden', 'this route needs the admin role');
-  await next();
-});
+/** Refuses (403 `forbidden`) a caller whose role is not one of `roles`. */
+export function requireRole(...roles: readonly PrincipalRole[]) {
+  return createMiddleware<ApiEnv>(async (c, next) => {
+    assertRole(c.get('principal'), roles);
+    await next();
+  });
+}
+
+/** The same check inside a handler, where only part of a route needs the stronger role. */
+export function assertRole(principal: Principal, roles: readonly PrincipalRole[]): void {
+  if (!roles.includes(principal.role))
+    throw new HttpError(403, 'forbidden', `this needs the ${roles.join(' or ')} role`);
+}
+
+/** `/admin/*`: a tenant's admin or the deployment's operator (routes narrow it further). */
+export const requireAdmin = requireRole('admin', 'operator');
+/** Deployment-wide actions: queue depths, pause/resume, the whole DLQ, Bull Board. */
+export const OPERATOR: readonly PrincipalRole[] = ['operator'];

@@ -4,6 +4,7 @@ import type { FailedJob, QueueAdmin, QueueStats } from '@paperlane/runtime';
 import type { ApiDeps } from '../deps';
 import type { ApiEnv } from '../env';
 import { HttpError } from '../errors';
+import { assertRole, OPERATOR } from '../middleware/authenticate';
 import { authErrors, bearer, jsonError } from './common';
 
 const MAX_REDRIVE_IDS = 100;
@@ -209,7 +210,10 @@ export function adminRoutes(deps: Pick<ApiDeps, 'queueAdmin'>) {
   }
 
   return app
-    .openapi(listQueues, async (c) => c.json({ queues: (await admin().stats()).map(presentStats) }, 200))
+    .openapi(listQueues, async (c) => {
+      assertRole(c.get('principal'), OPERATOR);
+      return c.json({ queues: (await admin().stats()).map(presentStats) }, 200);
+    })
     .openapi(listFailed, async (c) => {
       const queue = queueOf(c.req.valid('param').name);
       const { limit, cursor } = c.req.valid('query');
@@ -230,6 +234,8 @@ export function adminRoutes(deps: Pick<ApiDeps, 'queueAdmin'>) {
     .openapi(redrive, async (c) => {
       const queue = queueOf(c.req.valid('param').name);
       const ids = c.req.valid('json')?.ids;
+      // Without ids it is the whole DLQ, every tenant's jobs: the operator's call.
+      if (!ids) assertRole(c.get('principal'), OPERATOR);
       const result = await admin().redrive(
         queue,
         ids ? { ids: [...new Set(ids)], tenantId: c.get('principal').tenantId } : {},
@@ -245,11 +251,13 @@ export function adminRoutes(deps: Pick<ApiDeps, 'queueAdmin'>) {
       );
     })
     .openapi(switchRoute('pause'), async (c) => {
+      assertRole(c.get('principal'), OPERATOR);
       const queue = queueOf(c.req.valid('param').name);
       await admin().pause(queue);
       return c.json(await statsOf(queue), 200);
     })
     .openapi(switchRoute('resume'), async (c) => {
+      assertRole(c.get('principal'), OPERATOR);
       const queue = queueOf(c.req.valid('param').name);
       await admin().resume(queue);
       return c.json(await statsOf(queue), 200);

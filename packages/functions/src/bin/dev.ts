@@ -29,6 +29,7 @@ await runUntilSignal(async () => {
   const running = singleProcess ? await startLocal() : await startSupervisor();
   const url = running.url ?? '';
   const token = await running.token('demo', { role: 'admin', userId: 'dev' });
+  const operatorToken = await running.token('ops', { role: 'operator', userId: 'dev' });
   const processes =
     'processes' in running
       ? running
@@ -46,6 +47,8 @@ await runUntilSignal(async () => {
       '',
       'Dev token (tenant "demo", role admin, 30 days):',
       `  ${token}`,
+      'Operator token (the deployment: queues, dead letters, /admin/board; 30 days):',
+      `  ${operatorToken}`,
       '',
       'Try it:',
       `  curl -H "Authorization: Bearer $TOKEN" -F files=@invoice.pdf ${url}/api/upload`,

@@ -23,7 +23,7 @@ function ttlSeconds(ttl: string): number {
 }
 
 export const TOKEN_USAGE =
-  'usage: paperlane token --tenant <id> [--role user|admin] [--user <id>] [--ttl 12h]\n';
+  'usage: paperlane token --tenant <id> [--role user|admin|operator] [--user <id>] [--ttl 12h]\n';
 
 /**
  * `paperlane token`: a dev token signed with the same secret the local API checks

@@ -105,7 +105,7 @@ describe('the Lambda wiring', () => {
     const high = lambda.addMapping(THUMBNAIL_FN, `arn:aws:sqs:us-east-1:000000000000:${PREFIX}thumbnail`);
     const low = lambda.addMapping(THUMBNAIL_FN, `arn:aws:sqs:us-east-1:000000000000:${PREFIX}thumbnail-low`);
     const { handler } = await import('./api');
-    const admin = await mintToken(SECRET, { tenantId: 'ops', userId: 'root', role: 'admin' });
+    const admin = await mintToken(SECRET, { tenantId: 'ops', userId: 'root', role: 'operator' });
     const call = async (path: string) =>
       (await handler(
         apiEvent('POST', path, { authorization: `Bearer ${admin}` }) as never,

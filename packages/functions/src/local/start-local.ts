@@ -1,4 +1,4 @@
-import { mintToken } from '@paperlane/api';
+import { mintToken, type PrincipalRole } from '@paperlane/api';
 import { type Logger, QUEUE_NAMES, type QueueName } from '@paperlane/core';
 import { type Config, loadConfig } from '../config/config';
 import { devJwtSecret } from '../config/dev-secret';
@@ -30,7 +30,7 @@ export interface LocalProcess {
   url?: string;
   http?: HttpServer;
   /** Mints a token against this process's JWT secret. */
-  token(tenantId: string, options?: { role?: 'user' | 'admin'; userId?: string }): Promise<string>;
+  token(tenantId: string, options?: { role?: PrincipalRole; userId?: string }): Promise<string>;
   close(): Promise<void>;
 }
 

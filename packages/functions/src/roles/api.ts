@@ -1,4 +1,4 @@
-import { mintToken } from '@paperlane/api';
+import { mintToken, type PrincipalRole } from '@paperlane/api';
 import { type EventBus, type JobHandlers, type Logger, QUEUE_NAMES } from '@paperlane/core';
 import type { Config } from '../config/config';
 import type { Container } from '../container';
@@ -20,7 +20,7 @@ export interface ApiRole {
   url: string;
   container: Container;
   server: ApiServer;
-  token(tenantId: string, options?: { role?: 'user' | 'admin'; userId?: string }): Promise<string>;
+  token(tenantId: string, options?: { role?: PrincipalRole; userId?: string }): Promise<string>;
   close(): Promise<void>;
 }
 

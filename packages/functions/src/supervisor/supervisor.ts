@@ -2,7 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createJsonLogger, IPC_JOB_EVENT, IPC_JOB_EVENTS_WANTED } from '@paperlane/adapters';
-import { mintToken } from '@paperlane/api';
+import { mintToken, type PrincipalRole } from '@paperlane/api';
 import type { Logger } from '@paperlane/core';
 import { freePort } from '@paperlane/testing';
 import { type Config, loadConfig } from '../config/config';
@@ -35,7 +35,7 @@ export interface Supervisor {
   url: string;
   config: Config;
   /** Mints a token the API accepts. */
-  token(tenantId: string, options?: { role?: 'user' | 'admin'; userId?: string }): Promise<string>;
+  token(tenantId: string, options?: { role?: PrincipalRole; userId?: string }): Promise<string>;
   /** Every child's state now. */
   processes(): ProcessStatus[];
   /** A child's current pid (undefined while it is down). */
