@@ -6,7 +6,6 @@
  * Retry timing, the failure-span rule and rotation expiry run on a fake clock in
  * jobs/src/webhooks/webhooks.test.ts.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,46 +15,13 @@ import {
   type TestReceiver,
 } from '@paperlane/adapters/webhooks/test-receiver';
 import { expectedInvoiceFields, invoiceFixture } from '@paperlane/testing';
+import { verifyStandardWebhooks, verifyXSignature256 } from '@paperlane/testing/webhook-verifiers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalProcess, startLocal } from '../src/local/start-local';
 import { uploadForm } from './support/api-harness';
 import { apiClient, recordingLogger, watchJobEvents } from './support/local-stack';
 
-// --- The receiver's verification: written from the two specs, sharing no code with the sender. ---
-
-function sameBytes(a: Buffer, b: Buffer): boolean {
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/** GitHub-style: `sha256=` + hex HMAC-SHA256 of the raw body, keyed with the secret as given. */
-function verifyXSignature256(secret: string, rawBody: string, header: unknown): boolean {
-  if (typeof header !== 'string' || !header.startsWith('sha256=')) return false;
-  const expected = createHmac('sha256', secret).update(rawBody, 'utf8').digest();
-  return sameBytes(Buffer.from(header.slice('sha256='.length), 'hex'), expected);
-}
-
-/**
- * Standard Webhooks: HMAC-SHA256 over `id.timestamp.body`, keyed with the base64 bytes
- * after `whsec_`; the header lists `v1,<base64>` entries separated by spaces, any of
- * which may match; the timestamp must be within five minutes.
- */
-function verifyStandardWebhooks(
-  secret: string,
-  rawBody: string,
-  headers: ReceivedRequest['headers'],
-): boolean {
-  const id = headers['webhook-id'];
-  const timestamp = headers['webhook-timestamp'];
-  const signature = headers['webhook-signature'];
-  if (typeof id !== 'string' || typeof timestamp !== 'string' || typeof signature !== 'string') return false;
-  if (!/^\d+$/.test(timestamp) || Math.abs(Date.now() / 1000 - Number(timestamp)) > 300) return false;
-  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
-  const expected = createHmac('sha256', key).update(`${id}.${timestamp}.${rawBody}`, 'utf8').digest();
-  return signature.split(' ').some((entry) => {
-    const [version, value] = entry.split(',');
-    return version === 'v1' && value !== undefined && sameBytes(Buffer.from(value, 'base64'), expected);
-  });
-}
+// The receiver's verification is written from the two specs (@paperlane/testing), sharing no code with the sender.
 
 function verifiesBoth(secret: string, request: Pick<ReceivedRequest, 'body' | 'headers'>): boolean {
   return (

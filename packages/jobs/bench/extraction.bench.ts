@@ -35,7 +35,7 @@ import {
 import { createRulesExtractor } from '@paperlane/adapters/extraction/rules/index';
 import { sniffContentType } from '@paperlane/adapters/files';
 import { createPdfTextOcr, createTesseractOcr, DEFAULT_TESSERACT_LANGUAGES } from '@paperlane/adapters/ocr';
-import type { Extractor, InvoiceFields, OcrResult } from '@paperlane/core';
+import { type Extractor, INVOICE_FIELD_NAMES, type InvoiceFields, type OcrResult } from '@paperlane/core';
 import { startFakeOpenAi } from '@paperlane/testing/fakes/openai-server';
 import { z } from 'zod';
 
@@ -296,18 +296,7 @@ const llm: Extractor = createExtractor({
 
 /** The answer a perfect model would give: the expected fields, null elsewhere. */
 function oracleAnswer(expected: ExpectedInvoice) {
-  const names = [
-    'vendorName',
-    'vendorTaxId',
-    'invoiceNumber',
-    'invoiceDate',
-    'dueDate',
-    'currency',
-    'subtotal',
-    'tax',
-    'total',
-    'iban',
-  ] as const;
+  const names = INVOICE_FIELD_NAMES;
   const fields = Object.fromEntries(names.map((name) => [name, expected[name] ?? null]));
   const confidence = Object.fromEntries(
     names.map((name) => [name, expected[name] === undefined ? null : 0.9]),

@@ -15,6 +15,15 @@ afterAll(async () => {
 
 const at = (offsetMs: number) => ({ now: () => new Date(Date.now() + offsetMs) });
 const refusing: Transport = { name: 'refusing', send: async () => [], close: async () => {} };
+const dispatcherOver = (transport: Transport) =>
+  createDispatcher({
+    store: env.store,
+    transport,
+    topology: env.topology,
+    clock: systemClock,
+    logger: silentLogger,
+    sweepGraceMs: 60_000,
+  });
 
 describe('outbox sweeper', () => {
   it('leaves a job alone until its grace period has passed, then re-sends it once', async () => {
@@ -27,14 +36,7 @@ describe('outbox sweeper', () => {
       },
       close: async () => {},
     };
-    const dispatcher = createDispatcher({
-      store: env.store,
-      transport: sendOnly,
-      topology: env.topology,
-      clock: systemClock,
-      logger: silentLogger,
-      sweepGraceMs: 60_000,
-    });
+    const dispatcher = dispatcherOver(sendOnly);
     const { job } = await dispatcher.enqueue('automation', { tenantId: 'tenant-s', tenantUserId: 'u-1' });
     seen.length = 0;
     const deps = {
@@ -55,14 +57,7 @@ describe('outbox sweeper', () => {
   });
 
   it('fails a job whose holder vanished during its last attempt, with an event', async () => {
-    const dispatcher = createDispatcher({
-      store: env.store,
-      transport: refusing,
-      topology: env.topology,
-      clock: systemClock,
-      logger: silentLogger,
-      sweepGraceMs: 60_000,
-    });
+    const dispatcher = dispatcherOver(refusing);
     const { job } = await dispatcher.enqueue('automation', { tenantId: 'tenant-s', tenantUserId: 'u-2' });
     // Three claims whose holders each vanish: the third is the last attempt.
     let now = Date.now();
@@ -95,14 +90,7 @@ describe('outbox sweeper', () => {
   });
 
   it('re-runs the settled hook of a finished job whose marker is due, backing off while it fails, then clears it', async () => {
-    const dispatcher = createDispatcher({
-      store: env.store,
-      transport: refusing,
-      topology: env.topology,
-      clock: systemClock,
-      logger: silentLogger,
-      sweepGraceMs: 60_000,
-    });
+    const dispatcher = dispatcherOver(refusing);
     const t0 = Date.now();
     const { job } = await dispatcher.enqueue('automation', { tenantId: 'tenant-s', tenantUserId: 'u-3' });
     await env.store.claim({ ...job, now: new Date(t0), leaseMs: 60_000 });
@@ -140,14 +128,7 @@ describe('outbox sweeper', () => {
   });
 
   it('drops the effects of a hook that fails permanently instead of retrying them forever', async () => {
-    const dispatcher = createDispatcher({
-      store: env.store,
-      transport: refusing,
-      topology: env.topology,
-      clock: systemClock,
-      logger: silentLogger,
-      sweepGraceMs: 60_000,
-    });
+    const dispatcher = dispatcherOver(refusing);
     const t0 = Date.now();
     const { job } = await dispatcher.enqueue('automation', { tenantId: 'tenant-s', tenantUserId: 'u-4' });
     await env.store.claim({ ...job, now: new Date(t0), leaseMs: 60_000 });

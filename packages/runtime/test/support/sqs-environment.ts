@@ -37,6 +37,19 @@ export async function startSqsEnvironment(topologyEnv: Record<string, string> = 
     logger: silentLogger,
     sweepGraceMs: 60_000,
   });
+  // Records jobs but sends nothing: the test decides when (and how often) a message arrives.
+  const recordOnly = createDispatcher({
+    store: store.jobs,
+    transport: {
+      name: 'none',
+      send: async (m) => m.map((x) => ({ jobId: x.envelope.jobId, error: 'held' })),
+      close: async () => {},
+    },
+    topology,
+    clock: systemClock,
+    logger: silentLogger,
+    sweepGraceMs: 60_000,
+  });
   const deps = {
     store: store.jobs,
     events,
@@ -60,6 +73,8 @@ export async function startSqsEnvironment(topologyEnv: Record<string, string> = 
     events,
     topology,
     dispatcher,
+    /** A dispatcher that writes the job record and never sends its message. */
+    recordOnly,
     deps,
     effectsFile,
     /** Receives up to 10 real messages from a queue URL, as Lambda records (real receipt handles). */

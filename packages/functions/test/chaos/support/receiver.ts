@@ -1,29 +1,11 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { startTestReceiver } from '@paperlane/adapters/webhooks/test-receiver';
+import { verifyStandardWebhooks } from '@paperlane/testing/webhook-verifiers';
 
 /** One verified `job.*` delivery as the subscriber saw it. */
 export interface JobEffect {
   webhookId: string;
   type: string;
   jobId: string;
-}
-
-/**
- * Checks a Standard Webhooks signature from the spec alone: HMAC-SHA256 of
- * `<webhook-id>.<webhook-timestamp>.<body>` keyed with the base64 bytes after
- * `whsec_`, any `v1,` entry of the header matching.
- */
-function signedBy(secret: string, body: string, headers: Record<string, string | string[] | undefined>) {
-  const [id, timestamp, header] = ['webhook-id', 'webhook-timestamp', 'webhook-signature'].map(
-    (name) => headers[name],
-  );
-  if (typeof id !== 'string' || typeof timestamp !== 'string' || typeof header !== 'string') return false;
-  const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
-  const mac = createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest();
-  return header.split(' ').some((entry) => {
-    const given = Buffer.from(entry.startsWith('v1,') ? entry.slice(3) : '', 'base64');
-    return given.length === mac.length && timingSafeEqual(given, mac);
-  });
 }
 
 /**
@@ -38,7 +20,7 @@ export async function startEffectCounter() {
   const forged: string[] = [];
   const listeners = new Set<() => void>();
   receiver.on('/hooks', (request, res) => {
-    if (!secret || !signedBy(secret, request.body, request.headers)) {
+    if (!secret || !verifyStandardWebhooks(secret, request.body, request.headers)) {
       forged.push(request.body.slice(0, 200));
       res.writeHead(401).end('bad signature');
       return;

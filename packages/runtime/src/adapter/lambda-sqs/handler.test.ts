@@ -1,8 +1,8 @@
-import { encodeEnvelope, type JobRecord, silentLogger, systemClock } from '@paperlane/core';
+import { encodeEnvelope, type JobRecord } from '@paperlane/core';
 import { lambdaContextFactory, sqsEventFactory, sqsRecordFactory } from '@paperlane/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SqsEnvironment, startSqsEnvironment } from '../../../test/support/sqs-environment';
-import { createDispatcher, toMessage } from '../../dispatcher/index';
+import { toMessage } from '../../dispatcher/index';
 import {
   DLQ_CODE_ATTRIBUTE,
   DLQ_ENCODING_ATTRIBUTE,
@@ -29,19 +29,11 @@ afterAll(async () => {
 
 /** Writes a job record without sending its message, so the test controls delivery. */
 async function recordOnly(tenantUserId: string, delayMs = 0): Promise<JobRecord> {
-  const dispatcher = createDispatcher({
-    store: env.store,
-    transport: {
-      name: 'none',
-      send: async (m) => m.map((x) => ({ jobId: x.envelope.jobId, error: 'held' })),
-      close: async () => {},
-    },
-    topology: env.topology,
-    clock: systemClock,
-    logger: silentLogger,
-    sweepGraceMs: 60_000,
-  });
-  const { job } = await dispatcher.enqueue('automation', { tenantId: 'tenant-h', tenantUserId }, { delayMs });
+  const { job } = await env.recordOnly.enqueue(
+    'automation',
+    { tenantId: 'tenant-h', tenantUserId },
+    { delayMs },
+  );
   return job;
 }
 

@@ -1,10 +1,10 @@
-import { encodeEnvelope, type JobRecord, silentLogger, systemClock } from '@paperlane/core';
+import { encodeEnvelope, type JobRecord } from '@paperlane/core';
 import { createDocumentClient, createStore } from '@paperlane/store';
 import { lambdaContextFactory, sqsEventFactory } from '@paperlane/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SqsEnvironment, startSqsEnvironment } from '../../../test/support/sqs-environment';
 import { startTcpProxy } from '../../../test/support/tcp-proxy';
-import { createDispatcher, toMessage } from '../../dispatcher/index';
+import { toMessage } from '../../dispatcher/index';
 import { createSqsHandler } from './handler';
 
 let env: SqsEnvironment;
@@ -50,19 +50,7 @@ afterAll(async () => {
 async function deliver(
   tenantUserId: string,
 ): Promise<{ job: JobRecord; event: ReturnType<typeof sqsEventFactory> }> {
-  const dispatcher = createDispatcher({
-    store: env.store,
-    transport: {
-      name: 'none',
-      send: async (m) => m.map((x) => ({ jobId: x.envelope.jobId, error: 'held' })),
-      close: async () => {},
-    },
-    topology: env.topology,
-    clock: systemClock,
-    logger: silentLogger,
-    sweepGraceMs: 60_000,
-  });
-  const { job } = await dispatcher.enqueue('automation', { tenantId: 'tenant-o', tenantUserId });
+  const { job } = await env.recordOnly.enqueue('automation', { tenantId: 'tenant-o', tenantUserId });
   await env.send(env.urls.automation.high, encodeEnvelope(toMessage(job, new Date()).envelope));
   const records = await env.receiveRecords(env.urls.automation.high);
   return { job, event: sqsEventFactory(records) };
