@@ -1,4 +1,5 @@
 import { sstNames } from '@paperlane/core';
+import { CONSOLE_BUNDLE_DIR, consoleCopyFiles } from './console-files';
 import { type LambdaOptions, lambdaArgs } from './lambda';
 import { infraNames } from './names';
 import { lambdaSpecs } from './needs';
@@ -11,6 +12,9 @@ export type GatewayAuth = 'jwt' | 'none';
  * every `/api` and `/admin` request itself (HS256 with `JwtSecret`, or the issuer's
  * JWKS); with an external issuer the gateway also rejects bad tokens before they
  * cost an invocation. Health, the OpenAPI document and its docs page are public.
+ * The web console (`GET /` and `/console/*`) is routed without the gateway's
+ * authorizer: its files are public, and its session routes and the cookie it sets
+ * are checked by the app (a JWT authorizer cannot read a cookie).
  */
 export const API_ROUTES = [
   { route: 'ANY /api/{proxy+}', auth: 'jwt' },
@@ -18,6 +22,8 @@ export const API_ROUTES = [
   { route: 'GET /healthz', auth: 'none' },
   { route: 'GET /openapi.json', auth: 'none' },
   { route: 'GET /docs', auth: 'none' },
+  { route: 'GET /', auth: 'none' },
+  { route: 'ANY /console/{proxy+}', auth: 'none' },
 ] as const satisfies readonly { route: string; auth: GatewayAuth }[];
 
 /**
@@ -49,14 +55,20 @@ export const API_TIMEOUT_SECONDS = 25;
 
 export function httpApi(options: HttpApiOptions) {
   const { jwt, corsOrigins, ...lambda } = options;
-  const fn = new sst.aws.Function(
-    infraNames.apiFunction,
-    lambdaArgs(lambdaSpecs.api, {
-      ...lambda,
-      timeoutSeconds: API_TIMEOUT_SECONDS,
-      description: 'The Hono app behind the HTTP API',
-    }),
-  );
+  const args = lambdaArgs(lambdaSpecs.api, {
+    ...lambda,
+    timeoutSeconds: API_TIMEOUT_SECONDS,
+    description: 'The Hono app behind the HTTP API',
+  });
+  // The console is served by this function from files copied into its package
+  // (about 60 KB, a few ms to read once warm) rather than a separate static site:
+  // one origin keeps its SameSite=Strict cookie and same-origin API calls working
+  // with no CORS, and there is no second deploy target to keep in step.
+  const fn = new sst.aws.Function(infraNames.apiFunction, {
+    ...args,
+    environment: { ...args.environment, CONSOLE_DIR: CONSOLE_BUNDLE_DIR },
+    copyFiles: consoleCopyFiles(),
+  });
   const api = new sst.aws.ApiGatewayV2(sstNames.httpApi, {
     // The gateway answers preflights itself, before any authorizer.
     cors: {

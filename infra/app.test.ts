@@ -148,12 +148,14 @@ describe('sst.config.ts', () => {
     expect(threshold(small)).toBe(threshold(prod) * 3);
   });
 
-  it('routes the five API paths to one function, behind the JWT authorizer only with an external issuer', async () => {
+  it('routes the seven API paths to one function, behind the JWT authorizer only with an external issuer', async () => {
     const hs256 = await production();
     const routes = hs256.ofType('sst.aws.ApiGatewayV2Route');
     expect(routes.map((r) => r.args.route).sort()).toEqual([
       'ANY /admin/{proxy+}',
       'ANY /api/{proxy+}',
+      'ANY /console/{proxy+}',
+      'GET /',
       'GET /docs',
       'GET /healthz',
       'GET /openapi.json',

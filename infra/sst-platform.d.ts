@@ -69,6 +69,8 @@ declare global {
       layers?: Input<string>[];
       logging?: false | { retention?: LogRetention; format?: 'text' | 'json' };
       nodejs?: NodejsArgs;
+      /** Files copied into the function's package: `from` relative to the project root, `to` inside the package. */
+      copyFiles?: { from: string; to?: string }[];
     }
 
     /** `FunctionArgs.nodejs`: how SST's builder bundles a Node function. */

@@ -16,6 +16,9 @@ const APP_ROUTES: AppRoute[] = [
   { method: 'GET', path: '/api/jobs/:job_id' },
   { method: 'POST', path: '/api/jobs/:job_id/retry' },
   { method: 'GET', path: '/admin/queues' },
+  { method: 'GET', path: '/' },
+  { method: 'GET', path: '/console/:file' },
+  { method: 'POST', path: '/console/session' },
 ];
 
 const fake = fakeFunctionsRoot();

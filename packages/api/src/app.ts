@@ -10,6 +10,7 @@ import { requestContext } from './middleware/request-context';
 import { adminRoutes } from './routes/admin';
 import { adminBoardRoutes } from './routes/admin-board';
 import { automationRoutes } from './routes/automations';
+import { consoleRoutes } from './routes/console';
 import { documentRoutes } from './routes/documents';
 import { eventStreamRoutes } from './routes/events-stream';
 import { healthRoutes } from './routes/health';
@@ -80,6 +81,7 @@ export function createApp(deps: ApiDeps) {
     },
   });
   app.route('/', docsRoutes());
+  app.route('/', consoleRoutes(deps, { dir: deps.consoleDir }));
   app.route('/', healthRoutes(deps));
 
   // Before the bearer middleware: the stream also takes `?token=` (EventSource sets no headers).

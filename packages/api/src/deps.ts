@@ -56,6 +56,8 @@ export interface ApiDeps {
   mailboxes?: MailboxApiDeps;
   /** `/admin/queues/*` routes; absent, they answer 503 `queue_admin_unavailable`. */
   queueAdmin?: QueueAdmin;
+  /** Where the web console's files lie flat (the AWS bundle); unset, the installed `@paperlane/console`. */
+  consoleDir?: string;
   /** Bull Board (BullMQ driver only, from `createAdminBoard`), mounted at `/admin/board` behind admin auth. */
   adminBoard?: Hono;
 }

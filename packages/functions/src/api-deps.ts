@@ -66,6 +66,7 @@ export function buildApiDeps(container: ApiWiring, extras: ApiExtras): ApiDeps {
     verifyToken,
     limits: container.config.upload,
     ...(env.API_MAX_BODY_BYTES ? { bodyLimits: { maxBytes: env.API_MAX_BODY_BYTES } } : {}),
+    ...(env.CONSOLE_DIR ? { consoleDir: env.CONSOLE_DIR } : {}),
     rateLimiter:
       container.config.rateLimitScope === 'shared'
         ? createSharedRateLimiter({

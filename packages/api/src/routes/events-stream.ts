@@ -4,6 +4,7 @@ import { streamSSE } from 'hono/streaming';
 import type { ApiDeps } from '../deps';
 import type { ApiEnv } from '../env';
 import { HttpError } from '../errors';
+import { consoleToken } from '../middleware/authenticate';
 import { storeTargetAccess } from '../realtime/access';
 import { createRealtimeConnection } from '../realtime/connection';
 import { createRealtimeHub } from '../realtime/hub';
@@ -67,7 +68,7 @@ export function eventStreamRoutes(
 
   return app.get('/api/events', async (c) => {
     const header = /^Bearer (\S+)$/.exec((c.req.header('authorization') ?? '').trim())?.[1];
-    const token = header ?? c.req.query('token');
+    const token = header ?? c.req.query('token') ?? consoleToken(c);
     if (!token || !TOKEN.test(token)) {
       throw new HttpError(401, 'missing_token', 'send Authorization: Bearer <token> or ?token=', undefined, {
         'www-authenticate': 'Bearer',

@@ -55,6 +55,8 @@ export const envSchema = z.object({
   UPLOAD_MAX_REQUEST_BYTES: bytes.optional(),
   /** Any JSON (or other non-upload) request body; webhook and event bodies are capped lower. Default 1 MiB. */
   API_MAX_BODY_BYTES: bytes.optional(),
+  /** A folder holding the web console's files flat (the AWS bundle's `console/`); unset, the installed package. */
+  CONSOLE_DIR: z.string().min(1).max(500).optional(),
   RATE_LIMIT_PER_MINUTE: positive.default(120),
   /**
    * `shared`: every API process counts against one budget per tenant in the table (the

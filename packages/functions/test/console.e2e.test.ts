@@ -1,0 +1,178 @@
+import type { UploadResponse } from '@paperlane/api';
+import { type JobHandlers, PermanentError, QUEUE_NAMES } from '@paperlane/core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Stoppable } from '../src/container';
+import { placeholderHandlers } from '../src/placeholder-handlers';
+import { type ApiHarness, SAMPLE_FILES, startApi, uploadForm } from './support/api-harness';
+import { launchChromium, signedInPage, watchErrors } from './support/console-browser';
+
+/**
+ * The console in Debian's Chromium against a real embedded Paperlane: sign-in,
+ * upload through the page with live progress, a failed job retried from the page,
+ * tenant and role boundaries, and an operator pausing a queue while its depth grows.
+ *
+ * The invoice job holds at 30% until `release()`, so the page is seen showing work in
+ * progress before it shows it done; the thumbnail job fails while `failing` is set.
+ */
+let release: () => void = () => {};
+const held = new Promise<void>((resolve) => {
+  release = resolve;
+});
+const control = { failing: false };
+const handlers: JobHandlers = {
+  ...placeholderHandlers,
+  'invoice-processing': async (ctx) => {
+    await ctx.progress(30);
+    await held;
+    await ctx.progress(100);
+    return { fields: 0 };
+  },
+  thumbnail: async () => {
+    if (control.failing)
+      throw new PermanentError('the renderer refused this file', { code: 'render_refused' });
+    return { rendered: true };
+  },
+};
+
+const files = async () => [
+  {
+    name: 'invoice-a.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.from(await SAMPLE_FILES.pdf().arrayBuffer()),
+  },
+  {
+    name: 'receipt-b.png',
+    mimeType: 'image/png',
+    buffer: Buffer.from(await SAMPLE_FILES.png().arrayBuffer()),
+  },
+];
+
+describe('the web console in Chromium', () => {
+  let api: ApiHarness;
+  let browser: Browser;
+  const pageErrors: string[] = [];
+  let acmeSession = '';
+  let others: Stoppable | undefined;
+  let thumbnails: Stoppable | undefined;
+
+  beforeAll(async () => {
+    [api, browser] = await Promise.all([startApi({ handlers }), launchChromium()]);
+    others = await api.container.startWorkers(QUEUE_NAMES.filter((q) => q !== 'thumbnail'));
+    thumbnails = await api.container.startWorkers(['thumbnail']);
+  });
+  afterAll(async () => {
+    release();
+    await Promise.all([others?.stop(), thumbnails?.stop()]);
+    await browser?.close();
+    await api?.close();
+  });
+
+  async function page(token: Promise<string>, hash?: string): Promise<Page> {
+    const opened = await signedInPage(browser, api.url, await token, {
+      errors: pageErrors,
+      ...(hash ? { hash } : {}),
+    });
+    return opened.page;
+  }
+  const jobStatus = (p: Page, fileName: string, queue: string) =>
+    p.getByTestId('session-file').filter({ hasText: fileName }).getByTestId(`job-${queue}`);
+
+  it('signs in with ?token=, takes the token out of the address, and uploads two files it follows live', async () => {
+    const user = await page(api.token('acme', 'user'));
+    expect(user.url()).not.toContain('token=');
+    expect(await user.getByTestId('who').textContent()).toContain('acme');
+    expect(await user.getByTestId('nav').textContent()).not.toContain('Queues');
+
+    await user.getByTestId('upload-input').setInputFiles(await files());
+    await user.getByTestId('upload-submit').click();
+    await user.waitForURL(/#\/sessions\/[\w-]+$/);
+    acmeSession = user.url().split('/').pop() ?? '';
+    await user.getByTestId('live-mode').filter({ hasText: 'live' }).waitFor();
+    // Both files shown mid-way: the invoice job is held at 30% (the second may still wait its turn).
+    await jobStatus(user, 'invoice-a.pdf', 'invoice-processing').filter({ hasText: 'processing' }).waitFor();
+    await jobStatus(user, 'receipt-b.png', 'invoice-processing')
+      .filter({ hasText: /pending|processing/ })
+      .waitFor();
+    expect(await user.getByTestId('session-settled').count()).toBe(0);
+    release();
+    // ...and then done, on the same page, from the event stream (no reload, no polling).
+    for (const name of ['invoice-a.pdf', 'receipt-b.png']) {
+      await jobStatus(user, name, 'invoice-processing').filter({ hasText: 'complete' }).waitFor();
+      await jobStatus(user, name, 'thumbnail').filter({ hasText: 'complete' }).waitFor();
+    }
+    await user.getByTestId('session-settled').waitFor();
+    expect(await user.getByTestId('live-mode').textContent()).toBe('live');
+    await user.context().close();
+  });
+
+  it('shows a failed job and retries it from the page; another tenant sees neither it nor operator pages', async () => {
+    control.failing = true;
+    const user = await page(api.token('acme', 'user'));
+    await user.getByTestId('upload-input').setInputFiles((await files()).slice(0, 1));
+    await user.getByTestId('upload-submit').click();
+    await user.waitForURL(/#\/sessions\/[\w-]+$/);
+    await jobStatus(user, 'invoice-a.pdf', 'thumbnail').filter({ hasText: 'failed' }).waitFor();
+    expect(await user.getByTestId('session-file').textContent()).toContain('the renderer refused this file');
+
+    // A tenant admin of globex, signed in by pasting the token.
+    const context = await browser.newContext();
+    const other = await context.newPage();
+    watchErrors(other, pageErrors);
+    await other.goto(`${api.url}/`);
+    await other.getByTestId('token-input').fill(await api.token('globex', 'admin'));
+    await other.getByTestId('signin-submit').click();
+    expect(await other.getByTestId('who').textContent()).toContain('globex');
+    const nav = (await other.getByTestId('nav').textContent()) ?? '';
+    expect(nav).toContain('Failed jobs');
+    expect(nav).not.toContain('Queues');
+    await other.goto(`${api.url}/#/queues`);
+    await other.getByTestId('forbidden').waitFor();
+    expect(await other.getByTestId('queues').count()).toBe(0);
+    await other.goto(`${api.url}/#/sessions/${acmeSession}`);
+    await other.getByRole('alert').filter({ hasText: 'not_found' }).waitFor();
+    expect(await other.locator('main').textContent()).not.toContain('invoice-a.pdf');
+    await other.goto(`${api.url}/#/failed`);
+    await other.getByText('No failed jobs.').waitFor();
+    await context.close();
+
+    control.failing = false;
+    await user.getByTestId('retry-thumbnail').click();
+    await jobStatus(user, 'invoice-a.pdf', 'thumbnail').filter({ hasText: 'complete' }).waitFor();
+    await user.context().close();
+  });
+
+  it('an operator pauses a queue, sees its depth grow with new uploads, and resumes it', async () => {
+    const operator = await page(api.token('ops', 'operator'), '#/queues');
+    await operator.getByTestId('depth-thumbnail').waitFor();
+    const before = Number(await operator.getByTestId('depth-thumbnail').textContent());
+    await operator.getByTestId('pause-thumbnail').click();
+    await operator.getByTestId('paused-thumbnail').waitFor();
+    // A running consumer sees the flag at its next receive: after its cached read (1 s)
+    // and the long poll under way (5 s). A consumer started now reads it first, so
+    // the test need not wait out that window.
+    await thumbnails?.stop();
+    thumbnails = await api.container.startWorkers(['thumbnail']);
+
+    const upload = await api.call('acme', '/api/upload', {
+      method: 'POST',
+      body: uploadForm([
+        { name: 'c.pdf', blob: SAMPLE_FILES.pdf() },
+        { name: 'd.pdf', blob: SAMPLE_FILES.pdf() },
+      ]),
+    });
+    expect(((await upload.json()) as UploadResponse).jobs).toHaveLength(4);
+    // The page refreshes itself: the two thumbnail jobs wait in the paused queue.
+    const depth = async () => Number(await operator.getByTestId('depth-thumbnail').textContent());
+    await expect.poll(depth, { timeout: 10_000 }).toBe(before + 2);
+
+    await operator.getByTestId('resume-thumbnail').click();
+    await expect.poll(depth, { timeout: 10_000 }).toBe(0);
+    expect(await operator.getByTestId('paused-thumbnail').count()).toBe(0);
+    await operator.context().close();
+  });
+
+  it('raised no script error or CSP violation on any page', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
