@@ -4,6 +4,7 @@ import { type AutomationStore, createAutomationStore } from './automation-store'
 import { createDocumentStore, type DocumentStore } from './document-store';
 import { createInvoiceStore, type InvoiceStore } from './invoice-store';
 import { createJobStore } from './job-store';
+import { createListStore, type ListStore } from './list-store';
 import { createMailboxStore, type MailboxStore } from './mailbox-store';
 import { createQueueControlStore, type QueueControlStore } from './queue-control-store';
 import { createRateLimitStore, type RateLimitStore } from './rate-limit-store';
@@ -21,6 +22,8 @@ export interface StoreSettings {
 export interface Store {
   table: PaperlaneTable;
   jobs: JobStore;
+  /** Tenant lists and searches (jobs, documents, sessions, failed jobs) with cursors. */
+  lists: ListStore;
   documents: DocumentStore;
   sessions: UploadSessionStore;
   invoices: InvoiceStore;
@@ -48,6 +51,7 @@ export function createStore(settings: StoreSettings): Store {
   return {
     table,
     jobs: createJobStore(table),
+    lists: createListStore(table),
     documents: createDocumentStore(table),
     sessions: createUploadSessionStore(table),
     invoices: createInvoiceStore(table),
