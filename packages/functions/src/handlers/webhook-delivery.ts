@@ -1,6 +1,6 @@
 import { parseAllowedHosts } from '@paperlane/adapters/net/host-allowlist';
 import { createWebhookHttpSender } from '@paperlane/adapters/webhooks/http-sender';
-import { timedWebhookSender } from '@paperlane/adapters/webhooks/timed-sender';
+import { instrumentedWebhookSender } from '@paperlane/adapters/webhooks/instrumented-sender';
 import { type JobHandler, systemClock } from '@paperlane/core';
 import { createWebhookDeliveryHandler } from '@paperlane/jobs/webhooks/delivery-handler';
 import type { HandlerWiring } from '../container';
@@ -11,7 +11,7 @@ export function webhookDeliveryModule(wiring: HandlerWiring): JobHandler<'webhoo
   return createWebhookDeliveryHandler({
     store: wiring.store,
     cipher: wiring.secrets,
-    sender: timedWebhookSender(
+    sender: instrumentedWebhookSender(
       createWebhookHttpSender({ allowedHosts: parseAllowedHosts(env.WEBHOOK_ALLOWED_HOSTS) }),
       wiring.metrics,
     ),
