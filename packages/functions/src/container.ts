@@ -8,6 +8,10 @@ import {
   createRedisEventBus,
 } from '@paperlane/adapters';
 import {
+  createPrometheusMetrics,
+  type PrometheusMetrics,
+} from '@paperlane/adapters/metrics/prometheus-metrics';
+import {
   type BlobStore,
   type ChangeFeed,
   type DocumentContentType,
@@ -15,6 +19,7 @@ import {
   type EventBus,
   type JobHandlers,
   type Logger,
+  type Metrics,
   QUEUE_NAMES,
   type QueueName,
   type SecretCipher,
@@ -71,6 +76,8 @@ export interface ContainerParts {
    * provides one); otherwise Redis pub/sub with REDIS_URL, else in-process. Closed with the container.
    */
   changes?: ChangeFeed;
+  /** This process's metrics registry (a fresh one otherwise); `/metrics` and the IPC relay read it. */
+  metrics?: PrometheusMetrics;
 }
 
 /** What job modules are built from. */
@@ -87,6 +94,8 @@ export interface HandlerWiring {
   domainEvents: DomainEventSink;
   /** Seals and opens secrets at rest (mailbox passwords, webhook signing secrets). */
   secrets: SecretCipher;
+  /** Where job modules record what they measure (webhook latency). */
+  metrics: Metrics;
   /** Registers a release (OCR workers, clients) for when the process closes. */
   onClose(release: () => Promise<void>): void;
 }
@@ -106,6 +115,7 @@ export async function createContainer(config: Config, parts: ContainerParts) {
   const logger = parts.logger ?? createJsonLogger({ level: env.LOG_LEVEL, base: { service: 'paperlane' } });
   const stops: Array<() => Promise<void>> = [];
   const endpoints = { ...config.endpoints };
+  const metrics = parts.metrics ?? createPrometheusMetrics();
 
   if (config.embedded) {
     const { startEmbeddedServices } = await import('./embedded');
@@ -179,6 +189,7 @@ export async function createContainer(config: Config, parts: ContainerParts) {
           logger,
           domainEvents,
           secrets,
+          metrics,
           onClose: (release) => void stops.push(release),
         })
       : parts.handlers;
@@ -191,6 +202,7 @@ export async function createContainer(config: Config, parts: ContainerParts) {
     events,
     handlers,
     onSettled,
+    metrics,
     ...faults,
   };
 
@@ -248,6 +260,7 @@ export async function createContainer(config: Config, parts: ContainerParts) {
     sniff: parts.sniff,
     domainEvents,
     secrets,
+    metrics,
     endpoints,
     sqsUrls,
 

@@ -42,4 +42,6 @@ export type {
   ParsedEmail,
   ParsedEmailAttachment,
 } from './mailbox-reader';
+export type { JobAttemptOutcome, Metrics, WebhookDeliveryOutcome } from './metrics';
+export { noMetrics } from './metrics';
 export type { SecretCipher } from './secret-cipher';
