@@ -16,6 +16,9 @@ export {
 export * from './document';
 export { createDocumentClient, type DocumentClientSettings, dynamoClientConfig } from './document-client';
 export { createDocumentStore, type DocumentRef, type DocumentStore } from './document-store';
+export * from './idempotency';
+export { IDEMPOTENCY_ENTITY, idempotencyKey } from './idempotency-entity';
+export { createIdempotencyStore, type IdempotencyStore } from './idempotency-store';
 export * from './invoice';
 export { createInvoiceStore, type InvoiceRef, type InvoiceStore } from './invoice-store';
 export { createJobStore } from './job-store';
