@@ -15,4 +15,5 @@ export * from './queues';
 export * from './retry';
 export * from './sqs-names';
 export * from './topology';
+export * from './trace-context';
 export * from './write-through-outage';

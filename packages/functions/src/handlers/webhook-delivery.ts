@@ -1,6 +1,6 @@
 import { parseAllowedHosts } from '@paperlane/adapters/net/host-allowlist';
 import { createWebhookHttpSender } from '@paperlane/adapters/webhooks/http-sender';
-import { timedWebhookSender } from '@paperlane/adapters/webhooks/timed-sender';
+import { instrumentedWebhookSender } from '@paperlane/adapters/webhooks/instrumented-sender';
 import { cachingSecretOpener, type JobHandler, systemClock } from '@paperlane/core';
 import { createWebhookDeliveryHandler } from '@paperlane/jobs/webhooks/delivery-handler';
 import { createWebhookCache } from '@paperlane/store/webhook-cache';
@@ -19,7 +19,7 @@ export function webhookDeliveryModule(wiring: HandlerWiring): JobHandler<'webhoo
     store: wiring.store,
     subscriptions,
     cipher: cachingSecretOpener(wiring.secrets),
-    sender: timedWebhookSender(
+    sender: instrumentedWebhookSender(
       createWebhookHttpSender({ allowedHosts: parseAllowedHosts(env.WEBHOOK_ALLOWED_HOSTS) }),
       wiring.metrics,
     ),
