@@ -2,7 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { checkMailboxEndpoint } from '@paperlane/adapters/imap/mailbox-endpoint';
 import { parseAllowedHosts } from '@paperlane/adapters/net/host-allowlist';
 import { createRegistrationUrlCheck } from '@paperlane/adapters/net/registration-check';
-import type { MetricsExposition } from '@paperlane/api';
+import type { MetricsExposition, QueueWindow } from '@paperlane/api';
 import {
   type ApiDeps,
   createRateLimiter,
@@ -35,6 +35,8 @@ export interface ApiExtras {
   adminBoard?: Hono;
   /** `GET /metrics` text (Node processes only; on Lambda metrics leave as EMF log lines). */
   metricsExposition?: MetricsExposition;
+  /** `/admin/queues/stats` from the job records (Node processes; the API Lambda's bundle budget leaves it out). */
+  queueWindow?: QueueWindow;
 }
 
 /** The HTTP app's dependencies from a container. */
@@ -103,5 +105,6 @@ export function buildApiDeps(container: ApiWiring, extras: ApiExtras): ApiDeps {
     ...(extras.adminBoard ? { adminBoard: extras.adminBoard } : {}),
     metrics: container.metrics,
     ...(extras.metricsExposition ? { metricsExposition: extras.metricsExposition } : {}),
+    ...(extras.queueWindow ? { queueWindow: extras.queueWindow } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import { type NewJob, newId } from '@paperlane/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createJobWindowReader, listTenants } from './job-window';
 import { at, startTestDynamo, T0, type TestDynamo } from './test-store';
 
 let dynamo: TestDynamo;
@@ -32,8 +33,11 @@ describe('tenant directory and job window', () => {
   it('lists every tenant that created a job, once, bounded', async () => {
     const store = await dynamo.freshStore();
     for (const tenant of ['beta', 'acme', 'acme', 'gamma']) await store.jobs.create(newJob(tenant));
-    expect(await store.tenants.list(10)).toEqual({ tenantIds: ['acme', 'beta', 'gamma'], truncated: false });
-    expect(await store.tenants.list(2)).toEqual({ tenantIds: ['acme', 'beta'], truncated: true });
+    expect(await listTenants(store.table, 10)).toEqual({
+      tenantIds: ['acme', 'beta', 'gamma'],
+      truncated: false,
+    });
+    expect(await listTenants(store.table, 2)).toEqual({ tenantIds: ['acme', 'beta'], truncated: true });
   });
 
   it('reads the jobs a queue finished since an instant, by outcome, and the oldest pending one', async () => {
@@ -54,7 +58,7 @@ describe('tenant directory and job window', () => {
     await store.jobs.create(newJob('acme', { now: at(2_000), availableAt: at(2_000) }));
 
     const window = (status: 'complete' | 'failed', limit = 100) =>
-      store.jobWindow.finishedSince({
+      createJobWindowReader(store.table).finishedSince({
         tenantId: 'acme',
         queue: 'thumbnail',
         status,
@@ -73,7 +77,7 @@ describe('tenant directory and job window', () => {
     // Another tenant's partition is another tenant's.
     expect(
       (
-        await store.jobWindow.finishedSince({
+        await createJobWindowReader(store.table).finishedSince({
           tenantId: 'beta',
           queue: 'thumbnail',
           status: 'complete',
@@ -82,11 +86,11 @@ describe('tenant directory and job window', () => {
         })
       ).jobs,
     ).toEqual([]);
-    expect(await store.jobWindow.oldestPendingSince({ tenantId: 'acme', queue: 'thumbnail' })).toEqual(
-      at(2_000),
-    );
     expect(
-      await store.jobWindow.oldestPendingSince({ tenantId: 'acme', queue: 'automation' }),
+      await createJobWindowReader(store.table).oldestPendingSince({ tenantId: 'acme', queue: 'thumbnail' }),
+    ).toEqual(at(2_000));
+    expect(
+      await createJobWindowReader(store.table).oldestPendingSince({ tenantId: 'acme', queue: 'automation' }),
     ).toBeUndefined();
   });
 
@@ -94,7 +98,7 @@ describe('tenant directory and job window', () => {
     const store = await dynamo.freshStore();
     await expect(store.tenants.remember('a#b')).rejects.toThrow();
     await expect(
-      store.jobWindow.finishedSince({
+      createJobWindowReader(store.table).finishedSince({
         tenantId: 'acme#x',
         queue: 'thumbnail',
         status: 'failed',

@@ -6,14 +6,12 @@ import { parseInput, toIso } from './validate';
 
 /**
  * Every tenant that ever had a job: one small item each under one partition, written
- * once per tenant per process (the set below), so the operator's deployment-wide
- * statistics can visit each tenant's job index instead of scanning the table.
+ * once per tenant per process, so the operator's deployment-wide statistics can visit
+ * each tenant's job index instead of scanning the table.
  */
 export interface TenantDirectory {
   /** Idempotent; cheap after the first call for a tenant in this process. */
   remember(tenantId: string): Promise<void>;
-  /** Tenant ids in id order, at most `limit`; `truncated` when there are more. */
-  list(limit: number): Promise<{ tenantIds: string[]; truncated: boolean }>;
 }
 
 const DIRECTORY_PK = 'TENANTS';
@@ -40,7 +38,7 @@ export interface JobWindowReader {
 }
 
 /**
- * The DynamoDB tenant directory.
+ * The DynamoDB tenant directory (its write side: every process that creates jobs has it).
  *
  * @example await createTenantDirectory(table).remember('acme');
  */
@@ -57,26 +55,36 @@ export function createTenantDirectory(table: PaperlaneTable): TenantDirectory {
       );
       known.add(id);
     },
-    async list(limit) {
-      const tenantIds: string[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': DIRECTORY_PK },
-            ProjectionExpression: 'tenantId',
-            Limit: Math.min(1000, limit + 1 - tenantIds.length),
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        );
-        for (const item of page.Items ?? []) tenantIds.push(String(item.tenantId));
-        start = page.LastEvaluatedKey;
-      } while (start && tenantIds.length <= limit);
-      return { tenantIds: tenantIds.slice(0, limit), truncated: tenantIds.length > limit };
-    },
   };
+}
+
+/**
+ * Tenant ids from the directory in id order, at most `limit`; `truncated` when there are more.
+ *
+ * @example const { tenantIds } = await listTenants(store.table, 1000);
+ */
+export async function listTenants(
+  table: PaperlaneTable,
+  limit: number,
+): Promise<{ tenantIds: string[]; truncated: boolean }> {
+  const client = table.getDocumentClient();
+  const tenantIds: string[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: table.getName(),
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': DIRECTORY_PK },
+        ProjectionExpression: 'tenantId',
+        Limit: Math.min(1000, limit + 1 - tenantIds.length),
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    for (const item of page.Items ?? []) tenantIds.push(String(item.tenantId));
+    start = page.LastEvaluatedKey;
+  } while (start && tenantIds.length <= limit);
+  return { tenantIds: tenantIds.slice(0, limit), truncated: tenantIds.length > limit };
 }
 
 /**
@@ -89,22 +97,20 @@ export function createJobWindowReader(table: PaperlaneTable): JobWindowReader {
   const client = table.getDocumentClient();
   const TableName = table.getName();
   const { name: IndexName, partitionKey, sortKey } = INDEXES.byStatus;
+  const partition = (tenantId: string, queue: QueueName) =>
+    byQueuePk(parseInput(idSchema, tenantId, 'tenantId'), parseInput(queueNameSchema, queue, 'queue'));
+  const onIndex = { TableName, IndexName, ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey } };
   return {
     async finishedSince({ tenantId, queue, status, since, limit }) {
-      const pk = byQueuePk(
-        parseInput(idSchema, tenantId, 'tenantId'),
-        parseInput(queueNameSchema, queue, 'queue'),
-      );
+      const pk = partition(tenantId, queue);
       const sinceIso = toIso(since, 'since');
       const jobs: FinishedJob[] = [];
       let start: Record<string, unknown> | undefined;
       do {
         const page = await client.send(
           new QueryCommand({
-            TableName,
-            IndexName,
+            ...onIndex,
             KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
-            ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey },
             ExpressionAttributeValues: {
               ':pk': pk,
               ':from': `${statusPrefix(status)}${sinceIso}`,
@@ -132,16 +138,11 @@ export function createJobWindowReader(table: PaperlaneTable): JobWindowReader {
       return { jobs: jobs.slice(0, limit), truncated: jobs.length > limit };
     },
     async oldestPendingSince({ tenantId, queue }) {
-      const pk = byQueuePk(
-        parseInput(idSchema, tenantId, 'tenantId'),
-        parseInput(queueNameSchema, queue, 'queue'),
-      );
+      const pk = partition(tenantId, queue);
       const page = await client.send(
         new QueryCommand({
-          TableName,
-          IndexName,
+          ...onIndex,
           KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :status)',
-          ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey },
           ExpressionAttributeValues: { ':pk': pk, ':status': statusPrefix('pending') },
           ProjectionExpression: 'updatedAt',
           Limit: 1,

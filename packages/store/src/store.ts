@@ -5,12 +5,7 @@ import { createDocumentStore, type DocumentStore } from './document-store';
 import { createIdempotencyStore, type IdempotencyStore } from './idempotency-store';
 import { createInvoiceStore, type InvoiceStore } from './invoice-store';
 import { createJobStore } from './job-store';
-import {
-  createJobWindowReader,
-  createTenantDirectory,
-  type JobWindowReader,
-  type TenantDirectory,
-} from './job-window';
+import { createTenantDirectory, type TenantDirectory } from './job-window';
 import { createMailboxStore, type MailboxStore } from './mailbox-store';
 import { createQueueControlStore, type QueueControlStore } from './queue-control-store';
 import { createRateLimitStore, type RateLimitStore } from './rate-limit-store';
@@ -45,8 +40,6 @@ export interface Store {
   idempotency: IdempotencyStore;
   /** Every tenant that has had a job (for deployment-wide queue statistics). */
   tenants: TenantDirectory;
-  /** Finished and pending jobs of a tenant's queue by time (queue statistics). */
-  jobWindow: JobWindowReader;
 }
 
 /**
@@ -71,7 +64,6 @@ export function createStore(settings: StoreSettings): Store {
       },
     },
     tenants,
-    jobWindow: createJobWindowReader(table),
     documents: createDocumentStore(table),
     sessions: createUploadSessionStore(table),
     invoices: createInvoiceStore(table),
