@@ -25,4 +25,15 @@ describe('what a cold start parses', () => {
       expect(atInit, heavy).not.toContain(heavy);
     }
   }, 120_000);
+
+  it('the document consumers load the OpenAI SDK on the first extraction or summary, not at init', async () => {
+    for (const queue of ['invoice-processing', 'llm-summary'] as const) {
+      const spec = lambdaSpecs.consumer(queue);
+      const result = await bundleLambda(join(repoRoot(), spec.entry), join(root, queue), nodejsArgs(spec));
+      const shipped = result.packages.map((p) => p.name);
+      const atInit = result.initPackages.map((p) => p.name);
+      expect(shipped, queue).toContain('openai');
+      expect(atInit, queue).not.toContain('openai');
+    }
+  }, 240_000);
 });
