@@ -23,8 +23,8 @@ export type ApiWiring = Pick<
   Container,
   'config' | 'store' | 'blobs' | 'dispatcher' | 'events' | 'sniff' | 'logger' | 'secrets'
 > & {
-  /** Prometheus in Node processes, EMF on Lambda. */
-  metrics: Metrics;
+  /** Prometheus in Node processes; absent on Lambda, where API Gateway publishes request metrics itself. */
+  metrics?: Metrics;
 };
 
 /** What an entry point adds: the HS256 secret (when no JWKS is configured) and the admin views it can offer. */
@@ -103,7 +103,7 @@ export function buildApiDeps(container: ApiWiring, extras: ApiExtras): ApiDeps {
     },
     ...(extras.queueAdmin ? { queueAdmin: extras.queueAdmin } : {}),
     ...(extras.adminBoard ? { adminBoard: extras.adminBoard } : {}),
-    metrics: container.metrics,
+    ...(container.metrics ? { metrics: container.metrics } : {}),
     ...(extras.metricsExposition ? { metricsExposition: extras.metricsExposition } : {}),
     ...(extras.queueWindow ? { queueWindow: extras.queueWindow } : {}),
   };

@@ -63,11 +63,8 @@ export function createEmfMetrics(options: EmfMetricsOptions = {}): Metrics {
   return {
     jobAttempt: ({ queue, outcome, durationMs, attempt }) =>
       emit({ queue, outcome }, { JobDuration: ['Milliseconds', durationMs], JobAttempt: ['Count', attempt] }),
-    queueDepth: ({ queue, waiting, inFlight, dlq }) =>
-      emit(
-        { queue },
-        { QueueWaiting: ['Count', waiting], QueueInFlight: ['Count', inFlight], QueueDlq: ['Count', dlq] },
-      ),
+    // On AWS, SQS publishes every queue's depth to CloudWatch itself (ApproximateNumberOfMessages*).
+    queueDepth: () => {},
     webhookDelivery: ({ outcome, durationMs }) =>
       emit({ outcome }, { WebhookDeliveryDuration: ['Milliseconds', durationMs] }),
     // The method and exact status are properties, not dimensions: each dimension set is a
