@@ -160,6 +160,36 @@ function observabilitySuite(driver: string, env: () => Record<string, string>) {
   });
 }
 
+describe('a hostile traceparent', () => {
+  let api: ApiHarness;
+  beforeAll(async () => {
+    api = await startApi({ handlers });
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it.each([
+    ['uppercase', TRACEPARENT.toUpperCase()],
+    ['zero trace id', `00-${'0'.repeat(32)}-00f067aa0ba902b7-01`],
+    ['version ff', `ff-${TRACE_ID}-00f067aa0ba902b7-01`],
+    ['oversized', `cc-${TRACE_ID}-00f067aa0ba902b7-01-${'x'.repeat(6_000)}`],
+    ['two values joined', `${TRACEPARENT}, ${TRACEPARENT}`],
+  ])('%s: ignored, the request succeeds and its jobs start a trace of their own', async (_name, header) => {
+    const response = await api.call('acme', '/api/upload', {
+      method: 'POST',
+      headers: { traceparent: header },
+      body: uploadForm([{ name: 'a.pdf', blob: SAMPLE_FILES.pdf() }]),
+    });
+    expect(response.status).toBe(202);
+    const [first] = ((await response.json()) as UploadResponse).jobs;
+    const job = await api.container.store.jobs.get({ tenantId: 'acme', jobId: first?.job_id ?? '' });
+    const trace = parseTraceparent(job?.traceId);
+    expect(trace?.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(trace?.traceId).not.toBe(TRACE_ID);
+  });
+});
+
 observabilitySuite('embedded SQS', () => ({}));
 
 let redis: RedisServer;
