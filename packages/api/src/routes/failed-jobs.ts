@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { idSchema, type JobRecord, QUEUE_NAMES } from '@paperlane/core';
-import { errorCodeFilterSchema, MAX_SCANNED_FAILED } from '@paperlane/store';
+import { errorCodeFilterSchema } from '@paperlane/store';
 import type { PrincipalRole } from '../auth/principal';
 import type { ApiDeps } from '../deps';
 import type { ApiEnv } from '../env';
@@ -31,7 +31,6 @@ const groups = createRoute({
   path: '/api/failed-jobs/groups',
   tags: ['jobs'],
   summary: "The tenant's failed jobs grouped by error code, largest group first (tenant admin)",
-  description: `Read from the job records (not a dead-letter queue), at most ${MAX_SCANNED_FAILED} jobs; \`truncated\` says there were more.`,
   security: bearer,
   request: { query: z.strictObject({ queue: z.enum(QUEUE_NAMES).optional() }) },
   responses: {
@@ -53,8 +52,7 @@ const bulkRetry = createRoute({
   tags: ['jobs'],
   summary: `Retry the tenant's failed jobs by error code, queue or ids, at most ${MAX_BULK_RETRY} a call (tenant admin)`,
   description:
-    'Every given filter must hold. With `job_ids`, failed or cancelled jobs among them are retried; without, failed jobs, newest first. ' +
-    '`dry_run` counts without changing anything.',
+    '`dry_run` only counts. With `job_ids`, failed or cancelled ones among them; else failed jobs.',
   security: bearer,
   request: {
     body: {

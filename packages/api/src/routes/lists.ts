@@ -11,33 +11,21 @@ import type { ApiEnv } from '../env';
 import { documentSchema, jobSchema, presentDocument, presentJob } from '../presenters';
 import { authErrors, bearer, jsonError } from './common';
 
-const id = (example: string) =>
-  z.string().regex(ID_PATTERN, 'must be 1-128 characters of letters, digits, _ - . :').openapi({ example });
+const id = () => z.string().regex(ID_PATTERN);
 
 /** ISO 8601: a date (`2030-01-31`) or an instant with offset. The store parses and checks it. */
-const when = (description: string) =>
-  z.string().max(40).openapi({ description, example: '2030-01-31T00:00:00Z' });
+const when = () => z.string().max(40);
 
 const pageQuery = {
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(LIST_MAX_LIMIT)
-    .default(LIST_DEFAULT_LIMIT)
-    .openapi({ description: `Page size, 1-${LIST_MAX_LIMIT}`, example: LIST_DEFAULT_LIMIT }),
-  cursor: z
-    .string()
-    .max(16_384)
-    .optional()
-    .openapi({ description: 'The `next_cursor` of the previous page, with the same filters' }),
+  limit: z.coerce.number().int().min(1).max(LIST_MAX_LIMIT).default(LIST_DEFAULT_LIMIT),
+  cursor: z.string().max(16_384).optional().openapi({ description: 'The previous `next_cursor`' }),
 };
 
 const listOf = <T extends z.ZodType>(item: T, name: string) =>
   z
     .object({
       items: z.array(item),
-      next_cursor: z.string().nullable().openapi({ description: 'null on the last page' }),
+      next_cursor: z.string().nullable(),
     })
     .openapi(name);
 
@@ -68,7 +56,7 @@ function presentSessionSummary(session: UploadSessionRecord): z.infer<typeof ses
 }
 
 const listErrors = {
-  400: jsonError('Malformed filter, limit or cursor (`invalid_cursor` for a cursor of another query)'),
+  400: jsonError('Malformed filter, limit or cursor (`invalid_cursor`)'),
   ...authErrors,
 } as const;
 
@@ -78,18 +66,17 @@ const listJobs = createRoute({
   tags: ['jobs'],
   summary: "The tenant's jobs, newest first, filtered",
   description:
-    'Without `session_id` or `document_id` the order is by last change (`updated_at`); with either, by creation. ' +
-    'A page may hold fewer than `limit` items while `next_cursor` is set: each page reads a bounded number of index pages.',
+    'By last change; by creation with `session_id`/`document_id`. A page may be short while `next_cursor` is set.',
   security: bearer,
   request: {
     query: z.strictObject({
       status: z.enum(JOB_STATUSES).optional(),
       queue: z.enum(QUEUE_NAMES).optional(),
-      session_id: id('ses_01JD3Y8K6V').optional(),
-      document_id: id('doc_01JD3Y8K6V').optional(),
-      error_code: z.string().max(128).optional().openapi({ example: 'unsupported_file_type' }),
-      created_after: when('Created at or after').optional(),
-      created_before: when('Created before').optional(),
+      session_id: id().optional(),
+      document_id: id().optional(),
+      error_code: z.string().max(128).optional(),
+      created_after: when().optional(),
+      created_before: when().optional(),
       ...pageQuery,
     }),
   },
@@ -111,18 +98,10 @@ const listDocuments = createRoute({
   request: {
     query: z.strictObject({
       status: z.enum(DOCUMENT_STATUSES).optional(),
-      vendor: z
-        .string()
-        .max(300)
-        .optional()
-        .openapi({ description: 'Part of the extracted vendor name, any case' }),
-      invoice_number: z
-        .string()
-        .max(128)
-        .optional()
-        .openapi({ description: 'The extracted invoice number, any case' }),
-      date_from: when('Uploaded on or after (a date: from its start, UTC)').optional(),
-      date_to: when('Uploaded on or before (a date: through its end, UTC)').optional(),
+      vendor: z.string().max(300).optional(),
+      invoice_number: z.string().max(128).optional(),
+      date_from: when().optional(),
+      date_to: when().optional(),
       ...pageQuery,
     }),
   },
@@ -145,7 +124,7 @@ const listSessions = createRoute({
   responses: {
     200: {
       content: { 'application/json': { schema: listOf(sessionSummarySchema, 'UploadSessionList') } },
-      description: 'One page; GET /api/upload-sessions/{session_id} has the per-job progress',
+      description: 'One page',
     },
     ...listErrors,
   },
