@@ -13,10 +13,8 @@ import { adminBoardRoutes } from './routes/admin-board';
 import { automationRoutes } from './routes/automations';
 import { documentRoutes } from './routes/documents';
 import { eventStreamRoutes } from './routes/events-stream';
-import { failedJobRoutes } from './routes/failed-jobs';
 import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
-import { tenantListRoutes } from './routes/lists';
 import { mailboxRoutes } from './routes/mailboxes';
 import { metricsRoutes } from './routes/metrics';
 import { presignedUploadRoutes } from './routes/presigned-uploads';
@@ -100,8 +98,6 @@ export function createApp(deps: ApiDeps) {
     .route('/', uploadRoutes(deps))
     .route('/', presignedUploadRoutes(deps))
     .route('/', jobRoutes(deps))
-    .route('/', tenantListRoutes(deps))
-    .route('/', failedJobRoutes(deps))
     .route('/', documentRoutes(deps))
     .route('/', automationRoutes(deps))
     .route('/', mailboxRoutes(deps))

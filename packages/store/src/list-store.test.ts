@@ -2,11 +2,13 @@ import { type JobRecord, type NewJob, QUEUE_NAMES, ValidationError } from '@pape
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DocumentRecord } from './document';
 import type { JobListQuery } from './list-query';
+import { createListStore, type ListStore } from './list-store';
 import type { Store } from './store';
 import { at, startTestDynamo, type TestDynamo } from './test-store';
 
 let dynamo: TestDynamo;
 let store: Store;
+let lists: ListStore;
 /** Every job of tenant A as it ended up, and tenant B's (which must never show). */
 const jobsA: JobRecord[] = [];
 const jobsB: JobRecord[] = [];
@@ -66,6 +68,7 @@ async function settle(job: JobRecord, n: number): Promise<JobRecord> {
 beforeAll(async () => {
   dynamo = await startTestDynamo();
   store = await dynamo.freshStore('lists');
+  lists = createListStore(store.table);
   for (let n = 0; n < 48; n++) {
     const { job } = await store.jobs.create(newJob(A, n));
     jobsA.push(await settle(job, n));
@@ -108,7 +111,7 @@ async function pageJobs(query: JobListQuery): Promise<string[]> {
   const ids: string[] = [];
   let cursor: string | undefined;
   for (let pages = 0; pages < 200; pages++) {
-    const page = await store.lists.jobs({ ...query, ...(cursor ? { cursor } : {}) });
+    const page = await lists.jobs({ ...query, ...(cursor ? { cursor } : {}) });
     expect(page.items.length).toBeLessThanOrEqual(query.limit ?? 25);
     ids.push(...page.items.map((job) => job.jobId));
     cursor = page.cursor;
@@ -182,11 +185,11 @@ describe('job lists', () => {
   });
 
   it('refuses a cursor used with other filters, another tenant or after tampering', async () => {
-    const first = await store.lists.jobs({ tenantId: A, status: 'failed', limit: 2 });
+    const first = await lists.jobs({ tenantId: A, status: 'failed', limit: 2 });
     const cursor = first.cursor as string;
     expect(cursor).toBeDefined();
     const refused = async (query: JobListQuery) => {
-      const error = await store.lists.jobs(query).catch((e: unknown) => e);
+      const error = await lists.jobs(query).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ValidationError);
       expect((error as ValidationError).code).toBe('invalid_cursor');
     };
@@ -206,7 +209,7 @@ describe('job lists', () => {
       await refused({ tenantId: A, limit: 2, cursor: garbage });
     }
     // The same cursor with the same filters (keys in another order) goes on.
-    const next = await store.lists.jobs({ limit: 2, status: 'failed', tenantId: A, cursor });
+    const next = await lists.jobs({ limit: 2, status: 'failed', tenantId: A, cursor });
     expect(next.items.length).toBe(2);
   });
 
@@ -222,32 +225,32 @@ describe('job lists', () => {
       { tenantId: A, status: 'weird' as 'failed' },
     ];
     for (const query of bad) {
-      await expect(store.lists.jobs(query)).rejects.toBeInstanceOf(ValidationError);
+      await expect(lists.jobs(query)).rejects.toBeInstanceOf(ValidationError);
     }
   });
 });
 
 describe('failed job scan', () => {
   it('reads the failed records, by queue and error code, with a cap that says truncated', async () => {
-    const all = await store.lists.failedJobs(A, {});
+    const all = await lists.failedJobs(A, {});
     expect(all.jobs.map((job) => job.jobId)).toEqual(expected({ status: 'failed' }));
     expect(all.truncated).toBe(false);
-    const some = await store.lists.failedJobs(A, { queue: QUEUE_NAMES[0], errorCode: 'ocr_failed' });
+    const some = await lists.failedJobs(A, { queue: QUEUE_NAMES[0], errorCode: 'ocr_failed' });
     expect(some.jobs.map((job) => job.jobId)).toEqual(
       expected({ status: 'failed', queue: QUEUE_NAMES[0], errorCode: 'ocr_failed' }),
     );
-    const capped = await store.lists.failedJobs(A, {}, 3);
+    const capped = await lists.failedJobs(A, {}, 3);
     expect(capped).toMatchObject({ truncated: true });
     expect(capped.jobs.length).toBe(3);
   });
 });
 
 describe('document and session lists', () => {
-  async function pageDocuments(query: Parameters<Store['lists']['documents']>[0]) {
+  async function pageDocuments(query: Parameters<ListStore['documents']>[0]) {
     const ids: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await store.lists.documents({ ...query, ...(cursor ? { cursor } : {}) });
+      const page = await lists.documents({ ...query, ...(cursor ? { cursor } : {}) });
       ids.push(...page.items.map((d) => d.documentId));
       cursor = page.cursor;
     } while (cursor);
@@ -265,11 +268,11 @@ describe('document and session lists', () => {
       expect(await pageDocuments({ tenantId: A, limit, status: 'failed' })).toEqual([]);
     }
     expect(await pageDocuments({ tenantId: B })).toEqual(['ldoc-b']);
-    await expect(store.lists.documents({ tenantId: A, dateFrom: '2030-13-45' })).rejects.toBeInstanceOf(
+    await expect(lists.documents({ tenantId: A, dateFrom: '2030-13-45' })).rejects.toBeInstanceOf(
       ValidationError,
     );
     await expect(
-      store.lists.documents({ tenantId: A, dateFrom: '2030-01-05', dateTo: '2030-01-04' }),
+      lists.documents({ tenantId: A, dateFrom: '2030-01-05', dateTo: '2030-01-04' }),
     ).rejects.toBeInstanceOf(ValidationError);
   });
 
@@ -308,12 +311,12 @@ describe('document and session lists', () => {
     const ids: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await store.lists.sessions({ tenantId: A, limit: 2, ...(cursor ? { cursor } : {}) });
+      const page = await lists.sessions({ tenantId: A, limit: 2, ...(cursor ? { cursor } : {}) });
       ids.push(...page.items.map((s) => s.sessionId));
       cursor = page.cursor;
     } while (cursor);
     expect(ids).toEqual(['ls-4', 'ls-3', 'ls-2', 'ls-1', 'ls-0']);
-    const other = await store.lists.sessions({ tenantId: B });
+    const other = await lists.sessions({ tenantId: B });
     expect(other.items.map((s) => s.sessionId)).toEqual(['ls-b']);
   });
 });

@@ -6,7 +6,6 @@ import { createIdempotencyStore, type IdempotencyStore } from './idempotency-sto
 import { createInvoiceStore, type InvoiceStore } from './invoice-store';
 import { createJobStore } from './job-store';
 import { createTenantDirectory, type TenantDirectory } from './job-window';
-import { createListStore, type ListStore } from './list-store';
 import { createMailboxStore, type MailboxStore } from './mailbox-store';
 import { createQueueControlStore, type QueueControlStore } from './queue-control-store';
 import { createRateLimitStore, type RateLimitStore } from './rate-limit-store';
@@ -24,8 +23,6 @@ export interface StoreSettings {
 export interface Store {
   table: PaperlaneTable;
   jobs: JobStore;
-  /** Tenant lists and searches (jobs, documents, sessions, failed jobs) with cursors. */
-  lists: ListStore;
   documents: DocumentStore;
   sessions: UploadSessionStore;
   invoices: InvoiceStore;
@@ -67,7 +64,6 @@ export function createStore(settings: StoreSettings): Store {
       },
     },
     tenants,
-    lists: createListStore(table),
     documents: createDocumentStore(table),
     sessions: createUploadSessionStore(table),
     invoices: createInvoiceStore(table),
