@@ -263,6 +263,8 @@ function isNameLike(text: string): boolean {
   const digits = text.replace(/\D/g, '').length;
   if (digits > 0 && digits / text.length > 0.15) return false;
   if (/\d{3,}/.test(text)) return false;
+  // Copy marks printed at the top of each copy: `ORIGINAL`, `DUPLICADO`, `COPY`.
+  if (/^(?:original|duplicado|triplicado|duplicate|copy|copia|copie|kopie)$/i.test(text.trim())) return false;
   const label = matchLabel(text);
   // `Lieferant GmbH` is a name that starts with a vendor word; `Lieferant:` is a label.
   if (label && !(label.kind === 'vendor' && label.restFolded && !text.includes(':'))) return false;
