@@ -150,6 +150,7 @@ const repairLegalForm = (name: string) =>
 const ADDRESS_WORDS =
   /\b(?:jalan|jln|taman|tmn|lot|seksyen|bandar|street|str\.|strasse|straße|road|rd\.|avenue|ave\.|rue|chemin|via|calle|ul\.)\b/i;
 
+const INLINE_REGISTRATION = /\s*\(\s*\d{4,}[\s-]*[A-Z]?\s*\)\s*$/;
 const ADDRESS_START = /^(?:taman|tmn|jalan|jln|lorong|kg\.?|kampung|bandar|seksyen)\b/i;
 // A line that starts with a company word continues the name above (`CO. (M) SDN BHD`).
 const WRAPPED_REST = /^(?:co\.|company|enterprise|trading|holdings)(?:\s|$)/i;
@@ -176,7 +177,10 @@ export function pickVendorName(
     const gaps = texts.slice(1).map((segment, i) => segment.start - (texts[i]?.end ?? 0));
     if (texts.length > 1 && gaps.every((gap) => gap <= 4)) options.unshift(options.join(' '));
     for (const option of options) {
-      let name = repairLegalForm(letterheadName(option));
+      // A registration number printed after the name (`... SDN BHD (139386 X)`) marks the seller.
+      const inlineRegistration = INLINE_REGISTRATION.exec(option);
+      const bare = inlineRegistration ? option.slice(0, inlineRegistration.index) : option;
+      let name = repairLegalForm(letterheadName(bare));
       if (!isNameLike(name) || (ADDRESS_WORDS.test(name) && /[\d,]/.test(name))) continue;
       // Address fragments (`TAMAN BERKELEY`, `CHERAS,`) and labels (`Owned By:`) are not names.
       if (ADDRESS_START.test(name) || /[,:]$/.test(name)) continue;
@@ -198,8 +202,11 @@ export function pickVendorName(
       const legal = hasLegalForm(name);
       const letters = name.replace(/[^\p{L}]/gu, '').length;
       const score =
-        (legal ? 4 : 0) + (registered ? 3 : 0) + (cleanlyCased(name) ? 1 : 0) + (letters >= 6 ? 1 : 0);
-      candidates.push({ name, score, legal: legal || registered, position });
+        (legal ? 4 : 0) +
+        (registered || inlineRegistration ? 3 : 0) +
+        (cleanlyCased(name) ? 1 : 0) +
+        (letters >= 6 ? 1 : 0);
+      candidates.push({ name, score, legal: legal || registered || Boolean(inlineRegistration), position });
     }
   }
   const chosen = candidates.reduce<(typeof candidates)[number] | undefined>(

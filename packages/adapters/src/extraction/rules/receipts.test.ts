@@ -53,4 +53,18 @@ describe('receipts', () => {
     const posted = ['POSTED', 'YONG CEN ENTERPRISE', 'TOTAL RM94.00'].join('\n');
     expect(extractInvoiceByRules(posted).vendorName).toBe('YONG CEN ENTERPRISE');
   });
+
+  it('takes the name printed with its registration number over the customer block below', () => {
+    const text = [
+      'eiiiAiHo—OOO',
+      '   GARDENIA BAKERIES (KL) SDN BHD (139386 X)',
+      '                Lot 3, Jalan PelaBur 23/1,',
+      '                 GST ID: 000381399040',
+      '            TAX INVOICE / ADJUSTMENT NOTE',
+      '   MAKASSAR FRESH MARKET SDN BHD',
+      '   JALAN SS 15/4B,',
+      '                     Total Payable:    51.88',
+    ].join('\n');
+    expect(extractInvoiceByRules(text).vendorName).toBe('GARDENIA BAKERIES (KL) SDN BHD');
+  });
 });
