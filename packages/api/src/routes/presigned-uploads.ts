@@ -9,6 +9,7 @@ import { idempotencyKeyParameter, idempotent } from '../middleware/idempotency';
 import { limitPerTenant } from '../middleware/rate-limit';
 import { presentDocument, presentJob } from '../presenters';
 import { authErrors, bearer, idParam, jsonError } from './common';
+import { jobTimingFields, toJobTiming } from './job-timing';
 import { ingestDeps, type UploadResponse, uploadResponseSchema } from './upload';
 
 /** How long an upload URL and its session stay usable. */
@@ -44,6 +45,7 @@ const uploadsCreatedSchema = z
 const completeBody = z
   .strictObject({
     uploads: z.array(z.strictObject({ upload_id: uploadIdSchema, file_name: fileNameSchema })).min(1),
+    ...jobTimingFields,
   })
   .openapi('CompleteUploads');
 
@@ -200,7 +202,8 @@ export function presignedUploadRoutes(deps: ApiDeps) {
 
     .openapi(completeUploads, async (c) => {
       const { session_id } = c.req.valid('param');
-      const { uploads } = c.req.valid('json');
+      const { uploads, ...timing } = c.req.valid('json');
+      const schedule = toJobTiming(timing, deps.clock.now());
       const principal = c.get('principal');
       const { tenantId } = principal;
       await openSession(deps, tenantId, session_id);
@@ -228,6 +231,7 @@ export function presignedUploadRoutes(deps: ApiDeps) {
         userId: principal.userId,
         sessionId: session_id,
         source: 'upload',
+        timing: schedule,
         // Stable ids from the upload id: completing twice yields the same documents and jobs.
         files: files.map(({ upload, bytes }) => ({
           fileName: upload.file_name,
