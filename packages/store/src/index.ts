@@ -49,6 +49,12 @@ export { createUploadSessionStore, type SessionRef, type UploadSessionStore } fr
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './validate';
 export * from './webhook';
 export {
+  createWebhookCache,
+  MAX_WEBHOOK_CACHE_TTL_MS,
+  publishingWebhookStore,
+  type WebhookCache,
+} from './webhook-cache';
+export {
   createWebhookDeliveryStore,
   type WebhookDeliveryRef,
   type WebhookDeliveryStore,
