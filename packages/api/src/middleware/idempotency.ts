@@ -45,13 +45,7 @@ export const idempotencyKeyParameter = {
     maxLength: 255,
     pattern: '^[\\x21-\\x7E]([\\x20-\\x7E]*[\\x21-\\x7E])?$',
   },
-  description:
-    'Makes the request safe to retry: the first response is stored for 24 h per tenant and ' +
-    'replayed (with `Idempotent-Replayed: true`) for the same key, method, path and body. ' +
-    'The same key with another request: 422 `idempotency_key_reused`; while the first request ' +
-    'runs: 409 `idempotency_request_in_progress` with Retry-After. 1-255 visible ASCII ' +
-    'characters, else 400 `invalid_idempotency_key`. 5xx, 409 and 429 answers are not stored.',
-  example: '8e03978e-40d5-43e8-bc93-6894a57f9324',
+  description: 'Retry-safe: the first answer is replayed for 24 h (see docs/architecture.md)',
 };
 
 export interface IdempotencyDeps {
@@ -157,18 +151,14 @@ export function idempotent(deps: IdempotencyDeps, options: IdempotencyOptions = 
 
 function refusal(outcome: Exclude<ClaimOutcome, { kind: 'claimed' | 'replay' }>, now: Date): HttpError {
   if (outcome.kind === 'mismatch') {
-    return new HttpError(
-      422,
-      'idempotency_key_reused',
-      'this Idempotency-Key was used for a different request (method, path or body); use a new key',
-    );
+    return new HttpError(422, 'idempotency_key_reused', 'this Idempotency-Key was used for another request');
   }
   // Requests take seconds: ask again soon, not when a dead holder's lease lapses.
   const seconds = Math.min(5, Math.max(1, Math.ceil((outcome.lockedUntil.getTime() - now.getTime()) / 1000)));
   return new HttpError(
     409,
     'idempotency_request_in_progress',
-    'a request with this Idempotency-Key is still running; retry after it finishes',
+    'a request with this Idempotency-Key is running',
     undefined,
     { 'retry-after': String(seconds) },
   );
@@ -230,7 +220,7 @@ function replay(stored: StoredResponse): Response {
     headers.set('content-type', 'application/json');
     const error = {
       code: 'idempotent_response_too_large',
-      message: `the request was accepted (status ${stored.status}) but its response was too large to keep; read the resources it created`,
+      message: `answered ${stored.status}; the response was too large to keep`,
     };
     return new Response(JSON.stringify({ error }), { status: 409, headers });
   }

@@ -17,7 +17,7 @@ const reprocessRoute = createRoute({
   method: 'post',
   path: '/api/documents/{document_id}/reprocess',
   tags: ['documents'],
-  summary: "Run a document's OCR and extraction again (e.g. after a better OCR provider arrived)",
+  summary: "Run a document's OCR and extraction again",
   security: bearer,
   parameters: [idempotencyKeyParameter],
   request: {
@@ -33,14 +33,12 @@ const reprocessRoute = createRoute({
             .openapi('ReprocessAccepted'),
         },
       },
-      description: 'Queued: one invoice-processing job per invoice of the document',
+      description: 'Queued',
     },
-    400: jsonError('An invalid priority, run_at or delay_seconds'),
+    400: jsonError('Invalid timing'),
     404: jsonError('No such document for this tenant'),
-    409: jsonError(
-      'The document is still being processed, or a request with this Idempotency-Key is still running',
-    ),
-    422: jsonError('This Idempotency-Key was used for a different request'),
+    409: jsonError('Still being processed, or the Idempotency-Key is in use'),
+    422: jsonError('Idempotency-Key reused'),
     ...authErrors,
   },
 });

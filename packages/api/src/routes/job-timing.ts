@@ -16,22 +16,10 @@ export const PUBLIC_PRIORITIES = ['high', 'normal', 'low'] as const;
 
 /** What a caller may send to shape when and how urgently the jobs of a request run. */
 export const jobTimingFields = {
-  priority: z.enum(PUBLIC_PRIORITIES).optional().openapi({
-    description:
-      '`high` (default) or `normal`: the user lane; `low`: the batch lane, which never delays user work',
-  }),
-  run_at: z.iso.datetime({ offset: true }).optional().openapi({
-    description:
-      'Earliest start (ISO 8601). Up to 7 days ahead; up to 5 minutes in the past runs now, older is 400',
-    example: '2026-12-05T18:00:00Z',
-  }),
-  delay_seconds: z
-    .number()
-    .int()
-    .min(0)
-    .max(MAX_SCHEDULE_SECONDS)
-    .optional()
-    .openapi({ description: 'Start no earlier than this many seconds from now (at most 7 days)' }),
+  // Descriptions live in docs/architecture.md: the API bundle has a size budget.
+  priority: z.enum(PUBLIC_PRIORITIES).optional(),
+  run_at: z.iso.datetime({ offset: true }).optional(),
+  delay_seconds: z.number().int().min(0).max(MAX_SCHEDULE_SECONDS).optional(),
 };
 
 export const jobTimingSchema = z.object(jobTimingFields);

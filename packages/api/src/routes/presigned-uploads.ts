@@ -65,9 +65,9 @@ const requestUploads = createRoute({
   responses: {
     201: { content: { 'application/json': { schema: uploadsCreatedSchema } }, description: 'Upload targets' },
     400: jsonError('Invalid body'),
-    409: jsonError('A request with this Idempotency-Key is still running'),
+    409: jsonError('Idempotency-Key in use'),
     413: jsonError('Too many files, or a file larger than the limit'),
-    422: jsonError('This Idempotency-Key was used for a different request'),
+    422: jsonError('Idempotency-Key reused'),
     ...authErrors,
   },
 });
@@ -86,12 +86,10 @@ const completeUploads = createRoute({
   responses: {
     202: { content: { 'application/json': { schema: uploadResponseSchema } }, description: 'Accepted' },
     404: jsonError('No such upload session for this tenant'),
-    409: jsonError(
-      'A file was not uploaded (yet), the session is closed, or a request with this Idempotency-Key is still running',
-    ),
+    409: jsonError('A file was not uploaded (yet), the session is closed, or its Idempotency-Key is in use'),
     413: jsonError('A stored file is larger than the limit'),
     415: jsonError('A stored file is not a supported type'),
-    422: jsonError('This Idempotency-Key was used for a different request'),
+    422: jsonError('Idempotency-Key reused'),
     ...authErrors,
   },
 });

@@ -52,9 +52,7 @@ export function uploadRoutes(deps: ApiDeps) {
               folder_id: idSchema.optional(),
               priority: jobTimingFields.priority,
               run_at: jobTimingFields.run_at,
-              delay_seconds: z.string().optional().openapi({
-                description: 'Start no earlier than this many seconds from now (at most 7 days)',
-              }),
+              delay_seconds: z.string().optional(),
             }),
           },
         },
@@ -64,9 +62,9 @@ export function uploadRoutes(deps: ApiDeps) {
       202: { content: { 'application/json': { schema: uploadResponseSchema } }, description: 'Accepted' },
       400: jsonError('No files, an empty file, an unknown form field, or an invalid schedule'),
       413: jsonError('Too many files, a file too large, or the body too large'),
-      409: jsonError('A request with this Idempotency-Key is still running'),
+      409: jsonError('Idempotency-Key in use'),
       415: jsonError('Not multipart, or a file type that is not supported'),
-      422: jsonError('This Idempotency-Key was used for a different request'),
+      422: jsonError('Idempotency-Key reused'),
       ...authErrors,
     },
   });
