@@ -10,7 +10,6 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { ApiEnv } from '../env';
 import { HttpError } from '../errors';
-import { DEFAULT_BODY_LIMITS, payloadTooLarge, readBoundedBody } from './bounded-body';
 import { createBodyHasher, requestFingerprint } from './request-fingerprint';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -23,7 +22,7 @@ export const DEFAULT_IDEMPOTENCY_LEASE_MS = 5 * 60_000;
 const MAX_STORED_BODY_BYTES = 350_000;
 
 /** Response headers a client acts on; the rest (request ids, dates) belong to each answer. */
-const KEPT_HEADERS = ['content-type', 'location', 'content-disposition'];
+const KEPT_HEADERS = ['content-type', 'location'];
 
 /**
  * Answers that describe the moment, not the request (a conflict with current state, a
@@ -43,15 +42,13 @@ export const idempotencyKeyParameter = {
     type: 'string' as const,
     minLength: 1,
     maxLength: 255,
-    pattern: '^[\\x21-\\x7E]([\\x20-\\x7E]*[\\x21-\\x7E])?$',
   },
-  description: 'Retry-safe: the first answer is replayed for 24 h (see docs/architecture.md)',
+  description: 'Replays the first answer for 24 h',
 };
 
 export interface IdempotencyDeps {
   store: { idempotency: IdempotencyStore };
   clock: Clock;
-  bodyLimits?: { maxBytes?: number };
 }
 
 export interface IdempotencyOptions {
@@ -83,7 +80,6 @@ class ReplayInstead extends HttpError {
  */
 export function idempotent(deps: IdempotencyDeps, options: IdempotencyOptions = {}) {
   const leaseMs = options.leaseMs ?? DEFAULT_IDEMPOTENCY_LEASE_MS;
-  const maxBodyBytes = deps.bodyLimits?.maxBytes ?? DEFAULT_BODY_LIMITS.maxBytes;
 
   return createMiddleware<ApiEnv>(async (c, next) => {
     const header = c.req.header(IDEMPOTENCY_HEADER);
@@ -118,14 +114,14 @@ export function idempotent(deps: IdempotencyDeps, options: IdempotencyOptions = 
       c.req.raw = gateBody(c.req.raw, async (digest) => {
         const outcome = await claim(digest);
         if (outcome.kind === 'replay') throw new ReplayInstead(outcome.response);
-        if (outcome.kind !== 'claimed') throw refusal(outcome, deps.clock.now());
+        if (outcome.kind !== 'claimed') throw refusal(outcome);
       });
       await next();
       if (c.error instanceof ReplayInstead) c.res = replay(c.error.stored);
     } else {
-      const outcome = await claim(await digestBody(c, maxBodyBytes));
+      const outcome = await claim(await digestBody(c));
       if (outcome.kind === 'replay') return replay(outcome.response);
-      if (outcome.kind !== 'claimed') throw refusal(outcome, deps.clock.now());
+      if (outcome.kind !== 'claimed') throw refusal(outcome);
       await next();
     }
     // No claim: the route refused the request before reading all of it (nothing happened).
@@ -137,7 +133,7 @@ export function idempotent(deps: IdempotencyDeps, options: IdempotencyOptions = 
       } else {
         const stored = await toStored(c.res);
         if (!(await deps.store.idempotency.complete({ ...ref, response: stored }))) {
-          c.get('logger').warn('idempotency claim lost before its response was stored', {});
+          c.get('logger').warn('idempotency claim lost', {});
         }
       }
     } catch (error) {
@@ -149,32 +145,29 @@ export function idempotent(deps: IdempotencyDeps, options: IdempotencyOptions = 
   });
 }
 
-function refusal(outcome: Exclude<ClaimOutcome, { kind: 'claimed' | 'replay' }>, now: Date): HttpError {
+function refusal(outcome: Exclude<ClaimOutcome, { kind: 'claimed' | 'replay' }>): HttpError {
   if (outcome.kind === 'mismatch') {
     return new HttpError(422, 'idempotency_key_reused', 'this Idempotency-Key was used for another request');
   }
   // Requests take seconds: ask again soon, not when a dead holder's lease lapses.
-  const seconds = Math.min(5, Math.max(1, Math.ceil((outcome.lockedUntil.getTime() - now.getTime()) / 1000)));
   return new HttpError(
     409,
     'idempotency_request_in_progress',
     'a request with this Idempotency-Key is running',
     undefined,
-    { 'retry-after': String(seconds) },
+    { 'retry-after': '2' },
   );
 }
 
-/** The body of a JSON route, as the boundary read it (or read here, bounded the same way). */
-async function digestBody(c: Context<ApiEnv>, maxBytes: number): Promise<string> {
+/**
+ * The body of a JSON route as the boundary read it (`boundedJson` caches the text).
+ * A body of another type is never read by these routes, so it cannot change what
+ * they do: it hashes as empty.
+ */
+async function digestBody(c: Context<ApiEnv>): Promise<string> {
   const hasher = createBodyHasher();
-  const cache = c.req.bodyCache as Record<string, Promise<unknown> | undefined>;
-  if (cache.text) hasher.update(Buffer.from((await cache.text) as string, 'utf8'));
-  else if (c.req.raw.body) {
-    const bytes = await readBoundedBody(c.req.raw, maxBytes, () => payloadTooLarge(maxBytes));
-    hasher.update(bytes);
-    // Hono keeps a body read as a promise per type; the route may still read it.
-    cache.text = Promise.resolve(new TextDecoder().decode(bytes));
-  }
+  const text = (c.req.bodyCache as { text?: Promise<string> }).text;
+  if (text) hasher.update(Buffer.from(await text, 'utf8'));
   return hasher.digest();
 }
 
@@ -217,12 +210,11 @@ function replay(stored: StoredResponse): Response {
   const headers = new Headers(stored.headers);
   headers.set(REPLAYED_HEADER, 'true');
   if (stored.bodyOmitted) {
-    headers.set('content-type', 'application/json');
     const error = {
       code: 'idempotent_response_too_large',
-      message: `answered ${stored.status}; the response was too large to keep`,
+      message: `answered ${stored.status}; too large to keep`,
     };
-    return new Response(JSON.stringify({ error }), { status: 409, headers });
+    return Response.json({ error }, { status: 409, headers });
   }
   return new Response(stored.body ? gunzipSync(stored.body) : null, { status: stored.status, headers });
 }

@@ -11,7 +11,7 @@ import { jobTimingFields, toJobTiming } from './job-timing';
 /** A document has one invoice today (email attachments and uploads alike); a few is plenty. */
 const MAX_INVOICES = 20;
 
-const reprocessBody = z.strictObject(jobTimingFields).openapi('ReprocessDocument');
+const reprocessBody = z.strictObject(jobTimingFields);
 
 const reprocessRoute = createRoute({
   method: 'post',
@@ -28,9 +28,7 @@ const reprocessRoute = createRoute({
     202: {
       content: {
         'application/json': {
-          schema: z
-            .object({ document_id: z.string(), jobs: z.array(jobSchema) })
-            .openapi('ReprocessAccepted'),
+          schema: z.object({ document_id: z.string(), jobs: z.array(jobSchema) }),
         },
       },
       description: 'Queued',

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { Priority } from '@paperlane/core';
-import { HttpError } from '../errors';
+import { describeIssues, HttpError } from '../errors';
 
 /** The furthest a caller may schedule work: a week. Longer plans belong in an automation. */
 export const MAX_SCHEDULE_SECONDS = 7 * 24 * 3600;
@@ -70,8 +70,7 @@ export function parseFormTiming(fields: Record<string, string>): JobTimingInput 
   }
   const parsed = jobTimingSchema.safeParse(raw);
   if (!parsed.success) {
-    const details = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new HttpError(400, 'invalid_schedule', 'priority, run_at or delay_seconds is invalid', details);
+    throw new HttpError(400, 'invalid_schedule', 'invalid timing', describeIssues(parsed.error.issues));
   }
   return parsed.data;
 }

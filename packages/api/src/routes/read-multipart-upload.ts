@@ -16,7 +16,7 @@ export interface MultipartUpload {
 /** Room for the parts that are not files (`folder_id`, timing) and their headers. */
 const FIELD_BYTES = 1024;
 const TIMING_FIELDS = new Set(['priority', 'run_at', 'delay_seconds']);
-const ONLY_KNOWN_FIELDS = 'only `files`, `folder_id`, `priority`, `run_at` and `delay_seconds` may be sent';
+const ONLY_KNOWN_FIELDS = 'unknown form field';
 
 /**
  * Reads `files` (repeatable) and an optional `folder_id` from a multipart body as it

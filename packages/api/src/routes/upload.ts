@@ -50,9 +50,7 @@ export function uploadRoutes(deps: ApiDeps) {
             schema: z.object({
               files: z.array(z.string().openapi({ format: 'binary' })),
               folder_id: idSchema.optional(),
-              priority: jobTimingFields.priority,
-              run_at: jobTimingFields.run_at,
-              delay_seconds: z.string().optional(),
+              ...jobTimingFields,
             }),
           },
         },
