@@ -86,11 +86,7 @@ export function idempotent(deps: IdempotencyDeps, options: IdempotencyOptions = 
     if (header === undefined || c.req.method !== 'POST') return next();
     const parsed = idempotencyKeySchema.safeParse(header);
     if (!parsed.success) {
-      throw new HttpError(
-        400,
-        'invalid_idempotency_key',
-        'Idempotency-Key must be 1-255 visible ASCII characters',
-      );
+      throw new HttpError(400, 'invalid_idempotency_key', '1-255 visible ASCII characters');
     }
     const key = parsed.data;
     const { tenantId } = c.get('principal');
@@ -147,16 +143,12 @@ export function idempotent(deps: IdempotencyDeps, options: IdempotencyOptions = 
 
 function refusal(outcome: Exclude<ClaimOutcome, { kind: 'claimed' | 'replay' }>): HttpError {
   if (outcome.kind === 'mismatch') {
-    return new HttpError(422, 'idempotency_key_reused', 'this Idempotency-Key was used for another request');
+    return new HttpError(422, 'idempotency_key_reused', 'key used for another request');
   }
   // Requests take seconds: ask again soon, not when a dead holder's lease lapses.
-  return new HttpError(
-    409,
-    'idempotency_request_in_progress',
-    'a request with this Idempotency-Key is running',
-    undefined,
-    { 'retry-after': '2' },
-  );
+  return new HttpError(409, 'idempotency_request_in_progress', 'key in use; retry shortly', undefined, {
+    'retry-after': '2',
+  });
 }
 
 /**

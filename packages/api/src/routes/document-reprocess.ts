@@ -61,7 +61,7 @@ export function documentReprocessRoutes(deps: ApiDeps) {
       limit: MAX_INVOICES,
     });
     if (invoices.some((invoice) => invoice.status === 'pending' || invoice.status === 'processing')) {
-      throw new HttpError(409, 'document_busy', `document ${document_id} is still being processed`);
+      throw new HttpError(409, 'document_busy', 'document still processing');
     }
     const jobs = await deps.dispatcher.enqueueMany(
       invoices.map((invoice) => ({

@@ -43,7 +43,7 @@ export interface JobTiming {
 export function toJobTiming(input: JobTimingInput, now: Date): JobTiming {
   const priority: Priority = input.priority === 'low' ? 'low' : 'high';
   if (input.run_at !== undefined && input.delay_seconds !== undefined) {
-    throw new HttpError(400, 'conflicting_schedule', 'send run_at or delay_seconds, not both');
+    throw new HttpError(400, 'conflicting_schedule', 'run_at or delay_seconds, not both');
   }
   if (input.delay_seconds !== undefined) return { priority, delayMs: input.delay_seconds * 1000 };
   if (input.run_at === undefined) return { priority };
@@ -53,7 +53,7 @@ export function toJobTiming(input: JobTimingInput, now: Date): JobTiming {
     throw new HttpError(400, 'run_at_too_far', 'run_at may be at most 7 days ahead');
   }
   if (delayMs < -RUN_AT_PAST_TOLERANCE_MS) {
-    throw new HttpError(400, 'run_at_in_past', 'run_at is in the past; omit it to run now');
+    throw new HttpError(400, 'run_at_in_past', 'run_at is in the past');
   }
   // The instant itself, not a delay from this clock read: the job runs at the time asked for.
   return delayMs > 0 ? { priority, runAt } : { priority };
