@@ -19,6 +19,7 @@ import { jobRoutes } from './routes/jobs';
 import { mailboxRoutes } from './routes/mailboxes';
 import { metricsRoutes } from './routes/metrics';
 import { presignedUploadRoutes } from './routes/presigned-uploads';
+import { queueStatsRoutes } from './routes/queue-stats';
 import { routeBodyLimit } from './routes/route-body-limit';
 import { uploadRoutes } from './routes/upload';
 import { webhookRoutes } from './routes/webhooks';
@@ -103,6 +104,7 @@ export function createApp(deps: ApiDeps) {
     .route('/', automationRoutes(deps))
     .route('/', mailboxRoutes(deps))
     .route('/', webhookRoutes(deps))
+    .route('/', queueStatsRoutes(deps))
     .route('/', adminRoutes(deps));
 }
 

@@ -407,6 +407,7 @@ const fill = (path: string) =>
 /** Deployment-wide actions: the operator's, never a tenant admin's (redrive without ids is the whole DLQ). */
 const OPERATOR_ROUTES = [
   'GET /admin/queues',
+  'GET /admin/queues/stats',
   'POST /admin/queues/:name/pause',
   'POST /admin/queues/:name/resume',
   'POST /admin/queues/:name/redrive',

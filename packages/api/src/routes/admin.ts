@@ -46,7 +46,7 @@ const nameParam = z.object({
     .openapi({ param: { name: 'name', in: 'path' }, example: 'thumbnail' }),
 });
 
-const adminErrors = {
+export const adminErrors = {
   ...authErrors,
   403: jsonError('The token is not an admin token'),
   404: jsonError('No such queue (`queue_not_found`)'),
