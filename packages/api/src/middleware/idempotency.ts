@@ -65,7 +65,7 @@ export interface IdempotencyOptions {
 /** Thrown into a streamed body whose key holds a finished response; the middleware answers with it. */
 class ReplayInstead extends HttpError {
   constructor(readonly stored: StoredResponse) {
-    super(409, 'idempotent_replay', 'this request was answered before');
+    super(409, 'idempotent_replay', 'replay');
   }
 }
 
@@ -134,7 +134,7 @@ export function idempotent(deps: IdempotencyDeps, options: IdempotencyOptions = 
       }
     } catch (error) {
       // The effect happened and the caller gets its answer; a retry after the lease would run again.
-      c.get('logger').warn('idempotent response not recorded', {
+      c.get('logger').warn('idempotency claim lost', {
         error: error instanceof Error ? error.message : String(error),
       });
     }
@@ -194,19 +194,13 @@ async function toStored(response: Response): Promise<StoredResponse> {
     if (value !== null) headers[name] = value;
   }
   const body = gzipSync(new Uint8Array(await response.clone().arrayBuffer()));
-  if (body.byteLength > MAX_STORED_BODY_BYTES) return { status: response.status, headers, bodyOmitted: true };
+  // Too large for the item (thousands of jobs): the replay keeps the status and headers, not the body.
+  if (body.byteLength > MAX_STORED_BODY_BYTES) return { status: response.status, headers };
   return { status: response.status, headers, body: new Uint8Array(body) };
 }
 
 function replay(stored: StoredResponse): Response {
   const headers = new Headers(stored.headers);
   headers.set(REPLAYED_HEADER, 'true');
-  if (stored.bodyOmitted) {
-    const error = {
-      code: 'idempotent_response_too_large',
-      message: `answered ${stored.status}; too large to keep`,
-    };
-    return Response.json({ error }, { status: 409, headers });
-  }
   return new Response(stored.body ? gunzipSync(stored.body) : null, { status: stored.status, headers });
 }

@@ -192,8 +192,7 @@ const runRoute = createRoute({
   responses: {
     202: json(jobSchema, 'Queued'),
     404: jsonError('No such automation'),
-    409: jsonError('The automation is disabled, or its Idempotency-Key is in use'),
-    422: jsonError('Idempotency-Key reused'),
+    409: jsonError('The automation is disabled'),
     ...authErrors,
   },
 });

@@ -17,7 +17,7 @@ const reprocessRoute = createRoute({
   method: 'post',
   path: '/api/documents/{document_id}/reprocess',
   tags: ['documents'],
-  summary: "Run a document's OCR and extraction again",
+  summary: 'OCR and extract a document again',
   security: bearer,
   parameters: [idempotencyKeyParameter],
   request: {
@@ -35,8 +35,7 @@ const reprocessRoute = createRoute({
     },
     400: jsonError('Invalid timing'),
     404: jsonError('No such document for this tenant'),
-    409: jsonError('Still being processed, or the Idempotency-Key is in use'),
-    422: jsonError('Idempotency-Key reused'),
+    409: jsonError('Still being processed'),
     ...authErrors,
   },
 });

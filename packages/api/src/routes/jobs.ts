@@ -64,8 +64,7 @@ const retryJob = createRoute({
   responses: {
     202: { content: { 'application/json': { schema: jobSchema } }, description: 'Queued again' },
     404: jsonError('No such job for this tenant'),
-    409: jsonError('The job is not failed or cancelled, or its Idempotency-Key is in use'),
-    422: jsonError('Idempotency-Key reused'),
+    409: jsonError('The job is not failed or cancelled'),
     ...authErrors,
   },
 });
@@ -123,8 +122,6 @@ const bulk = createRoute({
       description: 'One result per id',
     },
     400: jsonError('Malformed request'),
-    409: jsonError('Idempotency-Key in use'),
-    422: jsonError('Idempotency-Key reused'),
     ...authErrors,
   },
 });

@@ -259,8 +259,7 @@ const syncRoute = createRoute({
   responses: {
     202: json(jobSchema, 'Queued'),
     404: jsonError('No such mailbox'),
-    409: jsonError('The mailbox is disabled, or its Idempotency-Key is in use'),
-    422: jsonError('Idempotency-Key reused'),
+    409: jsonError('The mailbox is disabled'),
     ...authErrors,
   },
 });

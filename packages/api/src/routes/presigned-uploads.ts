@@ -65,9 +65,7 @@ const requestUploads = createRoute({
   responses: {
     201: { content: { 'application/json': { schema: uploadsCreatedSchema } }, description: 'Upload targets' },
     400: jsonError('Invalid body'),
-    409: jsonError('Idempotency-Key in use'),
     413: jsonError('Too many files, or a file larger than the limit'),
-    422: jsonError('Idempotency-Key reused'),
     ...authErrors,
   },
 });
@@ -86,10 +84,9 @@ const completeUploads = createRoute({
   responses: {
     202: { content: { 'application/json': { schema: uploadResponseSchema } }, description: 'Accepted' },
     404: jsonError('No such upload session for this tenant'),
-    409: jsonError('A file was not uploaded (yet), the session is closed, or its Idempotency-Key is in use'),
+    409: jsonError('A file was not uploaded (yet), the session is closed'),
     413: jsonError('A stored file is larger than the limit'),
     415: jsonError('A stored file is not a supported type'),
-    422: jsonError('Idempotency-Key reused'),
     ...authErrors,
   },
 });

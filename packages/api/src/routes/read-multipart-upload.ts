@@ -89,7 +89,7 @@ export async function readMultipartUpload(request: Request, limits: UploadLimits
       refuse(new HttpError(400, 'invalid_file', '`files` must be file parts, not text'));
     } else if (TIMING_FIELDS.has(field)) {
       if (field in timing || valueTruncated) {
-        refuse(new HttpError(400, 'invalid_schedule', `\`${field}\` must be sent once, and short`));
+        refuse(new HttpError(400, 'invalid_schedule', `${field} repeated or too long`));
       } else timing[field] = value;
     } else if (field !== 'folder_id') {
       refuse(new HttpError(400, 'unknown_field', ONLY_KNOWN_FIELDS, [field]));

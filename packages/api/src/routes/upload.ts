@@ -60,9 +60,7 @@ export function uploadRoutes(deps: ApiDeps) {
       202: { content: { 'application/json': { schema: uploadResponseSchema } }, description: 'Accepted' },
       400: jsonError('No files, an empty file, an unknown form field, or an invalid schedule'),
       413: jsonError('Too many files, a file too large, or the body too large'),
-      409: jsonError('Idempotency-Key in use'),
       415: jsonError('Not multipart, or a file type that is not supported'),
-      422: jsonError('Idempotency-Key reused'),
       ...authErrors,
     },
   });

@@ -272,8 +272,7 @@ const redeliverRoute = createRoute({
   responses: {
     202: json(deliverySchema, 'Queued'),
     404: jsonError('No such webhook or delivery for this tenant'),
-    409: jsonError('The subscription is disabled, or its Idempotency-Key is in use'),
-    422: jsonError('Idempotency-Key reused'),
+    409: jsonError('The subscription is disabled'),
     ...authErrors,
   },
 });
@@ -312,9 +311,7 @@ const publishRoute = createRoute({
   responses: {
     202: json(z.object({ event_id: z.string(), deliveries: z.number().int() }), 'Fanned out'),
     400: jsonError('Invalid event'),
-    409: jsonError('Idempotency-Key in use'),
     413: jsonError('Payload too large'),
-    422: jsonError('Idempotency-Key reused'),
     ...authErrors,
   },
 });
