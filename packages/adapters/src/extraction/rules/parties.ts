@@ -150,6 +150,12 @@ const repairLegalForm = (name: string) =>
 const ADDRESS_WORDS =
   /\b(?:jalan|jln|taman|tmn|lot|seksyen|bandar|street|str\.|strasse|straße|road|rd\.|avenue|ave\.|rue|chemin|via|calle|ul\.)\b/i;
 
+const ADDRESS_START = /^(?:taman|tmn|jalan|jln|lorong|kg\.?|kampung|bandar|seksyen)\b/i;
+// A line that starts with a company word continues the name above (`CO. (M) SDN BHD`).
+const WRAPPED_REST = /^(?:co\.|company|enterprise|trading|holdings)(?:\s|$)/i;
+const isCapitals = (text: string) => !/\p{Ll}/u.test(text);
+const words = (text: string) => text.split(/\s+/).length;
+
 /**
  * The vendor's name from the top of the first page (letterhead), skipping titles, labels,
  * addresses, contact details and the customer block. Candidates score by a legal form (`GmbH`,
@@ -161,7 +167,7 @@ export function pickVendorName(
   lines: readonly TextLine[],
   blocks: readonly RecipientBlock[],
 ): Found<string> | undefined {
-  const candidates: { name: string; score: number; legal: boolean }[] = [];
+  const candidates: { name: string; score: number; legal: boolean; position: number }[] = [];
   const top = lines.filter((line) => line.segments.length > 0).slice(0, TOP_LINES);
   for (const [position, line] of top.entries()) {
     const registered = REGISTRATION.test(top[position + 1]?.raw ?? '');
@@ -172,16 +178,28 @@ export function pickVendorName(
     for (const option of options) {
       let name = repairLegalForm(letterheadName(option));
       if (!isNameLike(name) || (ADDRESS_WORDS.test(name) && /[\d,]/.test(name))) continue;
-      // A name whose legal form wrapped onto its own line (`PASARAYA BORONG PINTAR` / `SDN BHD`).
+      // Address fragments (`TAMAN BERKELEY`, `CHERAS,`) and labels (`Owned By:`) are not names.
+      if (ADDRESS_START.test(name) || /[,:]$/.test(name)) continue;
+      // A name whose legal form wrapped onto its own line (`PASARAYA BORONG PINTAR` / `SDN BHD`),
+      // or whose rest did (`POPULAR BOOK` / `CO. (M) SDN BHD`, `AIK HUAT HARDWARE` /
+      // `ENTERPRISE (SETIA ALAM) SDN BHD`): the line above, in capitals and without a legal form.
       const previous = candidates.at(-1);
-      if (previous && !previous.legal && /^(?:sdn\.? bhd|bhd|s\/b|gmbh|ltd|inc)\.?$/i.test(name)) {
-        name = `${previous.name} ${name}`;
-      }
+      const wrapped =
+        previous &&
+        !previous.legal &&
+        previous.position >= position - 1 &&
+        (/^(?:sdn\.? bhd|bhd|s\/b|gmbh|ltd|inc)\.?$/i.test(name) ||
+          (WRAPPED_REST.test(name) &&
+            hasLegalForm(name) &&
+            isCapitals(previous.name) &&
+            isCapitals(name) &&
+            words(previous.name) + words(name) <= 8));
+      if (wrapped) name = `${previous.name} ${name}`;
       const legal = hasLegalForm(name);
       const letters = name.replace(/[^\p{L}]/gu, '').length;
       const score =
         (legal ? 4 : 0) + (registered ? 3 : 0) + (cleanlyCased(name) ? 1 : 0) + (letters >= 6 ? 1 : 0);
-      candidates.push({ name, score, legal: legal || registered });
+      candidates.push({ name, score, legal: legal || registered, position });
     }
   }
   const chosen = candidates.reduce<(typeof candidates)[number] | undefined>(
@@ -263,6 +281,8 @@ function isNameLike(text: string): boolean {
   const digits = text.replace(/\D/g, '').length;
   if (digits > 0 && digits / text.length > 0.15) return false;
   if (/\d{3,}/.test(text)) return false;
+  // Copy marks printed at the top of each copy: `ORIGINAL`, `DUPLICADO`, `COPY`.
+  if (/^(?:original|duplicado|triplicado|duplicate|copy|copia|copie|kopie)$/i.test(text.trim())) return false;
   const label = matchLabel(text);
   // `Lieferant GmbH` is a name that starts with a vendor word; `Lieferant:` is a label.
   if (label && !(label.kind === 'vendor' && label.restFolded && !text.includes(':'))) return false;
