@@ -143,8 +143,14 @@ function cleanlyCased(name: string): boolean {
 }
 
 /** OCR reads `SDN BHD` as `SDN 8HD` or `SON BHD`, and `S/B` as `S/8`, on faint receipts. */
+// Also `SUN BHD`, `SDN. HD.`, `Sdn Ehd` and `5/B`, in either case.
 const repairLegalForm = (name: string) =>
-  name.replace(/\bS[DIO0]N\.?\s*[B83]HD\b/g, 'SDN BHD').replace(/\bS\/[8E]\b/g, 'S/B');
+  name
+    .replace(/\bS[DIOU0]N(\.?)\s*[B83E]?HD\b/gi, (_, dot: string) =>
+      name === name.toUpperCase() ? `SDN${dot} BHD` : `Sdn${dot} Bhd`,
+    )
+    .replace(/(\p{L}\s+)[S5]\/[8EB]$/u, '$1S/B')
+    .replace(/\bS\/[8E]\b/g, 'S/B');
 
 // Address words: a street or town line near a registration number is not the name.
 const ADDRESS_WORDS =

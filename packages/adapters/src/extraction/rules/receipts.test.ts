@@ -67,4 +67,12 @@ describe('receipts', () => {
     ].join('\n');
     expect(extractInvoiceByRules(text).vendorName).toBe('GARDENIA BAKERIES (KL) SDN BHD');
   });
+
+  it('repairs legal forms that thermal print and OCR garble', () => {
+    const read = (top: string) => extractInvoiceByRules(`${top}\n(139386-X)\nTOTAL RM5.00`).vendorName;
+    expect(read('FOUR QUARTERS SUN BHD')).toBe('FOUR QUARTERS SDN BHD');
+    expect(read('SINNATHAMBY HOLDINGS SDN. HD.')).toBe('SINNATHAMBY HOLDINGS SDN. BHD.');
+    expect(read('Broadview Marketing Sdn Ehd')).toBe('Broadview Marketing Sdn Bhd');
+    expect(read('LAVENDER CONFECTIONERY & BAKERY 5/B')).toBe('LAVENDER CONFECTIONERY & BAKERY S/B');
+  });
 });
