@@ -11,6 +11,7 @@ import { requestContext } from './middleware/request-context';
 import { adminRoutes } from './routes/admin';
 import { adminBoardRoutes } from './routes/admin-board';
 import { automationRoutes } from './routes/automations';
+import { documentReprocessRoutes } from './routes/document-reprocess';
 import { documentRoutes } from './routes/documents';
 import { eventStreamRoutes } from './routes/events-stream';
 import { healthRoutes } from './routes/health';
@@ -99,6 +100,7 @@ export function createApp(deps: ApiDeps) {
     .route('/', presignedUploadRoutes(deps))
     .route('/', jobRoutes(deps))
     .route('/', documentRoutes(deps))
+    .route('/', documentReprocessRoutes(deps))
     .route('/', automationRoutes(deps))
     .route('/', mailboxRoutes(deps))
     .route('/', webhookRoutes(deps))

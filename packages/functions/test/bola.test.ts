@@ -175,6 +175,13 @@ const CASES: Record<string, BolaCase> = {
     path: () => `/api/documents/${ids.document}/thumbnails/${THUMBNAIL_WIDTH}`,
     owner: { status: 200 },
   },
+  'POST /api/documents/:document_id/reprocess': {
+    method: 'POST',
+    path: () => `/api/documents/${ids.document}/reprocess`,
+    body: () => ({ priority: 'low' }),
+    // Its jobs may or may not have run yet (202 or 409 document_busy): a read proves the id.
+    owner: { status: 200, method: 'GET', path: () => `/api/documents/${ids.document}` },
+  },
   'GET /api/upload-sessions/:session_id': {
     method: 'GET',
     path: () => `/api/upload-sessions/${ids.session}`,

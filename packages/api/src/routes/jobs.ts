@@ -65,10 +65,7 @@ const retryJob = createRoute({
   responses: {
     202: { content: { 'application/json': { schema: jobSchema } }, description: 'Queued again' },
     404: jsonError('No such job for this tenant'),
-    409: jsonError(
-      'The job is not failed or cancelled, or a request with this Idempotency-Key is still running',
-    ),
-    422: jsonError('This Idempotency-Key was used for a different request'),
+    409: jsonError('The job is not failed or cancelled'),
     ...authErrors,
   },
 });
@@ -126,8 +123,6 @@ const bulk = createRoute({
       description: 'One result per id',
     },
     400: jsonError('Malformed request'),
-    409: jsonError('A request with this Idempotency-Key is still running'),
-    422: jsonError('This Idempotency-Key was used for a different request'),
     ...authErrors,
   },
 });
