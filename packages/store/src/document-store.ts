@@ -21,14 +21,7 @@ import {
   documentFormatter,
   toDocumentRecord,
 } from './document-entity';
-import {
-  bySessionPk,
-  documentListSk,
-  documentsPk,
-  SESSION_DOC_PREFIX,
-  sessionDocumentSk,
-  tenantPrefix,
-} from './keys';
+import { bySessionPk, SESSION_DOC_PREFIX, sessionDocumentSk, tenantPrefix } from './keys';
 import { queryPage } from './query-page';
 import { INDEXES, type PaperlaneTable } from './table';
 import { parseId, parseInput, toIso } from './validate';
@@ -87,12 +80,7 @@ export function createDocumentStore(table: PaperlaneTable): DocumentStore {
         : {};
       const outcome = await conditional(Document, () =>
         Document.build(PutItemCommand)
-          .item({
-            ...document,
-            ...sessionKeys,
-            gsi3pk: documentsPk(document.tenantId),
-            gsi3sk: documentListSk(nowIso, document.documentId),
-          })
+          .item({ ...document, ...sessionKeys })
           .options({
             condition: { attr: 'documentId', exists: false },
             returnValuesOnConditionFalse: 'ALL_OLD',
