@@ -159,7 +159,7 @@ export async function createContainer(config: Config, parts: ContainerParts) {
           onClose: (release) => void stops.push(release),
         })
       : parts.handlers;
-  const onSettled = jobSettledHook({ store, domainEvents, clock: common.clock });
+  const onSettled = jobSettledHook({ store, domainEvents, events, clock: common.clock });
   // Chaos runs only: PAPERLANE_FAULT_KILL_AT makes this process die at a lifecycle point.
   const faults = faultDeps(config.source);
   const processorDeps = {

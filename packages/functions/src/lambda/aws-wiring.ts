@@ -76,7 +76,7 @@ export function createAwsWiring(
     sniff: sniffContentType,
     domainEvents,
     /** What follows a job finished for good: for the consumers' processor and the sweeper alike. */
-    onSettled: jobSettledHook({ store, domainEvents, clock: common.clock }),
+    onSettled: jobSettledHook({ store, domainEvents, events, clock: common.clock }),
     secrets: lazySecretCipher(config),
     // An execution environment is frozen, not closed: nothing to release.
     onClose: () => {},

@@ -1,10 +1,12 @@
 export { safeFileName } from './file-name';
 export {
   checkFiles,
+  expectedJobsFor,
   type IncomingFile,
   type IngestDeps,
   type IngestInput,
   type IngestLimits,
   type IngestResult,
   ingestDocuments,
+  jobsForFile,
 } from './ingest-documents';

@@ -7,6 +7,7 @@ import {
   RetryableError,
   type SecretCipher,
   stableId,
+  webhookDisabledPayload,
   writeThroughOutage,
 } from '@paperlane/core';
 import {
@@ -96,7 +97,12 @@ export function createWebhookDeliveryHandler(deps: WebhookDeliveryDeps): JobHand
         tenantId: webhook.tenantId,
         type: 'webhook.disabled',
         id: stableId('evt', 'webhook.disabled', webhook.webhookId, at.toISOString()),
-        payload: { webhook_id: webhook.webhookId, url: webhook.url, reason, disabled_at: at.toISOString() },
+        payload: webhookDisabledPayload({
+          webhookId: webhook.webhookId,
+          url: webhook.url,
+          reason,
+          disabledAt: at.toISOString(),
+        }),
       });
     } catch (error) {
       // The subscription is disabled either way; the event is informational.

@@ -1,4 +1,10 @@
-import { type JobEvent, type JobRecord, PermanentError, silentLogger, systemClock } from '@paperlane/core';
+import {
+  type JobRecord,
+  PermanentError,
+  type RealtimeEvent,
+  silentLogger,
+  systemClock,
+} from '@paperlane/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SqsEnvironment, startSqsEnvironment } from '../../test/support/sqs-environment';
 import { createDispatcher } from './dispatcher';
@@ -66,7 +72,7 @@ describe('outbox sweeper', () => {
       expect(claim.outcome).toBe('claimed');
       now += 1_001;
     }
-    const events: JobEvent[] = [];
+    const events: RealtimeEvent[] = [];
     env.events.subscribe((e) => events.push(e));
     const settled: JobRecord[] = [];
     const report = await sweepOnce({
@@ -85,7 +91,10 @@ describe('outbox sweeper', () => {
       errorCode: 'consumer_lost',
       attempts: 3,
     });
-    expect(events.find((e) => e.jobId === job.jobId)).toMatchObject({ type: 'job:failed', status: 'failed' });
+    expect(events.find((e) => 'jobId' in e && e.jobId === job.jobId)).toMatchObject({
+      type: 'job:failed',
+      status: 'failed',
+    });
     expect(settled.filter((j) => j.jobId === job.jobId).map((j) => j.status)).toEqual(['failed']);
   });
 
