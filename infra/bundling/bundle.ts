@@ -102,6 +102,8 @@ export async function sstBuildOptions(
     platform: 'node',
     format: 'esm',
     target: SST_TARGETS[runtime],
+    // SST's builder hardcodes KeepNames and reads only `external` and `target` from
+    // `nodejs.esbuild`, so `keepNames: false` there would be ignored on deploy (hence refused above).
     keepNames: true,
     mainFields: ['module', 'main'],
     ...(nodejs.minify === true ? { minify: true } : {}),

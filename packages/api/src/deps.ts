@@ -1,10 +1,19 @@
-import type { BlobStore, Clock, DocumentContentType, EventBus, Logger, SecretCipher } from '@paperlane/core';
+import type {
+  BlobStore,
+  Clock,
+  DocumentContentType,
+  EventBus,
+  Logger,
+  Metrics,
+  SecretCipher,
+} from '@paperlane/core';
 import type { Dispatcher, QueueAdmin } from '@paperlane/runtime';
 import type { Store } from '@paperlane/store';
 import type { Hono } from 'hono';
 import type { TokenVerifier } from './auth/tokens';
 import type { BodyLimits } from './middleware/bounded-body';
 import type { RateLimiter } from './middleware/rate-limit';
+import type { MetricsExposition } from './routes/metrics';
 import type { WebhookApiDeps } from './routes/webhooks';
 
 export interface UploadLimits {
@@ -58,4 +67,8 @@ export interface ApiDeps {
   queueAdmin?: QueueAdmin;
   /** Bull Board (BullMQ driver only, from `createAdminBoard`), mounted at `/admin/board` behind admin auth. */
   adminBoard?: Hono;
+  /** Where request latencies (and, on scrape, queue depths) are recorded; none without it. */
+  metrics?: Metrics;
+  /** `GET /metrics` text (Node processes, Prometheus); absent, it answers 503 `metrics_unavailable`. */
+  metricsExposition?: MetricsExposition;
 }

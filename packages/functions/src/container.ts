@@ -6,12 +6,17 @@ import {
   createRedisEventBus,
 } from '@paperlane/adapters';
 import {
+  createPrometheusMetrics,
+  type PrometheusMetrics,
+} from '@paperlane/adapters/metrics/prometheus-metrics';
+import {
   type BlobStore,
   type DocumentContentType,
   type DomainEventSink,
   type EventBus,
   type JobHandlers,
   type Logger,
+  type Metrics,
   QUEUE_NAMES,
   type QueueName,
   type SecretCipher,
@@ -57,6 +62,8 @@ export interface ContainerParts {
    * otherwise Redis pub/sub with REDIS_URL, else in-process. Closed with the container.
    */
   events?: EventBus;
+  /** This process's metrics registry (a fresh one otherwise); `/metrics` and the IPC relay read it. */
+  metrics?: PrometheusMetrics;
 }
 
 /** What job modules are built from. */
@@ -71,6 +78,8 @@ export interface HandlerWiring {
   domainEvents: DomainEventSink;
   /** Seals and opens secrets at rest (mailbox passwords, webhook signing secrets). */
   secrets: SecretCipher;
+  /** Where job modules record what they measure (webhook latency). */
+  metrics: Metrics;
   /** Registers a release (OCR workers, clients) for when the process closes. */
   onClose(release: () => Promise<void>): void;
 }
@@ -90,6 +99,7 @@ export async function createContainer(config: Config, parts: ContainerParts) {
   const logger = parts.logger ?? createJsonLogger({ level: env.LOG_LEVEL, base: { service: 'paperlane' } });
   const stops: Array<() => Promise<void>> = [];
   const endpoints = { ...config.endpoints };
+  const metrics = parts.metrics ?? createPrometheusMetrics();
 
   if (config.embedded) {
     const { startEmbeddedServices } = await import('./embedded');
@@ -156,6 +166,7 @@ export async function createContainer(config: Config, parts: ContainerParts) {
           logger,
           domainEvents,
           secrets,
+          metrics,
           onClose: (release) => void stops.push(release),
         })
       : parts.handlers;
@@ -168,6 +179,7 @@ export async function createContainer(config: Config, parts: ContainerParts) {
     events,
     handlers,
     onSettled,
+    metrics,
     ...faults,
   };
 
@@ -224,6 +236,7 @@ export async function createContainer(config: Config, parts: ContainerParts) {
     sniff: parts.sniff,
     domainEvents,
     secrets,
+    metrics,
     endpoints,
     sqsUrls,
 

@@ -404,6 +404,8 @@ const OPERATOR_ROUTES = [
   'POST /admin/queues/:name/resume',
   'POST /admin/queues/:name/redrive',
   'POST /admin/session',
+  // Every tenant's job counts and latencies: deployment-wide.
+  'GET /metrics',
 ];
 
 describe('operator routes: a tenant admin gets 403 and learns nothing', () => {
@@ -423,6 +425,19 @@ describe('operator routes: a tenant admin gets 403 and learns nothing', () => {
     ]);
     const allowed = await send('ops', method, fill(path), undefined, 'operator');
     expect(allowed.status).toBeLessThan(300);
+  });
+
+  it('GET /metrics: no token is 401, a user token 403, and neither shows a metric', async () => {
+    const anonymous = await send(undefined, 'GET', '/metrics');
+    expect([anonymous.status, anonymous.body.error?.code]).toEqual([401, 'missing_token']);
+    const user = await send(OWNER, 'GET', '/metrics');
+    expect([user.status, user.body.error?.code, Object.keys(user.body)]).toEqual([
+      403,
+      'forbidden',
+      ['error'],
+    ]);
+    const operator = await send('ops', 'GET', '/metrics', undefined, 'operator');
+    expect(String(operator.body)).toContain('paperlane_http_request_duration_seconds');
   });
 });
 

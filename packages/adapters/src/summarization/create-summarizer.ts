@@ -10,6 +10,7 @@ import {
 } from '../extraction/openai/openai-config';
 import type { LlmUsage } from '../extraction/openai/structured-completion';
 import { createExtractiveSummarizer, type ExtractiveSummarizerOptions } from './extractive-summarizer';
+import { createFallbackSummarizer } from './fallback-summarizer';
 import { createLlmSummarizer } from './llm-summarizer';
 
 export const SUMMARIZERS = ['openai', 'extractive'] as const;
@@ -51,11 +52,14 @@ export interface SummarizerDeps {
   /** Called with the tokens each LLM summary used (all its calls). */
   onUsage?: (usage: LlmUsage) => void;
   extractive?: ExtractiveSummarizerOptions;
+  /** Called when OpenAI failed and the extractive summary was given instead. */
+  onFallback?: (event: { code?: string }) => void;
 }
 
 /**
  * The summarizer the configuration asks for: `SUMMARIZER=openai|extractive`, defaulting to
- * OpenAI only when a key is configured.
+ * OpenAI only when a key is configured. When OpenAI fails, the offline extractive summary is given
+ * (its `provider` says so) instead of failing the job.
  *
  * @example
  * const summarizer = createSummarizer(process.env);
@@ -63,7 +67,8 @@ export interface SummarizerDeps {
  */
 export function createSummarizer(input: EnvLike | unknown, deps: SummarizerDeps = {}): Summarizer {
   const config = parseSummarizerConfig(input);
-  if (config.SUMMARIZER === 'extractive') return createExtractiveSummarizer(deps.extractive);
+  const extractive = createExtractiveSummarizer(deps.extractive);
+  if (config.SUMMARIZER === 'extractive') return extractive;
   const client =
     deps.openAiClient ??
     createOpenAiClient({
@@ -71,11 +76,16 @@ export function createSummarizer(input: EnvLike | unknown, deps: SummarizerDeps 
       ...(config.OPENAI_BASE_URL ? { baseUrl: config.OPENAI_BASE_URL } : {}),
       timeoutMs: config.OPENAI_TIMEOUT_MS,
     });
-  return createLlmSummarizer({
+  const llm = createLlmSummarizer({
     client,
     model: config.OPENAI_MODEL,
     contextTokens: config.SUMMARIZER_CONTEXT_TOKENS,
     maxChunks: config.SUMMARIZER_MAX_CHUNKS,
     ...(deps.onUsage ? { onUsage: deps.onUsage } : {}),
+  });
+  return createFallbackSummarizer({
+    primary: llm,
+    fallback: extractive,
+    ...(deps.onFallback ? { onFallback: deps.onFallback } : {}),
   });
 }

@@ -40,4 +40,6 @@ export type {
   ParsedEmail,
   ParsedEmailAttachment,
 } from './mailbox-reader';
+export type { JobAttemptOutcome, Metrics, WebhookDeliveryOutcome } from './metrics';
+export { noMetrics } from './metrics';
 export type { SecretCipher } from './secret-cipher';

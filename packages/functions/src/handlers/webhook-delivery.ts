@@ -1,5 +1,6 @@
 import { parseAllowedHosts } from '@paperlane/adapters/net/host-allowlist';
 import { createWebhookHttpSender } from '@paperlane/adapters/webhooks/http-sender';
+import { timedWebhookSender } from '@paperlane/adapters/webhooks/timed-sender';
 import { type JobHandler, systemClock } from '@paperlane/core';
 import { createWebhookDeliveryHandler } from '@paperlane/jobs/webhooks/delivery-handler';
 import type { HandlerWiring } from '../container';
@@ -10,7 +11,10 @@ export function webhookDeliveryModule(wiring: HandlerWiring): JobHandler<'webhoo
   return createWebhookDeliveryHandler({
     store: wiring.store,
     cipher: wiring.secrets,
-    sender: createWebhookHttpSender({ allowedHosts: parseAllowedHosts(env.WEBHOOK_ALLOWED_HOSTS) }),
+    sender: timedWebhookSender(
+      createWebhookHttpSender({ allowedHosts: parseAllowedHosts(env.WEBHOOK_ALLOWED_HOSTS) }),
+      wiring.metrics,
+    ),
     events: wiring.domainEvents,
     clock: systemClock,
     ...(env.WEBHOOK_DISABLE_AFTER_MS ? { disableAfterMs: env.WEBHOOK_DISABLE_AFTER_MS } : {}),

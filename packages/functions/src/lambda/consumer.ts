@@ -28,6 +28,7 @@ export function createConsumer<Q extends QueueName>(
       events: wiring.events,
       handlers: { [queue]: handler },
       onSettled: wiring.onSettled,
+      metrics: wiring.metrics,
     },
   });
   return async (...args: Parameters<typeof consume>) => {

@@ -18,6 +18,7 @@ import {
 import { buildApiDeps } from '../../src/api-deps';
 import { loadConfig } from '../../src/config/config';
 import { type ContainerParts, createContainer } from '../../src/container';
+import { metricsExposition } from '../../src/local/metrics-exposition';
 import { placeholderHandlers } from '../../src/placeholder-handlers';
 import { startHttpServer } from '../../src/server/node-server';
 import { attachRealtimeWebSocket } from '../../src/server/realtime-ws';
@@ -60,6 +61,7 @@ export async function startApi(options: ApiHarnessOptions = {}) {
   const deps = buildApiDeps(container, {
     jwtSecret: SECRET,
     queueAdmin: container.queueAdmin(),
+    metricsExposition: metricsExposition(container.metrics),
     ...(bullmqQueues ? { adminBoard: createAdminBoard(bullmqQueues, serveStatic) } : {}),
   });
   const app = createApp(deps);
