@@ -1,8 +1,10 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import {
   awsClientConfig,
+  createInProcessChangeFeed,
   createInProcessEventBus,
   createJsonLogger,
+  createRedisChangeFeed,
   createRedisEventBus,
 } from '@paperlane/adapters';
 import {
@@ -11,6 +13,7 @@ import {
 } from '@paperlane/adapters/metrics/prometheus-metrics';
 import {
   type BlobStore,
+  type ChangeFeed,
   type DocumentContentType,
   type DomainEventSink,
   type EventBus,
@@ -42,7 +45,13 @@ import {
   startSweeper,
   type Transport,
 } from '@paperlane/runtime';
-import { createDocumentClient, createStore, ensureTable, type Store } from '@paperlane/store';
+import {
+  createDocumentClient,
+  createStore,
+  ensureTable,
+  publishingWebhookStore,
+  type Store,
+} from '@paperlane/store';
 import type { Config } from './config/config';
 import { secretCipherFor } from './config/secret-cipher';
 import { createDomainEvents, jobSettledHook } from './domain-events';
@@ -62,6 +71,11 @@ export interface ContainerParts {
    * otherwise Redis pub/sub with REDIS_URL, else in-process. Closed with the container.
    */
   events?: EventBus;
+  /**
+   * Where cached records are announced as changed (the supervisor's IPC relay when it
+   * provides one); otherwise Redis pub/sub with REDIS_URL, else in-process. Closed with the container.
+   */
+  changes?: ChangeFeed;
   /** This process's metrics registry (a fresh one otherwise); `/metrics` and the IPC relay read it. */
   metrics?: PrometheusMetrics;
 }
@@ -72,6 +86,8 @@ export interface HandlerWiring {
   store: Store;
   dispatcher: Dispatcher;
   events: EventBus;
+  /** Announces changed records to the caches of every process (webhook subscriptions). */
+  changes: ChangeFeed;
   blobs: BlobStore;
   logger: Logger;
   /** Durable business events (webhook fan-out). */
@@ -114,11 +130,17 @@ export async function createContainer(config: Config, parts: ContainerParts) {
     region: env.AWS_REGION,
   });
   if (local) await ensureTable(documentClient, env.TABLE_NAME);
-  const store = createStore({ documentClient, tableName: env.TABLE_NAME });
-
   const events: EventBus =
     parts.events ??
     (env.REDIS_URL ? createRedisEventBus({ url: env.REDIS_URL, logger }) : createInProcessEventBus(logger));
+  const changes: ChangeFeed =
+    parts.changes ??
+    (env.REDIS_URL
+      ? createRedisChangeFeed({ url: env.REDIS_URL, logger })
+      : createInProcessChangeFeed(logger));
+  const plainStore = createStore({ documentClient, tableName: env.TABLE_NAME });
+  // Every write that a subscription cache must not outlive is announced.
+  const store: Store = { ...plainStore, webhooks: publishingWebhookStore(plainStore.webhooks, changes) };
 
   let sqs: SQSClient | undefined;
   // Pollers hold connections open in long polls; on the producer's client they would
@@ -162,6 +184,7 @@ export async function createContainer(config: Config, parts: ContainerParts) {
           store,
           dispatcher,
           events,
+          changes,
           blobs: parts.blobs,
           logger,
           domainEvents,
@@ -231,6 +254,7 @@ export async function createContainer(config: Config, parts: ContainerParts) {
     logger,
     store,
     events,
+    changes,
     dispatcher,
     blobs: parts.blobs,
     sniff: parts.sniff,
@@ -297,6 +321,7 @@ export async function createContainer(config: Config, parts: ContainerParts) {
     async close() {
       await dispatcher.close();
       await events.close();
+      await changes.close();
       sqs?.destroy();
       consumerSqs?.destroy();
       documentClient.destroy();

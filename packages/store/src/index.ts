@@ -16,6 +16,9 @@ export {
 export * from './document';
 export { createDocumentClient, type DocumentClientSettings, dynamoClientConfig } from './document-client';
 export { createDocumentStore, type DocumentRef, type DocumentStore } from './document-store';
+export * from './idempotency';
+export { IDEMPOTENCY_ENTITY, idempotencyKey } from './idempotency-entity';
+export { createIdempotencyStore, type IdempotencyStore } from './idempotency-store';
 export * from './invoice';
 export { createInvoiceStore, type InvoiceRef, type InvoiceStore } from './invoice-store';
 export { createJobStore } from './job-store';
@@ -45,6 +48,12 @@ export * from './upload-session';
 export { createUploadSessionStore, type SessionRef, type UploadSessionStore } from './upload-session-store';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './validate';
 export * from './webhook';
+export {
+  createWebhookCache,
+  MAX_WEBHOOK_CACHE_TTL_MS,
+  publishingWebhookStore,
+  type WebhookCache,
+} from './webhook-cache';
 export {
   createWebhookDeliveryStore,
   type WebhookDeliveryRef,

@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { JobStore } from '@paperlane/core';
 import { type AutomationStore, createAutomationStore } from './automation-store';
 import { createDocumentStore, type DocumentStore } from './document-store';
+import { createIdempotencyStore, type IdempotencyStore } from './idempotency-store';
 import { createInvoiceStore, type InvoiceStore } from './invoice-store';
 import { createJobStore } from './job-store';
 import { createMailboxStore, type MailboxStore } from './mailbox-store';
@@ -34,6 +35,8 @@ export interface Store {
   queueControl: QueueControlStore;
   /** Per-key request budgets shared by every API process. */
   rateLimits: RateLimitStore;
+  /** `Idempotency-Key` claims and stored responses, per tenant. */
+  idempotency: IdempotencyStore;
 }
 
 /**
@@ -58,5 +61,6 @@ export function createStore(settings: StoreSettings): Store {
     wsConnections: createWsConnectionStore(table),
     queueControl: createQueueControlStore(table),
     rateLimits: createRateLimitStore(table),
+    idempotency: createIdempotencyStore(table),
   };
 }

@@ -3,6 +3,7 @@ import { idSchema, type JobRecord } from '@paperlane/core';
 import type { ApiDeps } from '../deps';
 import type { ApiEnv } from '../env';
 import { HttpError } from '../errors';
+import { idempotencyKeyParameter, idempotent } from '../middleware/idempotency';
 import { limitPerTenant } from '../middleware/rate-limit';
 import { jobSchema, presentJob } from '../presenters';
 import { authErrors, bearer, idParam, jsonError } from './common';
@@ -58,11 +59,15 @@ const retryJob = createRoute({
   tags: ['jobs'],
   summary: 'Run a failed or cancelled job again',
   security: bearer,
+  parameters: [idempotencyKeyParameter],
   request: { params: idParam('job_id') },
   responses: {
     202: { content: { 'application/json': { schema: jobSchema } }, description: 'Queued again' },
     404: jsonError('No such job for this tenant'),
-    409: jsonError('The job is not failed or cancelled'),
+    409: jsonError(
+      'The job is not failed or cancelled, or a request with this Idempotency-Key is still running',
+    ),
+    422: jsonError('This Idempotency-Key was used for a different request'),
     ...authErrors,
   },
 });
@@ -88,6 +93,7 @@ const bulk = createRoute({
   tags: ['jobs'],
   summary: 'Retry or cancel many jobs',
   security: bearer,
+  parameters: [idempotencyKeyParameter],
   request: {
     body: {
       content: {
@@ -119,6 +125,8 @@ const bulk = createRoute({
       description: 'One result per id',
     },
     400: jsonError('Malformed request'),
+    409: jsonError('A request with this Idempotency-Key is still running'),
+    422: jsonError('This Idempotency-Key was used for a different request'),
     ...authErrors,
   },
 });
@@ -172,8 +180,8 @@ export function jobRoutes(deps: ApiDeps) {
     return presentJob(result.job!);
   }
 
-  app.use('/api/jobs/:job_id/retry', limitPerTenant(deps.rateLimiter));
-  app.use('/api/jobs/bulk', limitPerTenant(deps.rateLimiter));
+  app.use('/api/jobs/:job_id/retry', limitPerTenant(deps.rateLimiter), idempotent(deps));
+  app.use('/api/jobs/bulk', limitPerTenant(deps.rateLimiter), idempotent(deps));
   return app
     .openapi(batchJobs, async (c) => {
       const ids = [

@@ -10,6 +10,7 @@ import type { Principal } from '../auth/principal';
 import type { ApiDeps, MailboxApiDeps } from '../deps';
 import type { ApiEnv } from '../env';
 import { HttpError } from '../errors';
+import { idempotencyKeyParameter, idempotent } from '../middleware/idempotency';
 import { limitPerTenant } from '../middleware/rate-limit';
 import { jobSchema, presentJob } from '../presenters';
 import { authErrors, bearer, idParam, jsonError } from './common';
@@ -253,11 +254,13 @@ const syncRoute = createRoute({
   tags,
   summary: 'Sync a mailbox now',
   security: bearer,
+  parameters: [idempotencyKeyParameter],
   request: { params: idParams },
   responses: {
     202: json(jobSchema, 'Queued'),
     404: jsonError('No such mailbox'),
-    409: jsonError('The mailbox is disabled'),
+    409: jsonError('The mailbox is disabled, or a request with this Idempotency-Key is still running'),
+    422: jsonError('This Idempotency-Key was used for a different request'),
     ...authErrors,
   },
 });
@@ -400,7 +403,7 @@ export function mailboxRoutes(deps: ApiDeps) {
     return c.body(null, 204);
   });
 
-  app.use('/api/mailboxes/:mailbox_id/sync', limitPerTenant(deps.rateLimiter));
+  app.use('/api/mailboxes/:mailbox_id/sync', limitPerTenant(deps.rateLimiter), idempotent(deps));
   app.openapi(syncRoute, async (c) => {
     const current = await load(c.get('principal'), c.req.valid('param').mailbox_id);
     if (!current.enabled) throw new HttpError(409, 'mailbox_disabled', 'enable the mailbox to sync it');

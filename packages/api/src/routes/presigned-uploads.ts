@@ -5,6 +5,7 @@ import type { ApiDeps } from '../deps';
 import type { ApiEnv } from '../env';
 import { HttpError } from '../errors';
 import { readBoundedBody } from '../middleware/bounded-body';
+import { idempotencyKeyParameter, idempotent } from '../middleware/idempotency';
 import { limitPerTenant } from '../middleware/rate-limit';
 import { presentDocument, presentJob } from '../presenters';
 import { authErrors, bearer, idParam, jsonError } from './common';
@@ -59,11 +60,16 @@ const requestUploads = createRoute({
   tags: ['uploads'],
   summary: 'Ask for upload URLs for large files (direct to S3 on AWS); then upload and complete',
   security: bearer,
-  request: { body: { required: true, content: { 'application/json': { schema: requestUploadsBody } } } },
+  parameters: [idempotencyKeyParameter],
+  request: {
+    body: { required: true, content: { 'application/json': { schema: requestUploadsBody } } },
+  },
   responses: {
     201: { content: { 'application/json': { schema: uploadsCreatedSchema } }, description: 'Upload targets' },
     400: jsonError('Invalid body'),
+    409: jsonError('A request with this Idempotency-Key is still running'),
     413: jsonError('Too many files, or a file larger than the limit'),
+    422: jsonError('This Idempotency-Key was used for a different request'),
     ...authErrors,
   },
 });
@@ -74,6 +80,7 @@ const completeUploads = createRoute({
   tags: ['uploads'],
   summary: 'Finish a presigned upload: checks the stored files and starts their jobs',
   security: bearer,
+  parameters: [idempotencyKeyParameter],
   request: {
     params: idParam('session_id'),
     body: { required: true, content: { 'application/json': { schema: completeBody } } },
@@ -81,9 +88,12 @@ const completeUploads = createRoute({
   responses: {
     202: { content: { 'application/json': { schema: uploadResponseSchema } }, description: 'Accepted' },
     404: jsonError('No such upload session for this tenant'),
-    409: jsonError('A file was not uploaded (yet), or the session is closed'),
+    409: jsonError(
+      'A file was not uploaded (yet), the session is closed, or a request with this Idempotency-Key is still running',
+    ),
     413: jsonError('A stored file is larger than the limit'),
     415: jsonError('A stored file is not a supported type'),
+    422: jsonError('This Idempotency-Key was used for a different request'),
     ...authErrors,
   },
 });
@@ -128,8 +138,8 @@ export function presignedUploadRoutes(deps: ApiDeps) {
     },
   });
   // Both enqueue work (complete ingests); the PUT of bytes only stores them.
-  app.use('/api/uploads', limitPerTenant(deps.rateLimiter));
-  app.use('/api/uploads/:session_id/complete', limitPerTenant(deps.rateLimiter));
+  app.use('/api/uploads', limitPerTenant(deps.rateLimiter), idempotent(deps));
+  app.use('/api/uploads/:session_id/complete', limitPerTenant(deps.rateLimiter), idempotent(deps));
   return app
     .openapi(requestUploads, async (c) => {
       const body = c.req.valid('json');

@@ -4,6 +4,7 @@ import { type IngestDeps, ingestDocuments } from '@paperlane/jobs';
 import type { ApiDeps } from '../deps';
 import type { ApiEnv } from '../env';
 import { HttpError } from '../errors';
+import { idempotencyKeyParameter, idempotent } from '../middleware/idempotency';
 import { limitPerTenant } from '../middleware/rate-limit';
 import { documentSchema, jobSchema, presentDocument, presentJob } from '../presenters';
 import { authErrors, bearer, jsonError } from './common';
@@ -42,6 +43,7 @@ export function uploadRoutes(deps: ApiDeps) {
     tags: ['uploads'],
     summary: 'Upload documents; starts OCR and thumbnails and answers at once',
     security: bearer,
+    parameters: [idempotencyKeyParameter],
     request: {
       body: {
         required: true,
@@ -59,35 +61,43 @@ export function uploadRoutes(deps: ApiDeps) {
       202: { content: { 'application/json': { schema: uploadResponseSchema } }, description: 'Accepted' },
       400: jsonError('No files, an empty file, or an unknown form field'),
       413: jsonError('Too many files, a file too large, or the body too large'),
+      409: jsonError('A request with this Idempotency-Key is still running'),
       415: jsonError('Not multipart, or a file type that is not supported'),
+      422: jsonError('This Idempotency-Key was used for a different request'),
       ...authErrors,
     },
   });
 
-  return app.post('/api/upload', limitPerTenant(deps.rateLimiter), async (c) => {
-    const type = c.req.header('content-type') ?? '';
-    if (!type.toLowerCase().startsWith('multipart/form-data')) {
-      throw new HttpError(
-        415,
-        'unsupported_media_type',
-        'send multipart/form-data with one or more `files` fields',
-      );
-    }
-    const { files, folderId } = await readMultipartUpload(c.req.raw, deps.limits);
-    const principal = c.get('principal');
-    const result = await ingestDocuments(ingestDeps(deps), {
-      tenantId: principal.tenantId,
-      userId: principal.userId,
-      files,
-      ...(folderId !== undefined ? { folderId } : {}),
-      source: 'upload',
-    });
-    const body: UploadResponse = {
-      session_id: result.session.sessionId,
-      expected_jobs: result.session.expectedJobs ?? result.jobs.length,
-      documents: result.documents.map(presentDocument),
-      jobs: result.jobs.map((j) => presentJob(j.job)),
-    };
-    return c.json(body, 202);
-  });
+  return app.post(
+    '/api/upload',
+    limitPerTenant(deps.rateLimiter),
+    // The body is hashed as the route streams it in: files are never buffered twice.
+    idempotent(deps, { body: 'stream' }),
+    async (c) => {
+      const type = c.req.header('content-type') ?? '';
+      if (!type.toLowerCase().startsWith('multipart/form-data')) {
+        throw new HttpError(
+          415,
+          'unsupported_media_type',
+          'send multipart/form-data with one or more `files` fields',
+        );
+      }
+      const { files, folderId } = await readMultipartUpload(c.req.raw, deps.limits);
+      const principal = c.get('principal');
+      const result = await ingestDocuments(ingestDeps(deps), {
+        tenantId: principal.tenantId,
+        userId: principal.userId,
+        files,
+        ...(folderId !== undefined ? { folderId } : {}),
+        source: 'upload',
+      });
+      const body: UploadResponse = {
+        session_id: result.session.sessionId,
+        expected_jobs: result.session.expectedJobs ?? result.jobs.length,
+        documents: result.documents.map(presentDocument),
+        jobs: result.jobs.map((j) => presentJob(j.job)),
+      };
+      return c.json(body, 202);
+    },
+  );
 }

@@ -14,6 +14,7 @@ import {
 import type { ApiDeps } from '../deps';
 import type { ApiEnv } from '../env';
 import { HttpError } from '../errors';
+import { idempotencyKeyParameter, idempotent } from '../middleware/idempotency';
 import { limitPerTenant } from '../middleware/rate-limit';
 import { authErrors, bearer, idParam, jsonError } from './common';
 
@@ -266,11 +267,13 @@ const redeliverRoute = createRoute({
   tags,
   summary: 'Send a delivery again (as a new delivery of the same event)',
   security: bearer,
+  parameters: [idempotencyKeyParameter],
   request: { params: deliveryParams },
   responses: {
     202: json(deliverySchema, 'Queued'),
     404: jsonError('No such webhook or delivery for this tenant'),
-    409: jsonError('The subscription is disabled'),
+    409: jsonError('The subscription is disabled, or a request with this Idempotency-Key is still running'),
+    422: jsonError('This Idempotency-Key was used for a different request'),
     ...authErrors,
   },
 });
@@ -281,6 +284,7 @@ const publishRoute = createRoute({
   tags,
   summary: "Publish an app event (e.g. `entry.approved`) to the tenant's subscriptions",
   security: bearer,
+  parameters: [idempotencyKeyParameter],
   request: {
     body: {
       content: {
@@ -308,7 +312,9 @@ const publishRoute = createRoute({
   responses: {
     202: json(z.object({ event_id: z.string(), deliveries: z.number().int() }), 'Fanned out'),
     400: jsonError('Invalid event'),
+    409: jsonError('A request with this Idempotency-Key is still running'),
     413: jsonError('Payload too large'),
+    422: jsonError('This Idempotency-Key was used for a different request'),
     ...authErrors,
   },
 });
@@ -348,8 +354,12 @@ export function webhookRoutes(deps: ApiDeps) {
     return webhook;
   }
 
-  app.use('/api/events', limitPerTenant(deps.rateLimiter));
-  app.use('/api/webhooks/:webhook_id/deliveries/:delivery_id/redeliver', limitPerTenant(deps.rateLimiter));
+  app.use('/api/events', limitPerTenant(deps.rateLimiter), idempotent(deps));
+  app.use(
+    '/api/webhooks/:webhook_id/deliveries/:delivery_id/redeliver',
+    limitPerTenant(deps.rateLimiter),
+    idempotent(deps),
+  );
 
   app.openapi(listRoute, async (c) => {
     const { limit: size, cursor } = c.req.valid('query');

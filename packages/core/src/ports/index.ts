@@ -1,5 +1,7 @@
 export type { BlobInfo, BlobStore, PresignedUpload } from './blob-store';
 export { blobKeys } from './blob-store';
+export type { ChangeFeed, StoreChange, StoreChangeListener } from './change-feed';
+export { storeChangeSchema } from './change-feed';
 export type { Clock } from './clock';
 export { systemClock } from './clock';
 export type {

@@ -11,6 +11,10 @@ export interface EnqueueOptions {
   dedupeKey?: string;
   sessionId?: string;
   documentId?: string;
+  /**
+   * The W3C `traceparent` the job continues. Defaults to a child of the current span
+   * (`withTrace`: the HTTP request or the job that enqueues), else a new trace.
+   */
   traceId?: string;
 }
 

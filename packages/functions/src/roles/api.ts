@@ -1,5 +1,5 @@
 import { mintToken, type PrincipalRole } from '@paperlane/api';
-import { type EventBus, type JobHandlers, type Logger, QUEUE_NAMES } from '@paperlane/core';
+import { type ChangeFeed, type EventBus, type JobHandlers, type Logger, QUEUE_NAMES } from '@paperlane/core';
 import type { Config } from '../config/config';
 import type { Container } from '../container';
 import { createLocalContainer } from '../local/local-container';
@@ -31,6 +31,7 @@ export interface ApiRole {
 export async function startApiRole(options: {
   config: Config;
   events?: EventBus;
+  changes?: ChangeFeed;
   logger?: Logger;
   health?: ServeApiOptions['health'];
   routes?: ServeApiOptions['routes'];

@@ -5,7 +5,7 @@
  * no orphan outlives it). Ctrl-C reaches every process of the terminal's group; the
  * children ignore it and let the supervisor stop them in order.
  */
-import { createIpcEventBus, createJsonLogger } from '@paperlane/adapters';
+import { createIpcChangeFeed, createIpcEventBus, createJsonLogger } from '@paperlane/adapters';
 import { describeError } from '@paperlane/core';
 import { loadConfig } from '../config/config';
 import { startApiRole } from '../roles/api';
@@ -47,7 +47,8 @@ async function start(role: Role): Promise<Running> {
   }
   // Redis pub/sub when Redis is there (the container builds it); otherwise through the supervisor.
   const events = config.env.REDIS_URL ? undefined : createIpcEventBus({ channel: process, logger });
-  const shared = { config, logger, ...(events ? { events } : {}) };
+  const changes = config.env.REDIS_URL ? undefined : createIpcChangeFeed({ channel: process, logger });
+  const shared = { config, logger, ...(events ? { events } : {}), ...(changes ? { changes } : {}) };
   if (role === 'api') {
     const api = await startApiRole({ ...shared, health: health.checks, routes: health.routes });
     return { ready: { url: api.url }, close: () => api.close() };

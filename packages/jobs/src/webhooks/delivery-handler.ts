@@ -12,6 +12,7 @@ import {
 } from '@paperlane/core';
 import {
   type Store,
+  type WebhookCache,
   type WebhookDeliveryRecord,
   type WebhookRecord,
   webhookSecretContext,
@@ -25,6 +26,12 @@ export const DEFAULT_WEBHOOK_DISABLE_AFTER_MS = 3 * 24 * 60 * 60_000;
 
 export interface WebhookDeliveryDeps {
   store: Pick<Store, 'webhooks' | 'webhookDeliveries'>;
+  /**
+   * Where subscriptions are read: a per-process cache (`createWebhookCache`, at most
+   * 5 s stale) in the wired module; the store itself when absent.
+   */
+  subscriptions?: Pick<WebhookCache, 'get' | 'remember'>;
+  /** Opens signing secrets; wrap it in `cachingSecretOpener` to open each once per process. */
   cipher: SecretCipher;
   sender: WebhookSender;
   /** Where `webhook.disabled` goes: the app-wide sink (the fan-out). */
@@ -114,10 +121,13 @@ export function createWebhookDeliveryHandler(deps: WebhookDeliveryDeps): JobHand
   return async (ctx) => {
     const { tenantId, webhookId, webhookDeliveryId: deliveryId } = ctx.payload;
     const deliveryRef = { tenantId, deliveryId };
-    // Both reads at once: each is a store round trip on the path of every delivery.
+    // Both reads at once: the delivery is a store round trip on the path of every delivery,
+    // the subscription one too unless the cache has it.
     const [delivery, webhook] = await Promise.all([
       deps.store.webhookDeliveries.get(deliveryRef),
-      deps.store.webhooks.get({ tenantId, webhookId }),
+      deps.subscriptions
+        ? deps.subscriptions.get({ tenantId, webhookId })
+        : deps.store.webhooks.get({ tenantId, webhookId }),
     ]);
     if (!delivery || delivery.webhookId !== webhookId) {
       return { delivery_id: deliveryId, skipped: 'delivery_missing' };
@@ -204,6 +214,7 @@ export function createWebhookDeliveryHandler(deps: WebhookDeliveryDeps): JobHand
           : // Subscription health is advisory: an outage here must not make the event go out again.
             deps.store.webhooks
               .recordDeliveryResult({ ...webhookRef, ok: true, ...statusCode, at })
+              .then((written) => written && deps.subscriptions?.remember(written))
               .catch((error: unknown) => log(`subscription health not recorded: ${describeError(error)}`)),
       ]);
       return { ...summary, status: 'succeeded' };
@@ -215,6 +226,8 @@ export function createWebhookDeliveryHandler(deps: WebhookDeliveryDeps): JobHand
       ...statusCode,
       at,
     });
+    // The next success in this process must see the failing run, or it would skip clearing it.
+    if (updated) deps.subscriptions?.remember(updated);
     if (outcome.kind === 'gone') {
       await deps.store.webhookDeliveries.recordAttempt({
         ...observed,

@@ -1,10 +1,13 @@
 import {
   type AnyEnvelope,
   type Clock,
+  childSpan,
+  currentTrace,
   describeError,
   type EnqueueOptions,
   type EnqueueRequest,
   type EnqueueResult,
+  formatTraceparent,
   type JobQueue,
   type JobRecord,
   type JobStore,
@@ -78,7 +81,8 @@ export function createDispatcher(deps: DispatcherDeps): JobQueue & {
       queue: request.queue,
       payload: payload as Record<string, unknown>,
       priority: request.priority ?? 'high',
-      traceId: request.traceId ?? newId('trace', now.getTime()),
+      // The job's own span in the trace of whatever enqueued it: it travels in the envelope and the record.
+      traceId: request.traceId ?? formatTraceparent(childSpan(currentTrace())),
       maxAttempts: deps.topology[request.queue].attempts,
       ...(request.dedupeKey ? { dedupeKey: request.dedupeKey } : {}),
       ...(request.documentId ? { documentId: request.documentId } : {}),

@@ -2,6 +2,7 @@ import {
   type AnyEnvelope,
   type Clock,
   CONSUMER_LOST,
+  childSpan,
   consumerLostMessage,
   decideRetry,
   decodeEnvelope,
@@ -20,9 +21,13 @@ import {
   jobResultSchema,
   type Logger,
   type Metrics,
+  parseTraceparent,
   type QueueName,
   reachFault,
   type Topology,
+  type TraceContext,
+  traceFields,
+  withTrace,
   writeThroughOutage,
 } from '@paperlane/core';
 import { Attempt } from './attempt';
@@ -171,11 +176,20 @@ async function processDelivery(
       code: 'wrong_queue',
     };
   }
-  return runClaimed(envelope, delivery, deps, leases);
+  // This attempt is a span of the job's trace (a job enqueued before traces, or by a
+  // caller with its own id, starts one): its logs carry it, and what it enqueues or
+  // POSTs (follow-up jobs, webhooks) continues it.
+  const span = childSpan(parseTraceparent(envelope.traceId));
+  return withTrace(span, () => runClaimed(envelope, delivery, deps, leases, span));
 }
 
 /** A logger bound to one job, built only when something is logged (most jobs log nothing here). */
-function jobLogger(deps: ProcessorDeps, envelope: AnyEnvelope, delivery: Delivery): Logger {
+function jobLogger(
+  deps: ProcessorDeps,
+  envelope: AnyEnvelope,
+  delivery: Delivery,
+  span: TraceContext,
+): Logger {
   let bound: Logger | undefined;
   const get = () => {
     bound ??= deps.logger.child({
@@ -183,6 +197,7 @@ function jobLogger(deps: ProcessorDeps, envelope: AnyEnvelope, delivery: Deliver
       messageId: delivery.messageId,
       jobId: envelope.jobId,
       tenantId: envelope.tenantId,
+      ...traceFields(span),
     });
     return bound;
   };
@@ -200,9 +215,10 @@ async function runClaimed(
   delivery: Delivery,
   deps: ProcessorDeps,
   leases: LeaseKeeper,
+  span: TraceContext,
 ) {
   const { store, clock } = deps;
-  const logger = jobLogger(deps, envelope, delivery);
+  const logger = jobLogger(deps, envelope, delivery, span);
   const ref = { tenantId: envelope.tenantId, jobId: envelope.jobId };
   if (delivery.signal?.aborted) {
     // No time left to run anything (the invocation is about to end): hand it back uncounted.
