@@ -12,9 +12,10 @@ import { queueNameSchema } from './queues';
  * generated from the same schemas, so documentation and deliveries cannot drift apart.
  */
 
-const iso = z.iso.datetime();
+// Schemas are marked pure: a bundle that only builds payloads (the API) leaves them out.
+const iso = /* @__PURE__ */ z.iso.datetime();
 
-export const jobSettledPayloadSchema = z
+export const jobSettledPayloadSchema = /* @__PURE__ */ z
   .object({
     job_id: z.string(),
     queue: queueNameSchema,
@@ -31,7 +32,7 @@ export const jobSettledPayloadSchema = z
   .meta({ id: 'JobSettledEvent' });
 export type JobSettledPayload = z.infer<typeof jobSettledPayloadSchema>;
 
-export const invoiceProcessedPayloadSchema = z
+export const invoiceProcessedPayloadSchema = /* @__PURE__ */ z
   .object({
     invoice_id: z.string(),
     document_id: z.string(),
@@ -49,7 +50,7 @@ export const invoiceProcessedPayloadSchema = z
   .meta({ id: 'InvoiceProcessedEvent' });
 export type InvoiceProcessedPayload = z.infer<typeof invoiceProcessedPayloadSchema>;
 
-export const documentProcessedPayloadSchema = z
+export const documentProcessedPayloadSchema = /* @__PURE__ */ z
   .object({
     document_id: z.string(),
     file_name: z.string(),
@@ -61,7 +62,7 @@ export const documentProcessedPayloadSchema = z
   .meta({ id: 'DocumentProcessedEvent' });
 export type DocumentProcessedPayload = z.infer<typeof documentProcessedPayloadSchema>;
 
-export const sessionCompletedPayloadSchema = z
+export const sessionCompletedPayloadSchema = /* @__PURE__ */ z
   .object({
     session_id: z.string(),
     expected_jobs: z.number().int().optional(),
@@ -73,12 +74,12 @@ export const sessionCompletedPayloadSchema = z
   .meta({ id: 'SessionCompletedEvent' });
 export type SessionCompletedPayload = z.infer<typeof sessionCompletedPayloadSchema>;
 
-export const webhookDisabledPayloadSchema = z
+export const webhookDisabledPayloadSchema = /* @__PURE__ */ z
   .object({ webhook_id: z.string(), url: z.string(), reason: z.string(), disabled_at: iso })
   .meta({ id: 'WebhookDisabledEvent' });
 export type WebhookDisabledPayload = z.infer<typeof webhookDisabledPayloadSchema>;
 
-export const automationDigestPayloadSchema = z
+export const automationDigestPayloadSchema = /* @__PURE__ */ z
   .object({
     automation_id: z.string(),
     tenant_user_id: z.string(),

@@ -42,7 +42,7 @@ export type SessionCounts = z.infer<typeof sessionCountsSchema>;
  * Every job of an upload session reached a final state. Announced once per session
  * (the session record holds the claim), after its last job settled.
  */
-export const sessionEventSchema = z.strictObject({
+export const sessionEventSchema = /* @__PURE__ */ z.strictObject({
   type: z.literal('session:completed'),
   tenantId: idSchema,
   sessionId: idSchema,
@@ -52,7 +52,8 @@ export const sessionEventSchema = z.strictObject({
 export type SessionEvent = z.infer<typeof sessionEventSchema>;
 
 /** Everything the realtime bus carries: job lifecycle events and session completion. */
-export const realtimeEventSchema = z.union([jobEventSchema, sessionEventSchema]);
+// Pure: only the buses that parse events from other processes keep these schemas.
+export const realtimeEventSchema = /* @__PURE__ */ z.union([jobEventSchema, sessionEventSchema]);
 export type RealtimeEvent = JobEvent | SessionEvent;
 
 /** Narrows a bus event to a job event. */

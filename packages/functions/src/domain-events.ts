@@ -64,7 +64,7 @@ export function jobSettledEvents(sink: DomainEventSink) {
  * the job's outbox marker outlives a run.
  */
 export function jobSettledHook(deps: {
-  store: Pick<Store, 'invoices' | 'documents' | 'webhookDeliveries' | 'sessions' | 'jobs'>;
+  store: Pick<Store, 'invoices' | 'documents' | 'webhookDeliveries' | 'sessions' | 'jobs' | 'table'>;
   domainEvents: DomainEventSink;
   /** The realtime bus, for `session:completed`. */
   events: Pick<EventBus, 'publish'>;

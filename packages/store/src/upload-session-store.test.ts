@@ -1,14 +1,18 @@
 import { ValidationError } from '@paperlane/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSessionCompletionStore, type SessionCompletionStore } from './session-completion-store';
 import { at, startTestDynamo, T0, type TestDynamo } from './test-store';
 import type { UploadSessionStore } from './upload-session-store';
 
 let dynamo: TestDynamo;
 let sessions: UploadSessionStore;
+let completion: SessionCompletionStore;
 
 beforeAll(async () => {
   dynamo = await startTestDynamo();
-  ({ sessions } = await dynamo.freshStore('sessions'));
+  const store = await dynamo.freshStore('sessions');
+  sessions = store.sessions;
+  completion = createSessionCompletionStore(store.table);
 });
 
 afterAll(async () => {
@@ -62,14 +66,14 @@ describe('upload sessions', () => {
       updatedAt: at(2).toISOString(),
     });
     const counts = { complete: 1, failed: 1, cancelled: 0 };
-    expect(await sessions.complete({ ...ref, counts, now: at(3) })).toMatchObject({
+    expect(await completion.complete({ ...ref, counts, now: at(3) })).toMatchObject({
       status: 'complete',
       counts,
       completedAt: at(3).toISOString(),
     });
     // Exactly one completion wins; a second keeps the first counts.
     expect(
-      await sessions.complete({ ...ref, counts: { complete: 2, failed: 0, cancelled: 0 }, now: at(4) }),
+      await completion.complete({ ...ref, counts: { complete: 2, failed: 0, cancelled: 0 }, now: at(4) }),
     ).toBeUndefined();
     expect((await sessions.get(ref))?.counts).toEqual(counts);
     // Ingest may record its jobs after they all finished: the ids are kept.
@@ -83,21 +87,25 @@ describe('upload sessions', () => {
     await sessions.create({ ...ref, expectedJobs: 2, now: T0 });
     expect((await sessions.get(ref))?.expectedJobs).toBe(2);
     // Not complete yet: nothing to announce.
-    expect(await sessions.claimAnnouncement({ ...ref, now: at(1), staleBefore: T0 })).toBeUndefined();
-    await sessions.complete({ ...ref, counts: { complete: 2, failed: 0, cancelled: 0 }, now: at(2) });
-    const first = await sessions.claimAnnouncement({ ...ref, now: at(3), staleBefore: at(2) });
+    expect(await completion.claimAnnouncement({ ...ref, now: at(1), staleBefore: T0 })).toBeUndefined();
+    await completion.complete({ ...ref, counts: { complete: 2, failed: 0, cancelled: 0 }, now: at(2) });
+    const first = await completion.claimAnnouncement({ ...ref, now: at(3), staleBefore: at(2) });
     expect(first?.announceClaimedAt).toBe(at(3).toISOString());
     // A live claim keeps others out; once it is older than staleBefore, it can be taken over.
-    expect(await sessions.claimAnnouncement({ ...ref, now: at(4), staleBefore: at(3) })).toBeUndefined();
-    const second = await sessions.claimAnnouncement({ ...ref, now: at(10), staleBefore: at(5) });
+    expect(await completion.claimAnnouncement({ ...ref, now: at(4), staleBefore: at(3) })).toBeUndefined();
+    const second = await completion.claimAnnouncement({ ...ref, now: at(10), staleBefore: at(5) });
     expect(second?.announceClaimedAt).toBe(at(10).toISOString());
     // The lapsed holder cannot record an announcement under its lost claim.
-    expect(await sessions.markAnnounced({ ...ref, claimedAt: at(3).toISOString(), now: at(11) })).toBe(false);
-    expect(await sessions.markAnnounced({ ...ref, claimedAt: at(10).toISOString(), now: at(11) })).toBe(true);
-    expect(await sessions.markAnnounced({ ...ref, claimedAt: at(10).toISOString(), now: at(12) })).toBe(
+    expect(await completion.markAnnounced({ ...ref, claimedAt: at(3).toISOString(), now: at(11) })).toBe(
       false,
     );
-    expect(await sessions.claimAnnouncement({ ...ref, now: at(99), staleBefore: at(98) })).toBeUndefined();
+    expect(await completion.markAnnounced({ ...ref, claimedAt: at(10).toISOString(), now: at(11) })).toBe(
+      true,
+    );
+    expect(await completion.markAnnounced({ ...ref, claimedAt: at(10).toISOString(), now: at(12) })).toBe(
+      false,
+    );
+    expect(await completion.claimAnnouncement({ ...ref, now: at(99), staleBefore: at(98) })).toBeUndefined();
     expect((await sessions.get(ref))?.announcedAt).toBe(at(11).toISOString());
   });
 
@@ -108,7 +116,7 @@ describe('upload sessions', () => {
     );
     await sessions.create({ ...ref, now: T0 });
     await expect(
-      sessions.complete({ ...ref, counts: { complete: -1, failed: 0, cancelled: 0 }, now: at(1) }),
+      completion.complete({ ...ref, counts: { complete: -1, failed: 0, cancelled: 0 }, now: at(1) }),
     ).rejects.toBeInstanceOf(ValidationError);
     expect((await sessions.get(ref))?.status).toBe('open');
   });

@@ -1,5 +1,4 @@
-import { type SessionCounts, sessionCountsSchema } from '@paperlane/core';
-import { $add, $set, GetItemCommand, PutItemCommand, UpdateItemCommand } from 'dynamodb-toolbox';
+import { $add, GetItemCommand, PutItemCommand, UpdateItemCommand } from 'dynamodb-toolbox';
 import { conditional } from './conditional';
 import type { PaperlaneTable } from './table';
 import {
@@ -27,23 +26,6 @@ export interface UploadSessionStore {
    * is none. A session whose jobs all finished before ingest recorded them still takes them.
    */
   append(input: SessionAppend): Promise<UploadSessionRecord | undefined>;
-  /**
-   * open → complete with how its jobs ended; `undefined` if the session is missing or
-   * already complete (exactly one caller wins).
-   */
-  complete(
-    input: SessionRef & { now: Date; counts: SessionCounts },
-  ): Promise<UploadSessionRecord | undefined>;
-  /**
-   * Takes on announcing a complete session: succeeds when it is not announced and no
-   * claim is held, or the held claim is older than `staleBefore` (its holder died).
-   * `undefined` when another holds a live claim or it is announced.
-   */
-  claimAnnouncement(
-    input: SessionRef & { now: Date; staleBefore: Date },
-  ): Promise<UploadSessionRecord | undefined>;
-  /** Records the announcement made under the claim taken at `claimedAt`; `false` if the claim was lost. */
-  markAnnounced(input: SessionRef & { claimedAt: string; now: Date }): Promise<boolean>;
 }
 
 /**
@@ -123,66 +105,6 @@ export function createUploadSessionStore(table: PaperlaneTable): UploadSessionSt
       return outcome.ok && outcome.value.Attributes
         ? toUploadSessionRecord(outcome.value.Attributes)
         : undefined;
-    },
-
-    async complete(input) {
-      const key = ref(input);
-      const counts = parseInput(sessionCountsSchema, input.counts, 'session counts');
-      const nowIso = toIso(input.now, 'now');
-      const outcome = await conditional(Session, () =>
-        Session.build(UpdateItemCommand)
-          .item({ ...key, status: 'complete', completedAt: nowIso, counts: $set(counts), updatedAt: nowIso })
-          .options({ condition: { attr: 'status', eq: 'open' }, returnValues: 'ALL_NEW' })
-          .send(),
-      );
-      return outcome.ok && outcome.value.Attributes
-        ? toUploadSessionRecord(outcome.value.Attributes)
-        : undefined;
-    },
-
-    async claimAnnouncement(input) {
-      const key = ref(input);
-      const outcome = await conditional(Session, () =>
-        Session.build(UpdateItemCommand)
-          .item({ ...key, announceClaimedAt: toIso(input.now, 'now') })
-          .options({
-            condition: {
-              and: [
-                { attr: 'status', eq: 'complete' },
-                { attr: 'announcedAt', exists: false },
-                {
-                  or: [
-                    { attr: 'announceClaimedAt', exists: false },
-                    { attr: 'announceClaimedAt', lt: toIso(input.staleBefore, 'staleBefore') },
-                  ],
-                },
-              ],
-            },
-            returnValues: 'ALL_NEW',
-          })
-          .send(),
-      );
-      return outcome.ok && outcome.value.Attributes
-        ? toUploadSessionRecord(outcome.value.Attributes)
-        : undefined;
-    },
-
-    async markAnnounced(input) {
-      const key = ref(input);
-      const outcome = await conditional(Session, () =>
-        Session.build(UpdateItemCommand)
-          .item({ ...key, announcedAt: toIso(input.now, 'now') })
-          .options({
-            condition: {
-              and: [
-                { attr: 'announceClaimedAt', eq: input.claimedAt },
-                { attr: 'announcedAt', exists: false },
-              ],
-            },
-          })
-          .send(),
-      );
-      return outcome.ok;
     },
   };
 }

@@ -6,7 +6,8 @@ export const uploadSessionStatusSchema = z.enum(UPLOAD_SESSION_STATUSES);
 export type UploadSessionStatus = z.infer<typeof uploadSessionStatusSchema>;
 
 /** A batch of uploads and the jobs started for them, followed as one unit by the client. */
-export const uploadSessionRecordSchema = z.object({
+// Pure: it documents the record (types); a bundle that never validates one leaves it out.
+export const uploadSessionRecordSchema = /* @__PURE__ */ z.object({
   tenantId: idSchema,
   sessionId: idSchema,
   createdBy: idSchema.optional(),

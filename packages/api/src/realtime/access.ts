@@ -1,4 +1,4 @@
-import type { JobEventType, JobRecord } from '@paperlane/core';
+import type { JobEvent, JobEventType, JobRecord } from '@paperlane/core';
 import type { Store, UploadSessionRecord } from '@paperlane/store';
 import {
   type JobEventView,
@@ -18,20 +18,10 @@ export type TargetAccess = (
   target: SubscriptionTarget,
 ) => Promise<SnapshotMessage | undefined>;
 
-/** The event type that describes a job's current status, for snapshots and resumes. */
-function typeForStatus(job: JobRecord): JobEventType {
-  switch (job.status) {
-    case 'complete':
-      return 'job:complete';
-    case 'failed':
-      return 'job:failed';
-    case 'cancelled':
-      return 'job:cancelled';
-    case 'processing':
-      return job.progress > 0 ? 'job:progress' : 'job:started';
-    default:
-      return job.attempts > 0 ? 'job:retrying' : 'job:progress';
-  }
+/** The event type that describes a job's current status: `job:<status>` once final. */
+function typeForStatus({ status, attempts }: JobRecord): JobEventType {
+  if (status === 'pending') return attempts > 0 ? 'job:retrying' : 'job:progress';
+  return status === 'processing' ? 'job:progress' : `job:${status}`;
 }
 
 /**
@@ -50,14 +40,13 @@ export function jobStateView(job: JobRecord): JobEventView {
     status: job.status,
     progress: job.progress,
     attempt: job.attempts,
-    ...(job.documentId ? { documentId: job.documentId } : {}),
-    ...(job.sessionId ? { sessionId: job.sessionId } : {}),
-    ...(job.lastError && (type === 'job:failed' || type === 'job:retrying')
-      ? { error: job.lastError.slice(0, 2000) }
-      : {}),
-    ...(job.result && type === 'job:complete' ? { result: job.result } : {}),
+    documentId: job.documentId,
+    sessionId: job.sessionId,
+    // As the live events: the error of a failure or retry, the result of a completion.
+    error: job.status === 'complete' ? undefined : job.lastError?.slice(0, 2000),
+    result: job.result,
     at: job.updatedAt,
-  });
+  } as JobEvent);
 }
 
 function sessionView(session: UploadSessionRecord, jobs: readonly JobRecord[]): SessionSnapshotView {
@@ -98,7 +87,7 @@ export function storeTargetAccess(
         type: 'snapshot',
         session_id: target.id,
         jobs: page.items.map(jobStateView),
-        truncated: page.cursor !== undefined,
+        truncated: Boolean(page.cursor),
         session: sessionView(session, page.items),
         at,
       };

@@ -178,8 +178,8 @@ export function createRealtimeConnection(options: RealtimeConnectionOptions): Re
   const send = (message: ServerMessage) => {
     if (message.type === 'session:completed') {
       if (announced.has(message.session_id)) return;
-      // Bounded: a connection follows at most maxSubscriptions sessions at a time.
-      if (announced.size >= limits.maxSubscriptions * 4) announced.clear();
+      // Bounded memory per connection; a session completes once, so forgetting old ones is safe.
+      if (announced.size > 999) announced.clear();
       announced.add(message.session_id);
     }
     reply(message);
@@ -189,11 +189,8 @@ export function createRealtimeConnection(options: RealtimeConnectionOptions): Re
   const release = (key: string, snapshot: SnapshotMessage, resumeFrom: number | undefined) => {
     const messages = resumeFrom === undefined ? [snapshot] : replaySince(snapshot, resumeFrom);
     for (const message of messages) send(message);
-    const seenAt = new Map(snapshot.jobs.map((job) => [job.job_id, job.at]));
-    for (const event of held.get(key) ?? []) {
-      const at = 'jobId' in event ? seenAt.get(event.jobId) : undefined;
-      if (at === undefined || event.at > at) send(presentEvent(event));
-    }
+    // The snapshot was read after its `at`: an event written before then is already in it.
+    for (const event of held.get(key) ?? []) if (event.at >= snapshot.at) send(presentEvent(event));
     held.delete(key);
   };
 

@@ -58,10 +58,7 @@ export function eventStreamRoutes(
     security: bearer,
     request: {
       headers: z.object({
-        'last-event-id': z
-          .string()
-          .optional()
-          .openapi({ description: 'The id of the last frame received (`<ms>-<n>`): resume after it' }),
+        'last-event-id': z.string().optional(),
       }),
       query: z.object({
         session_id: idSchema.optional(),
@@ -130,13 +127,7 @@ export function eventStreamRoutes(
       let sent = 0;
       try {
         if (resume && !resume.ok) {
-          queue.push({
-            type: 'resume_failed',
-            message:
-              resume.reason === 'expired'
-                ? 'the last event is older than the resume window; a snapshot follows'
-                : 'the Last-Event-ID is not one of this server; a snapshot follows',
-          });
+          queue.push({ type: 'resume_failed', message: resume.reason });
         }
         await connection.subscribe(target, resume?.ok ? { resumeFrom: resume.since } : {});
         while (open && !stream.aborted) {

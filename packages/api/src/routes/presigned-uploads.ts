@@ -40,7 +40,7 @@ const uploadTargetSchema = z
 const uploadsCreatedSchema = z
   .object({
     session_id: z.string(),
-    expected_jobs: z.number().int().openapi({ description: 'Jobs the session starts once its files are in' }),
+    expected_jobs: z.number().int(),
     uploads: z.array(uploadTargetSchema),
   })
   .openapi('UploadsCreated');

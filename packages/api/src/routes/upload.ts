@@ -13,9 +13,7 @@ import { readMultipartUpload } from './read-multipart-upload';
 export const uploadResponseSchema = z
   .object({
     session_id: z.string(),
-    expected_jobs: z.number().int().openapi({
-      description: 'The jobs the session started for its files; follow-up summaries come on top',
-    }),
+    expected_jobs: z.number().int(),
     documents: z.array(documentSchema),
     jobs: z.array(jobSchema),
   })

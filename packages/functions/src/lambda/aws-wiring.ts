@@ -14,7 +14,7 @@ import { publishingWebhookStore } from '@paperlane/store/webhook-cache';
 import type { ApiWiring } from '../api-deps';
 import { blobStoreFor } from '../blob-store';
 import { loadConfig } from '../config/config';
-import { createDomainEvents, jobSettledHook } from '../domain-events';
+import { createDomainEvents } from '../domain-events';
 import { createFlushingBus } from './flushing-bus';
 import type { lazyRealtimePush } from './lazy-realtime-push';
 import { lazySecretCipher } from './lazy-secret-cipher';
@@ -82,8 +82,6 @@ export function createAwsWiring(
     blobs: blobStoreFor(config),
     sniff: sniffContentType,
     domainEvents,
-    /** What follows a job finished for good: for the consumers' processor and the sweeper alike. */
-    onSettled: jobSettledHook({ store, domainEvents, events, clock: common.clock }),
     secrets: lazySecretCipher(config),
     // EMF log lines: CloudWatch extracts the metrics; no SDK call, nothing to flush at freeze.
     metrics: createEmfMetrics({ base: { function: env.AWS_LAMBDA_FUNCTION_NAME ?? 'paperlane' } }),

@@ -5,8 +5,10 @@
 import { sweepOnce } from '@paperlane/runtime/dispatcher/sweeper';
 import { createAwsWiring } from './aws-wiring';
 import { lazyRealtimePush } from './lazy-realtime-push';
+import { settledHookOf } from './settled-hook';
 
 const wiring = createAwsWiring(process.env, { realtime: lazyRealtimePush });
+const onSettled = settledHookOf(wiring);
 
 export async function handler() {
   try {
@@ -15,7 +17,7 @@ export async function handler() {
       store: wiring.store.jobs,
       dispatcher: wiring.dispatcher,
       events: wiring.events,
-      onSettled: wiring.onSettled,
+      onSettled,
       limit: 500,
     });
     wiring.logger.info('sweep finished', { ...report });

@@ -8,5 +8,6 @@ export {
   type IngestLimits,
   type IngestResult,
   ingestDocuments,
+  JOBS_PER_FILE,
   jobsForFile,
 } from './ingest-documents';

@@ -12,7 +12,7 @@ import {
   type SessionCounts,
   sessionCompletedPayload,
 } from '@paperlane/core';
-import type { Store, UploadSessionRecord } from '@paperlane/store';
+import { createSessionCompletionStore, type Store, type UploadSessionRecord } from '@paperlane/store';
 
 /**
  * How long an announcement claim is held before another process may take it over.
@@ -25,7 +25,11 @@ export const ANNOUNCE_CLAIM_MS = 30_000;
 const SESSION_PAGE = 200;
 
 export interface SessionCompletionDeps {
-  store: { sessions: Store['sessions']; jobs: Pick<JobStore, 'listBySession' | 'getMany'> };
+  store: {
+    table: Store['table'];
+    sessions: Store['sessions'];
+    jobs: Pick<JobStore, 'listBySession' | 'getMany'>;
+  };
   /** The realtime bus (`session:completed`). */
   events: Pick<EventBus, 'publish'>;
   /** Durable business events (`session.completed` webhooks). */
@@ -86,20 +90,21 @@ export async function settleSession(
   ref: { tenantId: string; sessionId: string },
   options?: { faults?: FaultHook },
 ): Promise<void> {
+  const completion = createSessionCompletionStore(deps.store.table);
   let session = await deps.store.sessions.get(ref);
   if (!session || session.announcedAt) return;
   if (session.status === 'open') {
     const counts = finishedCounts(await sessionJobs(deps, session), session.expectedJobs);
     if (!counts) return;
     session =
-      (await deps.store.sessions.complete({ ...ref, counts, now: deps.clock.now() })) ??
+      (await completion.complete({ ...ref, counts, now: deps.clock.now() })) ??
       (await deps.store.sessions.get(ref));
     if (session?.status !== 'complete') return;
   }
   if (options?.faults) await reachFault(options.faults, 'after-session-complete');
   if (session.announcedAt) return;
   const now = deps.clock.now();
-  const claimed = await deps.store.sessions.claimAnnouncement({
+  const claimed = await completion.claimAnnouncement({
     ...ref,
     now,
     staleBefore: new Date(now.getTime() - (deps.claimMs ?? ANNOUNCE_CLAIM_MS)),
@@ -112,7 +117,7 @@ export async function settleSession(
     });
   }
   await announce(deps, claimed, options);
-  await deps.store.sessions.markAnnounced({
+  await completion.markAnnounced({
     ...ref,
     claimedAt: claimed.announceClaimedAt as string,
     now: deps.clock.now(),
