@@ -25,6 +25,9 @@ export function createUploadSessionEntity(table: PaperlaneTable) {
       updatedAt: string(),
       expiresAt: string().optional(),
       uploadSlots: record(string(), number()).optional(),
+      // The tenant's session list (see keys.ts); absent on sessions written before it.
+      gsi3pk: string().optional().hidden(),
+      gsi3sk: string().optional().hidden(),
     }),
     computeKey: ({ tenantId, sessionId }) => sessionKey(tenantId, sessionId),
   });

@@ -2,11 +2,13 @@
  * The outbox sweeper on a schedule (EventBridge, every minute): re-sends jobs left
  * pending past the grace period and fails lapsed last attempts.
  */
+import { createEmfMetrics } from '@paperlane/adapters/metrics/emf-metrics';
 import { sweepOnce } from '@paperlane/runtime/dispatcher/sweeper';
 import { createAwsWiring } from './aws-wiring';
 import { lazyRealtimePush } from './lazy-realtime-push';
 
 const wiring = createAwsWiring(process.env, { realtime: lazyRealtimePush });
+const metrics = createEmfMetrics({ base: { function: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'sweeper' } });
 
 export async function handler() {
   try {
@@ -16,6 +18,7 @@ export async function handler() {
       dispatcher: wiring.dispatcher,
       events: wiring.events,
       onSettled: wiring.onSettled,
+      metrics,
       limit: 500,
     });
     wiring.logger.info('sweep finished', { ...report });

@@ -4,6 +4,7 @@ import {
   blobKeys,
   type Clock,
   type DocumentContentType,
+  type EnqueueOptions,
   type EnqueueResult,
   type JobQueue,
   newId,
@@ -46,6 +47,8 @@ export interface IngestInput {
   source: InvoiceRecord['source'];
   /** Joins an existing session (presigned uploads) instead of starting one. */
   sessionId?: string;
+  /** Lane and earliest start of the OCR and thumbnail jobs (default: high, now). */
+  timing?: Pick<EnqueueOptions, 'priority' | 'delayMs' | 'runAt'>;
 }
 
 export interface IngestResult {
@@ -161,6 +164,7 @@ export async function ingestDocuments(deps: IngestDeps, input: IngestInput): Pro
         sessionId,
         documentId,
         dedupeKey: `ocr:${invoiceId}`,
+        ...input.timing,
       },
       {
         queue: 'thumbnail' as const,
@@ -168,6 +172,7 @@ export async function ingestDocuments(deps: IngestDeps, input: IngestInput): Pro
         sessionId,
         documentId,
         dedupeKey: `thumbnail:${documentId}`,
+        ...input.timing,
       },
     ]),
   );

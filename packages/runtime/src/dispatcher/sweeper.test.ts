@@ -1,4 +1,11 @@
-import { type JobEvent, type JobRecord, PermanentError, silentLogger, systemClock } from '@paperlane/core';
+import {
+  type JobEvent,
+  type JobRecord,
+  noMetrics,
+  PermanentError,
+  silentLogger,
+  systemClock,
+} from '@paperlane/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SqsEnvironment, startSqsEnvironment } from '../../test/support/sqs-environment';
 import { createDispatcher } from './dispatcher';
@@ -69,7 +76,9 @@ describe('outbox sweeper', () => {
     const events: JobEvent[] = [];
     env.events.subscribe((e) => events.push(e));
     const settled: JobRecord[] = [];
+    const recorded: Array<{ queue: string; outcome: string }> = [];
     const report = await sweepOnce({
+      metrics: { ...noMetrics, jobAttempt: ({ queue, outcome }) => void recorded.push({ queue, outcome }) },
       store: env.store,
       dispatcher,
       events: env.events,
@@ -87,6 +96,8 @@ describe('outbox sweeper', () => {
     });
     expect(events.find((e) => e.jobId === job.jobId)).toMatchObject({ type: 'job:failed', status: 'failed' });
     expect(settled.filter((j) => j.jobId === job.jobId).map((j) => j.status)).toEqual(['failed']);
+    // Counted like a failed attempt, so /metrics agrees with the records.
+    expect(recorded).toContainEqual({ queue: 'automation', outcome: 'failed' });
   });
 
   it('re-runs the settled hook of a finished job whose marker is due, backing off while it fails, then clears it', async () => {
