@@ -11,6 +11,7 @@ import { requestContext } from './middleware/request-context';
 import { adminRoutes } from './routes/admin';
 import { adminBoardRoutes } from './routes/admin-board';
 import { automationRoutes } from './routes/automations';
+import { documentReprocessRoutes } from './routes/document-reprocess';
 import { documentRoutes } from './routes/documents';
 import { eventStreamRoutes } from './routes/events-stream';
 import { healthRoutes } from './routes/health';
@@ -18,6 +19,7 @@ import { jobRoutes } from './routes/jobs';
 import { mailboxRoutes } from './routes/mailboxes';
 import { metricsRoutes } from './routes/metrics';
 import { presignedUploadRoutes } from './routes/presigned-uploads';
+import { queueStatsRoutes } from './routes/queue-stats';
 import { routeBodyLimit } from './routes/route-body-limit';
 import { uploadRoutes } from './routes/upload';
 import { webhookRoutes } from './routes/webhooks';
@@ -98,9 +100,11 @@ export function createApp(deps: ApiDeps) {
     .route('/', presignedUploadRoutes(deps))
     .route('/', jobRoutes(deps))
     .route('/', documentRoutes(deps))
+    .route('/', documentReprocessRoutes(deps))
     .route('/', automationRoutes(deps))
     .route('/', mailboxRoutes(deps))
     .route('/', webhookRoutes(deps))
+    .route('/', queueStatsRoutes(deps))
     .route('/', adminRoutes(deps));
 }
 

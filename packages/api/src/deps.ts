@@ -14,6 +14,7 @@ import type { TokenVerifier } from './auth/tokens';
 import type { BodyLimits } from './middleware/bounded-body';
 import type { RateLimiter } from './middleware/rate-limit';
 import type { MetricsExposition } from './routes/metrics';
+import type { QueueWindow } from './routes/queue-stats';
 import type { WebhookApiDeps } from './routes/webhooks';
 
 export interface UploadLimits {
@@ -71,4 +72,6 @@ export interface ApiDeps {
   metrics?: Metrics;
   /** `GET /metrics` text (Node processes, Prometheus); absent, it answers 503 `metrics_unavailable`. */
   metricsExposition?: MetricsExposition;
+  /** `/admin/queues/stats` window numbers from the job records; absent, that route answers 503. */
+  queueWindow?: QueueWindow;
 }

@@ -27,6 +27,8 @@ export const jobSchema = z
     created_at: z.string(),
     updated_at: z.string(),
     available_at: z.string(),
+    /** When the job may start: the requested `run_at` or delay, moved by a retry's backoff (= available_at). */
+    run_at: z.string(),
     started_at: z.string().optional(),
     finished_at: z.string().optional(),
   })
@@ -52,6 +54,7 @@ export function presentJob(job: JobRecord): JobView {
     created_at: job.createdAt,
     updated_at: job.updatedAt,
     available_at: job.availableAt,
+    run_at: job.availableAt,
     ...(job.startedAt ? { started_at: job.startedAt } : {}),
     ...(job.finishedAt ? { finished_at: job.finishedAt } : {}),
   };

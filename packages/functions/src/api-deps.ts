@@ -2,7 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { checkMailboxEndpoint } from '@paperlane/adapters/imap/mailbox-endpoint';
 import { parseAllowedHosts } from '@paperlane/adapters/net/host-allowlist';
 import { createRegistrationUrlCheck } from '@paperlane/adapters/net/registration-check';
-import type { MetricsExposition } from '@paperlane/api';
+import type { MetricsExposition, QueueWindow } from '@paperlane/api';
 import {
   type ApiDeps,
   createRateLimiter,
@@ -23,8 +23,8 @@ export type ApiWiring = Pick<
   Container,
   'config' | 'store' | 'blobs' | 'dispatcher' | 'events' | 'sniff' | 'logger' | 'secrets'
 > & {
-  /** Prometheus in Node processes, EMF on Lambda. */
-  metrics: Metrics;
+  /** Prometheus in Node processes; absent on Lambda, where API Gateway publishes request metrics itself. */
+  metrics?: Metrics;
 };
 
 /** What an entry point adds: the HS256 secret (when no JWKS is configured) and the admin views it can offer. */
@@ -35,6 +35,8 @@ export interface ApiExtras {
   adminBoard?: Hono;
   /** `GET /metrics` text (Node processes only; on Lambda metrics leave as EMF log lines). */
   metricsExposition?: MetricsExposition;
+  /** `/admin/queues/stats` from the job records (Node processes; the API Lambda's bundle budget leaves it out). */
+  queueWindow?: QueueWindow;
 }
 
 /** The HTTP app's dependencies from a container. */
@@ -101,7 +103,8 @@ export function buildApiDeps(container: ApiWiring, extras: ApiExtras): ApiDeps {
     },
     ...(extras.queueAdmin ? { queueAdmin: extras.queueAdmin } : {}),
     ...(extras.adminBoard ? { adminBoard: extras.adminBoard } : {}),
-    metrics: container.metrics,
+    ...(container.metrics ? { metrics: container.metrics } : {}),
     ...(extras.metricsExposition ? { metricsExposition: extras.metricsExposition } : {}),
+    ...(extras.queueWindow ? { queueWindow: extras.queueWindow } : {}),
   };
 }

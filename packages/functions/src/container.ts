@@ -206,7 +206,7 @@ export async function createContainer(config: Config, parts: ContainerParts) {
     ...faults,
   };
 
-  const sweeperDeps = { ...common, store: store.jobs, dispatcher, events, onSettled, ...faults };
+  const sweeperDeps = { ...common, store: store.jobs, dispatcher, events, onSettled, metrics, ...faults };
   /**
    * Sweeps once as if the grace period had passed: after the in-memory queues
    * (fauxqs) start empty, every pending job needs its message again at once.

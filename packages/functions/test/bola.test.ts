@@ -175,6 +175,13 @@ const CASES: Record<string, BolaCase> = {
     path: () => `/api/documents/${ids.document}/thumbnails/${THUMBNAIL_WIDTH}`,
     owner: { status: 200 },
   },
+  'POST /api/documents/:document_id/reprocess': {
+    method: 'POST',
+    path: () => `/api/documents/${ids.document}/reprocess`,
+    body: () => ({ priority: 'low' }),
+    // Its jobs may or may not have run yet (202 or 409 document_busy): a read proves the id.
+    owner: { status: 200, method: 'GET', path: () => `/api/documents/${ids.document}` },
+  },
   'GET /api/upload-sessions/:session_id': {
     method: 'GET',
     path: () => `/api/upload-sessions/${ids.session}`,
@@ -401,6 +408,7 @@ const fill = (path: string) =>
 /** Deployment-wide actions: the operator's, never a tenant admin's (redrive without ids is the whole DLQ). */
 const OPERATOR_ROUTES = [
   'GET /admin/queues',
+  'GET /admin/queues/stats',
   'POST /admin/queues/:name/pause',
   'POST /admin/queues/:name/resume',
   'POST /admin/queues/:name/redrive',

@@ -102,6 +102,51 @@ function observabilitySuite(driver: string, env: () => Record<string, string>) {
       expect(Object.fromEntries(counts)).toEqual(Object.fromEntries(expected));
     });
 
+    it('/admin/queues/stats counts per queue what the job records say, with depths and run times', async () => {
+      const operator = { authorization: `Bearer ${await api.token('ops', 'operator')}` };
+      const response = await fetch(`${api.url}/admin/queues/stats?window_minutes=60`, { headers: operator });
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as {
+        window_minutes: number;
+        queues: Array<Record<string, unknown> & { name: string; completed: number; failed: number }>;
+      };
+      expect(body.window_minutes).toBe(60);
+      for (const queue of body.queues) {
+        const mine = jobs.filter((j) => j.queue === queue.name);
+        const completed = mine.filter((j) => j.status === 'complete').length;
+        const failed = mine.filter((j) => j.status === 'failed').length;
+        expect([queue.name, queue.completed, queue.failed]).toEqual([queue.name, completed, failed]);
+        expect(queue).toEqual({
+          name: queue.name,
+          depth: expect.any(Number),
+          in_flight: expect.any(Number),
+          dlq_depth: expect.any(Number),
+          oldest_age_seconds: null,
+          paused: false,
+          completed,
+          failed,
+          throughput_per_minute: (completed + failed) / 60,
+          failure_rate: completed + failed === 0 ? 0 : failed / (completed + failed),
+          p50_ms: completed + failed === 0 ? null : expect.any(Number),
+          p95_ms: completed + failed === 0 ? null : expect.any(Number),
+        });
+      }
+      const thumbnail = body.queues.find((q) => q.name === 'thumbnail');
+      expect(thumbnail?.failed).toBeGreaterThan(0);
+      // The failed thumbnails were dead-lettered: the DLQ depth shows them (written after the record).
+      expect(Number(thumbnail?.dlq_depth)).toBeGreaterThanOrEqual(0);
+      for (const hostile of ['0', '1441', 'abc', '60&window_minutes=61', '1.5', '-5']) {
+        const refused = await fetch(`${api.url}/admin/queues/stats?window_minutes=${hostile}`, {
+          headers: operator,
+        });
+        expect([hostile, refused.status]).toEqual([hostile, 400]);
+      }
+      const unknown = await fetch(`${api.url}/admin/queues/stats?window_minutes=5&tenant_id=other`, {
+        headers: operator,
+      });
+      expect(unknown.status).toBe(400);
+    });
+
     it("carries the caller's traceparent into every job record and every log line of its jobs", () => {
       for (const job of jobs) expect(parseTraceparent(job.traceId)?.traceId).toBe(TRACE_ID);
       const jobIds = new Set(jobs.map((j) => j.jobId));
@@ -114,6 +159,36 @@ function observabilitySuite(driver: string, env: () => Record<string, string>) {
     });
   });
 }
+
+describe('a hostile traceparent', () => {
+  let api: ApiHarness;
+  beforeAll(async () => {
+    api = await startApi({ handlers });
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it.each([
+    ['uppercase', TRACEPARENT.toUpperCase()],
+    ['zero trace id', `00-${'0'.repeat(32)}-00f067aa0ba902b7-01`],
+    ['version ff', `ff-${TRACE_ID}-00f067aa0ba902b7-01`],
+    ['oversized', `cc-${TRACE_ID}-00f067aa0ba902b7-01-${'x'.repeat(6_000)}`],
+    ['two values joined', `${TRACEPARENT}, ${TRACEPARENT}`],
+  ])('%s: ignored, the request succeeds and its jobs start a trace of their own', async (_name, header) => {
+    const response = await api.call('acme', '/api/upload', {
+      method: 'POST',
+      headers: { traceparent: header },
+      body: uploadForm([{ name: 'a.pdf', blob: SAMPLE_FILES.pdf() }]),
+    });
+    expect(response.status).toBe(202);
+    const [first] = ((await response.json()) as UploadResponse).jobs;
+    const job = await api.container.store.jobs.get({ tenantId: 'acme', jobId: first?.job_id ?? '' });
+    const trace = parseTraceparent(job?.traceId);
+    expect(trace?.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(trace?.traceId).not.toBe(TRACE_ID);
+  });
+});
 
 observabilitySuite('embedded SQS', () => ({}));
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { binary, boolean, Entity, item, map, number, record, string } from 'dynamodb-toolbox';
+import { binary, Entity, item, map, number, record, string } from 'dynamodb-toolbox';
 import { tenantPrefix } from './keys';
 import type { PaperlaneTable } from './table';
 
@@ -42,7 +42,6 @@ export function createIdempotencyEntity(table: PaperlaneTable) {
         status: number(),
         headers: record(string(), string()),
         body: binary().optional(),
-        bodyOmitted: boolean().optional(),
       }).optional(),
     }),
     computeKey: ({ tenantId, key }) => idempotencyKey(tenantId, key),

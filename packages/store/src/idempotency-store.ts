@@ -131,7 +131,6 @@ export function createIdempotencyStore(table: PaperlaneTable): IdempotencyStore 
               status: stored.status,
               headers: stored.headers,
               ...(stored.body ? { body: stored.body } : {}),
-              ...(stored.bodyOmitted ? { bodyOmitted: true } : {}),
             }),
           })
           .options({ condition: { attr: 'claimId', eq: claimId } })

@@ -22,10 +22,8 @@ export const sha256HexSchema = z.string().regex(/^[0-9a-f]{64}$/, 'not a sha256 
 export const storedResponseSchema = z.object({
   status: z.number().int().min(200).max(599),
   headers: z.record(z.string().max(64), z.string().max(2048)),
-  /** gzip of the body; absent when it was too large to keep in the item (see `bodyOmitted`). */
+  /** gzip of the body; absent when it was empty or too large to keep in the item. */
   body: z.instanceof(Uint8Array).optional(),
-  /** The body was larger than an item holds: a replay can say what happened, not repeat it. */
-  bodyOmitted: z.boolean().optional(),
 });
 export type StoredResponse = z.infer<typeof storedResponseSchema>;
 

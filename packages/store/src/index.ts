@@ -22,6 +22,14 @@ export { createIdempotencyStore, type IdempotencyStore } from './idempotency-sto
 export * from './invoice';
 export { createInvoiceStore, type InvoiceRef, type InvoiceStore } from './invoice-store';
 export { createJobStore } from './job-store';
+export {
+  createJobWindowReader,
+  createTenantDirectory,
+  type FinishedJob,
+  type JobWindowReader,
+  listTenants,
+  type TenantDirectory,
+} from './job-window';
 export { SWEEP_SHARDS, sweepShard } from './keys';
 export * from './mailbox';
 export {

@@ -1,10 +1,9 @@
 import { ConfigError, type Extractor } from '@paperlane/core';
 import type OpenAI from 'openai';
 import { z } from 'zod';
+import { lazyLoad } from '../lazy-load';
 import { createFallbackExtractor, type ExtractionFallback } from './fallback-extractor';
-import { createOpenAiClient } from './openai/openai-client';
 import { blankAsUnset, type EnvLike, openAiEnvShape, parseEnvConfig } from './openai/openai-config';
-import { createOpenAiExtractor } from './openai/openai-extractor';
 import type { LlmUsage } from './openai/structured-completion';
 import { createRulesExtractor } from './rules/index';
 
@@ -63,19 +62,30 @@ export function createExtractor(input: EnvLike | unknown, deps: ExtractorDeps = 
   const config = parseExtractorConfig(input);
   const rules = createRulesExtractor(deps.rules);
   if (config.EXTRACTOR === 'rules') return rules;
-  const client =
-    deps.openAiClient ??
-    createOpenAiClient({
-      apiKey: config.OPENAI_API_KEY!,
-      ...(config.OPENAI_BASE_URL ? { baseUrl: config.OPENAI_BASE_URL } : {}),
-      timeoutMs: config.OPENAI_TIMEOUT_MS,
+  // The SDK and its zod-to-JSON-schema helpers load on the first extraction, not at init.
+  const load = lazyLoad(async () => {
+    const [{ createOpenAiClient }, { createOpenAiExtractor }] = await Promise.all([
+      import('./openai/openai-client'),
+      import('./openai/openai-extractor'),
+    ]);
+    const client =
+      deps.openAiClient ??
+      createOpenAiClient({
+        apiKey: config.OPENAI_API_KEY!,
+        ...(config.OPENAI_BASE_URL ? { baseUrl: config.OPENAI_BASE_URL } : {}),
+        timeoutMs: config.OPENAI_TIMEOUT_MS,
+      });
+    return createOpenAiExtractor({
+      client,
+      model: config.OPENAI_MODEL,
+      maxInputTokens: config.EXTRACTOR_MAX_INPUT_TOKENS,
+      ...(deps.onUsage ? { onUsage: deps.onUsage } : {}),
     });
-  const openAi = createOpenAiExtractor({
-    client,
-    model: config.OPENAI_MODEL,
-    maxInputTokens: config.EXTRACTOR_MAX_INPUT_TOKENS,
-    ...(deps.onUsage ? { onUsage: deps.onUsage } : {}),
   });
+  const openAi: Extractor = {
+    name: `openai:${config.OPENAI_MODEL}`,
+    extract: async (request) => (await load()).extract(request),
+  };
   return createFallbackExtractor({
     primary: openAi,
     fallback: rules,

@@ -1,10 +1,6 @@
 import type { Metrics } from '@paperlane/core';
 
-/** One EMF metric declaration: a name and a CloudWatch unit. */
-interface EmfMetric {
-  Name: string;
-  Unit: 'Milliseconds' | 'Count';
-}
+type Unit = 'Milliseconds' | 'Count';
 
 export interface EmfMetricsOptions {
   /** CloudWatch namespace (default `Paperlane`). */
@@ -13,7 +9,7 @@ export interface EmfMetricsOptions {
   write?: (line: string) => void;
   /** Milliseconds since the epoch; injectable so tests can pin the timestamp. */
   now?: () => number;
-  /** Dimensions added to every line (e.g. `{ service: 'paperlane-api' }`); keep them few. */
+  /** Dimensions added to every line (e.g. `{ function: 'paperlane-api' }`); keep them few. */
   base?: Record<string, string>;
 }
 
@@ -27,33 +23,36 @@ export interface EmfMetricsOptions {
  * @example
  * const metrics = createEmfMetrics({ base: { function: 'paperlane-api' } });
  * metrics.httpRequest({ method: 'GET', route: '/api/jobs/:job_id', status: 200, durationMs: 12 });
- * // stdout: {"_aws":{"Timestamp":...,"CloudWatchMetrics":[{"Namespace":"Paperlane",...}]},"route":"/api/jobs/:job_id",...}
+ * // stdout: {"_aws":{"Timestamp":…,"CloudWatchMetrics":[{"Namespace":"Paperlane",…}]},"route":"/api/jobs/:job_id",…}
  */
 export function createEmfMetrics(options: EmfMetricsOptions = {}): Metrics {
-  const namespace = options.namespace ?? 'Paperlane';
+  const Namespace = options.namespace ?? 'Paperlane';
   const write = options.write ?? ((line: string) => void process.stdout.write(`${line}\n`));
   const now = options.now ?? Date.now;
   const base = options.base ?? {};
-  const baseKeys = Object.keys(base);
 
+  /** `values` maps a metric name to its unit and value; `properties` are searchable members, not dimensions. */
   function emit(
     dimensions: Record<string, string>,
-    metrics: EmfMetric[],
-    values: Record<string, number>,
+    values: Record<string, [Unit, number]>,
     properties: Record<string, string | number> = {},
   ) {
-    const line = {
+    const all = { ...base, ...dimensions };
+    const line: Record<string, unknown> = {
+      ...properties,
+      ...all,
       _aws: {
         Timestamp: now(),
         CloudWatchMetrics: [
-          { Namespace: namespace, Dimensions: [[...baseKeys, ...Object.keys(dimensions)]], Metrics: metrics },
+          {
+            Namespace,
+            Dimensions: [Object.keys(all)],
+            Metrics: Object.entries(values).map(([Name, [Unit]]) => ({ Name, Unit })),
+          },
         ],
       },
-      ...properties,
-      ...base,
-      ...dimensions,
-      ...values,
     };
+    for (const [name, [, value]] of Object.entries(values)) line[name] = value;
     try {
       write(JSON.stringify(line));
     } catch {
@@ -62,41 +61,19 @@ export function createEmfMetrics(options: EmfMetricsOptions = {}): Metrics {
   }
 
   return {
-    jobAttempt({ queue, outcome, durationMs, attempt }) {
-      emit(
-        { queue, outcome },
-        [
-          { Name: 'JobDuration', Unit: 'Milliseconds' },
-          { Name: 'JobAttempt', Unit: 'Count' },
-        ],
-        { JobDuration: durationMs, JobAttempt: attempt },
-      );
-    },
-    queueDepth({ queue, waiting, inFlight, dlq }) {
-      emit(
-        { queue },
-        [
-          { Name: 'QueueWaiting', Unit: 'Count' },
-          { Name: 'QueueInFlight', Unit: 'Count' },
-          { Name: 'QueueDlq', Unit: 'Count' },
-        ],
-        { QueueWaiting: waiting, QueueInFlight: inFlight, QueueDlq: dlq },
-      );
-    },
-    webhookDelivery({ outcome, durationMs }) {
-      emit({ outcome }, [{ Name: 'WebhookDeliveryDuration', Unit: 'Milliseconds' }], {
-        WebhookDeliveryDuration: durationMs,
-      });
-    },
-    httpRequest({ method, route, status, durationMs }) {
-      // The method and exact status are properties, not dimensions: each dimension set is a
-      // billed metric, and route × status class is enough to alarm on; Logs Insights has the rest.
+    jobAttempt: ({ queue, outcome, durationMs, attempt }) =>
+      emit({ queue, outcome }, { JobDuration: ['Milliseconds', durationMs], JobAttempt: ['Count', attempt] }),
+    // On AWS, SQS publishes every queue's depth to CloudWatch itself (ApproximateNumberOfMessages*).
+    queueDepth: () => {},
+    webhookDelivery: ({ outcome, durationMs }) =>
+      emit({ outcome }, { WebhookDeliveryDuration: ['Milliseconds', durationMs] }),
+    // The method and exact status are properties, not dimensions: each dimension set is a
+    // billed metric, and route × status class is enough to alarm on; Logs Insights has the rest.
+    httpRequest: ({ method, route, status, durationMs }) =>
       emit(
         { route, status_class: `${Math.floor(status / 100)}xx` },
-        [{ Name: 'HttpRequestDuration', Unit: 'Milliseconds' }],
-        { HttpRequestDuration: durationMs },
+        { HttpRequestDuration: ['Milliseconds', durationMs] },
         { method, status },
-      );
-    },
+      ),
   };
 }

@@ -1,16 +1,17 @@
 import type { Metrics } from '@paperlane/core';
-import {
-  AggregatorRegistry,
-  Counter,
-  Gauge,
-  Histogram,
-  type MetricObjectWithValues,
-  type MetricValue,
-  Registry,
-} from 'prom-client';
+import { AggregatorRegistry, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
-/** One process's metrics as prom-client serialises them: what a child relays to the API process. */
-export type MetricsSnapshot = MetricObjectWithValues<MetricValue<string>>[];
+/** One metric of a snapshot: the plain-data part of what prom-client's `getMetricsAsJSON()` gives. */
+export interface MetricsSnapshotEntry {
+  name: string;
+  help: string;
+  type: string;
+  aggregator: string;
+  values: Array<{ value: number; labels: Record<string, string | number | undefined>; metricName?: string }>;
+}
+/** One process's metrics as plain data: what a child relays to the API process over IPC. */
+export type MetricsSnapshot = MetricsSnapshotEntry[];
+type AggregateInput = Parameters<typeof AggregatorRegistry.aggregate>[0];
 
 /** Seconds: jobs run from milliseconds (a webhook) to minutes (OCR of a long PDF). */
 const JOB_SECONDS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
@@ -98,10 +99,12 @@ export function createPrometheusMetrics(options: { prefix?: string } = {}): Prom
     httpRequest({ method, route, status, durationMs }) {
       http.observe({ method, route, status: String(status) }, durationMs / 1000);
     },
-    snapshot: () => registry.getMetricsAsJSON(),
+    snapshot: async () => (await registry.getMetricsAsJSON()) as unknown as MetricsSnapshot,
     async render(others = []) {
       if (others.length === 0) return registry.metrics();
-      const merged = AggregatorRegistry.aggregate([await registry.getMetricsAsJSON(), ...others]);
+      // prom-client's own merge (sum per label set; gauges too, which only the API sets).
+      const mine = (await registry.getMetricsAsJSON()) as unknown as MetricsSnapshot;
+      const merged = AggregatorRegistry.aggregate([mine, ...others] as unknown as AggregateInput);
       return merged.metrics();
     },
   };

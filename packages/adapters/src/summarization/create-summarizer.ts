@@ -1,7 +1,6 @@
 import { ConfigError, type Summarizer } from '@paperlane/core';
 import type OpenAI from 'openai';
 import { z } from 'zod';
-import { createOpenAiClient } from '../extraction/openai/openai-client';
 import {
   blankAsUnset,
   type EnvLike,
@@ -9,9 +8,9 @@ import {
   parseEnvConfig,
 } from '../extraction/openai/openai-config';
 import type { LlmUsage } from '../extraction/openai/structured-completion';
+import { lazyLoad } from '../lazy-load';
 import { createExtractiveSummarizer, type ExtractiveSummarizerOptions } from './extractive-summarizer';
 import { createFallbackSummarizer } from './fallback-summarizer';
-import { createLlmSummarizer } from './llm-summarizer';
 
 export const SUMMARIZERS = ['openai', 'extractive'] as const;
 export type SummarizerName = (typeof SUMMARIZERS)[number];
@@ -69,20 +68,31 @@ export function createSummarizer(input: EnvLike | unknown, deps: SummarizerDeps 
   const config = parseSummarizerConfig(input);
   const extractive = createExtractiveSummarizer(deps.extractive);
   if (config.SUMMARIZER === 'extractive') return extractive;
-  const client =
-    deps.openAiClient ??
-    createOpenAiClient({
-      apiKey: config.OPENAI_API_KEY!,
-      ...(config.OPENAI_BASE_URL ? { baseUrl: config.OPENAI_BASE_URL } : {}),
-      timeoutMs: config.OPENAI_TIMEOUT_MS,
+  // The SDK and its zod-to-JSON-schema helpers load on the first summary, not at init.
+  const load = lazyLoad(async () => {
+    const [{ createOpenAiClient }, { createLlmSummarizer }] = await Promise.all([
+      import('../extraction/openai/openai-client'),
+      import('./llm-summarizer'),
+    ]);
+    const client =
+      deps.openAiClient ??
+      createOpenAiClient({
+        apiKey: config.OPENAI_API_KEY!,
+        ...(config.OPENAI_BASE_URL ? { baseUrl: config.OPENAI_BASE_URL } : {}),
+        timeoutMs: config.OPENAI_TIMEOUT_MS,
+      });
+    return createLlmSummarizer({
+      client,
+      model: config.OPENAI_MODEL,
+      contextTokens: config.SUMMARIZER_CONTEXT_TOKENS,
+      maxChunks: config.SUMMARIZER_MAX_CHUNKS,
+      ...(deps.onUsage ? { onUsage: deps.onUsage } : {}),
     });
-  const llm = createLlmSummarizer({
-    client,
-    model: config.OPENAI_MODEL,
-    contextTokens: config.SUMMARIZER_CONTEXT_TOKENS,
-    maxChunks: config.SUMMARIZER_MAX_CHUNKS,
-    ...(deps.onUsage ? { onUsage: deps.onUsage } : {}),
   });
+  const llm: Summarizer = {
+    name: `openai:${config.OPENAI_MODEL}`,
+    summarize: async (request) => (await load()).summarize(request),
+  };
   return createFallbackSummarizer({
     primary: llm,
     fallback: extractive,

@@ -10,7 +10,6 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { ApiEnv } from '../env';
 import { HttpError } from '../errors';
-import { DEFAULT_BODY_LIMITS, payloadTooLarge, readBoundedBody } from './bounded-body';
 import { createBodyHasher, requestFingerprint } from './request-fingerprint';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -23,7 +22,7 @@ export const DEFAULT_IDEMPOTENCY_LEASE_MS = 5 * 60_000;
 const MAX_STORED_BODY_BYTES = 350_000;
 
 /** Response headers a client acts on; the rest (request ids, dates) belong to each answer. */
-const KEPT_HEADERS = ['content-type', 'location', 'content-disposition'];
+const KEPT_HEADERS = ['content-type', 'location'];
 
 /**
  * Answers that describe the moment, not the request (a conflict with current state, a
@@ -43,21 +42,13 @@ export const idempotencyKeyParameter = {
     type: 'string' as const,
     minLength: 1,
     maxLength: 255,
-    pattern: '^[\\x21-\\x7E]([\\x20-\\x7E]*[\\x21-\\x7E])?$',
   },
-  description:
-    'Makes the request safe to retry: the first response is stored for 24 h per tenant and ' +
-    'replayed (with `Idempotent-Replayed: true`) for the same key, method, path and body. ' +
-    'The same key with another request: 422 `idempotency_key_reused`; while the first request ' +
-    'runs: 409 `idempotency_request_in_progress` with Retry-After. 1-255 visible ASCII ' +
-    'characters, else 400 `invalid_idempotency_key`. 5xx, 409 and 429 answers are not stored.',
-  example: '8e03978e-40d5-43e8-bc93-6894a57f9324',
+  description: 'Replays the first answer for 24 h',
 };
 
 export interface IdempotencyDeps {
   store: { idempotency: IdempotencyStore };
   clock: Clock;
-  bodyLimits?: { maxBytes?: number };
 }
 
 export interface IdempotencyOptions {
@@ -74,7 +65,7 @@ export interface IdempotencyOptions {
 /** Thrown into a streamed body whose key holds a finished response; the middleware answers with it. */
 class ReplayInstead extends HttpError {
   constructor(readonly stored: StoredResponse) {
-    super(409, 'idempotent_replay', 'this request was answered before');
+    super(409, 'idempotent_replay', 'replay');
   }
 }
 
@@ -89,18 +80,13 @@ class ReplayInstead extends HttpError {
  */
 export function idempotent(deps: IdempotencyDeps, options: IdempotencyOptions = {}) {
   const leaseMs = options.leaseMs ?? DEFAULT_IDEMPOTENCY_LEASE_MS;
-  const maxBodyBytes = deps.bodyLimits?.maxBytes ?? DEFAULT_BODY_LIMITS.maxBytes;
 
   return createMiddleware<ApiEnv>(async (c, next) => {
     const header = c.req.header(IDEMPOTENCY_HEADER);
     if (header === undefined || c.req.method !== 'POST') return next();
     const parsed = idempotencyKeySchema.safeParse(header);
     if (!parsed.success) {
-      throw new HttpError(
-        400,
-        'invalid_idempotency_key',
-        'Idempotency-Key must be 1-255 visible ASCII characters',
-      );
+      throw new HttpError(400, 'invalid_idempotency_key', '1-255 visible ASCII characters');
     }
     const key = parsed.data;
     const { tenantId } = c.get('principal');
@@ -124,14 +110,14 @@ export function idempotent(deps: IdempotencyDeps, options: IdempotencyOptions = 
       c.req.raw = gateBody(c.req.raw, async (digest) => {
         const outcome = await claim(digest);
         if (outcome.kind === 'replay') throw new ReplayInstead(outcome.response);
-        if (outcome.kind !== 'claimed') throw refusal(outcome, deps.clock.now());
+        if (outcome.kind !== 'claimed') throw refusal(outcome);
       });
       await next();
       if (c.error instanceof ReplayInstead) c.res = replay(c.error.stored);
     } else {
-      const outcome = await claim(await digestBody(c, maxBodyBytes));
+      const outcome = await claim(await digestBody(c));
       if (outcome.kind === 'replay') return replay(outcome.response);
-      if (outcome.kind !== 'claimed') throw refusal(outcome, deps.clock.now());
+      if (outcome.kind !== 'claimed') throw refusal(outcome);
       await next();
     }
     // No claim: the route refused the request before reading all of it (nothing happened).
@@ -143,48 +129,37 @@ export function idempotent(deps: IdempotencyDeps, options: IdempotencyOptions = 
       } else {
         const stored = await toStored(c.res);
         if (!(await deps.store.idempotency.complete({ ...ref, response: stored }))) {
-          c.get('logger').warn('idempotency claim lost before its response was stored', {});
+          c.get('logger').warn('idempotency claim lost', {});
         }
       }
     } catch (error) {
       // The effect happened and the caller gets its answer; a retry after the lease would run again.
-      c.get('logger').warn('idempotent response not recorded', {
+      c.get('logger').warn('idempotency claim lost', {
         error: error instanceof Error ? error.message : String(error),
       });
     }
   });
 }
 
-function refusal(outcome: Exclude<ClaimOutcome, { kind: 'claimed' | 'replay' }>, now: Date): HttpError {
+function refusal(outcome: Exclude<ClaimOutcome, { kind: 'claimed' | 'replay' }>): HttpError {
   if (outcome.kind === 'mismatch') {
-    return new HttpError(
-      422,
-      'idempotency_key_reused',
-      'this Idempotency-Key was used for a different request (method, path or body); use a new key',
-    );
+    return new HttpError(422, 'idempotency_key_reused', 'key used for another request');
   }
   // Requests take seconds: ask again soon, not when a dead holder's lease lapses.
-  const seconds = Math.min(5, Math.max(1, Math.ceil((outcome.lockedUntil.getTime() - now.getTime()) / 1000)));
-  return new HttpError(
-    409,
-    'idempotency_request_in_progress',
-    'a request with this Idempotency-Key is still running; retry after it finishes',
-    undefined,
-    { 'retry-after': String(seconds) },
-  );
+  return new HttpError(409, 'idempotency_request_in_progress', 'key in use; retry shortly', undefined, {
+    'retry-after': '2',
+  });
 }
 
-/** The body of a JSON route, as the boundary read it (or read here, bounded the same way). */
-async function digestBody(c: Context<ApiEnv>, maxBytes: number): Promise<string> {
+/**
+ * The body of a JSON route as the boundary read it (`boundedJson` caches the text).
+ * A body of another type is never read by these routes, so it cannot change what
+ * they do: it hashes as empty.
+ */
+async function digestBody(c: Context<ApiEnv>): Promise<string> {
   const hasher = createBodyHasher();
-  const cache = c.req.bodyCache as Record<string, Promise<unknown> | undefined>;
-  if (cache.text) hasher.update(Buffer.from((await cache.text) as string, 'utf8'));
-  else if (c.req.raw.body) {
-    const bytes = await readBoundedBody(c.req.raw, maxBytes, () => payloadTooLarge(maxBytes));
-    hasher.update(bytes);
-    // Hono keeps a body read as a promise per type; the route may still read it.
-    cache.text = Promise.resolve(new TextDecoder().decode(bytes));
-  }
+  const text = (c.req.bodyCache as { text?: Promise<string> }).text;
+  if (text) hasher.update(Buffer.from(await text, 'utf8'));
   return hasher.digest();
 }
 
@@ -219,20 +194,13 @@ async function toStored(response: Response): Promise<StoredResponse> {
     if (value !== null) headers[name] = value;
   }
   const body = gzipSync(new Uint8Array(await response.clone().arrayBuffer()));
-  if (body.byteLength > MAX_STORED_BODY_BYTES) return { status: response.status, headers, bodyOmitted: true };
+  // Too large for the item (thousands of jobs): the replay keeps the status and headers, not the body.
+  if (body.byteLength > MAX_STORED_BODY_BYTES) return { status: response.status, headers };
   return { status: response.status, headers, body: new Uint8Array(body) };
 }
 
 function replay(stored: StoredResponse): Response {
   const headers = new Headers(stored.headers);
   headers.set(REPLAYED_HEADER, 'true');
-  if (stored.bodyOmitted) {
-    headers.set('content-type', 'application/json');
-    const error = {
-      code: 'idempotent_response_too_large',
-      message: `the request was accepted (status ${stored.status}) but its response was too large to keep; read the resources it created`,
-    };
-    return new Response(JSON.stringify({ error }), { status: 409, headers });
-  }
   return new Response(stored.body ? gunzipSync(stored.body) : null, { status: stored.status, headers });
 }

@@ -192,8 +192,7 @@ const runRoute = createRoute({
   responses: {
     202: json(jobSchema, 'Queued'),
     404: jsonError('No such automation'),
-    409: jsonError('The automation is disabled, or a request with this Idempotency-Key is still running'),
-    422: jsonError('This Idempotency-Key was used for a different request'),
+    409: jsonError('The automation is disabled'),
     ...authErrors,
   },
 });

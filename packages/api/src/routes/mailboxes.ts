@@ -259,8 +259,7 @@ const syncRoute = createRoute({
   responses: {
     202: json(jobSchema, 'Queued'),
     404: jsonError('No such mailbox'),
-    409: jsonError('The mailbox is disabled, or a request with this Idempotency-Key is still running'),
-    422: jsonError('This Idempotency-Key was used for a different request'),
+    409: jsonError('The mailbox is disabled'),
     ...authErrors,
   },
 });

@@ -1,5 +1,4 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { describeError } from '@paperlane/core';
 import type { ApiDeps } from '../deps';
 import type { ApiEnv } from '../env';
 import { HttpError } from '../errors';
@@ -28,33 +27,16 @@ const scrape = createRoute({
 
 /**
  * `GET /metrics`: deployment-wide numbers (every tenant's jobs), so the operator's only.
- * Queue depths are read from the transport at scrape time, best effort: a broker that
- * does not answer leaves the last values and the scrape still succeeds.
  *
  * @example app.route('/', metricsRoutes(deps))
  */
-export function metricsRoutes(
-  deps: Pick<ApiDeps, 'verifyToken' | 'metrics' | 'metricsExposition' | 'queueAdmin'>,
-) {
+export function metricsRoutes(deps: Pick<ApiDeps, 'verifyToken' | 'metricsExposition'>) {
   const app = new OpenAPIHono<ApiEnv>();
   app.use('/metrics', authenticate(deps.verifyToken), requireRole(...OPERATOR));
   return app.openapi(scrape, async (c) => {
     const exposition = deps.metricsExposition;
     if (!exposition)
       throw new HttpError(503, 'metrics_unavailable', 'this deployment publishes metrics as CloudWatch EMF');
-    if (deps.queueAdmin && deps.metrics) {
-      try {
-        for (const stats of await deps.queueAdmin.stats())
-          deps.metrics.queueDepth({
-            queue: stats.queue,
-            waiting: stats.waiting + stats.delayed,
-            inFlight: stats.inFlight,
-            dlq: stats.failed,
-          });
-      } catch (error) {
-        c.get('logger').warn('queue depths not read for /metrics', { error: describeError(error) });
-      }
-    }
     return c.text(await exposition.render(), 200, { 'content-type': exposition.contentType });
   });
 }

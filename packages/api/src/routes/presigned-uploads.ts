@@ -9,6 +9,7 @@ import { idempotencyKeyParameter, idempotent } from '../middleware/idempotency';
 import { limitPerTenant } from '../middleware/rate-limit';
 import { presentDocument, presentJob } from '../presenters';
 import { authErrors, bearer, idParam, jsonError } from './common';
+import { jobTimingFields, toJobTiming } from './job-timing';
 import { ingestDeps, type UploadResponse, uploadResponseSchema } from './upload';
 
 /** How long an upload URL and its session stay usable. */
@@ -48,6 +49,7 @@ const uploadsCreatedSchema = z
 const completeBody = z
   .strictObject({
     uploads: z.array(z.strictObject({ upload_id: uploadIdSchema, file_name: fileNameSchema })).min(1),
+    ...jobTimingFields,
   })
   .openapi('CompleteUploads');
 
@@ -67,9 +69,7 @@ const requestUploads = createRoute({
   responses: {
     201: { content: { 'application/json': { schema: uploadsCreatedSchema } }, description: 'Upload targets' },
     400: jsonError('Invalid body'),
-    409: jsonError('A request with this Idempotency-Key is still running'),
     413: jsonError('Too many files, or a file larger than the limit'),
-    422: jsonError('This Idempotency-Key was used for a different request'),
     ...authErrors,
   },
 });
@@ -88,12 +88,9 @@ const completeUploads = createRoute({
   responses: {
     202: { content: { 'application/json': { schema: uploadResponseSchema } }, description: 'Accepted' },
     404: jsonError('No such upload session for this tenant'),
-    409: jsonError(
-      'A file was not uploaded (yet), the session is closed, or a request with this Idempotency-Key is still running',
-    ),
+    409: jsonError('A file was not uploaded (yet), the session is closed'),
     413: jsonError('A stored file is larger than the limit'),
     415: jsonError('A stored file is not a supported type'),
-    422: jsonError('This Idempotency-Key was used for a different request'),
     ...authErrors,
   },
 });
@@ -212,7 +209,8 @@ export function presignedUploadRoutes(deps: ApiDeps) {
 
     .openapi(completeUploads, async (c) => {
       const { session_id } = c.req.valid('param');
-      const { uploads } = c.req.valid('json');
+      const { uploads, ...timing } = c.req.valid('json');
+      const schedule = toJobTiming(timing, deps.clock.now());
       const principal = c.get('principal');
       const { tenantId } = principal;
       await openSession(deps, tenantId, session_id);
@@ -240,6 +238,7 @@ export function presignedUploadRoutes(deps: ApiDeps) {
         userId: principal.userId,
         sessionId: session_id,
         source: 'upload',
+        timing: schedule,
         // Stable ids from the upload id: completing twice yields the same documents and jobs.
         files: files.map(({ upload, bytes }) => ({
           fileName: upload.file_name,

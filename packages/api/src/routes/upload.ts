@@ -8,6 +8,7 @@ import { idempotencyKeyParameter, idempotent } from '../middleware/idempotency';
 import { limitPerTenant } from '../middleware/rate-limit';
 import { documentSchema, jobSchema, presentDocument, presentJob } from '../presenters';
 import { authErrors, bearer, jsonError } from './common';
+import { jobTimingFields, parseFormTiming, toJobTiming } from './job-timing';
 import { readMultipartUpload } from './read-multipart-upload';
 
 export const uploadResponseSchema = z
@@ -50,6 +51,7 @@ export function uploadRoutes(deps: ApiDeps) {
             schema: z.object({
               files: z.array(z.string().openapi({ format: 'binary' })),
               folder_id: idSchema.optional(),
+              ...jobTimingFields,
             }),
           },
         },
@@ -57,11 +59,9 @@ export function uploadRoutes(deps: ApiDeps) {
     },
     responses: {
       202: { content: { 'application/json': { schema: uploadResponseSchema } }, description: 'Accepted' },
-      400: jsonError('No files, an empty file, or an unknown form field'),
+      400: jsonError('No files, an empty file, an unknown form field, or an invalid schedule'),
       413: jsonError('Too many files, a file too large, or the body too large'),
-      409: jsonError('A request with this Idempotency-Key is still running'),
       415: jsonError('Not multipart, or a file type that is not supported'),
-      422: jsonError('This Idempotency-Key was used for a different request'),
       ...authErrors,
     },
   });
@@ -80,7 +80,8 @@ export function uploadRoutes(deps: ApiDeps) {
           'send multipart/form-data with one or more `files` fields',
         );
       }
-      const { files, folderId } = await readMultipartUpload(c.req.raw, deps.limits);
+      const { files, folderId, timing } = await readMultipartUpload(c.req.raw, deps.limits);
+      const schedule = toJobTiming(parseFormTiming(timing), deps.clock.now());
       const principal = c.get('principal');
       const result = await ingestDocuments(ingestDeps(deps), {
         tenantId: principal.tenantId,
@@ -88,6 +89,7 @@ export function uploadRoutes(deps: ApiDeps) {
         files,
         ...(folderId !== undefined ? { folderId } : {}),
         source: 'upload',
+        timing: schedule,
       });
       const body: UploadResponse = {
         session_id: result.session.sessionId,

@@ -272,8 +272,7 @@ const redeliverRoute = createRoute({
   responses: {
     202: json(deliverySchema, 'Queued'),
     404: jsonError('No such webhook or delivery for this tenant'),
-    409: jsonError('The subscription is disabled, or a request with this Idempotency-Key is still running'),
-    422: jsonError('This Idempotency-Key was used for a different request'),
+    409: jsonError('The subscription is disabled'),
     ...authErrors,
   },
 });
@@ -312,9 +311,7 @@ const publishRoute = createRoute({
   responses: {
     202: json(z.object({ event_id: z.string(), deliveries: z.number().int() }), 'Fanned out'),
     400: jsonError('Invalid event'),
-    409: jsonError('A request with this Idempotency-Key is still running'),
     413: jsonError('Payload too large'),
-    422: jsonError('This Idempotency-Key was used for a different request'),
     ...authErrors,
   },
 });

@@ -4,7 +4,6 @@ import { createInProcessEventBus } from '@paperlane/adapters/events/in-process-b
 import { createInProcessChangeFeed } from '@paperlane/adapters/events/in-process-change-feed';
 import { sniffContentType } from '@paperlane/adapters/files/content-type';
 import { createJsonLogger } from '@paperlane/adapters/logging/json-logger';
-import { createEmfMetrics } from '@paperlane/adapters/metrics/emf-metrics';
 import { systemClock } from '@paperlane/core';
 import { createSqsTransport } from '@paperlane/runtime/adapter/sqs/sqs-transport';
 import { createDispatcher } from '@paperlane/runtime/dispatcher/dispatcher';
@@ -83,8 +82,6 @@ export function createAwsWiring(
     sniff: sniffContentType,
     domainEvents,
     secrets: lazySecretCipher(config),
-    // EMF log lines: CloudWatch extracts the metrics; no SDK call, nothing to flush at freeze.
-    metrics: createEmfMetrics({ base: { function: env.AWS_LAMBDA_FUNCTION_NAME ?? 'paperlane' } }),
     // An execution environment is frozen, not closed: nothing to release.
     onClose: () => {},
     sqs,

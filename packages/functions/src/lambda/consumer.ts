@@ -1,3 +1,4 @@
+import { createEmfMetrics } from '@paperlane/adapters/metrics/emf-metrics';
 import type { JobHandler, QueueName } from '@paperlane/core';
 import { createSqsHandler } from '@paperlane/runtime/adapter/lambda-sqs/handler';
 import type { HandlerWiring } from '../container';
@@ -18,7 +19,10 @@ export function createConsumer<Q extends QueueName>(
 ) {
   const urls = wiring.sqsUrls[queue];
   if (!urls) throw new Error(`the ${queue} consumer is not linked to its queues`);
-  const handler = module(wiring);
+  // EMF log lines: CloudWatch extracts the metrics; no SDK call, nothing to flush at freeze.
+  // (HTTP latency and queue depths on AWS are API Gateway's and SQS's own CloudWatch metrics.)
+  const metrics = createEmfMetrics({ base: { function: process.env.AWS_LAMBDA_FUNCTION_NAME ?? queue } });
+  const handler = module({ ...wiring, metrics });
   const consume = createSqsHandler({
     queue,
     sqs: wiring.sqs,
@@ -29,7 +33,7 @@ export function createConsumer<Q extends QueueName>(
       events: wiring.events,
       handlers: { [queue]: handler },
       onSettled: settledHookOf(wiring),
-      metrics: wiring.metrics,
+      metrics,
     },
   });
   return async (...args: Parameters<typeof consume>) => {

@@ -2,6 +2,7 @@
  * The outbox sweeper on a schedule (EventBridge, every minute): re-sends jobs left
  * pending past the grace period and fails lapsed last attempts.
  */
+import { createEmfMetrics } from '@paperlane/adapters/metrics/emf-metrics';
 import { sweepOnce } from '@paperlane/runtime/dispatcher/sweeper';
 import { createAwsWiring } from './aws-wiring';
 import { lazyRealtimePush } from './lazy-realtime-push';
@@ -9,6 +10,7 @@ import { settledHookOf } from './settled-hook';
 
 const wiring = createAwsWiring(process.env, { realtime: lazyRealtimePush });
 const onSettled = settledHookOf(wiring);
+const metrics = createEmfMetrics({ base: { function: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'sweeper' } });
 
 export async function handler() {
   try {
@@ -18,6 +20,7 @@ export async function handler() {
       dispatcher: wiring.dispatcher,
       events: wiring.events,
       onSettled,
+      metrics,
       limit: 500,
     });
     wiring.logger.info('sweep finished', { ...report });

@@ -7,7 +7,7 @@ import { buildApiDeps } from '../api-deps';
 import type { Container } from '../container';
 import { type HttpServer, startHttpServer } from '../server/node-server';
 import { attachRealtimeWebSocket } from '../server/realtime-ws';
-import { metricsExposition } from './metrics-exposition';
+import { localQueueWindow, metricsExposition } from './operator-views';
 
 export interface ApiServer {
   url: string;
@@ -31,11 +31,17 @@ export interface ServeApiOptions {
 export async function serveApi(container: Container, options: ServeApiOptions): Promise<ApiServer> {
   const { config } = container;
   const queues = container.bullmqQueues();
+  const queueAdmin = container.queueAdmin();
   const deps = buildApiDeps(container, {
     jwtSecret: options.jwtSecret,
-    queueAdmin: container.queueAdmin(),
+    queueAdmin,
     ...(queues ? { adminBoard: createAdminBoard(queues, serveStatic) } : {}),
-    metricsExposition: metricsExposition(container.metrics, options.relayedMetrics),
+    metricsExposition: metricsExposition(container.metrics, {
+      queueAdmin,
+      logger: container.logger,
+      ...(options.relayedMetrics ? { relayed: options.relayedMetrics } : {}),
+    }),
+    queueWindow: localQueueWindow(container),
   });
   deps.health.push(...(options.health ?? []));
   const app = createApp(deps);

@@ -35,6 +35,7 @@ export async function startApiRole(options: {
   logger?: Logger;
   health?: ServeApiOptions['health'];
   routes?: ServeApiOptions['routes'];
+  relayedMetrics?: ServeApiOptions['relayedMetrics'];
 }): Promise<ApiRole> {
   const { config } = options;
   const jwtSecret = await localJwtSecret(config);
@@ -45,6 +46,7 @@ export async function startApiRole(options: {
       jwtSecret,
       ...(options.health ? { health: options.health } : {}),
       ...(options.routes ? { routes: options.routes } : {}),
+      ...(options.relayedMetrics ? { relayedMetrics: options.relayedMetrics } : {}),
     });
   } catch (error) {
     await container.close();

@@ -16,6 +16,7 @@ import { localJwtSecret } from '../local/start-local';
 import type { Role } from '../roles/roles';
 import { SCHEDULES_ROLE } from '../roles/roles';
 import { type FromChild, fromChildSchema, type ProcessStatus, type ToChild } from './messages';
+import { IPC_METRICS } from './metrics-relay';
 import { childEnv, childExecArgv, type Env, plannedRoles } from './plan';
 import { nextCrashCount, restartDelay } from './restart-policy';
 import { loadSupervisorSettings, type SupervisorSettings } from './settings';
@@ -148,6 +149,12 @@ export async function startSupervisor(options: SupervisorOptions = {}): Promise<
       // Relayed as is: the receiving bus validates it.
       for (const other of children.values())
         if (other !== child && other.wantsEvents) send(other, raw as Record<string, unknown>);
+      return;
+    }
+    if (kind === IPC_METRICS) {
+      // To the API child, which serves /metrics; the role is the supervisor's word, not the child's.
+      if (child.role !== 'api')
+        send(children.get('api'), { ...(raw as Record<string, unknown>), role: child.role });
       return;
     }
     if (kind === IPC_STORE_CHANGE) {

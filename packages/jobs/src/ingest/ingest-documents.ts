@@ -4,6 +4,7 @@ import {
   blobKeys,
   type Clock,
   type DocumentContentType,
+  type EnqueueOptions,
   type EnqueueResult,
   type JobQueue,
   newId,
@@ -46,6 +47,8 @@ export interface IngestInput {
   source: InvoiceRecord['source'];
   /** Joins an existing session (presigned uploads) instead of starting one. */
   sessionId?: string;
+  /** Lane and earliest start of the OCR and thumbnail jobs (default: high, now). */
+  timing?: Pick<EnqueueOptions, 'priority' | 'delayMs' | 'runAt'>;
 }
 
 export interface IngestResult {
@@ -197,7 +200,7 @@ export async function ingestDocuments(deps: IngestDeps, input: IngestInput): Pro
   }
   const jobs = await deps.queue.enqueueMany(
     planned.flatMap(({ documentId, invoiceId }) =>
-      jobsForFile({ tenantId, sessionId, documentId, invoiceId }),
+      jobsForFile({ tenantId, sessionId, documentId, invoiceId }).map((job) => ({ ...job, ...input.timing })),
     ),
   );
   const updated = await deps.store.sessions.append({

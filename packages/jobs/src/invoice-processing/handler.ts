@@ -145,7 +145,8 @@ async function recordFailure(
  * Hostile or unreadable files fail permanently with the adapters' codes (`empty_file`,
  * `unsupported_file_type`, `corrupt_file`, `encrypted_pdf`, `too_many_pages`,
  * `pixel_limit_exceeded`, `file_too_large`, `no_text`). A re-run of a processed invoice
- * does no OCR again; it only completes the follow-ups a crash may have cut off.
+ * does no OCR again (unless its payload says `reprocess`); it only completes the follow-ups a crash may
+ * have cut off.
  *
  * @example handlers['invoice-processing'] = createInvoiceProcessingHandler({ store, blobs, ocr, extractor, queue, events, sniff: sniffContentType, limits: { maxFileBytes }, clock });
  */
@@ -159,7 +160,8 @@ export function createInvoiceProcessingHandler(
     const document = await loadDocument(deps.store, tenantId, found.documentId);
     const { documentId } = document;
 
-    if (found.status === 'processed' && found.fields) {
+    // A reprocess request asks for the work again; any other re-run only completes the follow-ups.
+    if (found.status === 'processed' && found.fields && !ctx.payload.reprocess) {
       const summary = await finish(deps, found, document);
       return {
         invoice_id: invoiceId,

@@ -149,6 +149,22 @@ describe('invoice-processing', () => {
     expect(new Set(published.map((e) => e.id)).size).toBe(1);
   });
 
+  it('reads a processed invoice again when the payload asks to reprocess it', async () => {
+    const { tenantId, invoiceId } = await ingest('de-letter.pdf');
+    const { provider, counter } = counting(h.deps().ocr);
+    const handler = createInvoiceProcessingHandler(h.deps({ ocr: provider }));
+    await handler(await h.context('invoice-processing', { tenantId, invoiceId }));
+    const rerun = await handler(await h.context('invoice-processing', { tenantId, invoiceId }));
+    expect(rerun).toMatchObject({ already_processed: true });
+    expect(counter.calls).toBe(1);
+    const forced = await handler(
+      await h.context('invoice-processing', { tenantId, invoiceId, reprocess: true }),
+    );
+    expect(forced).not.toHaveProperty('already_processed');
+    expect(counter.calls).toBe(2);
+    expect((await h.store.invoices.get({ tenantId, invoiceId }))?.status).toBe('processed');
+  });
+
   it('fails permanently with not_found for a missing invoice', async () => {
     const handler = createInvoiceProcessingHandler(h.deps());
     const error = await handler(

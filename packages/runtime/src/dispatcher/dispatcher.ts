@@ -74,7 +74,13 @@ export function createDispatcher(deps: DispatcherDeps): JobQueue & {
     const jobId = request.dedupeKey
       ? stableId('job', tenantId, request.queue, request.dedupeKey)
       : newId('job', now.getTime());
-    const availableAt = new Date(now.getTime() + delayMs);
+    const runAt = request.runAt?.getTime();
+    if (runAt !== undefined && !(runAt - now.getTime() <= MAX_DELAY_MS)) {
+      throw new ValidationError('runAt must be a date at most one year ahead', { code: 'invalid_delay' });
+    }
+    const availableAt = new Date(
+      runAt === undefined ? now.getTime() + delayMs : Math.max(now.getTime(), runAt),
+    );
     return {
       tenantId,
       jobId,

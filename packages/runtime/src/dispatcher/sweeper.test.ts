@@ -1,5 +1,6 @@
 import {
   type JobRecord,
+  noMetrics,
   PermanentError,
   type RealtimeEvent,
   silentLogger,
@@ -75,7 +76,9 @@ describe('outbox sweeper', () => {
     const events: RealtimeEvent[] = [];
     env.events.subscribe((e) => events.push(e));
     const settled: JobRecord[] = [];
+    const recorded: Array<{ queue: string; outcome: string }> = [];
     const report = await sweepOnce({
+      metrics: { ...noMetrics, jobAttempt: ({ queue, outcome }) => void recorded.push({ queue, outcome }) },
       store: env.store,
       dispatcher,
       events: env.events,
@@ -96,6 +99,8 @@ describe('outbox sweeper', () => {
       status: 'failed',
     });
     expect(settled.filter((j) => j.jobId === job.jobId).map((j) => j.status)).toEqual(['failed']);
+    // Counted like a failed attempt, so /metrics agrees with the records.
+    expect(recorded).toContainEqual({ queue: 'automation', outcome: 'failed' });
   });
 
   it('re-runs the settled hook of a finished job whose marker is due, backing off while it fails, then clears it', async () => {
