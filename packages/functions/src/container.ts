@@ -86,8 +86,8 @@ export interface HandlerWiring {
   store: Store;
   dispatcher: Dispatcher;
   events: EventBus;
-  /** Announces changed records to the caches of every process (webhook subscriptions). */
-  changes: ChangeFeed;
+  /** Announces changed records to the caches of every process (webhook subscriptions); none on Lambda. */
+  changes?: ChangeFeed;
   blobs: BlobStore;
   logger: Logger;
   /** Durable business events (webhook fan-out). */

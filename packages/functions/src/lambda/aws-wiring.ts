@@ -1,7 +1,6 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { awsClientConfig } from '@paperlane/adapters/aws/client-config';
 import { createInProcessEventBus } from '@paperlane/adapters/events/in-process-bus';
-import { createInProcessChangeFeed } from '@paperlane/adapters/events/in-process-change-feed';
 import { sniffContentType } from '@paperlane/adapters/files/content-type';
 import { createJsonLogger } from '@paperlane/adapters/logging/json-logger';
 import { systemClock } from '@paperlane/core';
@@ -9,7 +8,6 @@ import { createSqsTransport } from '@paperlane/runtime/adapter/sqs/sqs-transport
 import { createDispatcher } from '@paperlane/runtime/dispatcher/dispatcher';
 import { createDocumentClient } from '@paperlane/store/document-client';
 import { createStore } from '@paperlane/store/store';
-import { publishingWebhookStore } from '@paperlane/store/webhook-cache';
 import type { ApiWiring } from '../api-deps';
 import { blobStoreFor } from '../blob-store';
 import { loadConfig } from '../config/config';
@@ -42,10 +40,8 @@ export function createAwsWiring(
     region,
     ...(config.endpoints.dynamodb ? { endpoint: config.endpoints.dynamodb } : {}),
   });
-  // One function's caches only: across functions a subscription is at most the cache TTL stale.
-  const changes = createInProcessChangeFeed(logger);
-  const plainStore = createStore({ documentClient, tableName: config.env.TABLE_NAME });
-  const store = { ...plainStore, webhooks: publishingWebhookStore(plainStore.webhooks, changes) };
+  // No change feed between functions: a cached subscription is at most the cache TTL stale.
+  const store = createStore({ documentClient, tableName: config.env.TABLE_NAME });
   const sqs = new SQSClient(
     awsClientConfig({ region, ...(config.endpoints.sqs ? { endpoint: config.endpoints.sqs } : {}) }),
   );
@@ -77,7 +73,6 @@ export function createAwsWiring(
     store,
     dispatcher,
     events,
-    changes,
     blobs: blobStoreFor(config),
     sniff: sniffContentType,
     domainEvents,

@@ -30,7 +30,7 @@ export interface WebhookDeliveryDeps {
    * Where subscriptions are read: a per-process cache (`createWebhookCache`, at most
    * 5 s stale) in the wired module; the store itself when absent.
    */
-  subscriptions?: Pick<WebhookCache, 'get' | 'remember'>;
+  subscriptions?: Pick<WebhookCache, 'get' | 'remember' | 'forget'>;
   /** Opens signing secrets; wrap it in `cachingSecretOpener` to open each once per process. */
   cipher: SecretCipher;
   sender: WebhookSender;
@@ -98,6 +98,8 @@ export function createWebhookDeliveryHandler(deps: WebhookDeliveryDeps): JobHand
       reason,
       at,
     });
+    // This process stops using it at once, whether or not a change feed tells it.
+    deps.subscriptions?.forget(webhook);
     if (!switched) return false;
     try {
       await deps.events.publish({
