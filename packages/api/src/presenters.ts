@@ -173,6 +173,8 @@ export const sessionSchema = z
   .object({
     session_id: z.string(),
     status: z.string(),
+    /** The jobs ingest starts for the session's files, known at creation (summaries come on top). */
+    expected_jobs: z.number().int(),
     total_jobs: z.number().int(),
     pending: z.number().int(),
     processing: z.number().int(),
@@ -196,6 +198,7 @@ export function presentSession(
       jobs.length > 0 && jobs.every((j) => ['complete', 'failed', 'cancelled'].includes(j.status))
         ? 'complete'
         : 'open',
+    expected_jobs: session.expectedJobs ?? session.jobIds.length,
     total_jobs: jobs.length,
     pending: count('pending'),
     processing: count('processing'),

@@ -1,6 +1,7 @@
 export * from './backoff';
 export * from './envelope';
 export * from './errors';
+export * from './event-payloads';
 export * from './events';
 export * from './faults';
 export * from './handler';

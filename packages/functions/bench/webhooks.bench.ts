@@ -29,7 +29,7 @@ import { generateWebhookSecret } from '@paperlane/jobs';
 import { webhookBody } from '@paperlane/jobs/webhooks/delivery-handler';
 import { webhookSignatureHeaders } from '@paperlane/jobs/webhooks/signature';
 import { webhookSecretContext } from '@paperlane/store';
-import { freePort, startDynaliteProcess, startProcess } from '@paperlane/testing';
+import { freePort, recordBenchFigure, startDynaliteProcess, startProcess } from '@paperlane/testing';
 import { webhookDeliveryModule } from '../src/handlers/webhook-delivery';
 import { startLocal } from '../src/local/start-local';
 
@@ -250,6 +250,14 @@ for (let round = 1; round <= ROUNDS; round++) {
 const job = median(results.job);
 const send = median(results.send);
 const plain = median(results.fetch);
+recordBenchFigure({
+  figure: 'webhook-delivery job vs a plain fetch loop',
+  ours: job,
+  peer: plain,
+  unit: '/s',
+  target: { atLeast: 0.8 },
+  command: 'npm run bench:webhooks',
+});
 const fmt = (n: number) => n.toFixed(0).padStart(7);
 console.log(
   `\nbench:webhooks — concurrency ${CONCURRENCY}, ${DELIVERIES} per side, median of ${ROUNDS} rounds, ${Buffer.byteLength(sampleBody)} B body`,

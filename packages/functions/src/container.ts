@@ -86,8 +86,8 @@ export interface HandlerWiring {
   store: Store;
   dispatcher: Dispatcher;
   events: EventBus;
-  /** Announces changed records to the caches of every process (webhook subscriptions). */
-  changes: ChangeFeed;
+  /** Announces changed records to the caches of every process (webhook subscriptions); none on Lambda. */
+  changes?: ChangeFeed;
   blobs: BlobStore;
   logger: Logger;
   /** Durable business events (webhook fan-out). */
@@ -193,7 +193,7 @@ export async function createContainer(config: Config, parts: ContainerParts) {
           onClose: (release) => void stops.push(release),
         })
       : parts.handlers;
-  const onSettled = jobSettledHook({ store, domainEvents, clock: common.clock });
+  const onSettled = jobSettledHook({ store, domainEvents, events, clock: common.clock });
   // Chaos runs only: PAPERLANE_FAULT_KILL_AT makes this process die at a lifecycle point.
   const faults = faultDeps(config.source);
   const processorDeps = {

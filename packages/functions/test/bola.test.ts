@@ -358,6 +358,7 @@ describe('BOLA: another tenant’s id is a 404, never a 403, on every route that
         expect(await intruder.next()).toMatchObject({ type: 'error', code: 'not_found' });
         owner.send({ action: 'subscribe', ...target });
         expect(await owner.next()).toEqual({ type: 'subscribed', ...target });
+        expect(await owner.next()).toMatchObject({ type: 'snapshot', ...target });
       }
     } finally {
       intruder.close();

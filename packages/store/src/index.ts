@@ -40,6 +40,7 @@ export {
 } from './mailbox-store';
 export { createQueueControlStore, type QueueControlStore, queueControlKey } from './queue-control-store';
 export { createRateLimitStore, type RateLimitStore, rateWindowKey } from './rate-limit-store';
+export { createSessionCompletionStore, type SessionCompletionStore } from './session-completion-store';
 export { createStore, type Store, type StoreSettings } from './store';
 export {
   createTable,

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { ID_PATTERN, idSchema, newId } from '@paperlane/core';
-import { ingestDocuments } from '@paperlane/jobs';
+import { expectedJobsFor, ingestDocuments } from '@paperlane/jobs';
 import type { ApiDeps } from '../deps';
 import type { ApiEnv } from '../env';
 import { HttpError } from '../errors';
@@ -39,7 +39,11 @@ const uploadTargetSchema = z
   .openapi('UploadTarget');
 
 const uploadsCreatedSchema = z
-  .object({ session_id: z.string(), uploads: z.array(uploadTargetSchema) })
+  .object({
+    session_id: z.string(),
+    expected_jobs: z.number().int(),
+    uploads: z.array(uploadTargetSchema),
+  })
   .openapi('UploadsCreated');
 
 const completeBody = z
@@ -162,6 +166,7 @@ export function presignedUploadRoutes(deps: ApiDeps) {
         createdBy: principal.userId,
         expiresAt,
         uploadSlots: Object.fromEntries(slots.map(({ file, uploadId }) => [uploadId, file.size_bytes])),
+        expectedJobs: expectedJobsFor(slots.length),
         now,
       });
       const uploads = await Promise.all(
@@ -192,7 +197,14 @@ export function presignedUploadRoutes(deps: ApiDeps) {
           };
         }),
       );
-      return c.json({ session_id: session.sessionId, uploads }, 201);
+      return c.json(
+        {
+          session_id: session.sessionId,
+          expected_jobs: session.expectedJobs ?? expectedJobsFor(slots.length),
+          uploads,
+        },
+        201,
+      );
     })
 
     .openapi(completeUploads, async (c) => {
@@ -241,6 +253,7 @@ export function presignedUploadRoutes(deps: ApiDeps) {
       );
       const body: UploadResponse = {
         session_id,
+        expected_jobs: result.session.expectedJobs ?? result.jobs.length,
         documents: result.documents.map(presentDocument),
         jobs: result.jobs.map((j) => presentJob(j.job)),
       };

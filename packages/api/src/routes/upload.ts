@@ -14,6 +14,7 @@ import { readMultipartUpload } from './read-multipart-upload';
 export const uploadResponseSchema = z
   .object({
     session_id: z.string(),
+    expected_jobs: z.number().int(),
     documents: z.array(documentSchema),
     jobs: z.array(jobSchema),
   })
@@ -92,6 +93,7 @@ export function uploadRoutes(deps: ApiDeps) {
       });
       const body: UploadResponse = {
         session_id: result.session.sessionId,
+        expected_jobs: result.session.expectedJobs ?? result.jobs.length,
         documents: result.documents.map(presentDocument),
         jobs: result.jobs.map((j) => presentJob(j.job)),
       };

@@ -13,7 +13,10 @@ import type { HandlerWiring } from '../container';
  */
 export function webhookDeliveryModule(wiring: HandlerWiring): JobHandler<'webhook-delivery'> {
   const { env } = wiring.config;
-  const subscriptions = createWebhookCache({ webhooks: wiring.store.webhooks, changes: wiring.changes });
+  const subscriptions = createWebhookCache({
+    webhooks: wiring.store.webhooks,
+    ...(wiring.changes ? { changes: wiring.changes } : {}),
+  });
   wiring.onClose(async () => subscriptions.close());
   return createWebhookDeliveryHandler({
     store: wiring.store,

@@ -1,7 +1,6 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { awsClientConfig } from '@paperlane/adapters/aws/client-config';
 import { createInProcessEventBus } from '@paperlane/adapters/events/in-process-bus';
-import { createInProcessChangeFeed } from '@paperlane/adapters/events/in-process-change-feed';
 import { sniffContentType } from '@paperlane/adapters/files/content-type';
 import { createJsonLogger } from '@paperlane/adapters/logging/json-logger';
 import { systemClock } from '@paperlane/core';
@@ -9,11 +8,10 @@ import { createSqsTransport } from '@paperlane/runtime/adapter/sqs/sqs-transport
 import { createDispatcher } from '@paperlane/runtime/dispatcher/dispatcher';
 import { createDocumentClient } from '@paperlane/store/document-client';
 import { createStore } from '@paperlane/store/store';
-import { publishingWebhookStore } from '@paperlane/store/webhook-cache';
 import type { ApiWiring } from '../api-deps';
 import { blobStoreFor } from '../blob-store';
 import { loadConfig } from '../config/config';
-import { createDomainEvents, jobSettledHook } from '../domain-events';
+import { createDomainEvents } from '../domain-events';
 import { createFlushingBus } from './flushing-bus';
 import type { lazyRealtimePush } from './lazy-realtime-push';
 import { lazySecretCipher } from './lazy-secret-cipher';
@@ -42,10 +40,8 @@ export function createAwsWiring(
     region,
     ...(config.endpoints.dynamodb ? { endpoint: config.endpoints.dynamodb } : {}),
   });
-  // One function's caches only: across functions a subscription is at most the cache TTL stale.
-  const changes = createInProcessChangeFeed(logger);
-  const plainStore = createStore({ documentClient, tableName: config.env.TABLE_NAME });
-  const store = { ...plainStore, webhooks: publishingWebhookStore(plainStore.webhooks, changes) };
+  // No change feed between functions: a cached subscription is at most the cache TTL stale.
+  const store = createStore({ documentClient, tableName: config.env.TABLE_NAME });
   const sqs = new SQSClient(
     awsClientConfig({ region, ...(config.endpoints.sqs ? { endpoint: config.endpoints.sqs } : {}) }),
   );
@@ -77,12 +73,9 @@ export function createAwsWiring(
     store,
     dispatcher,
     events,
-    changes,
     blobs: blobStoreFor(config),
     sniff: sniffContentType,
     domainEvents,
-    /** What follows a job finished for good: for the consumers' processor and the sweeper alike. */
-    onSettled: jobSettledHook({ store, domainEvents, clock: common.clock }),
     secrets: lazySecretCipher(config),
     // An execution environment is frozen, not closed: nothing to release.
     onClose: () => {},

@@ -4,6 +4,7 @@ import { createSqsHandler } from '@paperlane/runtime/adapter/lambda-sqs/handler'
 import type { HandlerWiring } from '../container';
 import { type AwsWiring, createAwsWiring } from './aws-wiring';
 import { lazyRealtimePush } from './lazy-realtime-push';
+import { settledHookOf } from './settled-hook';
 
 /**
  * A queue's consumer Lambda: the SQS event source delivers batches of this queue's
@@ -31,7 +32,7 @@ export function createConsumer<Q extends QueueName>(
       store: wiring.store.jobs,
       events: wiring.events,
       handlers: { [queue]: handler },
-      onSettled: wiring.onSettled,
+      onSettled: settledHookOf(wiring),
       metrics,
     },
   });

@@ -6,8 +6,10 @@ import { createEmfMetrics } from '@paperlane/adapters/metrics/emf-metrics';
 import { sweepOnce } from '@paperlane/runtime/dispatcher/sweeper';
 import { createAwsWiring } from './aws-wiring';
 import { lazyRealtimePush } from './lazy-realtime-push';
+import { settledHookOf } from './settled-hook';
 
 const wiring = createAwsWiring(process.env, { realtime: lazyRealtimePush });
+const onSettled = settledHookOf(wiring);
 const metrics = createEmfMetrics({ base: { function: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'sweeper' } });
 
 export async function handler() {
@@ -17,7 +19,7 @@ export async function handler() {
       store: wiring.store.jobs,
       dispatcher: wiring.dispatcher,
       events: wiring.events,
-      onSettled: wiring.onSettled,
+      onSettled,
       metrics,
       limit: 500,
     });

@@ -3,11 +3,12 @@ import {
   blobKeys,
   type Clock,
   type DomainEventSink,
+  documentProcessedPayload,
   type EnqueueResult,
   type Extractor,
   errorCode,
   INVOICE_FIELD_NAMES,
-  type InvoiceFields,
+  invoiceProcessedPayload,
   isPermanent,
   type JobContext,
   type JobHandler,
@@ -36,13 +37,6 @@ export interface InvoiceProcessingDeps {
 }
 
 const encoder = new TextEncoder();
-
-/** The invoice fields a webhook subscriber most likely routes on; the rest is one API call away. */
-function headline(fields: InvoiceFields | undefined) {
-  if (!fields) return {};
-  const { vendorName, invoiceNumber, invoiceDate, dueDate, currency, total } = fields;
-  return { vendorName, invoiceNumber, invoiceDate, dueDate, currency, total };
-}
 
 /** A reason a tenant can act on; unexpected errors are not echoed (they may carry provider internals). */
 function reasonOf(error: unknown): string {
@@ -87,28 +81,28 @@ async function finish(
     tenantId,
     type: 'invoice.processed',
     id: stableId('evt', 'invoice.processed', tenantId, invoiceId, processedAt),
-    payload: {
+    payload: invoiceProcessedPayload({
       invoiceId,
       documentId,
-      ...headline(invoice.fields),
+      fields: invoice.fields,
       ocrProvider: invoice.ocrProvider,
       extractor: invoice.extractor,
       pageCount: invoice.pageCount,
       processedAt,
-    },
+    }),
   });
   await deps.events.publish({
     tenantId,
     type: 'document.processed',
     id: stableId('evt', 'document.processed', tenantId, documentId, processedAt),
-    payload: {
+    payload: documentProcessedPayload({
       documentId,
       fileName: document.fileName,
       contentType: document.contentType,
       pageCount: invoice.pageCount,
       invoiceIds: [invoiceId],
       processedAt,
-    },
+    }),
   });
   return summary;
 }

@@ -91,7 +91,11 @@ describe('invoice-processing', () => {
 
     const mine = h.events.filter((e) => e.tenantId === tenantId);
     expect(mine.map((e) => e.type)).toEqual(['invoice.processed', 'document.processed']);
-    expect(mine[0]?.payload).toMatchObject({ invoiceId, documentId, total: want.total });
+    expect(mine[0]?.payload).toMatchObject({
+      invoice_id: invoiceId,
+      document_id: documentId,
+      total: want.total,
+    });
     // Progress only moves forward and ends at 100.
     expect(ctx.progressValues.at(-1)).toBe(100);
     expect([...ctx.progressValues].sort((a, b) => a - b)).toEqual(ctx.progressValues);

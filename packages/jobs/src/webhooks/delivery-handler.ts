@@ -7,6 +7,7 @@ import {
   RetryableError,
   type SecretCipher,
   stableId,
+  webhookDisabledPayload,
   writeThroughOutage,
 } from '@paperlane/core';
 import {
@@ -29,7 +30,7 @@ export interface WebhookDeliveryDeps {
    * Where subscriptions are read: a per-process cache (`createWebhookCache`, at most
    * 5 s stale) in the wired module; the store itself when absent.
    */
-  subscriptions?: Pick<WebhookCache, 'get' | 'remember'>;
+  subscriptions?: Pick<WebhookCache, 'get' | 'remember' | 'forget'>;
   /** Opens signing secrets; wrap it in `cachingSecretOpener` to open each once per process. */
   cipher: SecretCipher;
   sender: WebhookSender;
@@ -97,13 +98,20 @@ export function createWebhookDeliveryHandler(deps: WebhookDeliveryDeps): JobHand
       reason,
       at,
     });
+    // This process stops using it at once, whether or not a change feed tells it.
+    deps.subscriptions?.forget(webhook);
     if (!switched) return false;
     try {
       await deps.events.publish({
         tenantId: webhook.tenantId,
         type: 'webhook.disabled',
         id: stableId('evt', 'webhook.disabled', webhook.webhookId, at.toISOString()),
-        payload: { webhook_id: webhook.webhookId, url: webhook.url, reason, disabled_at: at.toISOString() },
+        payload: webhookDisabledPayload({
+          webhookId: webhook.webhookId,
+          url: webhook.url,
+          reason,
+          disabledAt: at.toISOString(),
+        }),
       });
     } catch (error) {
       // The subscription is disabled either way; the event is informational.

@@ -1,8 +1,8 @@
 import {
-  type JobEvent,
   type JobRecord,
   noMetrics,
   PermanentError,
+  type RealtimeEvent,
   silentLogger,
   systemClock,
 } from '@paperlane/core';
@@ -73,7 +73,7 @@ describe('outbox sweeper', () => {
       expect(claim.outcome).toBe('claimed');
       now += 1_001;
     }
-    const events: JobEvent[] = [];
+    const events: RealtimeEvent[] = [];
     env.events.subscribe((e) => events.push(e));
     const settled: JobRecord[] = [];
     const recorded: Array<{ queue: string; outcome: string }> = [];
@@ -94,7 +94,10 @@ describe('outbox sweeper', () => {
       errorCode: 'consumer_lost',
       attempts: 3,
     });
-    expect(events.find((e) => e.jobId === job.jobId)).toMatchObject({ type: 'job:failed', status: 'failed' });
+    expect(events.find((e) => 'jobId' in e && e.jobId === job.jobId)).toMatchObject({
+      type: 'job:failed',
+      status: 'failed',
+    });
     expect(settled.filter((j) => j.jobId === job.jobId).map((j) => j.status)).toEqual(['failed']);
     // Counted like a failed attempt, so /metrics agrees with the records.
     expect(recorded).toContainEqual({ queue: 'automation', outcome: 'failed' });
