@@ -33,6 +33,8 @@ export const API_ROUTES = [
 export const NOT_ROUTED_ON_AWS: Readonly<Record<string, string>> = {
   'GET /docs/assets/:file': 'Lambda bundles do not carry swagger-ui-dist; the docs page loads it from a CDN',
   'GET /ws': 'realtime on AWS is the API Gateway WebSocket API (Realtime), not an upgrade on the HTTP API',
+  'GET /metrics':
+    'Prometheus text is for Node processes; on AWS every function writes CloudWatch EMF lines and CloudWatch holds the metrics',
 };
 
 /**

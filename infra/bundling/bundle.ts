@@ -102,6 +102,8 @@ export async function sstBuildOptions(
     platform: 'node',
     format: 'esm',
     target: SST_TARGETS[runtime],
+    // SST's builder hardcodes KeepNames and reads only `external` and `target` from
+    // `nodejs.esbuild`, so `keepNames: false` there would be ignored on deploy (hence refused above).
     keepNames: true,
     mainFields: ['module', 'main'],
     ...(nodejs.minify === true ? { minify: true } : {}),
@@ -137,6 +139,8 @@ export interface BundleResult {
   bundledExternals: string[];
   /** npm packages by bytes they contribute, largest first. */
   packages: { name: string; bytes: number }[];
+  /** The same, counting only what Node parses at init (the entry and its static chunks). */
+  initPackages: { name: string; bytes: number }[];
   /** Packages bundled from more than one install (two versions): each copy's folder. */
   duplicates: { name: string; copies: string[] }[];
 }
@@ -148,10 +152,16 @@ function packageOf(input: string): string {
   return parts[0]?.startsWith('@') ? `${parts[0]}/${parts[1]}` : (parts[0] as string);
 }
 
-/** Bytes each package contributes to the outputs, from esbuild's metafile. */
-export function packageSizes(metafile: Metafile): { name: string; bytes: number }[] {
+/** Bytes each package contributes to the outputs (or to `only` those), from esbuild's metafile. */
+export function packageSizes(
+  metafile: Metafile,
+  only?: readonly string[],
+): { name: string; bytes: number }[] {
   const sizes = new Map<string, number>();
-  for (const output of Object.values(metafile.outputs)) {
+  const outputs = only
+    ? only.map((o) => metafile.outputs[o]).filter((o) => o !== undefined)
+    : Object.values(metafile.outputs);
+  for (const output of outputs) {
     for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
       const name = packageOf(input);
       sizes.set(name, (sizes.get(name) ?? 0) + bytesInOutput);
@@ -260,6 +270,7 @@ export async function bundleLambda(
   const entryOutput = outputs.find((o) => basename(o) === 'bundle.mjs') as string;
   const entryInput = metafile.outputs[entryOutput]?.entryPoint as string;
   const size = (o: string) => metafile.outputs[o]?.bytes ?? 0;
+  const atInit = initOutputs(metafile, entryOutput);
   const zip = outputs.reduce(
     (sum, o) => sum + zipEntryBytes(relative(outdir, o), readFileSync(o)),
     22, // end of central directory
@@ -267,12 +278,13 @@ export async function bundleLambda(
   return {
     file: join(outdir, 'bundle.mjs'),
     bytes: outputs.reduce((sum, o) => sum + size(o), 0),
-    initBytes: initOutputs(metafile, entryOutput).reduce((sum, o) => sum + size(o), 0),
+    initBytes: atInit.reduce((sum, o) => sum + size(o), 0),
     zipBytes: zip,
     files: outputs.length,
     externals: externalImports(metafile, entryInput),
     bundledExternals: bundledExternals(metafile),
     packages: packageSizes(metafile),
+    initPackages: packageSizes(metafile, atInit),
     duplicates: duplicatePackages(metafile),
   };
 }

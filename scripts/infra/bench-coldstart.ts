@@ -16,6 +16,7 @@
  * one SendMessage to the stub), the schedules find nothing due.
  */
 import { join } from 'node:path';
+import { recordBenchFigure } from '@paperlane/testing/bench-figures';
 import { startAwsStub } from '../../infra/bundling/aws-stub';
 import { buildAllLambdas } from '../../infra/bundling/build-all';
 import { type BundleResult, bundleLambda, bundlePath } from '../../infra/bundling/bundle';
@@ -108,6 +109,22 @@ try {
 const [base] = results;
 if (!base) throw new Error('no baseline measured');
 const ratio = (value: number, of: number) => (of > 0 ? value / of : Number.NaN);
+// Issue 14's figures: each function's init beside the "Hono + the SDK clients" floor.
+const floor = results[measured.findIndex((m) => m.name === 'hello + SDK clients')];
+if (floor) {
+  measured.forEach(({ name }, i) => {
+    const stats = results[i];
+    if (!stats || name.startsWith('hello') || name === lambdaSpecs.websocket.name) return;
+    recordBenchFigure({
+      figure: `${name} init vs the Hono + SDK clients floor`,
+      ours: stats.initMs,
+      peer: floor.initMs,
+      unit: 'ms',
+      target: { atMost: 1.5 },
+      command: 'npm run build:lambdas && npm run bench:coldstart',
+    });
+  });
+}
 const table = [
   [
     'function',

@@ -1,5 +1,13 @@
 export { type AwsClientSettings, awsClientConfig } from './aws/client-config';
+export {
+  changesChannel,
+  createIpcChangeFeed,
+  createRedisChangeFeed,
+  IPC_STORE_CHANGE,
+  ipcChangeMessageSchema,
+} from './events/change-feeds';
 export { createInProcessEventBus } from './events/in-process-bus';
+export { createInProcessChangeFeed } from './events/in-process-change-feed';
 export {
   createIpcEventBus,
   IPC_JOB_EVENT,

@@ -6,17 +6,21 @@ import type { ApiEnv } from './env';
 import { describeError, describeIssues, toErrorResponse } from './errors';
 import { authenticate, requireAdmin } from './middleware/authenticate';
 import { boundedJson, DEFAULT_BODY_LIMITS, requestSizeCeiling } from './middleware/bounded-body';
+import { httpMetrics } from './middleware/http-metrics';
 import { requestContext } from './middleware/request-context';
 import { adminRoutes } from './routes/admin';
 import { adminBoardRoutes } from './routes/admin-board';
 import { automationRoutes } from './routes/automations';
 import { consoleRoutes } from './routes/console';
+import { documentReprocessRoutes } from './routes/document-reprocess';
 import { documentRoutes } from './routes/documents';
 import { eventStreamRoutes } from './routes/events-stream';
 import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
 import { mailboxRoutes } from './routes/mailboxes';
+import { metricsRoutes } from './routes/metrics';
 import { presignedUploadRoutes } from './routes/presigned-uploads';
+import { queueStatsRoutes } from './routes/queue-stats';
 import { routeBodyLimit } from './routes/route-body-limit';
 import { uploadRoutes } from './routes/upload';
 import { webhookRoutes } from './routes/webhooks';
@@ -49,6 +53,7 @@ export function createApp(deps: ApiDeps) {
   });
 
   app.use('*', requestContext(deps.logger));
+  if (deps.metrics) app.use('*', httpMetrics(deps.metrics));
   // Before anything reads a body: no route takes more than its limit, no JSON body nests
   // deeper than the store can hold (a 6 KB body 1,000 levels deep once overflowed its stack).
   const bodyLimits = { ...DEFAULT_BODY_LIMITS, ...deps.bodyLimits };
@@ -83,6 +88,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/', docsRoutes());
   app.route('/', consoleRoutes(deps, { dir: deps.consoleDir }));
   app.route('/', healthRoutes(deps));
+  app.route('/', metricsRoutes(deps));
 
   // Before the bearer middleware: the stream also takes `?token=` (EventSource sets no headers).
   app.route('/', eventStreamRoutes(deps));
@@ -96,9 +102,11 @@ export function createApp(deps: ApiDeps) {
     .route('/', presignedUploadRoutes(deps))
     .route('/', jobRoutes(deps))
     .route('/', documentRoutes(deps))
+    .route('/', documentReprocessRoutes(deps))
     .route('/', automationRoutes(deps))
     .route('/', mailboxRoutes(deps))
     .route('/', webhookRoutes(deps))
+    .route('/', queueStatsRoutes(deps))
     .route('/', adminRoutes(deps));
 }
 

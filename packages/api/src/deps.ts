@@ -1,10 +1,20 @@
-import type { BlobStore, Clock, DocumentContentType, EventBus, Logger, SecretCipher } from '@paperlane/core';
+import type {
+  BlobStore,
+  Clock,
+  DocumentContentType,
+  EventBus,
+  Logger,
+  Metrics,
+  SecretCipher,
+} from '@paperlane/core';
 import type { Dispatcher, QueueAdmin } from '@paperlane/runtime';
 import type { Store } from '@paperlane/store';
 import type { Hono } from 'hono';
 import type { TokenVerifier } from './auth/tokens';
 import type { BodyLimits } from './middleware/bounded-body';
 import type { RateLimiter } from './middleware/rate-limit';
+import type { MetricsExposition } from './routes/metrics';
+import type { QueueWindow } from './routes/queue-stats';
 import type { WebhookApiDeps } from './routes/webhooks';
 
 export interface UploadLimits {
@@ -60,4 +70,10 @@ export interface ApiDeps {
   consoleDir?: string;
   /** Bull Board (BullMQ driver only, from `createAdminBoard`), mounted at `/admin/board` behind admin auth. */
   adminBoard?: Hono;
+  /** Where request latencies (and, on scrape, queue depths) are recorded; none without it. */
+  metrics?: Metrics;
+  /** `GET /metrics` text (Node processes, Prometheus); absent, it answers 503 `metrics_unavailable`. */
+  metricsExposition?: MetricsExposition;
+  /** `/admin/queues/stats` window numbers from the job records; absent, that route answers 503. */
+  queueWindow?: QueueWindow;
 }

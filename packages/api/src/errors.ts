@@ -25,6 +25,7 @@ export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 /** An error with the HTTP status and machine-readable code it should answer with. */
 export class HttpError extends PaperlaneError {
+  override name = 'HttpError';
   constructor(
     readonly status: ContentfulStatusCode,
     code: string,

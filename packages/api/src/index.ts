@@ -20,5 +20,7 @@ export {
 } from './middleware/bounded-body';
 export { createRateLimiter, createSharedRateLimiter, type RateLimiter } from './middleware/rate-limit';
 export * from './presenters';
+export type { MetricsExposition } from './routes/metrics';
+export type { QueueWindow, QueueWindowSummary } from './routes/queue-stats';
 export { type UploadResponse, uploadResponseSchema } from './routes/upload';
 export { DEFAULT_ROTATION_GRACE_MS, type WebhookApiDeps } from './routes/webhooks';

@@ -27,6 +27,8 @@ export const jobSchema = z
     created_at: z.string(),
     updated_at: z.string(),
     available_at: z.string(),
+    /** When the job may start: the requested `run_at` or delay, moved by a retry's backoff (= available_at). */
+    run_at: z.string(),
     started_at: z.string().optional(),
     finished_at: z.string().optional(),
   })
@@ -52,6 +54,7 @@ export function presentJob(job: JobRecord): JobView {
     created_at: job.createdAt,
     updated_at: job.updatedAt,
     available_at: job.availableAt,
+    run_at: job.availableAt,
     ...(job.startedAt ? { started_at: job.startedAt } : {}),
     ...(job.finishedAt ? { finished_at: job.finishedAt } : {}),
   };
@@ -170,6 +173,8 @@ export const sessionSchema = z
   .object({
     session_id: z.string(),
     status: z.string(),
+    /** The jobs ingest starts for the session's files, known at creation (summaries come on top). */
+    expected_jobs: z.number().int(),
     total_jobs: z.number().int(),
     pending: z.number().int(),
     processing: z.number().int(),
@@ -193,6 +198,7 @@ export function presentSession(
       jobs.length > 0 && jobs.every((j) => ['complete', 'failed', 'cancelled'].includes(j.status))
         ? 'complete'
         : 'open',
+    expected_jobs: session.expectedJobs ?? session.jobIds.length,
     total_jobs: jobs.length,
     pending: count('pending'),
     processing: count('processing'),

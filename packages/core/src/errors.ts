@@ -4,19 +4,22 @@
  * else (retry with backoff until the queue's attempts are spent).
  *
  * Classes set `name` and carry `cause`; `code` is the machine-readable form that
- * reaches job records, logs and API error bodies.
+ * reaches job records, logs and API error bodies. Each class spells its `name` out
+ * rather than reading `new.target.name`: a bundle minified without esbuild's
+ * `keepNames` renames classes, and `describeError` would then log `e: ...`.
  */
 export class PaperlaneError extends Error {
+  override name = 'PaperlaneError';
   readonly code: string;
   constructor(message: string, options: { code?: string; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
     this.code = options.code ?? 'internal_error';
   }
 }
 
 /** Retrying cannot help: bad file format, missing document, invalid configuration. */
 export class PermanentError extends PaperlaneError {
+  override name = 'PermanentError';
   readonly permanent = true as const;
   constructor(message: string, options: { code?: string; cause?: unknown } = {}) {
     super(message, { code: options.code ?? 'permanent_error', cause: options.cause });
@@ -25,6 +28,7 @@ export class PermanentError extends PaperlaneError {
 
 /** Input failed validation (a zod schema, a size limit). Never retried. */
 export class ValidationError extends PermanentError {
+  override name = 'ValidationError';
   readonly issues: readonly string[];
   constructor(message: string, options: { code?: string; issues?: readonly string[]; cause?: unknown } = {}) {
     super(message, { code: options.code ?? 'validation_error', cause: options.cause });
@@ -34,6 +38,7 @@ export class ValidationError extends PermanentError {
 
 /** A referenced object does not exist (for this tenant). */
 export class NotFoundError extends PermanentError {
+  override name = 'NotFoundError';
   constructor(message: string, options: { code?: string; cause?: unknown } = {}) {
     super(message, { code: options.code ?? 'not_found', cause: options.cause });
   }
@@ -41,6 +46,7 @@ export class NotFoundError extends PermanentError {
 
 /** Configuration is missing or malformed. */
 export class ConfigError extends PermanentError {
+  override name = 'ConfigError';
   constructor(message: string, options: { code?: string; cause?: unknown } = {}) {
     super(message, { code: options.code ?? 'config_error', cause: options.cause });
   }
@@ -48,6 +54,7 @@ export class ConfigError extends PermanentError {
 
 /** A transient failure that knows when to try again (HTTP 429 with Retry-After, throttling). */
 export class RetryableError extends PaperlaneError {
+  override name = 'RetryableError';
   readonly retryAfterMs: number | undefined;
   constructor(message: string, options: { code?: string; retryAfterMs?: number; cause?: unknown } = {}) {
     super(message, { code: options.code ?? 'retryable_error', cause: options.cause });
@@ -57,6 +64,7 @@ export class RetryableError extends PaperlaneError {
 
 /** A state change was refused because the record is not in the expected state. */
 export class ConflictError extends PaperlaneError {
+  override name = 'ConflictError';
   constructor(message: string, options: { code?: string; cause?: unknown } = {}) {
     super(message, { code: options.code ?? 'conflict', cause: options.cause });
   }
@@ -64,6 +72,7 @@ export class ConflictError extends PaperlaneError {
 
 /** A transport (Redis, SQS) could not take a message; the dispatcher may fall back. */
 export class TransportUnavailableError extends PaperlaneError {
+  override name = 'TransportUnavailableError';
   constructor(message: string, options: { code?: string; cause?: unknown } = {}) {
     super(message, { code: options.code ?? 'transport_unavailable', cause: options.cause });
   }
@@ -71,6 +80,7 @@ export class TransportUnavailableError extends PaperlaneError {
 
 /** The job's time budget ran out or it was cancelled while running. Retryable unless cancelled. */
 export class AbortedError extends PaperlaneError {
+  override name = 'AbortedError';
   constructor(message: string, options: { code?: string; cause?: unknown } = {}) {
     super(message, { code: options.code ?? 'aborted', cause: options.cause });
   }

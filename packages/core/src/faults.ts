@@ -28,6 +28,11 @@ export const FAULT_POINTS = [
   'after-hook',
   /** The outbox marker is cleared; the transport has not been told (the message is not acked). */
   'after-settle-clear',
+  /**
+   * Settled hook: the job's upload session is written complete (with its counts); its
+   * `session:completed` announcement is neither claimed nor sent.
+   */
+  'after-session-complete',
 ] as const;
 
 export type FaultPoint = (typeof FAULT_POINTS)[number];

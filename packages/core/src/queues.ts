@@ -23,7 +23,12 @@ export const idSchema = z.string().regex(ID_PATTERN, 'must be 1-128 characters o
 
 /** Payloads carry references, never content or secrets: a consumer loads what it needs by id. */
 export const payloadSchemas = {
-  'invoice-processing': z.strictObject({ tenantId: idSchema, invoiceId: idSchema }),
+  // `reprocess`: run OCR and extraction again even though the invoice was processed (POST …/reprocess).
+  'invoice-processing': z.strictObject({
+    tenantId: idSchema,
+    invoiceId: idSchema,
+    reprocess: z.literal(true).optional(),
+  }),
   thumbnail: z.strictObject({ tenantId: idSchema, documentId: idSchema }),
   'llm-summary': z.strictObject({ tenantId: idSchema, documentId: idSchema }),
   'email-sync': z.strictObject({ tenantId: idSchema, mailboxId: idSchema.optional() }),

@@ -3,11 +3,12 @@
  * (read the delivery and the subscription, open the sealed secret, sign both ways,
  * send through the SSRF-guarded sender, record the attempt and, when it changed, the
  * subscription's health) to a local receiver, beside a plain fetch loop posting the
- * same body with the same concurrency to the same receiver. Two more lines say where
- * the time goes: the signing + sender part alone, and one store read on its own
- * (the job makes three store round trips per delivery). The receiver and DynamoDB
- * (dynalite) run in their own processes; rounds alternate so every side sees the
- * same machine. BENCH_CONCURRENCY, BENCH_DELIVERIES, BENCH_ROUNDS tune it.
+ * same body with the same concurrency to the same receiver. The rest says where the
+ * time goes: the signing + sender part alone, one store read on its own, and the wall
+ * time of each store call the job makes (two round trips per delivery: the
+ * subscription and its opened secret come from per-process caches). The receiver and
+ * DynamoDB (dynalite) run in their own processes; rounds alternate so every side sees
+ * the same machine. BENCH_CONCURRENCY, BENCH_DELIVERIES, BENCH_ROUNDS tune it.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -28,7 +29,7 @@ import { generateWebhookSecret } from '@paperlane/jobs';
 import { webhookBody } from '@paperlane/jobs/webhooks/delivery-handler';
 import { webhookSignatureHeaders } from '@paperlane/jobs/webhooks/signature';
 import { webhookSecretContext } from '@paperlane/store';
-import { freePort, startDynaliteProcess, startProcess } from '@paperlane/testing';
+import { freePort, recordBenchFigure, startDynaliteProcess, startProcess } from '@paperlane/testing';
 import { webhookDeliveryModule } from '../src/handlers/webhook-delivery';
 import { startLocal } from '../src/local/start-local';
 
@@ -86,7 +87,34 @@ const local = await startLocal({
   logger: silentLogger,
 });
 const { container } = local;
-const deliver = webhookDeliveryModule({ ...container, onClose: () => {} });
+/** Wall time (ms) of each store call the job makes, while it runs: where a delivery's time goes. */
+const spent = new Map<string, number[]>();
+let timing = false;
+function timed<T extends object>(name: string, target: T): T {
+  return new Proxy(target, {
+    get(obj, prop, receiver) {
+      const value = Reflect.get(obj, prop, receiver);
+      if (typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        const start = performance.now();
+        try {
+          return await value.apply(obj, args);
+        } finally {
+          if (timing) {
+            const label = `${name}.${String(prop)}`;
+            spent.set(label, [...(spent.get(label) ?? []), performance.now() - start]);
+          }
+        }
+      };
+    },
+  });
+}
+const timedStore = {
+  ...container.store,
+  webhooks: timed('webhooks', container.store.webhooks),
+  webhookDeliveries: timed('webhookDeliveries', container.store.webhookDeliveries),
+};
+const deliver = webhookDeliveryModule({ ...container, store: timedStore, onClose: () => {} });
 
 const webhookId = 'wh_bench';
 const secret = generateWebhookSecret();
@@ -189,7 +217,7 @@ async function signedSend(): Promise<void> {
   const result = await sender.send({ url, body: sampleBody, headers });
   if (result.kind !== 'response' || result.statusCode !== 200) throw new Error(`send failed: ${result.kind}`);
 }
-// What one store round trip costs here (dynalite): the job makes three per delivery.
+// What one store round trip costs here (dynalite): the job makes two per delivery.
 async function storeRead(): Promise<void> {
   await container.store.webhooks.get({ tenantId: TENANT, webhookId });
 }
@@ -200,12 +228,19 @@ await drain(await prepare(0), async (ctx) => void (await deliver(ctx)));
 await drain(Array.from({ length: DELIVERIES }), plainPost);
 for (let round = 1; round <= ROUNDS; round++) {
   const contexts = await prepare(round);
+  timing = true;
   results.job.push(
     await drain(contexts, async (ctx) => {
+      const start = performance.now();
       const outcome = await deliver(ctx);
+      spent.set('job (whole delivery)', [
+        ...(spent.get('job (whole delivery)') ?? []),
+        performance.now() - start,
+      ]);
       if (outcome?.status !== 'succeeded') throw new Error(`delivery failed: ${JSON.stringify(outcome)}`);
     }),
   );
+  timing = false;
   results.send.push(await drain(Array.from({ length: DELIVERIES }), signedSend));
   results.fetch.push(await drain(Array.from({ length: DELIVERIES }), plainPost));
   results.read.push(await drain(Array.from({ length: DELIVERIES }), storeRead));
@@ -215,6 +250,14 @@ for (let round = 1; round <= ROUNDS; round++) {
 const job = median(results.job);
 const send = median(results.send);
 const plain = median(results.fetch);
+recordBenchFigure({
+  figure: 'webhook-delivery job vs a plain fetch loop',
+  ours: job,
+  peer: plain,
+  unit: '/s',
+  target: { atLeast: 0.8 },
+  command: 'npm run bench:webhooks',
+});
 const fmt = (n: number) => n.toFixed(0).padStart(7);
 console.log(
   `\nbench:webhooks — concurrency ${CONCURRENCY}, ${DELIVERIES} per side, median of ${ROUNDS} rounds, ${Buffer.byteLength(sampleBody)} B body`,
@@ -229,6 +272,13 @@ console.log(
   `  ratio job / plain fetch                                        ${(job / plain).toFixed(2)}×  (target ≥ 0.8×)`,
 );
 console.log(`  ratio signing + sender / plain fetch                           ${(send / plain).toFixed(2)}×`);
+console.log("  where a delivery's time goes (median wall ms per call, calls per delivery, all rounds):");
+const deliveries = spent.get('job (whole delivery)')?.length ?? 1;
+for (const [label, times] of [...spent].sort((a, b) => median(b[1]) - median(a[1]))) {
+  console.log(
+    `    ${label.padEnd(40)} ${median(times).toFixed(2).padStart(8)} ms  × ${(times.length / deliveries).toFixed(2)}`,
+  );
+}
 
 await local.close();
 await dynamo.stop();

@@ -2,6 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { checkMailboxEndpoint } from '@paperlane/adapters/imap/mailbox-endpoint';
 import { parseAllowedHosts } from '@paperlane/adapters/net/host-allowlist';
 import { createRegistrationUrlCheck } from '@paperlane/adapters/net/registration-check';
+import type { MetricsExposition, QueueWindow } from '@paperlane/api';
 import {
   type ApiDeps,
   createRateLimiter,
@@ -9,7 +10,7 @@ import {
   createTokenVerifier,
   type HealthCheck,
 } from '@paperlane/api';
-import { describeError, systemClock } from '@paperlane/core';
+import { describeError, type Metrics, systemClock } from '@paperlane/core';
 import type { QueueAdmin } from '@paperlane/runtime/admin/queue-admin';
 import type { Hono } from 'hono';
 import type { Container } from './container';
@@ -21,7 +22,10 @@ import type { Container } from './container';
 export type ApiWiring = Pick<
   Container,
   'config' | 'store' | 'blobs' | 'dispatcher' | 'events' | 'sniff' | 'logger' | 'secrets'
->;
+> & {
+  /** Prometheus in Node processes; absent on Lambda, where API Gateway publishes request metrics itself. */
+  metrics?: Metrics;
+};
 
 /** What an entry point adds: the HS256 secret (when no JWKS is configured) and the admin views it can offer. */
 export interface ApiExtras {
@@ -29,6 +33,10 @@ export interface ApiExtras {
   queueAdmin?: QueueAdmin;
   /** Bull Board, with the BullMQ driver. */
   adminBoard?: Hono;
+  /** `GET /metrics` text (Node processes only; on Lambda metrics leave as EMF log lines). */
+  metricsExposition?: MetricsExposition;
+  /** `/admin/queues/stats` from the job records (Node processes; the API Lambda's bundle budget leaves it out). */
+  queueWindow?: QueueWindow;
 }
 
 /** The HTTP app's dependencies from a container. */
@@ -96,5 +104,8 @@ export function buildApiDeps(container: ApiWiring, extras: ApiExtras): ApiDeps {
     },
     ...(extras.queueAdmin ? { queueAdmin: extras.queueAdmin } : {}),
     ...(extras.adminBoard ? { adminBoard: extras.adminBoard } : {}),
+    ...(container.metrics ? { metrics: container.metrics } : {}),
+    ...(extras.metricsExposition ? { metricsExposition: extras.metricsExposition } : {}),
+    ...(extras.queueWindow ? { queueWindow: extras.queueWindow } : {}),
   };
 }

@@ -1,17 +1,25 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import {
   awsClientConfig,
+  createInProcessChangeFeed,
   createInProcessEventBus,
   createJsonLogger,
+  createRedisChangeFeed,
   createRedisEventBus,
 } from '@paperlane/adapters';
 import {
+  createPrometheusMetrics,
+  type PrometheusMetrics,
+} from '@paperlane/adapters/metrics/prometheus-metrics';
+import {
   type BlobStore,
+  type ChangeFeed,
   type DocumentContentType,
   type DomainEventSink,
   type EventBus,
   type JobHandlers,
   type Logger,
+  type Metrics,
   QUEUE_NAMES,
   type QueueName,
   type SecretCipher,
@@ -37,7 +45,13 @@ import {
   startSweeper,
   type Transport,
 } from '@paperlane/runtime';
-import { createDocumentClient, createStore, ensureTable, type Store } from '@paperlane/store';
+import {
+  createDocumentClient,
+  createStore,
+  ensureTable,
+  publishingWebhookStore,
+  type Store,
+} from '@paperlane/store';
 import type { Config } from './config/config';
 import { secretCipherFor } from './config/secret-cipher';
 import { createDomainEvents, jobSettledHook } from './domain-events';
@@ -57,6 +71,13 @@ export interface ContainerParts {
    * otherwise Redis pub/sub with REDIS_URL, else in-process. Closed with the container.
    */
   events?: EventBus;
+  /**
+   * Where cached records are announced as changed (the supervisor's IPC relay when it
+   * provides one); otherwise Redis pub/sub with REDIS_URL, else in-process. Closed with the container.
+   */
+  changes?: ChangeFeed;
+  /** This process's metrics registry (a fresh one otherwise); `/metrics` and the IPC relay read it. */
+  metrics?: PrometheusMetrics;
 }
 
 /** What job modules are built from. */
@@ -65,12 +86,16 @@ export interface HandlerWiring {
   store: Store;
   dispatcher: Dispatcher;
   events: EventBus;
+  /** Announces changed records to the caches of every process (webhook subscriptions); none on Lambda. */
+  changes?: ChangeFeed;
   blobs: BlobStore;
   logger: Logger;
   /** Durable business events (webhook fan-out). */
   domainEvents: DomainEventSink;
   /** Seals and opens secrets at rest (mailbox passwords, webhook signing secrets). */
   secrets: SecretCipher;
+  /** Where job modules record what they measure (webhook latency). */
+  metrics: Metrics;
   /** Registers a release (OCR workers, clients) for when the process closes. */
   onClose(release: () => Promise<void>): void;
 }
@@ -90,6 +115,7 @@ export async function createContainer(config: Config, parts: ContainerParts) {
   const logger = parts.logger ?? createJsonLogger({ level: env.LOG_LEVEL, base: { service: 'paperlane' } });
   const stops: Array<() => Promise<void>> = [];
   const endpoints = { ...config.endpoints };
+  const metrics = parts.metrics ?? createPrometheusMetrics();
 
   if (config.embedded) {
     const { startEmbeddedServices } = await import('./embedded');
@@ -104,11 +130,17 @@ export async function createContainer(config: Config, parts: ContainerParts) {
     region: env.AWS_REGION,
   });
   if (local) await ensureTable(documentClient, env.TABLE_NAME);
-  const store = createStore({ documentClient, tableName: env.TABLE_NAME });
-
   const events: EventBus =
     parts.events ??
     (env.REDIS_URL ? createRedisEventBus({ url: env.REDIS_URL, logger }) : createInProcessEventBus(logger));
+  const changes: ChangeFeed =
+    parts.changes ??
+    (env.REDIS_URL
+      ? createRedisChangeFeed({ url: env.REDIS_URL, logger })
+      : createInProcessChangeFeed(logger));
+  const plainStore = createStore({ documentClient, tableName: env.TABLE_NAME });
+  // Every write that a subscription cache must not outlive is announced.
+  const store: Store = { ...plainStore, webhooks: publishingWebhookStore(plainStore.webhooks, changes) };
 
   let sqs: SQSClient | undefined;
   // Pollers hold connections open in long polls; on the producer's client they would
@@ -152,14 +184,16 @@ export async function createContainer(config: Config, parts: ContainerParts) {
           store,
           dispatcher,
           events,
+          changes,
           blobs: parts.blobs,
           logger,
           domainEvents,
           secrets,
+          metrics,
           onClose: (release) => void stops.push(release),
         })
       : parts.handlers;
-  const onSettled = jobSettledHook({ store, domainEvents, clock: common.clock });
+  const onSettled = jobSettledHook({ store, domainEvents, events, clock: common.clock });
   // Chaos runs only: PAPERLANE_FAULT_KILL_AT makes this process die at a lifecycle point.
   const faults = faultDeps(config.source);
   const processorDeps = {
@@ -168,10 +202,11 @@ export async function createContainer(config: Config, parts: ContainerParts) {
     events,
     handlers,
     onSettled,
+    metrics,
     ...faults,
   };
 
-  const sweeperDeps = { ...common, store: store.jobs, dispatcher, events, onSettled, ...faults };
+  const sweeperDeps = { ...common, store: store.jobs, dispatcher, events, onSettled, metrics, ...faults };
   /**
    * Sweeps once as if the grace period had passed: after the in-memory queues
    * (fauxqs) start empty, every pending job needs its message again at once.
@@ -219,11 +254,13 @@ export async function createContainer(config: Config, parts: ContainerParts) {
     logger,
     store,
     events,
+    changes,
     dispatcher,
     blobs: parts.blobs,
     sniff: parts.sniff,
     domainEvents,
     secrets,
+    metrics,
     endpoints,
     sqsUrls,
 
@@ -284,6 +321,7 @@ export async function createContainer(config: Config, parts: ContainerParts) {
     async close() {
       await dispatcher.close();
       await events.close();
+      await changes.close();
       sqs?.destroy();
       consumerSqs?.destroy();
       documentClient.destroy();

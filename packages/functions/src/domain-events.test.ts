@@ -13,6 +13,7 @@ import {
   resolveTopology,
   silentLogger,
 } from '@paperlane/core';
+import { sessionCompletedEventId } from '@paperlane/jobs/sessions/session-completion';
 import { createWebhookDeliveryHandler } from '@paperlane/jobs/webhooks/delivery-handler';
 import { generateWebhookSecret } from '@paperlane/jobs/webhooks/signature';
 import {
@@ -119,8 +120,12 @@ function world(faults: (point: FaultPoint) => void) {
   const common = { topology, clock, logger: silentLogger, sweepGraceMs: GRACE_MS };
   const dispatcher = createDispatcher({ ...common, store: store.jobs, transport });
   const domainEvents = createDomainEvents(store, dispatcher);
-  const onSettled = jobSettledHook({ store, domainEvents, clock });
   const events = createInProcessEventBus(silentLogger);
+  const onSettled = jobSettledHook({ store, domainEvents, events, clock });
+  const sessionAnnouncements: string[] = [];
+  events.subscribe((event) => {
+    if (event.type === 'session:completed') sessionAnnouncements.push(event.sessionId);
+  });
   const handlers = {
     'invoice-processing': invoiceHandler,
     'webhook-delivery': createWebhookDeliveryHandler({
@@ -141,7 +146,7 @@ function world(faults: (point: FaultPoint) => void) {
     faults,
   });
   const sweepDeps = { ...common, store: store.jobs, dispatcher, events, onSettled, faults };
-  return { queued, dispatcher, processor, sweepDeps };
+  return { queued, dispatcher, processor, sweepDeps, sessionAnnouncements };
 }
 
 /** Delivers, lets time pass, sweeps, until nothing is queued and nothing is due, ever. */
@@ -180,6 +185,8 @@ async function seed(tenantId: string) {
   const now = clock.now();
   const documentId = `doc-${tenantId}`;
   const invoiceId = `inv-${tenantId}`;
+  const sessionId = `ses-${tenantId}`;
+  await store.sessions.create({ tenantId, sessionId, expectedJobs: 1, now });
   await store.documents.create({
     tenantId,
     documentId,
@@ -196,7 +203,7 @@ async function seed(tenantId: string) {
     tenantId,
     webhookId,
     url: `${receiver.origin}/hook/${tenantId}`,
-    events: ['job.*'],
+    events: ['job.*', 'session.completed'],
     active: true,
     secretCiphertext: await cipher.encrypt(
       generateWebhookSecret(),
@@ -204,7 +211,7 @@ async function seed(tenantId: string) {
     ),
     now,
   });
-  return { documentId, invoiceId, webhookId };
+  return { documentId, invoiceId, webhookId, sessionId };
 }
 
 /** Each fault point, and what to arm for it: a sweeper-only point needs the processor to die first. */
@@ -217,10 +224,10 @@ let caseNo = 0;
 
 describe.each(FAULT_POINTS)('a process that dies at %s', (point) => {
   it.each(SCENARIOS)(
-    'leaves a job that %s finished once, announced once, its invoice right',
+    'leaves a job that %s finished once, announced once, its invoice right, its session announced once',
     async (scenario) => {
       const tenantId = `t-${scenario}-${++caseNo}`;
-      const { documentId, invoiceId, webhookId } = await seed(tenantId);
+      const { documentId, invoiceId, webhookId, sessionId } = await seed(tenantId);
       const armed = armFor(point);
       const hits: FaultPoint[] = [];
       const w = world((reached) => {
@@ -231,7 +238,7 @@ describe.each(FAULT_POINTS)('a process that dies at %s', (point) => {
       const { job } = await w.dispatcher.enqueue(
         'invoice-processing',
         { tenantId, invoiceId },
-        { documentId },
+        { documentId, sessionId },
       );
       if (scenario === 'consumer-lost') {
         // Every attempt's consumer died holding the claim (an OOM on this file, say).
@@ -257,15 +264,38 @@ describe.each(FAULT_POINTS)('a process that dies at %s', (point) => {
       expect((await store.documents.get({ tenantId, documentId }))?.status).toBe(expected.document);
 
       const eventId = jobSettledEventId({ status: expected.status, jobId: job.jobId, generation: 0 });
+      const sessionEventId = sessionCompletedEventId(sessionId);
       const received = receiver.received.filter((r) => r.path === `/hook/${tenantId}`);
-      expect(received.map((r) => r.headers['webhook-id'])).toEqual([eventId]);
-      const body = JSON.parse(received[0]?.body ?? '{}') as { type: string; data: { job_id: string } };
-      expect(body).toMatchObject({
+      expect(received.map((r) => r.headers['webhook-id']).sort()).toEqual([eventId, sessionEventId].sort());
+      const bodies = received.map(
+        (r) => JSON.parse(r.body) as { type: string; data: Record<string, unknown> },
+      );
+      expect(bodies.find((b) => b.type !== 'session.completed')).toMatchObject({
         type: expected.status === 'complete' ? 'job.completed' : 'job.failed',
         data: { job_id: job.jobId },
       });
+      const counts = {
+        complete: expected.status === 'complete' ? 1 : 0,
+        failed: expected.status === 'failed' ? 1 : 0,
+        cancelled: 0,
+      };
+      expect(bodies.find((b) => b.type === 'session.completed')).toMatchObject({
+        data: { session_id: sessionId, counts },
+      });
       const deliveries = await store.webhookDeliveries.listByWebhook({ tenantId, webhookId });
-      expect(deliveries.items.map((d) => [d.eventId, d.status])).toEqual([[eventId, 'succeeded']]);
+      expect(deliveries.items.map((d) => [d.eventId, d.status]).sort()).toEqual(
+        [
+          [eventId, 'succeeded'],
+          [sessionEventId, 'succeeded'],
+        ].sort(),
+      );
+      // The realtime announcement: exactly once, and the session record says so.
+      expect(w.sessionAnnouncements).toEqual([sessionId]);
+      expect(await store.sessions.get({ tenantId, sessionId })).toMatchObject({
+        status: 'complete',
+        counts,
+        announcedAt: expect.any(String),
+      });
     },
   );
 });

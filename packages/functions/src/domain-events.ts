@@ -1,13 +1,16 @@
 import {
   type Clock,
   type DomainEventSink,
+  type EventBus,
   type FaultHook,
   isInjectedFault,
   type JobRecord,
+  jobSettledPayload,
   reachFault,
   systemClock,
 } from '@paperlane/core';
 import { recordLostInvoiceAttempt } from '@paperlane/jobs/invoice-processing/record-lost-attempt';
+import { settleSession } from '@paperlane/jobs/sessions/session-completion';
 import { createWebhookFanout } from '@paperlane/jobs/webhooks/fanout';
 import { recordLostWebhookDelivery } from '@paperlane/jobs/webhooks/record-lost-delivery';
 import type { Store } from '@paperlane/store';
@@ -44,19 +47,7 @@ export function jobSettledEvents(sink: DomainEventSink) {
         tenantId: job.tenantId,
         type,
         id: jobSettledEventId(job),
-        payload: {
-          job_id: job.jobId,
-          queue: job.queue,
-          status: job.status,
-          attempts: job.attempts,
-          target_type: job.targetType,
-          target_id: job.targetId,
-          ...(job.documentId ? { document_id: job.documentId } : {}),
-          ...(job.sessionId ? { session_id: job.sessionId } : {}),
-          ...(job.lastError ? { error: job.lastError } : {}),
-          ...(job.errorCode ? { error_code: job.errorCode } : {}),
-          ...(job.result ? { result: job.result } : {}),
-        },
+        payload: jobSettledPayload(job),
       },
       options,
     );
@@ -66,13 +57,17 @@ export function jobSettledEvents(sink: DomainEventSink) {
 /**
  * Everything that follows a job finishing for good, for the processor and the sweeper
  * alike: the target learns of a lost last attempt (an invoice, or a webhook delivery),
- * then subscribers hear of it. Every step is idempotent (status writes that land in the
- * same state, deliveries and their jobs keyed by the event id), because the sweeper runs
- * the hook again whenever the job's outbox marker outlives a run.
+ * then subscribers hear of it, then the job's upload session is completed and announced
+ * if this was its last job. Every step is idempotent (status writes that land in the
+ * same state, deliveries and their jobs keyed by the event id, the session's conditional
+ * completion and announcement claim), because the sweeper runs the hook again whenever
+ * the job's outbox marker outlives a run.
  */
 export function jobSettledHook(deps: {
-  store: Pick<Store, 'invoices' | 'documents' | 'webhookDeliveries'>;
+  store: Pick<Store, 'invoices' | 'documents' | 'webhookDeliveries' | 'sessions' | 'jobs' | 'table'>;
   domainEvents: DomainEventSink;
+  /** The realtime bus, for `session:completed`. */
+  events: Pick<EventBus, 'publish'>;
   clock: Clock;
 }) {
   const announce = jobSettledEvents(deps.domainEvents);
@@ -88,6 +83,8 @@ export function jobSettledHook(deps: {
     }
     if (options?.faults && targetError === undefined) await reachFault(options.faults, 'after-target-status');
     await announce(job, options);
+    if (job.sessionId)
+      await settleSession(deps, { tenantId: job.tenantId, sessionId: job.sessionId }, options);
     if (targetError !== undefined) throw targetError;
   };
 }

@@ -77,7 +77,7 @@ function adminSuite(driver: string, env: () => Record<string, string>) {
       return { ocr: id('invoice-processing'), thumbnail: id('thumbnail') };
     }
     /**
-     * The failed list once it shows every given job. The dead letter is written after the
+     * The failed list once it shows every given job and the DLQ holds as many. The dead letter is written after the
      * job's record and event (SQS: sent when the consumer returns; BullMQ: moved to the
      * failed set when the worker gives up), and nothing announces it: the list is re-read.
      */
@@ -85,7 +85,9 @@ function adminSuite(driver: string, env: () => Record<string, string>) {
       for (let attempt = 0; attempt < 400; attempt++) {
         const { body } = await admin('GET', '/admin/queues/thumbnail/failed?limit=100');
         const jobs = body.jobs as Array<Record<string, unknown>>;
-        if (jobIds.every((id) => jobs.some((j) => j.job_id === id))) return jobs;
+        // The list reads the records; redrive reads the DLQ, so wait for the dead letters too.
+        const dead = (await stats('thumbnail'))?.failed ?? 0;
+        if (jobIds.every((id) => jobs.some((j) => j.job_id === id)) && dead >= jobIds.length) return jobs;
         await delay(25);
       }
       throw new Error(`the failed list never showed ${jobIds.join(', ')}`);

@@ -329,6 +329,9 @@ describe('request ids and structured logs', () => {
       status: 404,
       ms: expect.any(Number),
       tenantId: 'logs',
+      // The request's span of its W3C trace (a new trace: the caller sent no traceparent).
+      traceId: expect.stringMatching(/^[0-9a-f]{32}$/),
+      spanId: expect.stringMatching(/^[0-9a-f]{16}$/),
     });
     expect(logged.some((l) => l.requestId === replaced)).toBe(true);
     // Tokens travel in queries (SSE, WebSocket) and headers: neither reaches the log.

@@ -175,6 +175,13 @@ const CASES: Record<string, BolaCase> = {
     path: () => `/api/documents/${ids.document}/thumbnails/${THUMBNAIL_WIDTH}`,
     owner: { status: 200 },
   },
+  'POST /api/documents/:document_id/reprocess': {
+    method: 'POST',
+    path: () => `/api/documents/${ids.document}/reprocess`,
+    body: () => ({ priority: 'low' }),
+    // Its jobs may or may not have run yet (202 or 409 document_busy): a read proves the id.
+    owner: { status: 200, method: 'GET', path: () => `/api/documents/${ids.document}` },
+  },
   'GET /api/upload-sessions/:session_id': {
     method: 'GET',
     path: () => `/api/upload-sessions/${ids.session}`,
@@ -276,6 +283,7 @@ const CASES: Record<string, BolaCase> = {
 /** Routes with a path parameter that names no tenant object, and why. */
 const NOT_TENANT_OBJECTS: Record<string, string> = {
   'GET /docs/assets/:file': 'static files of the docs page',
+  'GET /console/:file': 'allow-listed static files of the web console (console.test.ts)',
   'GET /admin/queues/:name/failed': 'a queue name (platform-wide); the list is tenant-scoped: admin.test.ts',
   'POST /admin/queues/:name/redrive': 'a queue name; redrive by ids is tenant-scoped: admin.test.ts',
   'POST /admin/queues/:name/pause': 'a queue name (platform-wide, operator only)',
@@ -351,6 +359,7 @@ describe('BOLA: another tenant’s id is a 404, never a 403, on every route that
         expect(await intruder.next()).toMatchObject({ type: 'error', code: 'not_found' });
         owner.send({ action: 'subscribe', ...target });
         expect(await owner.next()).toEqual({ type: 'subscribed', ...target });
+        expect(await owner.next()).toMatchObject({ type: 'snapshot', ...target });
       }
     } finally {
       intruder.close();
@@ -400,10 +409,13 @@ const fill = (path: string) =>
 /** Deployment-wide actions: the operator's, never a tenant admin's (redrive without ids is the whole DLQ). */
 const OPERATOR_ROUTES = [
   'GET /admin/queues',
+  'GET /admin/queues/stats',
   'POST /admin/queues/:name/pause',
   'POST /admin/queues/:name/resume',
   'POST /admin/queues/:name/redrive',
   'POST /admin/session',
+  // Every tenant's job counts and latencies: deployment-wide.
+  'GET /metrics',
 ];
 
 describe('operator routes: a tenant admin gets 403 and learns nothing', () => {
@@ -423,6 +435,19 @@ describe('operator routes: a tenant admin gets 403 and learns nothing', () => {
     ]);
     const allowed = await send('ops', method, fill(path), undefined, 'operator');
     expect(allowed.status).toBeLessThan(300);
+  });
+
+  it('GET /metrics: no token is 401, a user token 403, and neither shows a metric', async () => {
+    const anonymous = await send(undefined, 'GET', '/metrics');
+    expect([anonymous.status, anonymous.body.error?.code]).toEqual([401, 'missing_token']);
+    const user = await send(OWNER, 'GET', '/metrics');
+    expect([user.status, user.body.error?.code, Object.keys(user.body)]).toEqual([
+      403,
+      'forbidden',
+      ['error'],
+    ]);
+    const operator = await send('ops', 'GET', '/metrics', undefined, 'operator');
+    expect(String(operator.body)).toContain('paperlane_http_request_duration_seconds');
   });
 });
 

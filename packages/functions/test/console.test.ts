@@ -68,7 +68,7 @@ describe('the web console routes', () => {
     ]) {
       const response = await fetch(`${api.url}/console/${hostile}`);
       expect(response.status, hostile).toBe(404);
-      expect((await response.json()).error.code).toBe('route_not_found');
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('route_not_found');
     }
   });
 
@@ -101,7 +101,9 @@ describe('the web console routes', () => {
       body: JSON.stringify({ token }),
     });
     expect(noHeader.status).toBe(403);
-    expect((await noHeader.json()).error.code).toBe('console_header_required');
+    expect(((await noHeader.json()) as { error: { code: string } }).error.code).toBe(
+      'console_header_required',
+    );
     expect(noHeader.headers.get('set-cookie')).toBeNull();
   });
 

@@ -14,6 +14,56 @@ import { alive, poll, recordingLogger, supervisedEnv, uploadAndFollow } from './
 const role = (processes: ProcessStatus[], name: ProcessStatus['role']) =>
   processes.find((p) => p.role === name);
 
+/**
+ * After one upload through `npm start`, the API's `/metrics` (the consumer children's
+ * registries relayed over IPC) counts per queue and outcome what the job records say.
+ * Run it before any other upload in that supervisor. Resolves with the jobs' terminal events.
+ */
+async function expectMetricsMatchRecords(supervisor: Supervisor) {
+  const token = await supervisor.token('acme');
+  const operator = await supervisor.token('ops', { role: 'operator' });
+  const { jobs, terminal } = await uploadAndFollow(supervisor.url, token);
+  const watched = ['invoice-processing', 'thumbnail'];
+  const records = await Promise.all(
+    jobs
+      .filter((j) => watched.includes(j.queue))
+      .map(async (j) => {
+        const response = await fetch(`${supervisor.url}/api/jobs/${j.job_id}`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        return (await response.json()) as { queue: string; status: string };
+      }),
+  );
+  const expected = watched.map((queue) => ({
+    queue,
+    completed: records.filter((r) => r.queue === queue && r.status === 'complete').length,
+    failed: records.filter((r) => r.queue === queue && r.status === 'failed').length,
+  }));
+  expect(expected.every((e) => e.completed + e.failed === 1)).toBe(true);
+  const count = (text: string, queue: string, outcome: string) =>
+    Number(
+      new RegExp(
+        `^paperlane_job_duration_seconds_count\\{queue="${queue}",outcome="${outcome}"\\} (\\d+)$`,
+        'm',
+      ).exec(text)?.[1] ?? 0,
+    );
+  // The consumer children push their registries at most once a second: poll until they arrived.
+  const seen = await poll(async () => {
+    const response = await fetch(`${supervisor.url}/metrics`, {
+      headers: { authorization: `Bearer ${operator}` },
+    });
+    const text = await response.text();
+    const counted = watched.map((queue) => ({
+      queue,
+      completed: count(text, queue, 'completed'),
+      failed: count(text, queue, 'failed'),
+    }));
+    return JSON.stringify(counted) === JSON.stringify(expected) ? counted : undefined;
+  });
+  expect(seen).toEqual(expected);
+  return terminal;
+}
+
 describe('npm start: a supervisor over separate processes', () => {
   let dataDir: string;
   let supervisor: Supervisor;
@@ -59,6 +109,10 @@ describe('npm start: a supervisor over separate processes', () => {
     expect(flags('documents')).toContain('--max-old-space-size=2048');
     expect(flags('api').some((f) => f.startsWith('--max-old-space-size'))).toBe(false);
   });
+
+  it('/metrics on the API counts the jobs the consumer children ran, relayed over IPC, as the records say', async () => {
+    await expectMetricsMatchRecords(supervisor);
+  }, 90_000);
 
   it('a SIGKILLed documents child is restarted while the API keeps answering; a later upload completes and its events reach a WebSocket on the API', async () => {
     const token = await supervisor.token('acme');
@@ -145,7 +199,8 @@ describe('npm start with REDIS_URL', () => {
         'documents',
         'integrations',
       ]);
-      const { terminal } = await uploadAndFollow(supervisor.url, await supervisor.token('acme'));
+      // BullMQ workers in the children: their counts reach the API's /metrics too.
+      const terminal = await expectMetricsMatchRecords(supervisor);
       expect(terminal.map((e) => e.type)).toEqual(['job:complete', 'job:complete']);
     } finally {
       await supervisor.close();

@@ -13,12 +13,15 @@
  *   otherwise), `llm-fake` (auto's text, then the OpenAI extractor against the fake OpenAI
  *   server answering with the expected fields: this scores what the adapter keeps of a perfect
  *   answer and times the round trip, not a model), `llm-down` (the fake answers 500: what
- *   extraction yields when the provider fails).
+ *   extraction yields when the provider fails, i.e. the rules' fallback).
  *
  * ms/page is OCR (or text layer) plus extraction, over the pages read.
  *
  *   npm run bench:extraction -- [--corpus generated,invoices,sroie] [--limit N] [--only prefix] [--verbose]
- *     [--save-ocr DIR]
+ *     [--save-ocr DIR [--reuse-ocr]]
+ *
+ * `--reuse-ocr` reads the OCR results a previous `--save-ocr DIR` run wrote instead of running
+ * tesseract again (for studying the rules); ms/page then counts extraction only.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -47,6 +50,8 @@ const { values: args } = parseArgs({
     verbose: { type: 'boolean', default: false },
     /** Writes every OCR result as `<dir>/<corpus>/<name>.<path>.json`, to study misses without OCR. */
     'save-ocr': { type: 'string' },
+    /** With --save-ocr: read the saved results instead of running OCR again. */
+    'reuse-ocr': { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -324,11 +329,35 @@ const extractInput = (ocr: OcrResult) => ({
   ...(ocr.fields ? { providerFields: ocr.fields } : {}),
 });
 
+const ocrFile = (corpus: Corpus, doc: Doc, path: string) =>
+  join(resolve(args['save-ocr'] ?? '.'), corpus.name, `${doc.name}.${path}.json`);
+
 async function saveOcr(corpus: Corpus, doc: Doc, path: string, ocr: OcrResult): Promise<void> {
   if (!args['save-ocr']) return;
-  const dir = join(resolve(args['save-ocr']), corpus.name);
-  await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, `${doc.name}.${path}.json`), JSON.stringify(ocr));
+  await mkdir(join(resolve(args['save-ocr']), corpus.name), { recursive: true });
+  await writeFile(ocrFile(corpus, doc, path), JSON.stringify(ocr));
+}
+
+/** A saved OCR result (a file we wrote ourselves in an earlier run), when --reuse-ocr asks for it. */
+async function savedOcr(corpus: Corpus, doc: Doc, path: string): Promise<OcrResult | undefined> {
+  if (!args['reuse-ocr'] || !args['save-ocr']) return undefined;
+  const file = ocrFile(corpus, doc, path);
+  if (!existsSync(file)) return undefined;
+  return JSON.parse(await readFile(file, 'utf8')) as OcrResult;
+}
+
+/** Runs an OCR engine, or takes its saved result. */
+async function recognize(
+  corpus: Corpus,
+  doc: Doc,
+  path: string,
+  engine: () => Promise<OcrResult>,
+): Promise<{ value: OcrResult; ms: number }> {
+  const saved = await savedOcr(corpus, doc, path);
+  if (saved) return { value: saved, ms: 0 };
+  const read = await timed(engine);
+  await saveOcr(corpus, doc, path, read.value);
+  return read;
 }
 
 /** Runs one document through every path; OCR is done once per engine and shared. */
@@ -346,19 +375,19 @@ async function runDoc(corpus: Corpus, doc: Doc): Promise<Partial<Record<PathName
   let layer: { ocr: OcrResult; ms: number } | undefined;
   if (contentType === 'application/pdf') {
     try {
-      const read = await timed(() => textLayer.recognize({ bytes, contentType }));
+      const read = await recognize(corpus, doc, 'text-layer', () =>
+        textLayer.recognize({ bytes, contentType }),
+      );
       layer = { ocr: read.value, ms: read.ms };
     } catch {
       layer = undefined; // some page has no text layer
     }
   }
   if (layer) {
-    await saveOcr(corpus, doc, 'text-layer', layer.ocr);
     const extracted = await timed(() => rules.extract(extractInput(layer.ocr)));
     out['text-layer'] = run(layer.ocr, layer.ms + extracted.ms, extracted.value);
   }
-  const ocr = await timed(() => tesseract.recognize({ bytes, contentType }));
-  await saveOcr(corpus, doc, 'tesseract', ocr.value);
+  const ocr = await recognize(corpus, doc, 'tesseract', () => tesseract.recognize({ bytes, contentType }));
   const tesseractRules = await timed(() => rules.extract(extractInput(ocr.value)));
   out.tesseract = run(ocr.value, ocr.ms + tesseractRules.ms, tesseractRules.value);
   out.auto = layer ? { ...out['text-layer']! } : { ...out.tesseract };

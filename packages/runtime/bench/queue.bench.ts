@@ -17,7 +17,7 @@ import {
   systemClock,
 } from '@paperlane/core';
 import { createDocumentClient, createStore, ensureTable } from '@paperlane/store';
-import { startDynaliteProcess, startRedis } from '@paperlane/testing';
+import { recordBenchFigure, startDynaliteProcess, startRedis } from '@paperlane/testing';
 import { Queue, Worker } from 'bullmq';
 import { createBullmqTransport } from '../src/adapter/bullmq/bullmq-transport';
 import { createBullmqWorker } from '../src/adapter/bullmq/bullmq-worker';
@@ -190,6 +190,16 @@ async function main() {
         `${name.padEnd(38)} ${r.toFixed(0).padStart(10)}   ${o.toFixed(0).padStart(17)}   ${(o / r).toFixed(2)}×`,
       );
     }
+    const concurrent = results['worker-concurrent (concurrency 100)'];
+    if (concurrent)
+      recordBenchFigure({
+        figure: 'BullMQ worker adapter vs raw BullMQ, worker-concurrent(100)',
+        ours: median(concurrent.ours),
+        peer: median(concurrent.raw),
+        unit: 'jobs/s',
+        target: { atLeast: 0.9 },
+        command: 'npm run bench:queue',
+      });
 
     // Full lifecycle on dynalite: record + BullMQ + claim + complete + Redis events, vs raw puts.
     const documentClient = createDocumentClient({ endpoint: dynamo.endpoint });
@@ -309,6 +319,14 @@ async function main() {
     const p = median(puts);
     const r = median(recordPuts);
     const l = median(lifecycle);
+    recordBenchFigure({
+      figure: 'job lifecycle on dynalite vs its raw put rate',
+      ours: l,
+      peer: p,
+      unit: '/s',
+      target: { atLeast: 0.31 },
+      command: 'npm run bench:queue',
+    });
     const line = (label: string, value: number, unit: string, ratio?: number) =>
       console.log(
         `${label.padEnd(38)} ${value.toFixed(0).padStart(10)} ${unit}${ratio === undefined ? '' : `   ${ratio.toFixed(2)}×`}`,

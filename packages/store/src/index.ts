@@ -16,9 +16,20 @@ export {
 export * from './document';
 export { createDocumentClient, type DocumentClientSettings, dynamoClientConfig } from './document-client';
 export { createDocumentStore, type DocumentRef, type DocumentStore } from './document-store';
+export * from './idempotency';
+export { IDEMPOTENCY_ENTITY, idempotencyKey } from './idempotency-entity';
+export { createIdempotencyStore, type IdempotencyStore } from './idempotency-store';
 export * from './invoice';
 export { createInvoiceStore, type InvoiceRef, type InvoiceStore } from './invoice-store';
 export { createJobStore } from './job-store';
+export {
+  createJobWindowReader,
+  createTenantDirectory,
+  type FinishedJob,
+  type JobWindowReader,
+  listTenants,
+  type TenantDirectory,
+} from './job-window';
 export { SWEEP_SHARDS, sweepShard } from './keys';
 export * from './mailbox';
 export {
@@ -29,6 +40,7 @@ export {
 } from './mailbox-store';
 export { createQueueControlStore, type QueueControlStore, queueControlKey } from './queue-control-store';
 export { createRateLimitStore, type RateLimitStore, rateWindowKey } from './rate-limit-store';
+export { createSessionCompletionStore, type SessionCompletionStore } from './session-completion-store';
 export { createStore, type Store, type StoreSettings } from './store';
 export {
   createTable,
@@ -45,6 +57,12 @@ export * from './upload-session';
 export { createUploadSessionStore, type SessionRef, type UploadSessionStore } from './upload-session-store';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './validate';
 export * from './webhook';
+export {
+  createWebhookCache,
+  MAX_WEBHOOK_CACHE_TTL_MS,
+  publishingWebhookStore,
+  type WebhookCache,
+} from './webhook-cache';
 export {
   createWebhookDeliveryStore,
   type WebhookDeliveryRef,

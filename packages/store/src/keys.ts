@@ -102,3 +102,29 @@ export function sweepKeys(
 ): { gsi4pk: string; gsi4sk: string } {
   return { gsi4pk: sweepPk(sweepShard(jobId)), gsi4sk: sweepSk(sweepAt, tenantId, jobId) };
 }
+
+/**
+ * gsi3 tenant-wide lists of documents and upload sessions, newest first by creation.
+ * Their partitions (`…#DOCS`, `…#SESSIONS`) cannot meet the job (`…#Q#<queue>`),
+ * webhook, mailbox or automation partitions of the same index. Items written before
+ * these keys existed carry no gsi3 keys and are simply not listed.
+ */
+export function documentsPk(tenantId: string): string {
+  return `${tenantPrefix(tenantId)}DOCS`;
+}
+
+export const DOCUMENT_LIST_PREFIX = 'DOC#';
+
+export function documentListSk(createdAt: string, documentId: string): string {
+  return `${DOCUMENT_LIST_PREFIX}${createdAt}#${documentId}`;
+}
+
+export function sessionsPk(tenantId: string): string {
+  return `${tenantPrefix(tenantId)}SESSIONS`;
+}
+
+export const SESSION_LIST_PREFIX = 'SESSION#';
+
+export function sessionListSk(createdAt: string, sessionId: string): string {
+  return `${SESSION_LIST_PREFIX}${createdAt}#${sessionId}`;
+}

@@ -2,8 +2,10 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { JobStore } from '@paperlane/core';
 import { type AutomationStore, createAutomationStore } from './automation-store';
 import { createDocumentStore, type DocumentStore } from './document-store';
+import { createIdempotencyStore, type IdempotencyStore } from './idempotency-store';
 import { createInvoiceStore, type InvoiceStore } from './invoice-store';
 import { createJobStore } from './job-store';
+import { createTenantDirectory, type TenantDirectory } from './job-window';
 import { createMailboxStore, type MailboxStore } from './mailbox-store';
 import { createQueueControlStore, type QueueControlStore } from './queue-control-store';
 import { createRateLimitStore, type RateLimitStore } from './rate-limit-store';
@@ -34,6 +36,10 @@ export interface Store {
   queueControl: QueueControlStore;
   /** Per-key request budgets shared by every API process. */
   rateLimits: RateLimitStore;
+  /** `Idempotency-Key` claims and stored responses, per tenant. */
+  idempotency: IdempotencyStore;
+  /** Every tenant that has had a job (for deployment-wide queue statistics). */
+  tenants: TenantDirectory;
 }
 
 /**
@@ -45,9 +51,19 @@ export interface Store {
  */
 export function createStore(settings: StoreSettings): Store {
   const table = createTable(settings.documentClient, settings.tableName);
+  const tenants = createTenantDirectory(table);
+  const jobs = createJobStore(table);
   return {
     table,
-    jobs: createJobStore(table),
+    jobs: {
+      ...jobs,
+      // Listed before its first job exists, so the operator's statistics never miss a tenant's jobs.
+      create: async (input) => {
+        await tenants.remember(input.tenantId);
+        return jobs.create(input);
+      },
+    },
+    tenants,
     documents: createDocumentStore(table),
     sessions: createUploadSessionStore(table),
     invoices: createInvoiceStore(table),
@@ -58,5 +74,6 @@ export function createStore(settings: StoreSettings): Store {
     wsConnections: createWsConnectionStore(table),
     queueControl: createQueueControlStore(table),
     rateLimits: createRateLimitStore(table),
+    idempotency: createIdempotencyStore(table),
   };
 }

@@ -1,4 +1,4 @@
-import { Entity, type FormattedItem, item, number, record, set, string } from 'dynamodb-toolbox';
+import { Entity, type FormattedItem, item, map, number, record, set, string } from 'dynamodb-toolbox';
 import { sessionKey } from './keys';
 import type { PaperlaneTable } from './table';
 import { UPLOAD_SESSION_STATUSES, type UploadSessionRecord } from './upload-session';
@@ -25,6 +25,14 @@ export function createUploadSessionEntity(table: PaperlaneTable) {
       updatedAt: string(),
       expiresAt: string().optional(),
       uploadSlots: record(string(), number()).optional(),
+      expectedJobs: number().optional(),
+      completedAt: string().optional(),
+      counts: map({ complete: number(), failed: number(), cancelled: number() }).optional(),
+      announceClaimedAt: string().optional(),
+      announcedAt: string().optional(),
+      // The tenant's session list (see keys.ts); absent on sessions written before it.
+      gsi3pk: string().optional().hidden(),
+      gsi3sk: string().optional().hidden(),
     }),
     computeKey: ({ tenantId, sessionId }) => sessionKey(tenantId, sessionId),
   });

@@ -21,10 +21,11 @@ export interface UploadSessionStore {
   /** Idempotent on `sessionId`: a second create returns the existing record with `created: false`. */
   create(input: NewUploadSession): Promise<{ created: boolean; session: UploadSessionRecord }>;
   get(ref: SessionRef): Promise<UploadSessionRecord | undefined>;
-  /** Adds document and job ids to an open session (idempotent); `undefined` if none is open. */
+  /**
+   * Adds document and job ids to an existing session (idempotent); `undefined` if there
+   * is none. A session whose jobs all finished before ingest recorded them still takes them.
+   */
   append(input: SessionAppend): Promise<UploadSessionRecord | undefined>;
-  /** open → complete; `undefined` if the session is missing or already complete. */
-  complete(input: SessionRef & { now: Date }): Promise<UploadSessionRecord | undefined>;
 }
 
 /**
@@ -98,20 +99,7 @@ export function createUploadSessionStore(table: PaperlaneTable): UploadSessionSt
             ...(documentIds.length > 0 ? { documentIds: $add(new Set(documentIds)) } : {}),
             ...(jobIds.length > 0 ? { jobIds: $add(new Set(jobIds)) } : {}),
           })
-          .options({ condition: { attr: 'status', eq: 'open' }, returnValues: 'ALL_NEW' })
-          .send(),
-      );
-      return outcome.ok && outcome.value.Attributes
-        ? toUploadSessionRecord(outcome.value.Attributes)
-        : undefined;
-    },
-
-    async complete(input) {
-      const key = ref(input);
-      const outcome = await conditional(Session, () =>
-        Session.build(UpdateItemCommand)
-          .item({ ...key, status: 'complete', updatedAt: toIso(input.now, 'now') })
-          .options({ condition: { attr: 'status', eq: 'open' }, returnValues: 'ALL_NEW' })
+          .options({ condition: { attr: 'sessionId', exists: true }, returnValues: 'ALL_NEW' })
           .send(),
       );
       return outcome.ok && outcome.value.Attributes

@@ -1,4 +1,4 @@
-import { idSchema } from '@paperlane/core';
+import { idSchema, sessionCountsSchema } from '@paperlane/core';
 import { z } from 'zod';
 
 export const UPLOAD_SESSION_STATUSES = ['open', 'complete'] as const;
@@ -6,7 +6,8 @@ export const uploadSessionStatusSchema = z.enum(UPLOAD_SESSION_STATUSES);
 export type UploadSessionStatus = z.infer<typeof uploadSessionStatusSchema>;
 
 /** A batch of uploads and the jobs started for them, followed as one unit by the client. */
-export const uploadSessionRecordSchema = z.object({
+// Pure: it documents the record (types); a bundle that never validates one leaves it out.
+export const uploadSessionRecordSchema = /* @__PURE__ */ z.object({
   tenantId: idSchema,
   sessionId: idSchema,
   createdBy: idSchema.optional(),
@@ -19,6 +20,16 @@ export const uploadSessionRecordSchema = z.object({
   expiresAt: z.iso.datetime().optional(),
   /** Presigned uploads the API issued for this session: upload id → the most bytes it may hold. */
   uploadSlots: z.record(idSchema, z.number().int().min(1)).optional(),
+  /** The jobs ingest starts for the session's files, known when it is created. */
+  expectedJobs: z.number().int().min(0).optional(),
+  /** When every job of the session had reached a final state (`status: complete`). */
+  completedAt: z.iso.datetime().optional(),
+  /** How the session's jobs ended, written with `completedAt`. */
+  counts: sessionCountsSchema.optional(),
+  /** A process took on announcing the completion at this instant (a claim that may lapse). */
+  announceClaimedAt: z.iso.datetime().optional(),
+  /** The completion was announced (webhook event recorded, realtime event sent). */
+  announcedAt: z.iso.datetime().optional(),
 });
 export type UploadSessionRecord = z.infer<typeof uploadSessionRecordSchema>;
 
@@ -31,6 +42,7 @@ export const newUploadSessionSchema = z.object({
     .record(idSchema, z.number().int().min(1))
     .refine((slots) => Object.keys(slots).length <= 1000, 'at most 1000 upload slots')
     .optional(),
+  expectedJobs: z.number().int().min(0).max(100_000).optional(),
   now: z.date(),
 });
 export type NewUploadSession = z.input<typeof newUploadSessionSchema>;

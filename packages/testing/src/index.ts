@@ -1,3 +1,4 @@
+export * from './bench-figures';
 export * from './dovecot';
 export * from './dynalite';
 export * from './events/sqs-event-factory';

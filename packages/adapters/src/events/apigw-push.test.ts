@@ -56,7 +56,7 @@ describe('API Gateway push', () => {
     const push = createApiGatewayPush({
       client: createManagementClient(fake.endpoint, 'us-east-1'),
       connections,
-      present: (e) => ({ type: e.type, job_id: e.jobId }),
+      present: (e) => ({ type: e.type, job_id: 'jobId' in e ? e.jobId : undefined }),
       concurrency: 4,
     });
     expect(await push.push(event)).toEqual({ sent: 30, pruned: 10 });
@@ -79,7 +79,7 @@ describe('API Gateway push', () => {
       logger,
     });
     const seen: string[] = [];
-    const off = push.subscribe((e) => seen.push(e.jobId));
+    const off = push.subscribe((e) => seen.push('jobId' in e ? e.jobId : e.sessionId));
     await expect(push.publish(event)).resolves.toBeUndefined();
     off();
     await push.publish(event);

@@ -5,9 +5,9 @@ import {
 import {
   describeError,
   type EventBus,
-  type JobEvent,
   type JobEventListener,
   type Logger,
+  type RealtimeEvent,
   silentLogger,
 } from '@paperlane/core';
 import { awsClientConfig } from '../aws/client-config';
@@ -15,7 +15,7 @@ import { awsClientConfig } from '../aws/client-config';
 /** Where the push finds who to tell; on AWS, the connections table (`@paperlane/store`). */
 export interface ConnectionDirectory {
   /** Connections subscribed to the event's tenant and session or job. */
-  subscribersOf(event: JobEvent): Promise<string[]>;
+  subscribersOf(event: RealtimeEvent): Promise<string[]>;
   /** Forgets a connection that API Gateway reports gone. */
   remove(connectionId: string): Promise<void>;
 }
@@ -57,7 +57,7 @@ export interface ApiGatewayPushOptions {
   client: ApiGatewayManagementApiClient;
   connections: ConnectionDirectory;
   /** The client view of an event (the API's presenter); the push does not shape messages itself. */
-  present: (event: JobEvent) => unknown;
+  present: (event: RealtimeEvent) => unknown;
   logger?: Logger;
   /** Posts in flight at once per event (default 16). */
   concurrency?: number;
@@ -75,12 +75,12 @@ export interface ApiGatewayPushOptions {
  */
 export function createApiGatewayPush(
   options: ApiGatewayPushOptions,
-): EventBus & { push(event: JobEvent): Promise<{ sent: number; pruned: number }> } {
+): EventBus & { push(event: RealtimeEvent): Promise<{ sent: number; pruned: number }> } {
   const logger = options.logger ?? silentLogger;
   const concurrency = options.concurrency ?? 16;
   const listeners = new Set<JobEventListener>();
 
-  async function push(event: JobEvent): Promise<{ sent: number; pruned: number }> {
+  async function push(event: RealtimeEvent): Promise<{ sent: number; pruned: number }> {
     const ids = await options.connections.subscribersOf(event);
     const message = options.present(event);
     let sent = 0;

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { JobEvent } from '@paperlane/core';
+import type { JobEvent, RealtimeEvent } from '@paperlane/core';
 import { describe, expect, it } from 'vitest';
 import { createIpcEventBus, IPC_JOB_EVENT, IPC_JOB_EVENTS_WANTED, ipcBusMessageSchema } from './ipc-bus';
 
@@ -25,7 +25,7 @@ describe('IPC event bus', () => {
   it('delivers a publish locally and sends it to the parent; asks for events once it has a listener', async () => {
     const ch = channel();
     const bus = createIpcEventBus({ channel: ch });
-    const seen: JobEvent[] = [];
+    const seen: RealtimeEvent[] = [];
     bus.subscribe((e) => seen.push(e));
     bus.subscribe(() => {});
     await bus.publish(event);
@@ -37,7 +37,7 @@ describe('IPC event bus', () => {
   it('hands relayed events to listeners and ignores hostile or foreign messages', () => {
     const ch = channel();
     const bus = createIpcEventBus({ channel: ch });
-    const seen: JobEvent[] = [];
+    const seen: RealtimeEvent[] = [];
     bus.subscribe((e) => seen.push(e));
     for (const hostile of [
       null,
@@ -60,7 +60,7 @@ describe('IPC event bus', () => {
     bus.subscribe(() => {
       throw new Error('boom');
     });
-    bus.subscribe((e) => seen.push(e.jobId));
+    bus.subscribe((e) => seen.push('jobId' in e ? e.jobId : e.sessionId));
     ch.connected = false;
     await bus.publish(event);
     expect(seen).toEqual(['job_1']);

@@ -1,5 +1,5 @@
-import type { EventBus, JobEvent, JobEventListener, Logger } from '@paperlane/core';
-import { describeError, jobEventSchema, silentLogger } from '@paperlane/core';
+import type { EventBus, JobEventListener, Logger, RealtimeEvent } from '@paperlane/core';
+import { describeError, realtimeEventSchema, silentLogger } from '@paperlane/core';
 import { z } from 'zod';
 
 /** A process's IPC channel to its parent: `process` itself in a forked child. */
@@ -17,7 +17,7 @@ export const IPC_JOB_EVENTS_WANTED = 'paperlane:job-events-wanted';
 
 /** The bus's messages, as the relay (and the receiving bus) validate them. */
 export const ipcBusMessageSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal(IPC_JOB_EVENT), event: jobEventSchema }),
+  z.object({ kind: z.literal(IPC_JOB_EVENT), event: realtimeEventSchema }),
   z.object({ kind: z.literal(IPC_JOB_EVENTS_WANTED) }),
 ]);
 export type IpcBusMessage = z.infer<typeof ipcBusMessageSchema>;
@@ -48,7 +48,7 @@ export function createIpcEventBus(options: { channel: IpcChannel; logger?: Logge
       logger.warn('event not sent to the supervisor', { error: describeError(error) });
     }
   };
-  const deliver = (event: JobEvent) => {
+  const deliver = (event: RealtimeEvent) => {
     for (const listener of [...listeners]) {
       try {
         listener(event);
@@ -69,7 +69,7 @@ export function createIpcEventBus(options: { channel: IpcChannel; logger?: Logge
   channel.on('message', onMessage);
 
   return {
-    async publish(event: JobEvent) {
+    async publish(event: RealtimeEvent) {
       deliver(event);
       send({ kind: IPC_JOB_EVENT, event });
     },

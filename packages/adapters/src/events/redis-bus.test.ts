@@ -1,4 +1,4 @@
-import type { JobEvent } from '@paperlane/core';
+import type { JobEvent, RealtimeEvent } from '@paperlane/core';
 import { type RedisServer, startRedis } from '@paperlane/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +24,7 @@ const event: JobEvent = {
   at: '2026-11-22T10:00:00.000Z',
 };
 
-function nextEvent(bus: ReturnType<typeof createRedisEventBus>): Promise<JobEvent> {
+function nextEvent(bus: ReturnType<typeof createRedisEventBus>): Promise<RealtimeEvent> {
   return new Promise((resolve) => {
     const off = bus.subscribe((e) => {
       off();
@@ -46,7 +46,7 @@ describe('Redis event bus', () => {
 
   it('drops hostile messages on the channel and keeps delivering valid ones', async () => {
     const api = createRedisEventBus({ url: redis.url });
-    const seen: JobEvent[] = [];
+    const seen: RealtimeEvent[] = [];
     api.subscribe((e) => seen.push(e));
     const valid = nextEvent(api);
     await api.ready();
@@ -55,8 +55,8 @@ describe('Redis event bus', () => {
     await raw.publish(DEFAULT_EVENTS_CHANNEL, JSON.stringify({ ...event, tenantId: 'a b' }));
     await raw.publish(DEFAULT_EVENTS_CHANNEL, JSON.stringify({ ...event, progress: 400 }));
     await raw.publish(DEFAULT_EVENTS_CHANNEL, JSON.stringify({ ...event, jobId: 'job_2' }));
-    expect((await valid).jobId).toBe('job_2');
-    expect(seen.map((e) => e.jobId)).toEqual(['job_2']);
+    expect(await valid).toMatchObject({ jobId: 'job_2' });
+    expect(seen.map((e) => ('jobId' in e ? e.jobId : e.sessionId))).toEqual(['job_2']);
     raw.disconnect();
     await api.close();
   });
@@ -67,7 +67,7 @@ describe('Redis event bus', () => {
     bus.subscribe(() => {
       throw new Error('listener bug');
     });
-    bus.subscribe((e) => seen.push(e.jobId));
+    bus.subscribe((e) => seen.push('jobId' in e ? e.jobId : e.sessionId));
     await bus.publish(event);
     expect(seen).toEqual(['job_1']);
   });

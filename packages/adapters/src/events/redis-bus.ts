@@ -1,5 +1,5 @@
-import type { EventBus, JobEvent, JobEventListener, Logger } from '@paperlane/core';
-import { describeError, jobEventSchema, silentLogger } from '@paperlane/core';
+import type { EventBus, JobEventListener, Logger, RealtimeEvent } from '@paperlane/core';
+import { describeError, realtimeEventSchema, silentLogger } from '@paperlane/core';
 import { Redis } from 'ioredis';
 
 export const DEFAULT_EVENTS_CHANNEL = 'paperlane:job-events';
@@ -33,7 +33,7 @@ export function createRedisEventBus(options: {
       logger.warn('ignored a non-JSON event on the events channel');
       return;
     }
-    const event = jobEventSchema.safeParse(parsed);
+    const event = realtimeEventSchema.safeParse(parsed);
     if (!event.success) {
       logger.warn('ignored an invalid event on the events channel');
       return;
@@ -64,7 +64,7 @@ export function createRedisEventBus(options: {
   );
 
   return {
-    async publish(event: JobEvent) {
+    async publish(event: RealtimeEvent) {
       // lazyConnect: the first command connects; commands queue in order meanwhile.
       await publisher.publish(channel, JSON.stringify(event));
     },

@@ -86,3 +86,102 @@ describe('createExtractor', () => {
     expect(fake.requests.at(-1)?.body.model).toBe('local-llm');
   });
 });
+
+describe('createExtractor with OpenAI: fallback and arithmetic check', () => {
+  const receipt = [
+    'Brightwater Stationery Ltd',
+    'Invoice No: BW-2291',
+    'Invoice date: 2026-09-14',
+    'Subtotal 200.00 GBP',
+    'VAT 20% 40.00 GBP',
+    'Total 240.00 GBP',
+  ].join('\n');
+  const nulls = Object.fromEntries(
+    ['vendorTaxId', 'invoiceDate', 'dueDate', 'iban', 'currency'].map((name) => [name, null]),
+  );
+  const answer = (amounts: { subtotal: number; tax: number; total: number }) => ({
+    ...nulls,
+    vendorName: 'Brightwater Stationery Ltd',
+    invoiceNumber: 'BW-2291',
+    ...amounts,
+    lineItems: [],
+    confidence: {
+      ...nulls,
+      vendorName: 0.9,
+      invoiceNumber: 0.9,
+      subtotal: 0.9,
+      tax: 0.9,
+      total: 0.9,
+    },
+  });
+  const wired = (events: unknown[]) =>
+    createExtractor(
+      {
+        EXTRACTOR: 'openai',
+        OPENAI_API_KEY: 'sk-extractor-config-1234',
+        OPENAI_BASE_URL: fake.baseUrl,
+        OPENAI_MODEL: 'local-llm',
+      },
+      { onFallback: (event) => events.push(event) },
+    );
+
+  it.each([
+    [{ error: { status: 500 } }, 'llm_unavailable'],
+    [{ error: { status: 401 } }, 'llm_auth_failed'],
+    [{ raw: '<html>bad gateway</html>', status: 200, contentType: 'text/html' }, undefined],
+  ] as const)('answers with the rules when the provider fails (%o)', async (reply, code) => {
+    fake.reply(reply);
+    const events: unknown[] = [];
+    const fields = await wired(events).extract({ text: receipt });
+    expect(fields).toMatchObject({
+      provider: 'rules',
+      total: 240,
+      subtotal: 200,
+      tax: 40,
+      invoiceNumber: 'BW-2291',
+    });
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ reason: 'provider_failed' });
+    if (code) expect(events[0]).toMatchObject({ code });
+  });
+
+  it("keeps the model's answer when its amounts add up", async () => {
+    fake.reply({ json: answer({ subtotal: 200, tax: 40, total: 240 }) });
+    const events: unknown[] = [];
+    const fields = await wired(events).extract({ text: receipt });
+    expect(fields).toMatchObject({ provider: 'openai:local-llm', total: 240 });
+    expect(fields.confidence.total).toBe(0.9);
+    expect(events).toEqual([]);
+  });
+
+  it("takes the rules' amounts when the model's do not add up and the rules' do", async () => {
+    // The model swapped two digits of the total: 200 + 40 is not 420.
+    fake.reply({ json: answer({ subtotal: 200, tax: 40, total: 420 }) });
+    const events: unknown[] = [];
+    const fields = await wired(events).extract({ text: receipt });
+    expect(fields).toMatchObject({
+      provider: 'openai:local-llm',
+      vendorName: 'Brightwater Stationery Ltd',
+      subtotal: 200,
+      tax: 40,
+      total: 240,
+    });
+    expect(events).toEqual([{ reason: 'amounts_inconsistent' }]);
+  });
+
+  it("keeps the model's amounts with low confidence when nothing can confirm them", async () => {
+    fake.reply({ json: answer({ subtotal: 200, tax: 40, total: 420 }) });
+    const fields = await wired([]).extract({ text: 'Brightwater Stationery Ltd\nInvoice No: BW-2291' });
+    expect(fields.total).toBe(420);
+    expect(fields.confidence.total).toBeLessThanOrEqual(0.4);
+    expect(fields.confidence.vendorName).toBe(0.9);
+  });
+
+  it('still throws when the caller cancelled', async () => {
+    fake.reply({ hang: true });
+    const controller = new AbortController();
+    const pending = wired([]).extract({ text: receipt, signal: controller.signal });
+    controller.abort();
+    await expect(pending).rejects.toThrow();
+  });
+});

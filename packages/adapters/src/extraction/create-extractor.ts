@@ -1,9 +1,9 @@
 import { ConfigError, type Extractor } from '@paperlane/core';
 import type OpenAI from 'openai';
 import { z } from 'zod';
-import { createOpenAiClient } from './openai/openai-client';
+import { lazyLoad } from '../lazy-load';
+import { createFallbackExtractor, type ExtractionFallback } from './fallback-extractor';
 import { blankAsUnset, type EnvLike, openAiEnvShape, parseEnvConfig } from './openai/openai-config';
-import { createOpenAiExtractor } from './openai/openai-extractor';
 import type { LlmUsage } from './openai/structured-completion';
 import { createRulesExtractor } from './rules/index';
 
@@ -45,11 +45,14 @@ export interface ExtractorDeps {
   onUsage?: (usage: LlmUsage) => void;
   /** Passed to `createRulesExtractor`. */
   rules?: Parameters<typeof createRulesExtractor>[0];
+  /** Called when the OpenAI extractor failed or its amounts did not add up and the rules answered. */
+  onFallback?: (event: ExtractionFallback) => void;
 }
 
 /**
  * The extractor the configuration asks for: `EXTRACTOR=openai|rules`, defaulting to OpenAI
- * only when a key is configured, so a fresh checkout extracts offline with rules.
+ * only when a key is configured, so a fresh checkout extracts offline with rules. OpenAI falls back
+ * to the rules when the provider fails, and its amounts are checked against the rules' arithmetic.
  *
  * @example
  * const extractor = createExtractor(process.env);
@@ -57,18 +60,35 @@ export interface ExtractorDeps {
  */
 export function createExtractor(input: EnvLike | unknown, deps: ExtractorDeps = {}): Extractor {
   const config = parseExtractorConfig(input);
-  if (config.EXTRACTOR === 'rules') return createRulesExtractor(deps.rules);
-  const client =
-    deps.openAiClient ??
-    createOpenAiClient({
-      apiKey: config.OPENAI_API_KEY!,
-      ...(config.OPENAI_BASE_URL ? { baseUrl: config.OPENAI_BASE_URL } : {}),
-      timeoutMs: config.OPENAI_TIMEOUT_MS,
+  const rules = createRulesExtractor(deps.rules);
+  if (config.EXTRACTOR === 'rules') return rules;
+  // The SDK and its zod-to-JSON-schema helpers load on the first extraction, not at init.
+  const load = lazyLoad(async () => {
+    const [{ createOpenAiClient }, { createOpenAiExtractor }] = await Promise.all([
+      import('./openai/openai-client'),
+      import('./openai/openai-extractor'),
+    ]);
+    const client =
+      deps.openAiClient ??
+      createOpenAiClient({
+        apiKey: config.OPENAI_API_KEY!,
+        ...(config.OPENAI_BASE_URL ? { baseUrl: config.OPENAI_BASE_URL } : {}),
+        timeoutMs: config.OPENAI_TIMEOUT_MS,
+      });
+    return createOpenAiExtractor({
+      client,
+      model: config.OPENAI_MODEL,
+      maxInputTokens: config.EXTRACTOR_MAX_INPUT_TOKENS,
+      ...(deps.onUsage ? { onUsage: deps.onUsage } : {}),
     });
-  return createOpenAiExtractor({
-    client,
-    model: config.OPENAI_MODEL,
-    maxInputTokens: config.EXTRACTOR_MAX_INPUT_TOKENS,
-    ...(deps.onUsage ? { onUsage: deps.onUsage } : {}),
+  });
+  const openAi: Extractor = {
+    name: `openai:${config.OPENAI_MODEL}`,
+    extract: async (request) => (await load()).extract(request),
+  };
+  return createFallbackExtractor({
+    primary: openAi,
+    fallback: rules,
+    ...(deps.onFallback ? { onFallback: deps.onFallback } : {}),
   });
 }

@@ -1,3 +1,4 @@
+export { type AmountCheck, checkAmounts } from './amount-check';
 export {
   createExtractor,
   EXTRACTORS,
@@ -7,5 +8,10 @@ export {
   extractorConfigSchema,
   parseExtractorConfig,
 } from './create-extractor';
+export {
+  createFallbackExtractor,
+  type ExtractionFallback,
+  type FallbackExtractorOptions,
+} from './fallback-extractor';
 export * from './openai/index';
 export * from './rules/index';

@@ -1,7 +1,6 @@
 import { ConfigError, type Summarizer } from '@paperlane/core';
 import type OpenAI from 'openai';
 import { z } from 'zod';
-import { createOpenAiClient } from '../extraction/openai/openai-client';
 import {
   blankAsUnset,
   type EnvLike,
@@ -9,8 +8,9 @@ import {
   parseEnvConfig,
 } from '../extraction/openai/openai-config';
 import type { LlmUsage } from '../extraction/openai/structured-completion';
+import { lazyLoad } from '../lazy-load';
 import { createExtractiveSummarizer, type ExtractiveSummarizerOptions } from './extractive-summarizer';
-import { createLlmSummarizer } from './llm-summarizer';
+import { createFallbackSummarizer } from './fallback-summarizer';
 
 export const SUMMARIZERS = ['openai', 'extractive'] as const;
 export type SummarizerName = (typeof SUMMARIZERS)[number];
@@ -51,11 +51,14 @@ export interface SummarizerDeps {
   /** Called with the tokens each LLM summary used (all its calls). */
   onUsage?: (usage: LlmUsage) => void;
   extractive?: ExtractiveSummarizerOptions;
+  /** Called when OpenAI failed and the extractive summary was given instead. */
+  onFallback?: (event: { code?: string }) => void;
 }
 
 /**
  * The summarizer the configuration asks for: `SUMMARIZER=openai|extractive`, defaulting to
- * OpenAI only when a key is configured.
+ * OpenAI only when a key is configured. When OpenAI fails, the offline extractive summary is given
+ * (its `provider` says so) instead of failing the job.
  *
  * @example
  * const summarizer = createSummarizer(process.env);
@@ -63,19 +66,36 @@ export interface SummarizerDeps {
  */
 export function createSummarizer(input: EnvLike | unknown, deps: SummarizerDeps = {}): Summarizer {
   const config = parseSummarizerConfig(input);
-  if (config.SUMMARIZER === 'extractive') return createExtractiveSummarizer(deps.extractive);
-  const client =
-    deps.openAiClient ??
-    createOpenAiClient({
-      apiKey: config.OPENAI_API_KEY!,
-      ...(config.OPENAI_BASE_URL ? { baseUrl: config.OPENAI_BASE_URL } : {}),
-      timeoutMs: config.OPENAI_TIMEOUT_MS,
+  const extractive = createExtractiveSummarizer(deps.extractive);
+  if (config.SUMMARIZER === 'extractive') return extractive;
+  // The SDK and its zod-to-JSON-schema helpers load on the first summary, not at init.
+  const load = lazyLoad(async () => {
+    const [{ createOpenAiClient }, { createLlmSummarizer }] = await Promise.all([
+      import('../extraction/openai/openai-client'),
+      import('./llm-summarizer'),
+    ]);
+    const client =
+      deps.openAiClient ??
+      createOpenAiClient({
+        apiKey: config.OPENAI_API_KEY!,
+        ...(config.OPENAI_BASE_URL ? { baseUrl: config.OPENAI_BASE_URL } : {}),
+        timeoutMs: config.OPENAI_TIMEOUT_MS,
+      });
+    return createLlmSummarizer({
+      client,
+      model: config.OPENAI_MODEL,
+      contextTokens: config.SUMMARIZER_CONTEXT_TOKENS,
+      maxChunks: config.SUMMARIZER_MAX_CHUNKS,
+      ...(deps.onUsage ? { onUsage: deps.onUsage } : {}),
     });
-  return createLlmSummarizer({
-    client,
-    model: config.OPENAI_MODEL,
-    contextTokens: config.SUMMARIZER_CONTEXT_TOKENS,
-    maxChunks: config.SUMMARIZER_MAX_CHUNKS,
-    ...(deps.onUsage ? { onUsage: deps.onUsage } : {}),
+  });
+  const llm: Summarizer = {
+    name: `openai:${config.OPENAI_MODEL}`,
+    summarize: async (request) => (await load()).summarize(request),
+  };
+  return createFallbackSummarizer({
+    primary: llm,
+    fallback: extractive,
+    ...(deps.onFallback ? { onFallback: deps.onFallback } : {}),
   });
 }

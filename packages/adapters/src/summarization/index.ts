@@ -10,6 +10,7 @@ export {
 } from './create-summarizer';
 export { detectLanguage, type LanguageGuess, UNDETERMINED_LANGUAGE } from './detect-language';
 export { createExtractiveSummarizer, type ExtractiveSummarizerOptions } from './extractive-summarizer';
+export { createFallbackSummarizer, type FallbackSummarizerOptions } from './fallback-summarizer';
 export { keyEntities } from './key-entities';
 export { termFrequencies, topKeywords } from './keywords';
 export {

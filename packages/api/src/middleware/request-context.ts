@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '@paperlane/core';
+import { childSpan, type Logger, parseTraceparent, traceFields, withTrace } from '@paperlane/core';
 import { createMiddleware } from 'hono/factory';
 import type { ApiEnv } from '../env';
 
@@ -14,11 +14,14 @@ export function requestContext(logger: Logger) {
   return createMiddleware<ApiEnv>(async (c, next) => {
     const incoming = c.req.header('x-request-id');
     const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    // The caller's W3C trace continues (a malformed header is ignored, not an error); the
+    // request is its span, and the jobs it enqueues are children of it.
+    const span = childSpan(parseTraceparent(c.req.header('traceparent')));
     c.set('requestId', requestId);
-    c.set('logger', logger.child({ requestId }));
+    c.set('logger', logger.child({ requestId, ...traceFields(span) }));
     c.header('x-request-id', requestId);
     const started = performance.now();
-    await next();
+    await withTrace(span, next);
     const principal = c.get('principal');
     c.get('logger').info('request', {
       method: c.req.method,

@@ -97,7 +97,8 @@ describe('realtime connection', () => {
     expect(c.last()).toEqual({ type: 'authenticated', tenant_id: 'tenant-a', user_id: 'user-1' });
     expect(c.clock.pending()).toBe(0);
     await c.send({ action: 'subscribe', session_id: 'sess-a' });
-    expect(c.last()).toEqual({ type: 'subscribed', session_id: 'sess-a' });
+    expect(c.sent.at(-2)).toEqual({ type: 'subscribed', session_id: 'sess-a' });
+    expect(c.last()).toMatchObject({ type: 'snapshot', session_id: 'sess-a', jobs: [], truncated: false });
 
     await bus.publish(event({ type: 'job:started', progress: 0 }));
     // Another tenant's event carrying the same session id must not leak.
@@ -208,7 +209,8 @@ describe('realtime connection', () => {
     await c.send({ action: 'unsubscribe', session_id: 'sess-a0' });
     expect(c.last()).toEqual({ type: 'unsubscribed', session_id: 'sess-a0' });
     await c.send({ action: 'subscribe', session_id: 'sess-a2' });
-    expect(c.last()).toEqual({ type: 'subscribed', session_id: 'sess-a2' });
+    expect(c.sent.at(-2)).toEqual({ type: 'subscribed', session_id: 'sess-a2' });
+    expect(c.last()).toMatchObject({ type: 'snapshot', session_id: 'sess-a2' });
   });
 
   it('leaves the bus when its last connection is disposed', async () => {

@@ -1,4 +1,4 @@
-import { describeError, type JobEvent, type Logger, silentLogger } from '@paperlane/core';
+import { describeError, type Logger, type RealtimeEvent, silentLogger } from '@paperlane/core';
 import type { Principal } from '../auth/principal';
 import type { TokenVerifier } from '../auth/tokens';
 import type { TargetAccess } from './access';
@@ -7,16 +7,18 @@ import {
   DEFAULT_REALTIME_LIMITS,
   eventMatches,
   parseClientMessage,
-  presentJobEvent,
+  presentEvent,
   type RealtimeErrorCode,
   type RealtimeLimits,
   type ServerMessage,
   type ServerReply,
+  type SnapshotMessage,
   type SubscriptionTarget,
   targetFieldsOf,
   targetKey,
   targetOf,
 } from './protocol';
+import { replaySince } from './resume';
 
 /** How a connection reaches its client; implemented by each transport (ws, SSE, tests). */
 export interface RealtimeTransport {
@@ -65,10 +67,15 @@ export interface RealtimeConnection {
   authenticate(token: string): Promise<boolean>;
   /** One client frame. Frames are handled in order, one at a time. */
   receive(raw: string | Uint8Array, binary?: boolean): Promise<void>;
-  subscribe(target: SubscriptionTarget): Promise<ServerReply>;
+  /**
+   * Subscribes and sends, in order: `subscribed`, then the snapshot (or, with `resumeFrom`,
+   * what changed since that instant), then live events. Resolves to the first reply
+   * (`subscribed` or an error), already sent.
+   */
+  subscribe(target: SubscriptionTarget, options?: { resumeFrom?: number }): Promise<ServerReply>;
   unsubscribe(target: SubscriptionTarget): ServerReply;
   /** Sends the event if it is this tenant's and matches a subscription; `true` when sent. */
-  deliver(event: JobEvent): boolean;
+  deliver(event: RealtimeEvent): boolean;
   /** The transport closed: stop timers, leave the registry. Idempotent. */
   dispose(): void;
 }
@@ -89,6 +96,10 @@ export function createRealtimeConnection(options: RealtimeConnectionOptions): Re
   const logger = options.logger ?? silentLogger;
   const { transport } = options;
   const subscriptions = new Map<string, SubscriptionTarget>();
+  /** Live events held back while a target's snapshot is read, so none is lost or sent before it. */
+  const held = new Map<string, RealtimeEvent[]>();
+  /** Sessions whose completion this client was told of: told once, however it reached us. */
+  const announced = new Set<string>();
   let principal = options.principal;
   let unregister: (() => void) | undefined;
   let disposed = false;
@@ -160,9 +171,27 @@ export function createRealtimeConnection(options: RealtimeConnectionOptions): Re
       return close(CLOSE_CODES.unauthenticated, 'authentication required');
     }
     const target = targetOf(message);
-    reply(
-      message.action === 'subscribe' ? await connection.subscribe(target) : connection.unsubscribe(target),
-    );
+    if (message.action === 'subscribe') await connection.subscribe(target);
+    else reply(connection.unsubscribe(target));
+  };
+
+  const send = (message: ServerMessage) => {
+    if (message.type === 'session:completed') {
+      if (announced.has(message.session_id)) return;
+      // Bounded memory per connection; a session completes once, so forgetting old ones is safe.
+      if (announced.size > 999) announced.clear();
+      announced.add(message.session_id);
+    }
+    reply(message);
+  };
+
+  /** The snapshot, then what was held back that is newer than it. */
+  const release = (key: string, snapshot: SnapshotMessage, resumeFrom: number | undefined) => {
+    const messages = resumeFrom === undefined ? [snapshot] : replaySince(snapshot, resumeFrom);
+    for (const message of messages) send(message);
+    // The snapshot was read after its `at`: an event written before then is already in it.
+    for (const event of held.get(key) ?? []) if (event.at >= snapshot.at) send(presentEvent(event));
+    held.delete(key);
   };
 
   const connection: RealtimeConnection = {
@@ -192,41 +221,52 @@ export function createRealtimeConnection(options: RealtimeConnectionOptions): Re
       });
     },
 
-    async subscribe(target) {
-      if (!principal) return error('auth_required', 'authenticate first');
+    async subscribe(target, subscribeOptions = {}) {
+      const answer = (message: ServerReply) => {
+        reply(message);
+        return message;
+      };
+      if (!principal) return answer(error('auth_required', 'authenticate first'));
       const key = targetKey(target);
-      if (subscriptions.has(key)) return { type: 'subscribed', ...targetFieldsOf(target) };
+      if (subscriptions.has(key)) return answer({ type: 'subscribed', ...targetFieldsOf(target) });
       if (subscriptions.size >= limits.maxSubscriptions) {
-        return error(
-          'too_many_subscriptions',
-          `at most ${limits.maxSubscriptions} subscriptions per connection`,
+        return answer(
+          error('too_many_subscriptions', `at most ${limits.maxSubscriptions} subscriptions per connection`),
         );
       }
-      if (!(await options.canAccess(principal.tenantId, target))) {
-        return error('not_found', `${target.kind} ${target.id} not found`);
-      }
-      if (subscriptions.size >= limits.maxSubscriptions) {
-        return error(
-          'too_many_subscriptions',
-          `at most ${limits.maxSubscriptions} subscriptions per connection`,
-        );
-      }
+      // Held from before the read, so an event written while the snapshot is read is not lost.
       subscriptions.set(key, target);
-      return { type: 'subscribed', ...targetFieldsOf(target) };
+      held.set(key, []);
+      let snapshot: SnapshotMessage | undefined;
+      try {
+        snapshot = await options.canAccess(principal.tenantId, target);
+      } finally {
+        if (!snapshot) {
+          subscriptions.delete(key);
+          held.delete(key);
+        }
+      }
+      if (!snapshot) return answer(error('not_found', `${target.kind} ${target.id} not found`));
+      if (disposed) return { type: 'subscribed', ...targetFieldsOf(target) };
+      const subscribed = answer({ type: 'subscribed', ...targetFieldsOf(target) });
+      release(key, snapshot, subscribeOptions.resumeFrom);
+      return subscribed;
     },
 
     unsubscribe(target) {
       subscriptions.delete(targetKey(target));
+      held.delete(targetKey(target));
       return { type: 'unsubscribed', ...targetFieldsOf(target) };
     },
 
     deliver(event) {
       if (disposed || !principal || event.tenantId !== principal.tenantId) return false;
-      for (const target of subscriptions.values()) {
-        if (eventMatches(event, target)) {
-          transport.send(presentJobEvent(event));
-          return true;
-        }
+      for (const [key, target] of subscriptions) {
+        if (!eventMatches(event, target)) continue;
+        const waiting = held.get(key);
+        if (waiting) waiting.push(event);
+        else send(presentEvent(event));
+        return true;
       }
       return false;
     },
@@ -239,6 +279,7 @@ export function createRealtimeConnection(options: RealtimeConnectionOptions): Re
       unregister?.();
       unregister = undefined;
       subscriptions.clear();
+      held.clear();
     },
   };
   if (principal) settleAuth();

@@ -1,4 +1,4 @@
-import { describeError, type EventBus, type JobEvent, type Logger, silentLogger } from '@paperlane/core';
+import { describeError, type EventBus, type Logger, type RealtimeEvent, silentLogger } from '@paperlane/core';
 import type { RealtimeConnection, RealtimeRegistry } from './connection';
 
 export interface RealtimeHub extends RealtimeRegistry {
@@ -27,7 +27,7 @@ export function createRealtimeHub(options: { events: EventBus; logger?: Logger }
   let count = 0;
   let leave: (() => void) | undefined;
 
-  const route = (event: JobEvent) => {
+  const route = (event: RealtimeEvent) => {
     const connections = byTenant.get(event.tenantId);
     if (!connections) return;
     for (const connection of [...connections]) {

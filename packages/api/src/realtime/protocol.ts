@@ -1,4 +1,4 @@
-import { idSchema, type JobEvent } from '@paperlane/core';
+import { idSchema, type JobEvent, type RealtimeEvent, type SessionCounts } from '@paperlane/core';
 import { z } from 'zod';
 
 /**
@@ -68,7 +68,9 @@ export type ServerReply =
   | { type: 'subscribed'; session_id?: string; job_id?: string }
   | { type: 'unsubscribed'; session_id?: string; job_id?: string }
   | { type: 'pong' }
-  | { type: 'error'; code: RealtimeErrorCode; message: string };
+  | { type: 'error'; code: RealtimeErrorCode; message: string }
+  /** SSE only: the `Last-Event-ID` is outside the resume window (or unreadable); a snapshot follows. */
+  | { type: 'resume_failed'; message: string };
 
 export type RealtimeErrorCode =
   | 'invalid_message'
@@ -96,7 +98,46 @@ export interface JobEventView {
   at: string;
 }
 
-export type ServerMessage = ServerReply | JobEventView;
+/** Every job of a session reached a final state; sent once per session. */
+export interface SessionCompletedView {
+  type: 'session:completed';
+  session_id: string;
+  counts: SessionCounts;
+  at: string;
+}
+
+/** A session's totals as its records stand. */
+export interface SessionSnapshotView {
+  session_id: string;
+  status: 'open' | 'complete';
+  /** The jobs ingest started for the session's files (follow-up jobs such as summaries come on top). */
+  expected_jobs: number;
+  complete: number;
+  failed: number;
+  cancelled: number;
+  /** When the last job finished (status `complete`). */
+  completed_at?: string;
+}
+
+/**
+ * Sent right after `subscribed`: the current state of the job, or of every job of the
+ * session (at most {@link SNAPSHOT_MAX_JOBS}, newest first; `truncated` says more exist),
+ * each as a job event of its current status. Live events follow.
+ */
+export interface SnapshotMessage {
+  type: 'snapshot';
+  session_id?: string;
+  job_id?: string;
+  jobs: JobEventView[];
+  truncated: boolean;
+  session?: SessionSnapshotView;
+  at: string;
+}
+
+/** The most jobs one snapshot carries. */
+export const SNAPSHOT_MAX_JOBS = 200;
+
+export type ServerMessage = ServerReply | JobEventView | SessionCompletedView | SnapshotMessage;
 
 /**
  * The client view of a job event: snake_case, and without the tenant (the client
@@ -120,8 +161,21 @@ export function presentJobEvent(event: JobEvent): JobEventView {
   };
 }
 
-/** Whether an event concerns a target; the tenant is checked by the caller. */
-export function eventMatches(event: JobEvent, target: SubscriptionTarget): boolean {
+/**
+ * The client view of any bus event.
+ *
+ * @example presentEvent({ type: 'session:completed', tenantId, sessionId, counts, at }) // { type, session_id, counts, at }
+ */
+export function presentEvent(event: RealtimeEvent): JobEventView | SessionCompletedView {
+  if (event.type === 'session:completed') {
+    return { type: event.type, session_id: event.sessionId, counts: event.counts, at: event.at };
+  }
+  return presentJobEvent(event);
+}
+
+/** Whether an event concerns a target; the tenant is checked by the caller. A job's follower hears nothing of its session. */
+export function eventMatches(event: RealtimeEvent, target: SubscriptionTarget): boolean {
+  if (event.type === 'session:completed') return target.kind === 'session' && event.sessionId === target.id;
   return target.kind === 'session' ? event.sessionId === target.id : event.jobId === target.id;
 }
 

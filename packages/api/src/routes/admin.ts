@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { idSchema, isQueueName, QUEUE_NAMES, type QueueName } from '@paperlane/core';
-import type { FailedJob, QueueAdmin, QueueStats } from '@paperlane/runtime';
+import { idSchema, isQueueName, type JobRecord, QUEUE_NAMES, type QueueName } from '@paperlane/core';
+import type { QueueAdmin, QueueStats } from '@paperlane/runtime';
 import type { ApiDeps } from '../deps';
 import type { ApiEnv } from '../env';
 import { HttpError } from '../errors';
@@ -46,7 +46,7 @@ const nameParam = z.object({
     .openapi({ param: { name: 'name', in: 'path' }, example: 'thumbnail' }),
 });
 
-const adminErrors = {
+export const adminErrors = {
   ...authErrors,
   403: jsonError('The token is not an admin token'),
   404: jsonError('No such queue (`queue_not_found`)'),
@@ -96,7 +96,8 @@ const listFailed = createRoute({
           }),
         },
       },
-      description: 'One page, oldest job first',
+      description:
+        'One page of failed job records, oldest failure first (the records, not the DLQ: they outlive restarts)',
     },
     400: jsonError('Malformed limit or cursor'),
     ...adminErrors,
@@ -164,19 +165,18 @@ function presentStats(stats: QueueStats) {
   };
 }
 
-function presentFailed(job: FailedJob) {
+/** A failed job record in the failed-list shape; the record has no DLQ entry, so its id stands in. */
+function presentFailedRecord(job: JobRecord) {
   return {
-    entry_id: job.entryId,
+    entry_id: job.jobId,
+    job_id: job.jobId,
     queue: job.queue,
-    ...(job.jobId ? { job_id: job.jobId } : {}),
-    ...(job.status ? { status: job.status } : {}),
-    ...(job.error ? { error: job.error } : {}),
+    status: job.status,
+    ...(job.lastError ? { error: job.lastError } : {}),
     ...(job.errorCode ? { error_code: job.errorCode } : {}),
-    ...(job.attempts !== undefined ? { attempts: job.attempts } : {}),
-    ...(job.maxAttempts !== undefined ? { max_attempts: job.maxAttempts } : {}),
-    ...(job.deadLetterReason ? { dead_letter_reason: job.deadLetterReason } : {}),
-    ...(job.deadLetterCode ? { dead_letter_code: job.deadLetterCode } : {}),
-    ...(job.failedAt ? { failed_at: job.failedAt } : {}),
+    attempts: job.attempts,
+    max_attempts: job.maxAttempts,
+    failed_at: job.finishedAt ?? job.updatedAt,
   };
 }
 
@@ -189,7 +189,7 @@ function presentFailed(job: FailedJob) {
  *
  * @example app.route('/', adminRoutes(deps))
  */
-export function adminRoutes(deps: Pick<ApiDeps, 'queueAdmin'>) {
+export function adminRoutes(deps: Pick<ApiDeps, 'queueAdmin' | 'store'>) {
   const app = new OpenAPIHono<ApiEnv>();
 
   function admin(): QueueAdmin {
@@ -217,15 +217,16 @@ export function adminRoutes(deps: Pick<ApiDeps, 'queueAdmin'>) {
     .openapi(listFailed, async (c) => {
       const queue = queueOf(c.req.valid('param').name);
       const { limit, cursor } = c.req.valid('query');
-      const page = await admin().listFailed(queue, {
+      // The job records are the history: a DLQ is emptied by a restart of the embedded
+      // queue, by redrive and by retention, while the records still say failed.
+      const page = await deps.store.jobs.listByStatus(c.get('principal').tenantId, queue, 'failed', {
         limit,
         ...(cursor ? { cursor } : {}),
-        tenantId: c.get('principal').tenantId,
       });
       return c.json(
         {
-          jobs: page.items.map(presentFailed),
-          truncated: page.truncated,
+          jobs: page.items.map(presentFailedRecord),
+          truncated: false,
           ...(page.cursor ? { cursor: page.cursor } : {}),
         },
         200,

@@ -6,6 +6,7 @@ import type { Principal } from '../auth/principal';
 import type { ApiDeps } from '../deps';
 import type { ApiEnv } from '../env';
 import { HttpError } from '../errors';
+import { idempotencyKeyParameter, idempotent } from '../middleware/idempotency';
 import { limitPerTenant } from '../middleware/rate-limit';
 import { jobSchema, presentJob } from '../presenters';
 import { authErrors, bearer, idParam, jsonError } from './common';
@@ -186,6 +187,7 @@ const runRoute = createRoute({
   tags,
   summary: 'Run an automation now',
   security: bearer,
+  parameters: [idempotencyKeyParameter],
   request: { params: idParams },
   responses: {
     202: json(jobSchema, 'Queued'),
@@ -294,7 +296,7 @@ export function automationRoutes(deps: ApiDeps) {
     return c.body(null, 204);
   });
 
-  app.use('/api/automations/:automation_id/run', limitPerTenant(deps.rateLimiter));
+  app.use('/api/automations/:automation_id/run', limitPerTenant(deps.rateLimiter), idempotent(deps));
   app.openapi(runRoute, async (c) => {
     const current = await load(c.get('principal'), c.req.valid('param').automation_id);
     if (!current.enabled) throw new HttpError(409, 'automation_disabled', 'enable the automation to run it');

@@ -14,15 +14,9 @@ import type { ApiDeps } from '../deps';
 import type { ApiEnv } from '../env';
 import { HttpError } from '../errors';
 import { CONSOLE_COOKIE, CONSOLE_HEADER, consoleToken } from '../middleware/authenticate';
-import { jsonError } from './common';
 
 const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
 const sessionBody = z.strictObject({ token: z.string().regex(/^[A-Za-z0-9_.-]{10,8192}$/) });
-const principalView = z.object({
-  tenant_id: z.string(),
-  user_id: z.string(),
-  role: z.enum(['user', 'admin', 'operator']),
-});
 
 export interface ConsoleRouteOptions {
   /**
@@ -62,40 +56,8 @@ export function consoleRoutes(deps: Pick<ApiDeps, 'verifyToken'>, options: Conso
   // `typeof`: route listing builds the app from stand-in deps whose every property is an object.
   const paths = consoleFilePaths(typeof options.dir === 'string' ? options.dir : undefined);
 
-  app.openAPIRegistry.registerPath({
-    method: 'post',
-    path: '/console/session',
-    tags: ['console'],
-    summary: 'Sign in to the web console: keeps the token in an HttpOnly cookie',
-    request: {
-      headers: z.object({ [CONSOLE_HEADER]: z.literal('1') }),
-      body: { content: { 'application/json': { schema: sessionBody } } },
-    },
-    responses: {
-      200: { content: { 'application/json': { schema: principalView } }, description: 'Signed in' },
-      400: jsonError('No token in the body'),
-      401: jsonError('The token is not valid'),
-      403: jsonError('The console header is missing'),
-    },
-  });
-  app.openAPIRegistry.registerPath({
-    method: 'get',
-    path: '/console/session',
-    tags: ['console'],
-    summary: 'Who the console is signed in as',
-    responses: {
-      200: { content: { 'application/json': { schema: principalView } }, description: 'Signed in' },
-      401: jsonError('Not signed in'),
-    },
-  });
-  app.openAPIRegistry.registerPath({
-    method: 'delete',
-    path: '/console/session',
-    tags: ['console'],
-    summary: 'Sign out of the web console: clears the cookie',
-    responses: { 204: { description: 'Signed out' }, 403: jsonError('The console header is missing') },
-  });
-
+  // Not in the OpenAPI document: these serve the browser page, not API clients (and keep the
+  // API function under its size budget).
   app.get('/', (c) => c.html(CONSOLE_PAGE, 200, PAGE_HEADERS));
 
   app.post('/console/session', async (c) => {

@@ -1,7 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { createInProcessEventBus } from '@paperlane/adapters/events/in-process-bus';
 import { createJsonLogger } from '@paperlane/adapters/logging/json-logger';
-import { type EventBus, type JobEvent, type Logger, silentLogger } from '@paperlane/core';
+import { type EventBus, type JobEvent, type Logger, silentLogger, systemClock } from '@paperlane/core';
 import type { Store } from '@paperlane/store';
 import { startTestDynamo, T0, type TestDynamo } from '@paperlane/store/test-store';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -63,7 +63,11 @@ function countingBus() {
   return bus;
 }
 
-function appWith(events: EventBus, keepAliveMs?: number, deps: { store?: Store; logger?: Logger } = {}) {
+function appWith(
+  events: EventBus,
+  keepAliveMs?: number,
+  deps: { store?: Store; logger?: Logger; clock?: { now(): Date } } = {},
+) {
   const app = new OpenAPIHono<ApiEnv>();
   app.onError((error, c) => {
     const { status, body } = toErrorResponse(error);
@@ -72,7 +76,13 @@ function appWith(events: EventBus, keepAliveMs?: number, deps: { store?: Store; 
   return app.route(
     '/',
     eventStreamRoutes(
-      { store: deps.store ?? store, events, verifyToken, logger: deps.logger ?? silentLogger },
+      {
+        store: deps.store ?? store,
+        events,
+        verifyToken,
+        logger: deps.logger ?? silentLogger,
+        clock: deps.clock ?? systemClock,
+      },
       keepAliveMs === undefined ? {} : { keepAliveMs },
     ),
   );
@@ -135,6 +145,8 @@ describe('GET /api/events (SSE)', () => {
     let frame = await frames.next();
     while (frame.startsWith(':')) frame = await frames.next();
     expect(dataOf(frame)).toEqual({ type: 'subscribed', session_id: 'sess-a' });
+    frame = await frames.next();
+    expect(dataOf(frame)).toMatchObject({ type: 'snapshot', session_id: 'sess-a', jobs: [] });
     await bus.until(1);
 
     await bus.publish(event({ tenantId: 'tenant-b', jobId: 'job-b' }));

@@ -9,6 +9,7 @@ import { storeTargetAccess } from '../realtime/access';
 import { createRealtimeConnection } from '../realtime/connection';
 import { createRealtimeHub } from '../realtime/hub';
 import type { ServerMessage, SubscriptionTarget } from '../realtime/protocol';
+import { formatEventId, planResume } from '../realtime/resume';
 import { authErrors, bearer, jsonError } from './common';
 
 const TOKEN = /^[A-Za-z0-9_.-]{10,8192}$/;
@@ -33,16 +34,21 @@ export interface EventStreamOptions {
  * `?token=` because browsers' EventSource cannot set headers (paths are logged
  * without their query string, but prefer short-lived tokens there).
  *
+ * Every frame has an id `<ms>-<n>` (the instant it was sent, its number in the stream).
+ * A reconnecting EventSource sends the last one as `Last-Event-ID`; within the resume
+ * window the stream continues with what changed since, rebuilt from the records;
+ * otherwise it says `resume_failed` and sends a fresh snapshot.
+ *
  * @example new EventSource(`/api/events?session_id=${id}&token=${token}`)
  */
 export function eventStreamRoutes(
-  deps: Pick<ApiDeps, 'store' | 'events' | 'verifyToken' | 'logger'>,
+  deps: Pick<ApiDeps, 'store' | 'events' | 'verifyToken' | 'logger' | 'clock'>,
   options: EventStreamOptions = {},
 ) {
   const keepAliveMs = options.keepAliveMs ?? 15_000;
   const maxQueued = options.maxQueued ?? 1000;
   const hub = createRealtimeHub({ events: deps.events, logger: deps.logger });
-  const canAccess = storeTargetAccess(deps.store);
+  const canAccess = storeTargetAccess(deps.store, deps.clock);
   const app = new OpenAPIHono<ApiEnv>();
 
   app.openAPIRegistry.registerPath({
@@ -52,6 +58,9 @@ export function eventStreamRoutes(
     summary: 'Job events of one upload session or job, as Server-Sent Events',
     security: bearer,
     request: {
+      headers: z.object({
+        'last-event-id': z.string().optional(),
+      }),
       query: z.object({
         session_id: idSchema.optional(),
         job_id: idSchema.optional(),
@@ -86,6 +95,9 @@ export function eventStreamRoutes(
     if (!(await canAccess(principal.tenantId, target))) {
       throw new HttpError(404, 'not_found', `${target.kind} ${target.id} not found`);
     }
+    const lastEventId = c.req.header('last-event-id');
+    const resume =
+      lastEventId === undefined ? undefined : planResume(lastEventId, deps.clock.now().getTime());
 
     c.header('x-accel-buffering', 'no');
     return streamSSE(c, async (stream) => {
@@ -113,12 +125,21 @@ export function eventStreamRoutes(
       });
       stream.onAbort(stop);
       const keepAlive = setInterval(() => void stream.write(': keep-alive\n\n').catch(stop), keepAliveMs);
+      let sent = 0;
       try {
-        queue.push(await connection.subscribe(target));
+        if (resume && !resume.ok) {
+          queue.push({ type: 'resume_failed', message: resume.reason });
+        }
+        await connection.subscribe(target, resume?.ok ? { resumeFrom: resume.since } : {});
         while (open && !stream.aborted) {
           const message = queue.shift();
           if (message) {
-            await stream.writeSSE({ event: message.type, data: JSON.stringify(message) });
+            sent += 1;
+            await stream.writeSSE({
+              id: formatEventId(deps.clock.now().getTime(), sent),
+              event: message.type,
+              data: JSON.stringify(message),
+            });
             continue;
           }
           await new Promise<void>((resolve) => {

@@ -3,6 +3,7 @@ import { idSchema, type JobRecord } from '@paperlane/core';
 import type { ApiDeps } from '../deps';
 import type { ApiEnv } from '../env';
 import { HttpError } from '../errors';
+import { idempotencyKeyParameter, idempotent } from '../middleware/idempotency';
 import { limitPerTenant } from '../middleware/rate-limit';
 import { jobSchema, presentJob } from '../presenters';
 import { authErrors, bearer, idParam, jsonError } from './common';
@@ -58,6 +59,7 @@ const retryJob = createRoute({
   tags: ['jobs'],
   summary: 'Run a failed or cancelled job again',
   security: bearer,
+  parameters: [idempotencyKeyParameter],
   request: { params: idParam('job_id') },
   responses: {
     202: { content: { 'application/json': { schema: jobSchema } }, description: 'Queued again' },
@@ -88,6 +90,7 @@ const bulk = createRoute({
   tags: ['jobs'],
   summary: 'Retry or cancel many jobs',
   security: bearer,
+  parameters: [idempotencyKeyParameter],
   request: {
     body: {
       content: {
@@ -172,8 +175,8 @@ export function jobRoutes(deps: ApiDeps) {
     return presentJob(result.job!);
   }
 
-  app.use('/api/jobs/:job_id/retry', limitPerTenant(deps.rateLimiter));
-  app.use('/api/jobs/bulk', limitPerTenant(deps.rateLimiter));
+  app.use('/api/jobs/:job_id/retry', limitPerTenant(deps.rateLimiter), idempotent(deps));
+  app.use('/api/jobs/bulk', limitPerTenant(deps.rateLimiter), idempotent(deps));
   return app
     .openapi(batchJobs, async (c) => {
       const ids = [

@@ -10,6 +10,7 @@ import type { Principal } from '../auth/principal';
 import type { ApiDeps, MailboxApiDeps } from '../deps';
 import type { ApiEnv } from '../env';
 import { HttpError } from '../errors';
+import { idempotencyKeyParameter, idempotent } from '../middleware/idempotency';
 import { limitPerTenant } from '../middleware/rate-limit';
 import { jobSchema, presentJob } from '../presenters';
 import { authErrors, bearer, idParam, jsonError } from './common';
@@ -253,6 +254,7 @@ const syncRoute = createRoute({
   tags,
   summary: 'Sync a mailbox now',
   security: bearer,
+  parameters: [idempotencyKeyParameter],
   request: { params: idParams },
   responses: {
     202: json(jobSchema, 'Queued'),
@@ -400,7 +402,7 @@ export function mailboxRoutes(deps: ApiDeps) {
     return c.body(null, 204);
   });
 
-  app.use('/api/mailboxes/:mailbox_id/sync', limitPerTenant(deps.rateLimiter));
+  app.use('/api/mailboxes/:mailbox_id/sync', limitPerTenant(deps.rateLimiter), idempotent(deps));
   app.openapi(syncRoute, async (c) => {
     const current = await load(c.get('principal'), c.req.valid('param').mailbox_id);
     if (!current.enabled) throw new HttpError(409, 'mailbox_disabled', 'enable the mailbox to sync it');

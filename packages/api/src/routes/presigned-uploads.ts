@@ -1,13 +1,15 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { ID_PATTERN, idSchema, newId } from '@paperlane/core';
-import { ingestDocuments } from '@paperlane/jobs';
+import { expectedJobsFor, ingestDocuments } from '@paperlane/jobs';
 import type { ApiDeps } from '../deps';
 import type { ApiEnv } from '../env';
 import { HttpError } from '../errors';
 import { readBoundedBody } from '../middleware/bounded-body';
+import { idempotencyKeyParameter, idempotent } from '../middleware/idempotency';
 import { limitPerTenant } from '../middleware/rate-limit';
 import { presentDocument, presentJob } from '../presenters';
 import { authErrors, bearer, idParam, jsonError } from './common';
+import { jobTimingFields, toJobTiming } from './job-timing';
 import { ingestDeps, type UploadResponse, uploadResponseSchema } from './upload';
 
 /** How long an upload URL and its session stay usable. */
@@ -37,12 +39,17 @@ const uploadTargetSchema = z
   .openapi('UploadTarget');
 
 const uploadsCreatedSchema = z
-  .object({ session_id: z.string(), uploads: z.array(uploadTargetSchema) })
+  .object({
+    session_id: z.string(),
+    expected_jobs: z.number().int(),
+    uploads: z.array(uploadTargetSchema),
+  })
   .openapi('UploadsCreated');
 
 const completeBody = z
   .strictObject({
     uploads: z.array(z.strictObject({ upload_id: uploadIdSchema, file_name: fileNameSchema })).min(1),
+    ...jobTimingFields,
   })
   .openapi('CompleteUploads');
 
@@ -55,7 +62,10 @@ const requestUploads = createRoute({
   tags: ['uploads'],
   summary: 'Ask for upload URLs for large files (direct to S3 on AWS); then upload and complete',
   security: bearer,
-  request: { body: { required: true, content: { 'application/json': { schema: requestUploadsBody } } } },
+  parameters: [idempotencyKeyParameter],
+  request: {
+    body: { required: true, content: { 'application/json': { schema: requestUploadsBody } } },
+  },
   responses: {
     201: { content: { 'application/json': { schema: uploadsCreatedSchema } }, description: 'Upload targets' },
     400: jsonError('Invalid body'),
@@ -70,6 +80,7 @@ const completeUploads = createRoute({
   tags: ['uploads'],
   summary: 'Finish a presigned upload: checks the stored files and starts their jobs',
   security: bearer,
+  parameters: [idempotencyKeyParameter],
   request: {
     params: idParam('session_id'),
     body: { required: true, content: { 'application/json': { schema: completeBody } } },
@@ -77,7 +88,7 @@ const completeUploads = createRoute({
   responses: {
     202: { content: { 'application/json': { schema: uploadResponseSchema } }, description: 'Accepted' },
     404: jsonError('No such upload session for this tenant'),
-    409: jsonError('A file was not uploaded (yet), or the session is closed'),
+    409: jsonError('A file was not uploaded (yet), the session is closed'),
     413: jsonError('A stored file is larger than the limit'),
     415: jsonError('A stored file is not a supported type'),
     ...authErrors,
@@ -124,8 +135,8 @@ export function presignedUploadRoutes(deps: ApiDeps) {
     },
   });
   // Both enqueue work (complete ingests); the PUT of bytes only stores them.
-  app.use('/api/uploads', limitPerTenant(deps.rateLimiter));
-  app.use('/api/uploads/:session_id/complete', limitPerTenant(deps.rateLimiter));
+  app.use('/api/uploads', limitPerTenant(deps.rateLimiter), idempotent(deps));
+  app.use('/api/uploads/:session_id/complete', limitPerTenant(deps.rateLimiter), idempotent(deps));
   return app
     .openapi(requestUploads, async (c) => {
       const body = c.req.valid('json');
@@ -155,6 +166,7 @@ export function presignedUploadRoutes(deps: ApiDeps) {
         createdBy: principal.userId,
         expiresAt,
         uploadSlots: Object.fromEntries(slots.map(({ file, uploadId }) => [uploadId, file.size_bytes])),
+        expectedJobs: expectedJobsFor(slots.length),
         now,
       });
       const uploads = await Promise.all(
@@ -185,12 +197,20 @@ export function presignedUploadRoutes(deps: ApiDeps) {
           };
         }),
       );
-      return c.json({ session_id: session.sessionId, uploads }, 201);
+      return c.json(
+        {
+          session_id: session.sessionId,
+          expected_jobs: session.expectedJobs ?? expectedJobsFor(slots.length),
+          uploads,
+        },
+        201,
+      );
     })
 
     .openapi(completeUploads, async (c) => {
       const { session_id } = c.req.valid('param');
-      const { uploads } = c.req.valid('json');
+      const { uploads, ...timing } = c.req.valid('json');
+      const schedule = toJobTiming(timing, deps.clock.now());
       const principal = c.get('principal');
       const { tenantId } = principal;
       await openSession(deps, tenantId, session_id);
@@ -218,6 +238,7 @@ export function presignedUploadRoutes(deps: ApiDeps) {
         userId: principal.userId,
         sessionId: session_id,
         source: 'upload',
+        timing: schedule,
         // Stable ids from the upload id: completing twice yields the same documents and jobs.
         files: files.map(({ upload, bytes }) => ({
           fileName: upload.file_name,
@@ -232,6 +253,7 @@ export function presignedUploadRoutes(deps: ApiDeps) {
       );
       const body: UploadResponse = {
         session_id,
+        expected_jobs: result.session.expectedJobs ?? result.jobs.length,
         documents: result.documents.map(presentDocument),
         jobs: result.jobs.map((j) => presentJob(j.job)),
       };

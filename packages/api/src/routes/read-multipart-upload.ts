@@ -9,11 +9,14 @@ import { payloadTooLarge, readBodyChunks } from '../middleware/bounded-body';
 export interface MultipartUpload {
   files: IncomingFile[];
   folderId?: string;
+  /** The scheduling text parts (`priority`, `run_at`, `delay_seconds`), each at most once, unvalidated. */
+  timing: Record<string, string>;
 }
 
-/** Room for the parts that are not files (`folder_id`) and their headers. */
+/** Room for the parts that are not files (`folder_id`, timing) and their headers. */
 const FIELD_BYTES = 1024;
-const ONLY_KNOWN_FIELDS = 'only `files` and `folder_id` may be sent';
+const TIMING_FIELDS = new Set(['priority', 'run_at', 'delay_seconds']);
+const ONLY_KNOWN_FIELDS = 'unknown form field';
 
 /**
  * Reads `files` (repeatable) and an optional `folder_id` from a multipart body as it
@@ -32,10 +35,10 @@ export async function readMultipartUpload(request: Request, limits: UploadLimits
       limits: {
         fileSize: limits.maxFileBytes,
         files: limits.maxFiles,
-        // Two, so a repeated folder_id reaches the handler (invalid_folder_id) rather than vanishing.
-        fields: 2,
+        // One more than the known fields, so a repeated one reaches the handler (a coded 400) rather than vanishing.
+        fields: TIMING_FIELDS.size + 2,
         fieldSize: FIELD_BYTES,
-        parts: limits.maxFiles + 2,
+        parts: limits.maxFiles + TIMING_FIELDS.size + 2,
         headerPairs: 20,
       },
     });
@@ -52,6 +55,7 @@ export async function readMultipartUpload(request: Request, limits: UploadLimits
   const files: IncomingFile[] = [];
   let folderId: string | undefined;
   let folderFields = 0;
+  const timing: Record<string, string> = {};
 
   parser.on('file', (field, stream, fileName) => {
     if (field !== 'files') {
@@ -83,6 +87,10 @@ export async function readMultipartUpload(request: Request, limits: UploadLimits
   parser.on('field', (field, value, _nameTruncated, valueTruncated) => {
     if (field === 'files') {
       refuse(new HttpError(400, 'invalid_file', '`files` must be file parts, not text'));
+    } else if (TIMING_FIELDS.has(field)) {
+      if (field in timing || valueTruncated) {
+        refuse(new HttpError(400, 'invalid_schedule', `${field} repeated or too long`));
+      } else timing[field] = value;
     } else if (field !== 'folder_id') {
       refuse(new HttpError(400, 'unknown_field', ONLY_KNOWN_FIELDS, [field]));
     } else if (++folderFields > 1 || valueTruncated || !idSchema.safeParse(value).success) {
@@ -115,5 +123,5 @@ export async function readMultipartUpload(request: Request, limits: UploadLimits
   parser.end();
   await Promise.race([finished, new Promise<void>((resolve) => (wake = resolve))]);
   if (refusal) throw refusal;
-  return { files, ...(folderId !== undefined ? { folderId } : {}) };
+  return { files, timing, ...(folderId !== undefined ? { folderId } : {}) };
 }

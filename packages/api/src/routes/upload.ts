@@ -4,14 +4,17 @@ import { type IngestDeps, ingestDocuments } from '@paperlane/jobs';
 import type { ApiDeps } from '../deps';
 import type { ApiEnv } from '../env';
 import { HttpError } from '../errors';
+import { idempotencyKeyParameter, idempotent } from '../middleware/idempotency';
 import { limitPerTenant } from '../middleware/rate-limit';
 import { documentSchema, jobSchema, presentDocument, presentJob } from '../presenters';
 import { authErrors, bearer, jsonError } from './common';
+import { jobTimingFields, parseFormTiming, toJobTiming } from './job-timing';
 import { readMultipartUpload } from './read-multipart-upload';
 
 export const uploadResponseSchema = z
   .object({
     session_id: z.string(),
+    expected_jobs: z.number().int(),
     documents: z.array(documentSchema),
     jobs: z.array(jobSchema),
   })
@@ -39,6 +42,7 @@ export function uploadRoutes(deps: ApiDeps) {
     tags: ['uploads'],
     summary: 'Upload documents; starts OCR and thumbnails and answers at once',
     security: bearer,
+    parameters: [idempotencyKeyParameter],
     request: {
       body: {
         required: true,
@@ -47,6 +51,7 @@ export function uploadRoutes(deps: ApiDeps) {
             schema: z.object({
               files: z.array(z.string().openapi({ format: 'binary' })),
               folder_id: idSchema.optional(),
+              ...jobTimingFields,
             }),
           },
         },
@@ -54,36 +59,45 @@ export function uploadRoutes(deps: ApiDeps) {
     },
     responses: {
       202: { content: { 'application/json': { schema: uploadResponseSchema } }, description: 'Accepted' },
-      400: jsonError('No files, an empty file, or an unknown form field'),
+      400: jsonError('No files, an empty file, an unknown form field, or an invalid schedule'),
       413: jsonError('Too many files, a file too large, or the body too large'),
       415: jsonError('Not multipart, or a file type that is not supported'),
       ...authErrors,
     },
   });
 
-  return app.post('/api/upload', limitPerTenant(deps.rateLimiter), async (c) => {
-    const type = c.req.header('content-type') ?? '';
-    if (!type.toLowerCase().startsWith('multipart/form-data')) {
-      throw new HttpError(
-        415,
-        'unsupported_media_type',
-        'send multipart/form-data with one or more `files` fields',
-      );
-    }
-    const { files, folderId } = await readMultipartUpload(c.req.raw, deps.limits);
-    const principal = c.get('principal');
-    const result = await ingestDocuments(ingestDeps(deps), {
-      tenantId: principal.tenantId,
-      userId: principal.userId,
-      files,
-      ...(folderId !== undefined ? { folderId } : {}),
-      source: 'upload',
-    });
-    const body: UploadResponse = {
-      session_id: result.session.sessionId,
-      documents: result.documents.map(presentDocument),
-      jobs: result.jobs.map((j) => presentJob(j.job)),
-    };
-    return c.json(body, 202);
-  });
+  return app.post(
+    '/api/upload',
+    limitPerTenant(deps.rateLimiter),
+    // The body is hashed as the route streams it in: files are never buffered twice.
+    idempotent(deps, { body: 'stream' }),
+    async (c) => {
+      const type = c.req.header('content-type') ?? '';
+      if (!type.toLowerCase().startsWith('multipart/form-data')) {
+        throw new HttpError(
+          415,
+          'unsupported_media_type',
+          'send multipart/form-data with one or more `files` fields',
+        );
+      }
+      const { files, folderId, timing } = await readMultipartUpload(c.req.raw, deps.limits);
+      const schedule = toJobTiming(parseFormTiming(timing), deps.clock.now());
+      const principal = c.get('principal');
+      const result = await ingestDocuments(ingestDeps(deps), {
+        tenantId: principal.tenantId,
+        userId: principal.userId,
+        files,
+        ...(folderId !== undefined ? { folderId } : {}),
+        source: 'upload',
+        timing: schedule,
+      });
+      const body: UploadResponse = {
+        session_id: result.session.sessionId,
+        expected_jobs: result.session.expectedJobs ?? result.jobs.length,
+        documents: result.documents.map(presentDocument),
+        jobs: result.jobs.map((j) => presentJob(j.job)),
+      };
+      return c.json(body, 202);
+    },
+  );
 }

@@ -14,6 +14,7 @@ import {
 import type { ApiDeps } from '../deps';
 import type { ApiEnv } from '../env';
 import { HttpError } from '../errors';
+import { idempotencyKeyParameter, idempotent } from '../middleware/idempotency';
 import { limitPerTenant } from '../middleware/rate-limit';
 import { authErrors, bearer, idParam, jsonError } from './common';
 
@@ -266,6 +267,7 @@ const redeliverRoute = createRoute({
   tags,
   summary: 'Send a delivery again (as a new delivery of the same event)',
   security: bearer,
+  parameters: [idempotencyKeyParameter],
   request: { params: deliveryParams },
   responses: {
     202: json(deliverySchema, 'Queued'),
@@ -281,6 +283,7 @@ const publishRoute = createRoute({
   tags,
   summary: "Publish an app event (e.g. `entry.approved`) to the tenant's subscriptions",
   security: bearer,
+  parameters: [idempotencyKeyParameter],
   request: {
     body: {
       content: {
@@ -348,8 +351,12 @@ export function webhookRoutes(deps: ApiDeps) {
     return webhook;
   }
 
-  app.use('/api/events', limitPerTenant(deps.rateLimiter));
-  app.use('/api/webhooks/:webhook_id/deliveries/:delivery_id/redeliver', limitPerTenant(deps.rateLimiter));
+  app.use('/api/events', limitPerTenant(deps.rateLimiter), idempotent(deps));
+  app.use(
+    '/api/webhooks/:webhook_id/deliveries/:delivery_id/redeliver',
+    limitPerTenant(deps.rateLimiter),
+    idempotent(deps),
+  );
 
   app.openapi(listRoute, async (c) => {
     const { limit: size, cursor } = c.req.valid('query');

@@ -1,10 +1,10 @@
-import type { JobEvent } from '../events';
+import type { RealtimeEvent } from '../events';
 
-export type JobEventListener = (event: JobEvent) => void;
+export type JobEventListener = (event: RealtimeEvent) => void;
 
-/** Job lifecycle events. Publishing never fails a job: implementations log and drop on error. */
+/** Job lifecycle and session events. Publishing never fails a job: implementations log and drop on error. */
 export interface EventBus {
-  publish(event: JobEvent): Promise<void>;
+  publish(event: RealtimeEvent): Promise<void>;
   /** Returns the function that unsubscribes. */
   subscribe(listener: JobEventListener): () => void;
   close(): Promise<void>;

@@ -1,5 +1,7 @@
 export type { BlobInfo, BlobStore, PresignedUpload } from './blob-store';
 export { blobKeys } from './blob-store';
+export type { ChangeFeed, StoreChange, StoreChangeListener } from './change-feed';
+export { storeChangeSchema } from './change-feed';
 export type { Clock } from './clock';
 export { systemClock } from './clock';
 export type {
@@ -40,4 +42,6 @@ export type {
   ParsedEmail,
   ParsedEmailAttachment,
 } from './mailbox-reader';
+export type { JobAttemptOutcome, Metrics, WebhookDeliveryOutcome } from './metrics';
+export { noMetrics } from './metrics';
 export type { SecretCipher } from './secret-cipher';

@@ -7,10 +7,20 @@ export interface EnqueueOptions {
   priority?: Priority;
   /** Earliest start, in ms from now. Any length: the record carries the schedule. */
   delayMs?: number;
+  /**
+   * Earliest start as an instant, for a caller that was given one (`run_at`): taken
+   * as is rather than turned into a delay from a clock read earlier. Wins over
+   * `delayMs`; an instant already past means now.
+   */
+  runAt?: Date;
   /** Same key, same tenant, same queue → the same job, created once. */
   dedupeKey?: string;
   sessionId?: string;
   documentId?: string;
+  /**
+   * The W3C `traceparent` the job continues. Defaults to a child of the current span
+   * (`withTrace`: the HTTP request or the job that enqueues), else a new trace.
+   */
   traceId?: string;
 }
 

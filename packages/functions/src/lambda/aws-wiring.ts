@@ -11,7 +11,7 @@ import { createStore } from '@paperlane/store/store';
 import type { ApiWiring } from '../api-deps';
 import { blobStoreFor } from '../blob-store';
 import { loadConfig } from '../config/config';
-import { createDomainEvents, jobSettledHook } from '../domain-events';
+import { createDomainEvents } from '../domain-events';
 import { createFlushingBus } from './flushing-bus';
 import type { lazyRealtimePush } from './lazy-realtime-push';
 import { lazySecretCipher } from './lazy-secret-cipher';
@@ -40,6 +40,7 @@ export function createAwsWiring(
     region,
     ...(config.endpoints.dynamodb ? { endpoint: config.endpoints.dynamodb } : {}),
   });
+  // No change feed between functions: a cached subscription is at most the cache TTL stale.
   const store = createStore({ documentClient, tableName: config.env.TABLE_NAME });
   const sqs = new SQSClient(
     awsClientConfig({ region, ...(config.endpoints.sqs ? { endpoint: config.endpoints.sqs } : {}) }),
@@ -75,8 +76,6 @@ export function createAwsWiring(
     blobs: blobStoreFor(config),
     sniff: sniffContentType,
     domainEvents,
-    /** What follows a job finished for good: for the consumers' processor and the sweeper alike. */
-    onSettled: jobSettledHook({ store, domainEvents, clock: common.clock }),
     secrets: lazySecretCipher(config),
     // An execution environment is frozen, not closed: nothing to release.
     onClose: () => {},

@@ -1,8 +1,10 @@
+import { createEmfMetrics } from '@paperlane/adapters/metrics/emf-metrics';
 import type { JobHandler, QueueName } from '@paperlane/core';
 import { createSqsHandler } from '@paperlane/runtime/adapter/lambda-sqs/handler';
 import type { HandlerWiring } from '../container';
 import { type AwsWiring, createAwsWiring } from './aws-wiring';
 import { lazyRealtimePush } from './lazy-realtime-push';
+import { settledHookOf } from './settled-hook';
 
 /**
  * A queue's consumer Lambda: the SQS event source delivers batches of this queue's
@@ -17,7 +19,10 @@ export function createConsumer<Q extends QueueName>(
 ) {
   const urls = wiring.sqsUrls[queue];
   if (!urls) throw new Error(`the ${queue} consumer is not linked to its queues`);
-  const handler = module(wiring);
+  // EMF log lines: CloudWatch extracts the metrics; no SDK call, nothing to flush at freeze.
+  // (HTTP latency and queue depths on AWS are API Gateway's and SQS's own CloudWatch metrics.)
+  const metrics = createEmfMetrics({ base: { function: process.env.AWS_LAMBDA_FUNCTION_NAME ?? queue } });
+  const handler = module({ ...wiring, metrics });
   const consume = createSqsHandler({
     queue,
     sqs: wiring.sqs,
@@ -27,7 +32,8 @@ export function createConsumer<Q extends QueueName>(
       store: wiring.store.jobs,
       events: wiring.events,
       handlers: { [queue]: handler },
-      onSettled: wiring.onSettled,
+      onSettled: settledHookOf(wiring),
+      metrics,
     },
   });
   return async (...args: Parameters<typeof consume>) => {

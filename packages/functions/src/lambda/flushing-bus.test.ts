@@ -22,9 +22,10 @@ function gatedBus() {
     publish: (e) =>
       new Promise<void>((resolve, reject) => {
         gates.push(() => {
-          if (e.jobId === 'bad') reject(new Error('push failed'));
+          const id = 'jobId' in e ? e.jobId : e.sessionId;
+          if (id === 'bad') reject(new Error('push failed'));
           else {
-            delivered.push(e.jobId);
+            delivered.push(id);
             resolve();
           }
         });
@@ -64,7 +65,7 @@ describe('createFlushingBus', () => {
   it('passes subscriptions through to the inner bus', async () => {
     const bus = createFlushingBus(createInProcessEventBus(silentLogger));
     const seen: string[] = [];
-    const off = bus.subscribe((e) => seen.push(e.jobId));
+    const off = bus.subscribe((e) => seen.push('jobId' in e ? e.jobId : e.sessionId));
     await bus.publish(event('x'));
     off();
     await bus.publish(event('y'));

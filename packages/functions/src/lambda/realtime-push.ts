@@ -3,23 +3,32 @@ import {
   createApiGatewayPush,
   createManagementClient,
 } from '@paperlane/adapters/events/apigw-push';
-import { presentJobEvent } from '@paperlane/api/realtime/protocol';
-import { type Clock, type EventBus, type JobEvent, type Logger, systemClock } from '@paperlane/core';
+import { presentEvent } from '@paperlane/api/realtime/protocol';
+import { type Clock, type EventBus, type Logger, type RealtimeEvent, systemClock } from '@paperlane/core';
 import type { WsConnectionStore } from '@paperlane/store/ws-connection-store';
 
 /**
  * The connections table as the push's directory: the union of the connections
  * following the event's session and its job, always within the event's tenant.
+ * (On AWS there is no resume and no per-connection memory: a `session:completed`
+ * published twice by a re-run reaches a connection twice.)
  */
 export function storeConnectionDirectory(
   connections: WsConnectionStore,
   clock: Clock = systemClock,
 ): ConnectionDirectory {
   return {
-    async subscribersOf(event: JobEvent) {
+    async subscribersOf(event: RealtimeEvent) {
       const now = clock.now();
       const lists = await Promise.all([
-        connections.subscribers({ tenantId: event.tenantId, target: { kind: 'job', id: event.jobId }, now }),
+        // A session's completion concerns its followers only, not those of one job.
+        'jobId' in event
+          ? connections.subscribers({
+              tenantId: event.tenantId,
+              target: { kind: 'job', id: event.jobId },
+              now,
+            })
+          : Promise.resolve([]),
         event.sessionId
           ? connections.subscribers({
               tenantId: event.tenantId,
@@ -53,7 +62,7 @@ export function createRealtimePush(options: {
   return createApiGatewayPush({
     client: createManagementClient(options.endpoint, options.region),
     connections: storeConnectionDirectory(options.store.wsConnections, options.clock),
-    present: presentJobEvent,
+    present: presentEvent,
     logger: options.logger,
   });
 }

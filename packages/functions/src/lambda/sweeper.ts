@@ -2,11 +2,15 @@
  * The outbox sweeper on a schedule (EventBridge, every minute): re-sends jobs left
  * pending past the grace period and fails lapsed last attempts.
  */
+import { createEmfMetrics } from '@paperlane/adapters/metrics/emf-metrics';
 import { sweepOnce } from '@paperlane/runtime/dispatcher/sweeper';
 import { createAwsWiring } from './aws-wiring';
 import { lazyRealtimePush } from './lazy-realtime-push';
+import { settledHookOf } from './settled-hook';
 
 const wiring = createAwsWiring(process.env, { realtime: lazyRealtimePush });
+const onSettled = settledHookOf(wiring);
+const metrics = createEmfMetrics({ base: { function: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'sweeper' } });
 
 export async function handler() {
   try {
@@ -15,7 +19,8 @@ export async function handler() {
       store: wiring.store.jobs,
       dispatcher: wiring.dispatcher,
       events: wiring.events,
-      onSettled: wiring.onSettled,
+      onSettled,
+      metrics,
       limit: 500,
     });
     wiring.logger.info('sweep finished', { ...report });

@@ -107,6 +107,7 @@ describe('API Gateway WebSocket handler', () => {
     expect(await store.wsConnections.get('connA1=')).toMatchObject({ tenantId: 'tenant-a' });
     expect(await client.send({ action: 'subscribe', session_id: 'sess-a' })).toBe(200);
     expect(await client.next()).toEqual({ type: 'subscribed', session_id: 'sess-a' });
+    expect(await client.next()).toMatchObject({ type: 'snapshot', session_id: 'sess-a' });
     await client.send({ action: 'subscribe', session_id: 'sess-b' });
     expect(await client.next()).toMatchObject({ type: 'error', code: 'not_found' });
     await client.send({ action: 'ping' });
@@ -144,6 +145,7 @@ describe('API Gateway WebSocket handler', () => {
       await client.send({ action: 'subscribe', session_id: id });
       const reply = (await client.next()) as { type: string; code?: string };
       codes.push(reply.code ?? reply.type);
+      if (reply.type === 'subscribed') expect(await client.next()).toMatchObject({ type: 'snapshot' });
     }
     expect(codes).toEqual(['subscribed', 'subscribed', 'subscribed', 'too_many_subscriptions']);
   });
@@ -152,12 +154,15 @@ describe('API Gateway WebSocket handler', () => {
     const a = await connected('connPushA=', 'tenant-a');
     const gone = await connected('connGone=', 'tenant-a');
     const b = await connected('connPushB=', 'tenant-b');
-    await a.send({ action: 'subscribe', session_id: 'sess-a' });
-    await a.next();
-    await gone.send({ action: 'subscribe', session_id: 'sess-a' });
-    await gone.next();
-    await b.send({ action: 'subscribe', session_id: 'sess-b' });
-    await b.next();
+    for (const [client, session] of [
+      [a, 'sess-a'],
+      [gone, 'sess-a'],
+      [b, 'sess-b'],
+    ] as const) {
+      await client.send({ action: 'subscribe', session_id: session });
+      await client.next();
+      await client.next(); // the snapshot
+    }
 
     const warnings: unknown[] = [];
     const logger = {

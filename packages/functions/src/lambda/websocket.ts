@@ -14,6 +14,7 @@ import {
   DEFAULT_REALTIME_LIMITS,
   parseClientMessage,
   type ServerReply,
+  type SnapshotMessage,
   targetFieldsOf,
   targetOf,
 } from '@paperlane/api/realtime/protocol';
@@ -110,7 +111,7 @@ export function createWebSocketHandler(deps: WebSocketDeps) {
     }
 
     const management = managementFor(requestContext.domainName, requestContext.stage);
-    const reply = async (message: ServerReply) => {
+    const reply = async (message: ServerReply | SnapshotMessage) => {
       if ((await postToConnection(management, connectionId, message)) === 'gone') {
         await deps.connections.disconnect(connectionId);
       }
@@ -136,7 +137,8 @@ export function createWebSocketHandler(deps: WebSocketDeps) {
         await reply({ type: 'unsubscribed', ...targetFieldsOf(target) });
       } else {
         const target = targetOf(command);
-        if (!(await deps.canAccess(connection.tenantId, target))) {
+        const snapshot = await deps.canAccess(connection.tenantId, target);
+        if (!snapshot) {
           await reply({ type: 'error', code: 'not_found', message: `${target.kind} ${target.id} not found` });
           return { statusCode: 200 };
         }
@@ -154,7 +156,10 @@ export function createWebSocketHandler(deps: WebSocketDeps) {
           });
         } else if (outcome === 'gone') {
           await reply({ type: 'error', code: 'auth_required', message: 'the connection is not registered' });
-        } else await reply({ type: 'subscribed', ...targetFieldsOf(target) });
+        } else {
+          await reply({ type: 'subscribed', ...targetFieldsOf(target) });
+          await reply(snapshot);
+        }
       }
       return { statusCode: 200 };
     } catch (error) {

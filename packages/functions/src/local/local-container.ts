@@ -1,5 +1,5 @@
 import { sniffContentType } from '@paperlane/adapters/files';
-import type { EventBus, Logger } from '@paperlane/core';
+import type { ChangeFeed, EventBus, Logger } from '@paperlane/core';
 import { blobStoreFor } from '../blob-store';
 import type { Config } from '../config/config';
 import { type ContainerParts, createContainer } from '../container';
@@ -12,13 +12,19 @@ import { createJobHandlers } from '../handlers';
  */
 export function createLocalContainer(
   config: Config,
-  options: { handlers?: ContainerParts['handlers']; events?: EventBus; logger?: Logger } = {},
+  options: {
+    handlers?: ContainerParts['handlers'];
+    events?: EventBus;
+    changes?: ChangeFeed;
+    logger?: Logger;
+  } = {},
 ) {
   return createContainer(config, {
     blobs: blobStoreFor(config),
     sniff: sniffContentType,
     handlers: options.handlers ?? createJobHandlers,
     ...(options.events ? { events: options.events } : {}),
+    ...(options.changes ? { changes: options.changes } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   });
 }

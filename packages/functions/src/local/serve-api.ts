@@ -1,4 +1,5 @@
 import { serveStatic } from '@hono/node-server/serve-static';
+import type { MetricsSnapshot } from '@paperlane/adapters/metrics/prometheus-metrics';
 import { type ApiDeps, createApp, type HealthCheck } from '@paperlane/api';
 import { createAdminBoard } from '@paperlane/api/admin/bull-board';
 import { createRealtimeHub, storeTargetAccess } from '@paperlane/api/realtime/index';
@@ -6,6 +7,7 @@ import { buildApiDeps } from '../api-deps';
 import type { Container } from '../container';
 import { type HttpServer, startHttpServer } from '../server/node-server';
 import { attachRealtimeWebSocket } from '../server/realtime-ws';
+import { localQueueWindow, metricsExposition } from './operator-views';
 
 export interface ApiServer {
   url: string;
@@ -21,16 +23,25 @@ export interface ServeApiOptions {
   health?: HealthCheck[];
   /** Extra GET routes answered before the app (operator views of this process). */
   routes?: Record<string, () => Response>;
+  /** The other processes' latest metrics (the supervisor's relay), merged into `/metrics`. */
+  relayedMetrics?: () => readonly MetricsSnapshot[];
 }
 
 /** The HTTP API (REST, SSE, admin) and the realtime WebSocket on the container's event bus. */
 export async function serveApi(container: Container, options: ServeApiOptions): Promise<ApiServer> {
   const { config } = container;
   const queues = container.bullmqQueues();
+  const queueAdmin = container.queueAdmin();
   const deps = buildApiDeps(container, {
     jwtSecret: options.jwtSecret,
-    queueAdmin: container.queueAdmin(),
+    queueAdmin,
     ...(queues ? { adminBoard: createAdminBoard(queues, serveStatic) } : {}),
+    metricsExposition: metricsExposition(container.metrics, {
+      queueAdmin,
+      logger: container.logger,
+      ...(options.relayedMetrics ? { relayed: options.relayedMetrics } : {}),
+    }),
+    queueWindow: localQueueWindow(container),
   });
   deps.health.push(...(options.health ?? []));
   const app = createApp(deps);

@@ -1,5 +1,5 @@
 import { mintToken, type PrincipalRole } from '@paperlane/api';
-import { type EventBus, type JobHandlers, type Logger, QUEUE_NAMES } from '@paperlane/core';
+import { type ChangeFeed, type EventBus, type JobHandlers, type Logger, QUEUE_NAMES } from '@paperlane/core';
 import type { Config } from '../config/config';
 import type { Container } from '../container';
 import { createLocalContainer } from '../local/local-container';
@@ -31,9 +31,11 @@ export interface ApiRole {
 export async function startApiRole(options: {
   config: Config;
   events?: EventBus;
+  changes?: ChangeFeed;
   logger?: Logger;
   health?: ServeApiOptions['health'];
   routes?: ServeApiOptions['routes'];
+  relayedMetrics?: ServeApiOptions['relayedMetrics'];
 }): Promise<ApiRole> {
   const { config } = options;
   const jwtSecret = await localJwtSecret(config);
@@ -44,6 +46,7 @@ export async function startApiRole(options: {
       jwtSecret,
       ...(options.health ? { health: options.health } : {}),
       ...(options.routes ? { routes: options.routes } : {}),
+      ...(options.relayedMetrics ? { relayedMetrics: options.relayedMetrics } : {}),
     });
   } catch (error) {
     await container.close();

@@ -1,4 +1,4 @@
-import type { EventBus, Logger, QueueName } from '@paperlane/core';
+import type { ChangeFeed, EventBus, Logger, QueueName } from '@paperlane/core';
 import type { Config } from '../config/config';
 import type { Container, Stoppable } from '../container';
 import { createLocalContainer } from '../local/local-container';
@@ -22,6 +22,7 @@ export async function startConsumersRole(options: {
   queues: readonly QueueName[];
   schedules: boolean;
   events?: EventBus;
+  changes?: ChangeFeed;
   logger?: Logger;
 }): Promise<ConsumersRole> {
   const { config } = options;

@@ -119,6 +119,7 @@ describe('realtime WebSocket (/ws)', () => {
     expect(await client.next()).toEqual({ type: 'authenticated', tenant_id: 'tenant-a', user_id: 'user-1' });
     client.send({ action: 'subscribe', session_id: 'sess-a' });
     expect(await client.next()).toEqual({ type: 'subscribed', session_id: 'sess-a' });
+    expect(await client.next()).toMatchObject({ type: 'snapshot', session_id: 'sess-a', jobs: [] });
     client.send({ action: 'subscribe', session_id: 'sess-b' });
     expect(await client.next()).toMatchObject({ type: 'error', code: 'not_found' });
 
@@ -223,6 +224,7 @@ describe('realtime WebSocket (/ws)', () => {
       await client.next();
       client.send({ action: 'subscribe', session_id: 'sess-a' });
       expect(await client.next()).toMatchObject({ type: 'subscribed' });
+      expect(await client.next()).toMatchObject({ type: 'snapshot' });
       await busA.ready();
       await busB.publish(event({ tenantId: 'tenant-b', sessionId: 'sess-a', jobId: 'job-b' }));
       await busB.publish(event({ type: 'job:started', jobId: 'job-from-b', progress: 0 }));

@@ -5,7 +5,7 @@
  * no orphan outlives it). Ctrl-C reaches every process of the terminal's group; the
  * children ignore it and let the supervisor stop them in order.
  */
-import { createIpcEventBus, createJsonLogger } from '@paperlane/adapters';
+import { createIpcChangeFeed, createIpcEventBus, createJsonLogger } from '@paperlane/adapters';
 import { describeError } from '@paperlane/core';
 import { loadConfig } from '../config/config';
 import { startApiRole } from '../roles/api';
@@ -14,6 +14,7 @@ import { startEmulatorsRole } from '../roles/emulators';
 import { CONSUMER_QUEUES, isRole, type Role, SCHEDULES_ROLE } from '../roles/roles';
 import type { FromChild } from './messages';
 import { toChildSchema } from './messages';
+import { pushMetrics, relayedMetrics } from './metrics-relay';
 import { processHealth } from './process-health';
 import { loadSupervisorSettings } from './settings';
 
@@ -37,6 +38,9 @@ const tell = (message: FromChild) => {
   if (process.connected) process.send?.(message);
 };
 
+/** The other children's metrics, relayed by the supervisor (kept by the API child only). */
+const relayed = relayedMetrics();
+
 async function start(role: Role): Promise<Running> {
   if (role === 'emulators') {
     const services = await startEmulatorsRole(config, {
@@ -47,9 +51,15 @@ async function start(role: Role): Promise<Running> {
   }
   // Redis pub/sub when Redis is there (the container builds it); otherwise through the supervisor.
   const events = config.env.REDIS_URL ? undefined : createIpcEventBus({ channel: process, logger });
-  const shared = { config, logger, ...(events ? { events } : {}) };
+  const changes = config.env.REDIS_URL ? undefined : createIpcChangeFeed({ channel: process, logger });
+  const shared = { config, logger, ...(events ? { events } : {}), ...(changes ? { changes } : {}) };
   if (role === 'api') {
-    const api = await startApiRole({ ...shared, health: health.checks, routes: health.routes });
+    const api = await startApiRole({
+      ...shared,
+      health: health.checks,
+      routes: health.routes,
+      relayedMetrics: relayed.snapshots,
+    });
     return { ready: { url: api.url }, close: () => api.close() };
   }
   const consumers = await startConsumersRole({
@@ -57,7 +67,21 @@ async function start(role: Role): Promise<Running> {
     queues: CONSUMER_QUEUES[role],
     schedules: role === SCHEDULES_ROLE,
   });
-  return { ready: {}, recover: () => consumers.recover(), close: () => consumers.close() };
+  const stopPush = pushMetrics({
+    role,
+    snapshot: () => consumers.container.metrics.snapshot(),
+    send: (message) => {
+      if (process.connected) process.send?.(message);
+    },
+  });
+  return {
+    ready: {},
+    recover: () => consumers.recover(),
+    close: async () => {
+      await stopPush();
+      await consumers.close();
+    },
+  };
 }
 
 let running: Running | undefined;
@@ -87,6 +111,7 @@ function closeAndExit(role: Running, reason: string) {
 }
 
 process.on('message', (raw) => {
+  if (relayed.accept(raw)) return;
   const message = toChildSchema.safeParse(raw);
   if (!message.success) return; // the event bus's messages, handled by the bus
   const { data } = message;

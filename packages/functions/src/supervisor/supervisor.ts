@@ -1,7 +1,12 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createJsonLogger, IPC_JOB_EVENT, IPC_JOB_EVENTS_WANTED } from '@paperlane/adapters';
+import {
+  createJsonLogger,
+  IPC_JOB_EVENT,
+  IPC_JOB_EVENTS_WANTED,
+  IPC_STORE_CHANGE,
+} from '@paperlane/adapters';
 import { mintToken, type PrincipalRole } from '@paperlane/api';
 import type { Logger } from '@paperlane/core';
 import { freePort } from '@paperlane/testing';
@@ -11,6 +16,7 @@ import { localJwtSecret } from '../local/start-local';
 import type { Role } from '../roles/roles';
 import { SCHEDULES_ROLE } from '../roles/roles';
 import { type FromChild, fromChildSchema, type ProcessStatus, type ToChild } from './messages';
+import { IPC_METRICS } from './metrics-relay';
 import { childEnv, childExecArgv, type Env, plannedRoles } from './plan';
 import { nextCrashCount, restartDelay } from './restart-policy';
 import { loadSupervisorSettings, type SupervisorSettings } from './settings';
@@ -143,6 +149,17 @@ export async function startSupervisor(options: SupervisorOptions = {}): Promise<
       // Relayed as is: the receiving bus validates it.
       for (const other of children.values())
         if (other !== child && other.wantsEvents) send(other, raw as Record<string, unknown>);
+      return;
+    }
+    if (kind === IPC_METRICS) {
+      // To the API child, which serves /metrics; the role is the supervisor's word, not the child's.
+      if (child.role !== 'api')
+        send(children.get('api'), { ...(raw as Record<string, unknown>), role: child.role });
+      return;
+    }
+    if (kind === IPC_STORE_CHANGE) {
+      // To every other child: any of them may cache the record. The receiving feed validates it.
+      for (const other of children.values()) if (other !== child) send(other, raw as Record<string, unknown>);
       return;
     }
     const message = fromChildSchema.safeParse(raw);

@@ -30,11 +30,12 @@ const WAVES: ReadonlyArray<{ points: readonly FaultPoint[]; good: number; broken
 const CONSUMER_POINTS = WAVES.flatMap((w) => w.points);
 const SWEEPER_POINT: FaultPoint = 'after-settle-take';
 /**
- * Not reached by a real process here: `after-retry` needs a transient job failure and
- * `after-target-status` a lost last attempt; the runtime's in-process crash test
- * (fake clock) dies at both.
+ * Not reached by a real process here: `after-retry` needs a transient job failure,
+ * `after-target-status` a lost last attempt and `after-session-complete` the last job of
+ * a session; the in-process crash test (fake clock, functions/src/domain-events.test.ts)
+ * dies at each.
  */
-const NOT_HERE: readonly FaultPoint[] = ['after-retry', 'after-target-status'];
+const NOT_HERE: readonly FaultPoint[] = ['after-retry', 'after-target-status', 'after-session-complete'];
 let stack: ChaosStack;
 /** The document consumer now running (the cases kill and replace it). */
 let consumer: Awaited<ReturnType<ChaosStack['consumer']>>;

@@ -18,6 +18,7 @@ import {
 import { buildApiDeps } from '../../src/api-deps';
 import { loadConfig } from '../../src/config/config';
 import { type ContainerParts, createContainer } from '../../src/container';
+import { localQueueWindow, metricsExposition } from '../../src/local/operator-views';
 import { placeholderHandlers } from '../../src/placeholder-handlers';
 import { startHttpServer } from '../../src/server/node-server';
 import { attachRealtimeWebSocket } from '../../src/server/realtime-ws';
@@ -57,9 +58,12 @@ export async function startApi(options: ApiHarnessOptions = {}) {
     logger: options.logger ?? silentLogger,
   });
   const bullmqQueues = container.bullmqQueues();
+  const queueAdmin = container.queueAdmin();
   const deps = buildApiDeps(container, {
     jwtSecret: SECRET,
-    queueAdmin: container.queueAdmin(),
+    queueAdmin,
+    metricsExposition: metricsExposition(container.metrics, { queueAdmin, logger: container.logger }),
+    queueWindow: localQueueWindow(container),
     ...(bullmqQueues ? { adminBoard: createAdminBoard(bullmqQueues, serveStatic) } : {}),
   });
   const app = createApp(deps);

@@ -1,4 +1,4 @@
-import type { EventBus, JobEvent, LogFields, Logger } from '@paperlane/core';
+import { type EventBus, isJobEvent, type JobEvent, type LogFields, type Logger } from '@paperlane/core';
 import type { LocalProcess } from '../../src/local/start-local';
 
 /** A logger that keeps every line (level, message, fields) as JSON, to search for leaked secrets. */
@@ -62,6 +62,7 @@ export function watchJobEvents(events: EventBus) {
   const seen: JobEvent[] = [];
   const waiters: Array<{ match: (event: JobEvent) => boolean; resolve: (event: JobEvent) => void }> = [];
   const stop = events.subscribe((event) => {
+    if (!isJobEvent(event)) return;
     seen.push(event);
     for (const waiter of [...waiters]) {
       if (!waiter.match(event)) continue;

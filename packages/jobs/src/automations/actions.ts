@@ -1,4 +1,5 @@
 import {
+  automationDigestPayload,
   type DomainEventSink,
   type JobQueue,
   type JobRef,
@@ -116,13 +117,13 @@ async function digest(deps: AutomationActionDeps, { automation, runAt }: ActionR
     type: event,
     // The same run never fans out twice, however often it is retried.
     id: stableId('evt', automation.automationId, runIso),
-    payload: {
-      automation_id: automation.automationId,
-      tenant_user_id: automation.tenantUserId,
+    payload: automationDigestPayload({
+      automationId: automation.automationId,
+      tenantUserId: automation.tenantUserId,
       since: since.toISOString(),
       until: runIso,
-      invoices_processed: processed,
-    },
+      invoicesProcessed: processed,
+    }),
   });
   return { event, invoices_processed: processed, since: since.toISOString() };
 }

@@ -4,6 +4,7 @@ import {
   blobKeys,
   type Clock,
   type DocumentContentType,
+  type EnqueueOptions,
   type EnqueueResult,
   type JobQueue,
   newId,
@@ -46,6 +47,8 @@ export interface IngestInput {
   source: InvoiceRecord['source'];
   /** Joins an existing session (presigned uploads) instead of starting one. */
   sessionId?: string;
+  /** Lane and earliest start of the OCR and thumbnail jobs (default: high, now). */
+  timing?: Pick<EnqueueOptions, 'priority' | 'delayMs' | 'runAt'>;
 }
 
 export interface IngestResult {
@@ -62,6 +65,46 @@ interface CheckedFile {
   sha256: string;
   sourceRef?: string;
 }
+
+/** The jobs ingest starts for one file: OCR + extraction of its invoice, and its thumbnail. */
+export function jobsForFile(ref: {
+  tenantId: string;
+  sessionId: string;
+  documentId: string;
+  invoiceId: string;
+}) {
+  const { tenantId, sessionId, documentId, invoiceId } = ref;
+  return [
+    {
+      queue: 'invoice-processing' as const,
+      payload: { tenantId, invoiceId },
+      sessionId,
+      documentId,
+      dedupeKey: `ocr:${invoiceId}`,
+    },
+    {
+      queue: 'thumbnail' as const,
+      payload: { tenantId, documentId },
+      sessionId,
+      documentId,
+      dedupeKey: `thumbnail:${documentId}`,
+    },
+  ];
+}
+
+/**
+ * How many jobs a session of `files` files starts, known before any is stored: the
+ * session's `expectedJobs`. Follow-up jobs (an invoice's summary, started only when its
+ * OCR succeeded) are not counted: a failed OCR never starts one.
+ *
+ * @example expectedJobsFor(3) // 6
+ */
+export function expectedJobsFor(files: number): number {
+  return files * JOBS_PER_FILE;
+}
+
+/** `jobsForFile(…).length`, held equal to it by a test. */
+export const JOBS_PER_FILE = 2;
 
 /** Checks every file before anything is stored, so a bad file in a batch stores nothing. */
 export function checkFiles(
@@ -121,10 +164,12 @@ export async function ingestDocuments(deps: IngestDeps, input: IngestInput): Pro
       }),
     ),
   );
+  // Joining a presigned session: it was created with the files it was asked for.
   const session = await deps.store.sessions.create({
     tenantId,
     sessionId,
     ...(input.userId ? { createdBy: input.userId } : {}),
+    expectedJobs: expectedJobsFor(checked.length),
     now,
   });
   const documents: DocumentRecord[] = [];
@@ -154,22 +199,9 @@ export async function ingestDocuments(deps: IngestDeps, input: IngestInput): Pro
     invoices.push(invoice);
   }
   const jobs = await deps.queue.enqueueMany(
-    planned.flatMap(({ documentId, invoiceId }) => [
-      {
-        queue: 'invoice-processing' as const,
-        payload: { tenantId, invoiceId },
-        sessionId,
-        documentId,
-        dedupeKey: `ocr:${invoiceId}`,
-      },
-      {
-        queue: 'thumbnail' as const,
-        payload: { tenantId, documentId },
-        sessionId,
-        documentId,
-        dedupeKey: `thumbnail:${documentId}`,
-      },
-    ]),
+    planned.flatMap(({ documentId, invoiceId }) =>
+      jobsForFile({ tenantId, sessionId, documentId, invoiceId }).map((job) => ({ ...job, ...input.timing })),
+    ),
   );
   const updated = await deps.store.sessions.append({
     tenantId,

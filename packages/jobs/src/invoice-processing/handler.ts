@@ -3,11 +3,12 @@ import {
   blobKeys,
   type Clock,
   type DomainEventSink,
+  documentProcessedPayload,
   type EnqueueResult,
   type Extractor,
   errorCode,
   INVOICE_FIELD_NAMES,
-  type InvoiceFields,
+  invoiceProcessedPayload,
   isPermanent,
   type JobContext,
   type JobHandler,
@@ -36,13 +37,6 @@ export interface InvoiceProcessingDeps {
 }
 
 const encoder = new TextEncoder();
-
-/** The invoice fields a webhook subscriber most likely routes on; the rest is one API call away. */
-function headline(fields: InvoiceFields | undefined) {
-  if (!fields) return {};
-  const { vendorName, invoiceNumber, invoiceDate, dueDate, currency, total } = fields;
-  return { vendorName, invoiceNumber, invoiceDate, dueDate, currency, total };
-}
 
 /** A reason a tenant can act on; unexpected errors are not echoed (they may carry provider internals). */
 function reasonOf(error: unknown): string {
@@ -87,28 +81,28 @@ async function finish(
     tenantId,
     type: 'invoice.processed',
     id: stableId('evt', 'invoice.processed', tenantId, invoiceId, processedAt),
-    payload: {
+    payload: invoiceProcessedPayload({
       invoiceId,
       documentId,
-      ...headline(invoice.fields),
+      fields: invoice.fields,
       ocrProvider: invoice.ocrProvider,
       extractor: invoice.extractor,
       pageCount: invoice.pageCount,
       processedAt,
-    },
+    }),
   });
   await deps.events.publish({
     tenantId,
     type: 'document.processed',
     id: stableId('evt', 'document.processed', tenantId, documentId, processedAt),
-    payload: {
+    payload: documentProcessedPayload({
       documentId,
       fileName: document.fileName,
       contentType: document.contentType,
       pageCount: invoice.pageCount,
       invoiceIds: [invoiceId],
       processedAt,
-    },
+    }),
   });
   return summary;
 }
@@ -151,7 +145,8 @@ async function recordFailure(
  * Hostile or unreadable files fail permanently with the adapters' codes (`empty_file`,
  * `unsupported_file_type`, `corrupt_file`, `encrypted_pdf`, `too_many_pages`,
  * `pixel_limit_exceeded`, `file_too_large`, `no_text`). A re-run of a processed invoice
- * does no OCR again; it only completes the follow-ups a crash may have cut off.
+ * does no OCR again (unless its payload says `reprocess`); it only completes the follow-ups a crash may
+ * have cut off.
  *
  * @example handlers['invoice-processing'] = createInvoiceProcessingHandler({ store, blobs, ocr, extractor, queue, events, sniff: sniffContentType, limits: { maxFileBytes }, clock });
  */
@@ -165,7 +160,8 @@ export function createInvoiceProcessingHandler(
     const document = await loadDocument(deps.store, tenantId, found.documentId);
     const { documentId } = document;
 
-    if (found.status === 'processed' && found.fields) {
+    // A reprocess request asks for the work again; any other re-run only completes the follow-ups.
+    if (found.status === 'processed' && found.fields && !ctx.payload.reprocess) {
       const summary = await finish(deps, found, document);
       return {
         invoice_id: invoiceId,

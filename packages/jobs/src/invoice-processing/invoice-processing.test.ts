@@ -91,7 +91,11 @@ describe('invoice-processing', () => {
 
     const mine = h.events.filter((e) => e.tenantId === tenantId);
     expect(mine.map((e) => e.type)).toEqual(['invoice.processed', 'document.processed']);
-    expect(mine[0]?.payload).toMatchObject({ invoiceId, documentId, total: want.total });
+    expect(mine[0]?.payload).toMatchObject({
+      invoice_id: invoiceId,
+      document_id: documentId,
+      total: want.total,
+    });
     // Progress only moves forward and ends at 100.
     expect(ctx.progressValues.at(-1)).toBe(100);
     expect([...ctx.progressValues].sort((a, b) => a - b)).toEqual(ctx.progressValues);
@@ -143,6 +147,22 @@ describe('invoice-processing', () => {
     // Published again on each re-run, always under the same id: the sink fans an id out once.
     expect(published.length).toBe(2);
     expect(new Set(published.map((e) => e.id)).size).toBe(1);
+  });
+
+  it('reads a processed invoice again when the payload asks to reprocess it', async () => {
+    const { tenantId, invoiceId } = await ingest('de-letter.pdf');
+    const { provider, counter } = counting(h.deps().ocr);
+    const handler = createInvoiceProcessingHandler(h.deps({ ocr: provider }));
+    await handler(await h.context('invoice-processing', { tenantId, invoiceId }));
+    const rerun = await handler(await h.context('invoice-processing', { tenantId, invoiceId }));
+    expect(rerun).toMatchObject({ already_processed: true });
+    expect(counter.calls).toBe(1);
+    const forced = await handler(
+      await h.context('invoice-processing', { tenantId, invoiceId, reprocess: true }),
+    );
+    expect(forced).not.toHaveProperty('already_processed');
+    expect(counter.calls).toBe(2);
+    expect((await h.store.invoices.get({ tenantId, invoiceId }))?.status).toBe('processed');
   });
 
   it('fails permanently with not_found for a missing invoice', async () => {

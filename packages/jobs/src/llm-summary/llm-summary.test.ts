@@ -1,5 +1,6 @@
+import { createOpenAiClient } from '@paperlane/adapters/extraction';
 import { encryptedPdf, notDocuments } from '@paperlane/adapters/files/test-support/hostile-files';
-import { createSummarizer } from '@paperlane/adapters/summarization';
+import { createLlmSummarizer, createSummarizer } from '@paperlane/adapters/summarization';
 import {
   blobKeys,
   errorCode,
@@ -160,6 +161,8 @@ describe('llm-summary job with an LLM (real openai SDK against the local fake)',
   const USAGE = { prompt_tokens: 100, completion_tokens: 20 };
   let fake: OpenAiFake;
   let llm: Summarizer;
+  /** The LLM summarizer alone, without the wiring's offline fallback: its errors reach the job. */
+  let bare: Summarizer;
 
   const schemaName = (request: OpenAiFakeRequest | undefined) =>
     (request?.body.response_format as { json_schema?: { name?: string } } | undefined)?.json_schema?.name;
@@ -175,6 +178,11 @@ describe('llm-summary job with an LLM (real openai SDK against the local fake)',
       OPENAI_BASE_URL: fake.baseUrl,
       OPENAI_MODEL: 'gpt-summary-test',
       SUMMARIZER_CONTEXT_TOKENS: String(CONTEXT_TOKENS),
+    });
+    bare = createLlmSummarizer({
+      client: createOpenAiClient({ apiKey: 'sk-summary-job', baseUrl: fake.baseUrl }),
+      model: 'gpt-summary-test',
+      contextTokens: CONTEXT_TOKENS,
     });
   });
   afterAll(() => fake?.close());
@@ -259,38 +267,55 @@ describe('llm-summary job with an LLM (real openai SDK against the local fake)',
     expect(result).toMatchObject({ token_count: 120 * fake.requests.length });
   });
 
-  it('a 429 fails the attempt as retryable with the server’s wait, and records nothing', async () => {
+  it('a bare LLM summarizer: a 429 fails the attempt as retryable with the server’s wait, and records nothing', async () => {
     fake.reply({ error: { status: 429, message: 'Rate limit reached for requests' }, retryAfter: '7' });
     const ids = await withText('Acme Corp bills the annual support contract for EUR 1,200.00.');
-    const error = await failure(ids, h.deps({ summarizer: llm }));
+    const error = await failure(ids, h.deps({ summarizer: bare }));
     expect(error).toBeInstanceOf(RetryableError);
     expect(isPermanent(error)).toBe(false);
     expect(error).toMatchObject({ code: 'llm_rate_limited', retryAfterMs: 7000 });
     expect((await h.store.documents.get(ids))?.summary).toBeUndefined();
     // The job's retry then completes: nothing was half-written.
-    await summarize(ids, h.deps({ summarizer: llm }));
+    await summarize(ids, h.deps({ summarizer: bare }));
     expect((await h.store.documents.get(ids))?.summary?.provider).toBe('openai:gpt-summary-test');
   });
 
   it.each([
     [{ status: 400, message: 'Invalid value for messages' }, 'llm_bad_request'],
     [{ status: 401 }, 'llm_auth_failed'],
-  ])('an HTTP %o fails the job permanently (%s)', async (apiError, code) => {
+  ])('a bare LLM summarizer: an HTTP %o fails the job permanently (%s)', async (apiError, code) => {
     fake.reply({ error: apiError });
     const ids = await withText('Acme Corp bills the annual support contract for EUR 1,200.00.');
-    const error = await failure(ids, h.deps({ summarizer: llm }));
+    const error = await failure(ids, h.deps({ summarizer: bare }));
     expect(isPermanent(error)).toBe(true);
     expect(errorCode(error)).toBe(code);
     expect((await h.store.documents.get(ids))?.summary).toBeUndefined();
   });
 
-  it('a 500 is retryable', async () => {
+  it('a bare LLM summarizer: a 500 is retryable', async () => {
     fake.reply({ error: { status: 500 } });
     const error = await failure(
       await withText('Acme Corp bills support for EUR 1,200.00.'),
-      h.deps({ summarizer: llm }),
+      h.deps({ summarizer: bare }),
     );
     expect(error).toBeInstanceOf(RetryableError);
     expect(errorCode(error)).toBe('llm_unavailable');
+  });
+
+  it.each([
+    [{ status: 500 }],
+    [{ status: 429, message: 'Rate limit reached for requests' }],
+    [{ status: 401 }],
+  ])('as wired, OpenAI failing with %o gives the offline summary and the job completes', async (apiError) => {
+    fake.handle(() => ({ error: apiError }));
+    const ids = await withText(
+      'Acme Corp bills the annual support contract. The total is EUR 1,200.00, due on 1 March 2026.',
+    );
+    const { result } = await summarize(ids, h.deps({ summarizer: llm }));
+    expect(fake.requests.length).toBeGreaterThanOrEqual(1);
+    const summary = (await h.store.documents.get(ids))?.summary;
+    expect(summary?.provider).toBe('extractive');
+    expect(summary?.summary).toContain('Acme Corp');
+    expect(result).toMatchObject({ provider: 'extractive' });
   });
 });

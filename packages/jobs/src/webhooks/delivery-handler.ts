@@ -7,10 +7,12 @@ import {
   RetryableError,
   type SecretCipher,
   stableId,
+  webhookDisabledPayload,
   writeThroughOutage,
 } from '@paperlane/core';
 import {
   type Store,
+  type WebhookCache,
   type WebhookDeliveryRecord,
   type WebhookRecord,
   webhookSecretContext,
@@ -24,6 +26,12 @@ export const DEFAULT_WEBHOOK_DISABLE_AFTER_MS = 3 * 24 * 60 * 60_000;
 
 export interface WebhookDeliveryDeps {
   store: Pick<Store, 'webhooks' | 'webhookDeliveries'>;
+  /**
+   * Where subscriptions are read: a per-process cache (`createWebhookCache`, at most
+   * 5 s stale) in the wired module; the store itself when absent.
+   */
+  subscriptions?: Pick<WebhookCache, 'get' | 'remember' | 'forget'>;
+  /** Opens signing secrets; wrap it in `cachingSecretOpener` to open each once per process. */
   cipher: SecretCipher;
   sender: WebhookSender;
   /** Where `webhook.disabled` goes: the app-wide sink (the fan-out). */
@@ -90,13 +98,20 @@ export function createWebhookDeliveryHandler(deps: WebhookDeliveryDeps): JobHand
       reason,
       at,
     });
+    // This process stops using it at once, whether or not a change feed tells it.
+    deps.subscriptions?.forget(webhook);
     if (!switched) return false;
     try {
       await deps.events.publish({
         tenantId: webhook.tenantId,
         type: 'webhook.disabled',
         id: stableId('evt', 'webhook.disabled', webhook.webhookId, at.toISOString()),
-        payload: { webhook_id: webhook.webhookId, url: webhook.url, reason, disabled_at: at.toISOString() },
+        payload: webhookDisabledPayload({
+          webhookId: webhook.webhookId,
+          url: webhook.url,
+          reason,
+          disabledAt: at.toISOString(),
+        }),
       });
     } catch (error) {
       // The subscription is disabled either way; the event is informational.
@@ -108,10 +123,13 @@ export function createWebhookDeliveryHandler(deps: WebhookDeliveryDeps): JobHand
   return async (ctx) => {
     const { tenantId, webhookId, webhookDeliveryId: deliveryId } = ctx.payload;
     const deliveryRef = { tenantId, deliveryId };
-    // Both reads at once: each is a store round trip on the path of every delivery.
+    // Both reads at once: the delivery is a store round trip on the path of every delivery,
+    // the subscription one too unless the cache has it.
     const [delivery, webhook] = await Promise.all([
       deps.store.webhookDeliveries.get(deliveryRef),
-      deps.store.webhooks.get({ tenantId, webhookId }),
+      deps.subscriptions
+        ? deps.subscriptions.get({ tenantId, webhookId })
+        : deps.store.webhooks.get({ tenantId, webhookId }),
     ]);
     if (!delivery || delivery.webhookId !== webhookId) {
       return { delivery_id: deliveryId, skipped: 'delivery_missing' };
@@ -198,6 +216,7 @@ export function createWebhookDeliveryHandler(deps: WebhookDeliveryDeps): JobHand
           : // Subscription health is advisory: an outage here must not make the event go out again.
             deps.store.webhooks
               .recordDeliveryResult({ ...webhookRef, ok: true, ...statusCode, at })
+              .then((written) => written && deps.subscriptions?.remember(written))
               .catch((error: unknown) => log(`subscription health not recorded: ${describeError(error)}`)),
       ]);
       return { ...summary, status: 'succeeded' };
@@ -209,6 +228,8 @@ export function createWebhookDeliveryHandler(deps: WebhookDeliveryDeps): JobHand
       ...statusCode,
       at,
     });
+    // The next success in this process must see the failing run, or it would skip clearing it.
+    if (updated) deps.subscriptions?.remember(updated);
     if (outcome.kind === 'gone') {
       await deps.store.webhookDeliveries.recordAttempt({
         ...observed,

@@ -53,6 +53,42 @@ describe('dispatcher', () => {
     expect(queued(env.urls.thumbnail.high).some((m) => m.body.includes(job.jobId))).toBe(false);
   });
 
+  it('schedules at the instant given (runAt), not at a delay from an earlier clock read', async () => {
+    const runAt = new Date(Date.now() + 2 * 3600_000);
+    const { job } = await env.dispatcher.enqueue(
+      'thumbnail',
+      { tenantId: 'tenant-d', documentId: 'doc-run-at' },
+      { runAt, delayMs: 5 },
+    );
+    expect(job.availableAt).toBe(runAt.toISOString());
+    expect(
+      env.faux.server
+        .inspectQueue(env.urls.thumbnail.high.split('/').pop() ?? '')
+        ?.messages.delayed.some((m) => m.body.includes(job.jobId)),
+    ).toBe(true);
+    // An instant already past runs now; one beyond a year is refused.
+    const past = await env.dispatcher.enqueue(
+      'thumbnail',
+      { tenantId: 'tenant-d', documentId: 'doc-run-past' },
+      { runAt: new Date(Date.now() - 60_000) },
+    );
+    expect(Date.parse(past.job.availableAt)).toBeGreaterThan(Date.now() - 60_000);
+    await expect(
+      env.dispatcher.enqueue(
+        'thumbnail',
+        { tenantId: 't', documentId: 'd' },
+        { runAt: new Date(Date.now() + 400 * 24 * 3600_000) },
+      ),
+    ).rejects.toMatchObject({ code: 'invalid_delay' });
+    await expect(
+      env.dispatcher.enqueue(
+        'thumbnail',
+        { tenantId: 't', documentId: 'd' },
+        { runAt: new Date(Number.NaN) },
+      ),
+    ).rejects.toMatchObject({ code: 'invalid_delay' });
+  });
+
   it('rejects an invalid payload before writing anything', async () => {
     const attempt = env.dispatcher.enqueue('invoice-processing', {
       tenantId: 'tenant-d',

@@ -1,10 +1,13 @@
 import {
   type AnyEnvelope,
   type Clock,
+  childSpan,
+  currentTrace,
   describeError,
   type EnqueueOptions,
   type EnqueueRequest,
   type EnqueueResult,
+  formatTraceparent,
   type JobQueue,
   type JobRecord,
   type JobStore,
@@ -71,14 +74,21 @@ export function createDispatcher(deps: DispatcherDeps): JobQueue & {
     const jobId = request.dedupeKey
       ? stableId('job', tenantId, request.queue, request.dedupeKey)
       : newId('job', now.getTime());
-    const availableAt = new Date(now.getTime() + delayMs);
+    const runAt = request.runAt?.getTime();
+    if (runAt !== undefined && !(runAt - now.getTime() <= MAX_DELAY_MS)) {
+      throw new ValidationError('runAt must be a date at most one year ahead', { code: 'invalid_delay' });
+    }
+    const availableAt = new Date(
+      runAt === undefined ? now.getTime() + delayMs : Math.max(now.getTime(), runAt),
+    );
     return {
       tenantId,
       jobId,
       queue: request.queue,
       payload: payload as Record<string, unknown>,
       priority: request.priority ?? 'high',
-      traceId: request.traceId ?? newId('trace', now.getTime()),
+      // The job's own span in the trace of whatever enqueued it: it travels in the envelope and the record.
+      traceId: request.traceId ?? formatTraceparent(childSpan(currentTrace())),
       maxAttempts: deps.topology[request.queue].attempts,
       ...(request.dedupeKey ? { dedupeKey: request.dedupeKey } : {}),
       ...(request.documentId ? { documentId: request.documentId } : {}),

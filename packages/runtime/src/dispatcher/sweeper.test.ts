@@ -1,4 +1,11 @@
-import { type JobEvent, type JobRecord, PermanentError, silentLogger, systemClock } from '@paperlane/core';
+import {
+  type JobRecord,
+  noMetrics,
+  PermanentError,
+  type RealtimeEvent,
+  silentLogger,
+  systemClock,
+} from '@paperlane/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SqsEnvironment, startSqsEnvironment } from '../../test/support/sqs-environment';
 import { createDispatcher } from './dispatcher';
@@ -66,10 +73,12 @@ describe('outbox sweeper', () => {
       expect(claim.outcome).toBe('claimed');
       now += 1_001;
     }
-    const events: JobEvent[] = [];
+    const events: RealtimeEvent[] = [];
     env.events.subscribe((e) => events.push(e));
     const settled: JobRecord[] = [];
+    const recorded: Array<{ queue: string; outcome: string }> = [];
     const report = await sweepOnce({
+      metrics: { ...noMetrics, jobAttempt: ({ queue, outcome }) => void recorded.push({ queue, outcome }) },
       store: env.store,
       dispatcher,
       events: env.events,
@@ -85,8 +94,13 @@ describe('outbox sweeper', () => {
       errorCode: 'consumer_lost',
       attempts: 3,
     });
-    expect(events.find((e) => e.jobId === job.jobId)).toMatchObject({ type: 'job:failed', status: 'failed' });
+    expect(events.find((e) => 'jobId' in e && e.jobId === job.jobId)).toMatchObject({
+      type: 'job:failed',
+      status: 'failed',
+    });
     expect(settled.filter((j) => j.jobId === job.jobId).map((j) => j.status)).toEqual(['failed']);
+    // Counted like a failed attempt, so /metrics agrees with the records.
+    expect(recorded).toContainEqual({ queue: 'automation', outcome: 'failed' });
   });
 
   it('re-runs the settled hook of a finished job whose marker is due, backing off while it fails, then clears it', async () => {

@@ -10,6 +10,7 @@ import {
   type JobRecord,
   type JobStore,
   type Logger,
+  type Metrics,
   reachFault,
 } from '@paperlane/core';
 import { jobEvent, publishSafely } from '../processor/job-events';
@@ -17,6 +18,8 @@ import { runSettledHook, type SettledHook } from '../processor/settle';
 import type { Dispatcher } from './dispatcher';
 
 export interface SweepDeps {
+  /** A job the sweeper fails (its consumer died) counts as a failed attempt, so metrics match the records. */
+  metrics?: Metrics;
   store: JobStore;
   dispatcher: Pick<Dispatcher, 'resend'>;
   events: EventBus;
@@ -109,6 +112,12 @@ export async function sweepOnce(deps: SweepDeps): Promise<SweepReport> {
       });
       if (failed) {
         report.failed++;
+        deps.metrics?.jobAttempt({
+          queue: failed.queue,
+          outcome: 'failed',
+          durationMs: 0,
+          attempt: failed.attempts,
+        });
         if (deps.faults) await reachFault(deps.faults, 'after-fail');
         publishSafely(deps.events, jobEvent('job:failed', failed, now), deps.logger);
         await runSettledHook(failed, deps);

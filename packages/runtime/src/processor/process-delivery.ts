@@ -2,6 +2,7 @@ import {
   type AnyEnvelope,
   type Clock,
   CONSUMER_LOST,
+  childSpan,
   consumerLostMessage,
   decideRetry,
   decodeEnvelope,
@@ -11,6 +12,7 @@ import {
   type FaultHook,
   isConsumerLost,
   isInjectedFault,
+  type JobAttemptOutcome,
   type JobHandler,
   type JobHandlers,
   type JobRecord,
@@ -18,9 +20,14 @@ import {
   type JobStore,
   jobResultSchema,
   type Logger,
+  type Metrics,
+  parseTraceparent,
   type QueueName,
   reachFault,
   type Topology,
+  type TraceContext,
+  traceFields,
+  withTrace,
   writeThroughOutage,
 } from '@paperlane/core';
 import { Attempt } from './attempt';
@@ -53,6 +60,23 @@ export interface ProcessorDeps {
   onSettled?: SettledHook;
   /** Test-only: called between every pair of writes (see `FAULT_POINTS`). Undefined in production. */
   faults?: FaultHook;
+  /** Where attempt durations and outcomes go (Prometheus, EMF); none recorded without it. */
+  metrics?: Metrics;
+}
+
+/**
+ * Records one attempt's end. `started` is `performance.now()` when the handler began; a job
+ * failed before any handler ran (bad message, no handler, outlived attempts) counts with 0 ms.
+ */
+function recordAttempt(
+  deps: ProcessorDeps,
+  job: Pick<JobRecord, 'queue' | 'attempts'>,
+  outcome: JobAttemptOutcome,
+  started: number | undefined,
+): void {
+  if (!deps.metrics) return;
+  const durationMs = started === undefined ? 0 : performance.now() - started;
+  deps.metrics.jobAttempt({ queue: job.queue, outcome, durationMs, attempt: job.attempts });
 }
 
 /** Runs the settled hook and clears the outbox marker (see {@link runSettledHook}). */
@@ -132,6 +156,7 @@ async function processDelivery(
       });
       if (failed && deps.faults) await reachFault(deps.faults, 'after-fail');
       if (failed) {
+        recordAttempt(deps, failed, 'failed', undefined);
         publishSafely(deps.events, jobEvent('job:failed', failed, clock.now()), logger);
         await settled(failed, deps, logger);
       }
@@ -151,11 +176,20 @@ async function processDelivery(
       code: 'wrong_queue',
     };
   }
-  return runClaimed(envelope, delivery, deps, leases);
+  // This attempt is a span of the job's trace (a job enqueued before traces, or by a
+  // caller with its own id, starts one): its logs carry it, and what it enqueues or
+  // POSTs (follow-up jobs, webhooks) continues it.
+  const span = childSpan(parseTraceparent(envelope.traceId));
+  return withTrace(span, () => runClaimed(envelope, delivery, deps, leases, span));
 }
 
 /** A logger bound to one job, built only when something is logged (most jobs log nothing here). */
-function jobLogger(deps: ProcessorDeps, envelope: AnyEnvelope, delivery: Delivery): Logger {
+function jobLogger(
+  deps: ProcessorDeps,
+  envelope: AnyEnvelope,
+  delivery: Delivery,
+  span: TraceContext,
+): Logger {
   let bound: Logger | undefined;
   const get = () => {
     bound ??= deps.logger.child({
@@ -163,6 +197,7 @@ function jobLogger(deps: ProcessorDeps, envelope: AnyEnvelope, delivery: Deliver
       messageId: delivery.messageId,
       jobId: envelope.jobId,
       tenantId: envelope.tenantId,
+      ...traceFields(span),
     });
     return bound;
   };
@@ -180,9 +215,10 @@ async function runClaimed(
   delivery: Delivery,
   deps: ProcessorDeps,
   leases: LeaseKeeper,
+  span: TraceContext,
 ) {
   const { store, clock } = deps;
-  const logger = jobLogger(deps, envelope, delivery);
+  const logger = jobLogger(deps, envelope, delivery, span);
   const ref = { tenantId: envelope.tenantId, jobId: envelope.jobId };
   if (delivery.signal?.aborted) {
     // No time left to run anything (the invocation is about to end): hand it back uncounted.
@@ -250,6 +286,7 @@ async function runAttempt(
   leases: LeaseKeeper,
 ): Promise<Outcome> {
   const attempt = new Attempt(job, envelope, delivery, deps, logger);
+  const started = performance.now();
   const held = leases.hold(attempt);
   // Past the handler, a throw is the store's (the outcome could not be written), not the job's:
   // it propagates and the transport hands the message back, instead of scheduling a retry of done work.
@@ -260,7 +297,7 @@ async function runAttempt(
     if (deps.faults) await reachFault(deps.faults, 'after-handler');
     const checked = checkResult(result);
     if (!checked.ok)
-      return await finishFailed(job, checked.message, 'result_invalid', deps, logger, delivery);
+      return await finishFailed(job, checked.message, 'result_invalid', deps, logger, delivery, started);
     const done = await writeThroughOutage(
       () => {
         const now = deps.clock.now();
@@ -277,13 +314,14 @@ async function runAttempt(
     );
     if (!done) return await afterLostClaim(job, deps, logger);
     if (deps.faults) await reachFault(deps.faults, 'after-complete');
+    recordAttempt(deps, done, 'completed', started);
     publishSafely(deps.events, jobEvent('job:complete', done, deps.clock.now()), logger);
     await settled(done, deps, logger);
     return { kind: 'ack', reason: 'completed' };
   } catch (error) {
     if (handled || isInjectedFault(error)) throw error;
     if (attempt.lostClaim) return afterLostClaim(job, deps, logger);
-    return afterError(job, error, deps, logger, delivery);
+    return afterError(job, error, deps, logger, delivery, started);
   } finally {
     leases.release(held);
     attempt.dispose();
@@ -317,6 +355,7 @@ async function afterError(
   deps: ProcessorDeps,
   logger: Logger,
   delivery: Delivery,
+  started: number,
 ): Promise<Outcome> {
   const { store, clock } = deps;
   const backoff = deps.topology[job.queue].backoff;
@@ -329,7 +368,7 @@ async function afterError(
   });
   if (!decision.retry) {
     logger.warn('job failed', { attempt: job.attempts, reason: decision.reason, error: decision.message });
-    return finishFailed(job, decision.message, errorCode(error), deps, logger, delivery);
+    return finishFailed(job, decision.message, errorCode(error), deps, logger, delivery, started);
   }
   const now = clock.now();
   const availableAt = new Date(now.getTime() + decision.delayMs);
@@ -355,6 +394,7 @@ async function afterError(
   );
   if (!pending) return afterLostClaim(job, deps, logger);
   if (deps.faults) await reachFault(deps.faults, 'after-retry');
+  recordAttempt(deps, pending, 'retried', started);
   publishSafely(deps.events, jobEvent('job:retrying', pending, clock.now()), logger);
   return { kind: 'retry', delayMs: decision.delayMs, error: message };
 }
@@ -366,6 +406,7 @@ async function finishFailed(
   deps: ProcessorDeps,
   logger: Logger,
   delivery?: Delivery,
+  started?: number,
 ): Promise<Outcome> {
   const failed = await writeThroughOutage(
     () => {
@@ -384,6 +425,7 @@ async function finishFailed(
   );
   if (!failed) return afterLostClaim(job, deps, logger);
   if (deps.faults) await reachFault(deps.faults, 'after-fail');
+  recordAttempt(deps, failed, 'failed', started);
   publishSafely(deps.events, jobEvent('job:failed', failed, deps.clock.now()), logger);
   await settled(failed, deps, logger);
   return { kind: 'dead', reason: message, code };

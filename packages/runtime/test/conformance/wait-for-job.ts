@@ -23,7 +23,7 @@ export function waitForJob(
       }
     };
     const unsubscribe = events.subscribe((event) => {
-      if (event.jobId === ref.jobId) void check().catch(fail);
+      if ('jobId' in event && event.jobId === ref.jobId) void check().catch(fail);
     });
     const timer = setTimeout(async () => {
       const job = await store.get(ref).catch(() => undefined);

@@ -74,6 +74,8 @@ const CURRENCY_TOKEN =
 
 export interface CurrencyMention {
   code: string;
+  /** As printed: `$` alone is read as USD but is also the peso sign (see dollarSignCurrency). */
+  token: string;
   start: number;
   end: number;
 }
@@ -90,7 +92,7 @@ export function findCurrencies(text: string): CurrencyMention[] {
   for (const match of text.matchAll(CURRENCY_TOKEN)) {
     const token = match[0];
     const code = SYMBOL_CODES[token] ?? (CURRENCY_CODES.has(token) ? token : undefined);
-    if (code) found.push({ code, start: match.index, end: match.index + token.length });
+    if (code) found.push({ code, token, start: match.index, end: match.index + token.length });
   }
   return found;
 }
@@ -147,4 +149,26 @@ const COUNTRY_CURRENCY: Record<string, string> = {
 export function currencyOfCountry(country: string): string | undefined {
   if (EURO_COUNTRIES.has(country)) return 'EUR';
   return COUNTRY_CURRENCY[country];
+}
+
+// Where a bare `$` is the peso: the country shows in its tax ids, its tax authority or the amount
+// in words (`Son PESOS ...`, `expresado en PESOS ARGENTINOS`).
+const PESO_COUNTRIES: readonly [RegExp, string][] = [
+  [/\bC\.?U\.?I\.?T\.?\b|\bAFIP\b|pesos argentinos/i, 'ARS'],
+  [/\bR\.?F\.?C\.?\s*:?\s*[A-Z&Ñ]{3,4}\d{6}|pesos mexicanos/i, 'MXN'],
+  [/\bR\.?U\.?T\.?\s*:?\s*\d{1,2}\.?\d{3}\.?\d{3}-[\dkK]\b|pesos chilenos/i, 'CLP'],
+  [/pesos colombianos/i, 'COP'],
+];
+
+/**
+ * The currency a bare `$` stands for in this document: a peso where the text shows its country
+ * (an Argentine CUIT, a Mexican RFC, a Chilean RUT, the currency named in words), else USD.
+ *
+ * @example
+ * dollarSignCurrency('CUIT: 30-50001770-4  Importe Total: $ 228250,00') // 'ARS'
+ * dollarSignCurrency('Total due: $120.00') // 'USD'
+ */
+export function dollarSignCurrency(text: string): string {
+  for (const [pattern, code] of PESO_COUNTRIES) if (pattern.test(text)) return code;
+  return 'USD';
 }

@@ -1,5 +1,5 @@
 import type { InvoiceFieldName, InvoiceFields, OcrPage } from '@paperlane/core';
-import { currencyOfCountry, findCurrencies } from './currency';
+import { currencyOfCountry, dollarSignCurrency, findCurrencies } from './currency';
 import { detectDateOrder } from './dates';
 import { type Found, pickDates, pickInvoiceNumber } from './header-fields';
 import { findLabels, joinSpacedLabels, type LabelOccurrence } from './labelled-values';
@@ -30,12 +30,20 @@ export function documentLines(text: string, pages?: readonly OcrPage[]): TextLin
 /** The document currency: the most printed one, amounts' own symbols counting double. */
 function pickCurrency(lines: readonly TextLine[]): Found<string> | undefined {
   const counts = new Map<string, number>();
+  let dollar: string | undefined;
+  const dollarCode = () => {
+    dollar ??= dollarSignCurrency(lines.map((line) => line.raw).join('\n'));
+    return dollar;
+  };
   for (const line of lines) {
     for (const segment of line.segments) {
       const mentions = findCurrencies(segment.text);
       if (mentions.length === 0) continue;
       const weight = findNumbers(segment.text).some((n) => n.decimals === 2) ? 2 : 1;
-      for (const mention of mentions) counts.set(mention.code, (counts.get(mention.code) ?? 0) + weight);
+      for (const mention of mentions) {
+        const code = mention.token === '$' ? dollarCode() : mention.code;
+        counts.set(code, (counts.get(code) ?? 0) + weight);
+      }
     }
   }
   const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1]);
@@ -106,7 +114,10 @@ export function extractInvoiceByRules(text: string, pages?: readonly OcrPage[]):
   else {
     const country = vendorTaxId?.value.match(/^[A-Z]{2,3}/)?.[0] ?? iban?.value.slice(0, 2);
     const fromCountry = country ? currencyOfCountry(country) : undefined;
+    // Amounts without a sign, the currency named in words (`SON PESOS: DIECISIETE MIL`).
+    const pesos = /\bpesos\b/i.test(text) ? dollarSignCurrency(text.slice(0, 200_000)) : undefined;
     if (fromCountry) found.currency = { value: fromCountry, confidence: 0.4 };
+    else if (pesos && pesos !== 'USD') found.currency = { value: pesos, confidence: 0.4 };
   }
   if (vendorTaxId) found.vendorTaxId = vendorTaxId;
   if (iban) found.iban = iban;

@@ -82,6 +82,30 @@ export function titledInvoiceDate(lines: readonly TextLine[], order: DateOrder):
   return undefined;
 }
 
+// Argentine invoices number by point of sale and voucher: `N° 0003 - 00003435`, `NRO.: 00004-00017649`,
+// or the two printed apart (`Punto de Venta: 00003   Comp. Nro: 00000128`).
+// A number word must precede the joined form: a phone number (`0911-12345678`) has the same shape.
+const POINT_OF_SALE_NUMBER = /(?:n[°º]|nro\.?|n[uú]mero|factura)\s*:?\s*(\d{4,5})\s?[-–]\s?(\d{8})(?!\d)/iu;
+const POINT_OF_SALE_SPLIT =
+  /punto de venta\s*:?\s*(\d{4,5})\b.{0,60}?comp(?:robante)?\.?\s*n(?:ro|[°º])\.?\s*:?\s*(\d{8})(?!\d)/iu;
+
+/**
+ * An invoice number in the point-of-sale form (`0005-00011643`), as the number is known there:
+ * both parts, joined by a hyphen. Only in the first lines, where the invoice header is.
+ *
+ * @example
+ * // lines of 'Punto de Venta: 00003   Comp. Nro: 00000128'
+ * pointOfSaleNumber(lines) // { value: '00003-00000128', confidence: 0.92 }
+ */
+export function pointOfSaleNumber(lines: readonly TextLine[]): Found<string> | undefined {
+  for (const line of lines.slice(0, 40)) {
+    const text = line.segments.map((segment) => segment.text).join(' ');
+    const match = POINT_OF_SALE_SPLIT.exec(text) ?? POINT_OF_SALE_NUMBER.exec(text);
+    if (match) return { value: `${match[1]}-${match[2]}`, confidence: 0.92 };
+  }
+  return undefined;
+}
+
 /**
  * The invoice number: after a number label (`Invoice #`, `Rechnungsnummer`, `N° de facture`,
  * `Bon-Nr.`), else after the document title (`Invoice 10234`, `RECHNUNG RE-2026-1103`).
@@ -90,6 +114,8 @@ export function pickInvoiceNumber(
   labels: readonly LabelOccurrence[],
   lines: readonly TextLine[] = [],
 ): Found<string> | undefined {
+  const pointOfSale = pointOfSaleNumber(lines);
+  if (pointOfSale) return pointOfSale;
   let best: Found<string> | undefined = titledInvoiceNumber(lines);
   for (const occurrence of labels) {
     if (occurrence.kind !== 'invoiceNumber' && occurrence.kind !== 'title') continue;

@@ -143,12 +143,25 @@ function cleanlyCased(name: string): boolean {
 }
 
 /** OCR reads `SDN BHD` as `SDN 8HD` or `SON BHD`, and `S/B` as `S/8`, on faint receipts. */
+// Also `SUN BHD`, `SDN. HD.`, `Sdn Ehd` and `5/B`, in either case.
 const repairLegalForm = (name: string) =>
-  name.replace(/\bS[DIO0]N\.?\s*[B83]HD\b/g, 'SDN BHD').replace(/\bS\/[8E]\b/g, 'S/B');
+  name
+    .replace(/\bS[DIOU0]N(\.?)\s*[B83E]?HD\b/gi, (_, dot: string) =>
+      name === name.toUpperCase() ? `SDN${dot} BHD` : `Sdn${dot} Bhd`,
+    )
+    .replace(/(\p{L}\s+)[S5]\/[8EB]$/u, '$1S/B')
+    .replace(/\bS\/[8E]\b/g, 'S/B');
 
 // Address words: a street or town line near a registration number is not the name.
 const ADDRESS_WORDS =
   /\b(?:jalan|jln|taman|tmn|lot|seksyen|bandar|street|str\.|strasse|straße|road|rd\.|avenue|ave\.|rue|chemin|via|calle|ul\.)\b/i;
+
+const INLINE_REGISTRATION = /\s*\(\s*\d{4,}[\s-]*[A-Z]?\s*\)\s*$/;
+const ADDRESS_START = /^(?:taman|tmn|jalan|jln|lorong|kg\.?|kampung|bandar|seksyen)\b/i;
+// A line that starts with a company word continues the name above (`CO. (M) SDN BHD`).
+const WRAPPED_REST = /^(?:co\.|company|enterprise|trading|holdings)(?:\s|$)/i;
+const isCapitals = (text: string) => !/\p{Ll}/u.test(text);
+const words = (text: string) => text.split(/\s+/).length;
 
 /**
  * The vendor's name from the top of the first page (letterhead), skipping titles, labels,
@@ -161,7 +174,7 @@ export function pickVendorName(
   lines: readonly TextLine[],
   blocks: readonly RecipientBlock[],
 ): Found<string> | undefined {
-  const candidates: { name: string; score: number; legal: boolean }[] = [];
+  const candidates: { name: string; score: number; legal: boolean; position: number }[] = [];
   const top = lines.filter((line) => line.segments.length > 0).slice(0, TOP_LINES);
   for (const [position, line] of top.entries()) {
     const registered = REGISTRATION.test(top[position + 1]?.raw ?? '');
@@ -170,18 +183,36 @@ export function pickVendorName(
     const gaps = texts.slice(1).map((segment, i) => segment.start - (texts[i]?.end ?? 0));
     if (texts.length > 1 && gaps.every((gap) => gap <= 4)) options.unshift(options.join(' '));
     for (const option of options) {
-      let name = repairLegalForm(letterheadName(option));
+      // A registration number printed after the name (`... SDN BHD (139386 X)`) marks the seller.
+      const inlineRegistration = INLINE_REGISTRATION.exec(option);
+      const bare = inlineRegistration ? option.slice(0, inlineRegistration.index) : option;
+      let name = repairLegalForm(letterheadName(bare));
       if (!isNameLike(name) || (ADDRESS_WORDS.test(name) && /[\d,]/.test(name))) continue;
-      // A name whose legal form wrapped onto its own line (`PASARAYA BORONG PINTAR` / `SDN BHD`).
+      // Address fragments (`TAMAN BERKELEY`, `CHERAS,`) and labels (`Owned By:`) are not names.
+      if (ADDRESS_START.test(name) || /[,:]$/.test(name)) continue;
+      // A name whose legal form wrapped onto its own line (`PASARAYA BORONG PINTAR` / `SDN BHD`),
+      // or whose rest did (`POPULAR BOOK` / `CO. (M) SDN BHD`, `AIK HUAT HARDWARE` /
+      // `ENTERPRISE (SETIA ALAM) SDN BHD`): the line above, in capitals and without a legal form.
       const previous = candidates.at(-1);
-      if (previous && !previous.legal && /^(?:sdn\.? bhd|bhd|s\/b|gmbh|ltd|inc)\.?$/i.test(name)) {
-        name = `${previous.name} ${name}`;
-      }
+      const wrapped =
+        previous &&
+        !previous.legal &&
+        previous.position >= position - 1 &&
+        (/^(?:sdn\.? bhd|bhd|s\/b|gmbh|ltd|inc)\.?$/i.test(name) ||
+          (WRAPPED_REST.test(name) &&
+            hasLegalForm(name) &&
+            isCapitals(previous.name) &&
+            isCapitals(name) &&
+            words(previous.name) + words(name) <= 8));
+      if (wrapped) name = `${previous.name} ${name}`;
       const legal = hasLegalForm(name);
       const letters = name.replace(/[^\p{L}]/gu, '').length;
       const score =
-        (legal ? 4 : 0) + (registered ? 3 : 0) + (cleanlyCased(name) ? 1 : 0) + (letters >= 6 ? 1 : 0);
-      candidates.push({ name, score, legal: legal || registered });
+        (legal ? 4 : 0) +
+        (registered || inlineRegistration ? 3 : 0) +
+        (cleanlyCased(name) ? 1 : 0) +
+        (letters >= 6 ? 1 : 0);
+      candidates.push({ name, score, legal: legal || registered || Boolean(inlineRegistration), position });
     }
   }
   const chosen = candidates.reduce<(typeof candidates)[number] | undefined>(
@@ -263,6 +294,8 @@ function isNameLike(text: string): boolean {
   const digits = text.replace(/\D/g, '').length;
   if (digits > 0 && digits / text.length > 0.15) return false;
   if (/\d{3,}/.test(text)) return false;
+  // Copy marks printed at the top of each copy: `ORIGINAL`, `DUPLICADO`, `COPY`.
+  if (/^(?:original|duplicado|triplicado|duplicate|copy|copia|copie|kopie)$/i.test(text.trim())) return false;
   const label = matchLabel(text);
   // `Lieferant GmbH` is a name that starts with a vendor word; `Lieferant:` is a label.
   if (label && !(label.kind === 'vendor' && label.restFolded && !text.includes(':'))) return false;

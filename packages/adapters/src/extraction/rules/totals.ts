@@ -29,7 +29,11 @@ export function amountAfterLabel(text: string): number | undefined {
   return amounts.at(-1)?.value;
 }
 
-const joinSplitAmounts = (text: string) => text.replace(/(\d)([.,])\s{1,3}(\d{2})(?![\d.,])/g, '$1$2$3');
+// …and print the currency against the digits (`RM51.50`), which the number reader takes for a word.
+const joinSplitAmounts = (text: string) =>
+  text
+    .replace(/(\d)([.,])\s{1,3}(\d{2})(?![\d.,])/g, '$1$2$3')
+    .replace(/(?<![A-Za-z])(RM|Rs\.?)(?=\d)/g, '$1 ');
 
 function amountsIn(text: string): number {
   const joined = joinSplitAmounts(text);
@@ -121,10 +125,34 @@ function pickTotal(candidates: readonly AmountCandidate[]): AmountCandidate | un
     .at(-1);
 }
 
+const TENDERED = new Set(['cash', 'tendered']);
+
+/**
+ * The amount a receipt's payment lines say was due: cash tendered less the change given back,
+ * when both are printed (`CASH RM51.50` / `CHANGE RM10.05` → 41.45). Undefined otherwise.
+ */
+export function paidAmount(labels: readonly LabelOccurrence[]): number | undefined {
+  const first = (names: (label: string) => boolean) => {
+    for (const occurrence of labels) {
+      if (occurrence.kind !== 'other' || !names(occurrence.label)) continue;
+      for (const option of occurrence.options) {
+        const value = amountAfterLabel(option.placement === 'below' ? option.text : option.lineTail);
+        if (value !== undefined) return value;
+      }
+    }
+    return undefined;
+  };
+  const tendered = first((label) => TENDERED.has(label));
+  const change = first((label) => label === 'change');
+  if (tendered === undefined || change === undefined || change >= tendered) return undefined;
+  return roundMoney(tendered - change);
+}
+
 /**
  * Subtotal, tax and total from labelled amounts. The grand total is the last `total` label
  * (`Total`, `Gesamtbetrag`, `Total TTC`), before VAT-table gross and before what is left to pay
- * (`Amount due` differs from the total after a deposit). Several tax lines (one per rate) add
+ * (`Amount due` differs from the total after a deposit). On a receipt, the printed amount that
+ * equals cash tendered less change is the total. Several tax lines (one per rate) add
  * up unless a tax total is printed. A consistent subtotal + tax = total raises all three
  * confidences; a subtotal or tax one digit off what the total demands is an OCR misread and
  * is corrected; a missing one is derived from the other two with low confidence.
@@ -168,7 +196,18 @@ export function pickTotals(labels: readonly LabelOccurrence[]): Totals {
       .at(-1);
     if (checked) totalCandidate = checked;
   }
-  const total = totalCandidate?.value;
+  // Receipts print what was handed over and the change: their difference is what was due.
+  const paid = paidAmount(labels);
+  if (paid !== undefined && !(totalCandidate && near(totalCandidate.value, paid))) {
+    const confirmed = candidates
+      .filter((c) => near(c.value, paid))
+      .sort(byPosition)
+      .at(-1);
+    if (confirmed) totalCandidate = confirmed;
+  }
+  // No total read at all (OCR lost its line): the payment lines still tell it, less surely.
+  const derivedFromPayment = totalCandidate === undefined ? paid : undefined;
+  const total = totalCandidate?.value ?? derivedFromPayment;
 
   const confidence: Totals['confidence'] = {};
   const base = (c: AmountCandidate | undefined) => (c?.placement === 'below' ? 0.75 : 0.85);
@@ -193,7 +232,8 @@ export function pickTotals(labels: readonly LabelOccurrence[]): Totals {
   let finalTotal = total;
   if (subtotal !== undefined) confidence.subtotal = 0.8;
   if (tax !== undefined) confidence.tax = 0.8;
-  if (finalTotal !== undefined) confidence.total = base(totalCandidate);
+  if (finalTotal !== undefined)
+    confidence.total = derivedFromPayment === undefined ? base(totalCandidate) : 0.6;
   if (finalTotal === undefined && subtotal !== undefined && tax !== undefined) {
     finalTotal = roundMoney(subtotal + tax);
     confidence.total = 0.6;

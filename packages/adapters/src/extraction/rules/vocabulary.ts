@@ -359,6 +359,7 @@ const LABELS: Record<LabelKind, readonly string[]> = {
     'do zaplaty razem',
     'total',
     'grand total',
+    'final total',
     'invoice total',
     'total amount',
     'total due',

@@ -1,0 +1,18 @@
+import { jobSettledHook } from '../domain-events';
+import type { AwsWiring } from './aws-wiring';
+
+/**
+ * What follows a job finished for good, for the functions that finish jobs (consumers
+ * and the sweeper). Built here rather than in the shared wiring so the API function,
+ * which settles no job, does not carry it within its package budget.
+ *
+ * @example const onSettled = settledHookOf(wiring);
+ */
+export function settledHookOf(wiring: AwsWiring) {
+  return jobSettledHook({
+    store: wiring.store,
+    domainEvents: wiring.domainEvents,
+    events: wiring.events,
+    clock: wiring.common.clock,
+  });
+}
