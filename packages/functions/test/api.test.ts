@@ -340,8 +340,20 @@ describe('request ids and structured logs', () => {
 });
 
 describe('OpenAPI and the docs page', () => {
-  /** Served for the documentation itself, not part of the API it documents. */
-  const DOCUMENTATION = new Set(['GET /openapi.json', 'GET /docs', 'GET /docs/assets/:file']);
+  /**
+   * Served for people, not part of the API it documents: the documentation itself and the web
+   * console (its page, its static modules and its cookie sign-in, which only the console calls).
+   */
+  const DOCUMENTATION = new Set([
+    'GET /openapi.json',
+    'GET /docs',
+    'GET /docs/assets/:file',
+    'GET /',
+    'GET /console/:file',
+    'POST /console/session',
+    'GET /console/session',
+    'DELETE /console/session',
+  ]);
 
   it('documents every route the app serves, with its parameters', async () => {
     const spec = (await (await fetch(`${api.url}/openapi.json`)).json()) as {
