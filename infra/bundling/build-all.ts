@@ -5,8 +5,12 @@ import { allLambdaSpecs, type LambdaSpec, lambdaSpecs } from '../needs';
 import { bundleLambda, bundlePath, type ExternalImport } from './bundle';
 import type { Budgets, BundleRow } from './size-report';
 
-/** The API answers users synchronously: its cold start is the one people feel. */
-export const BUNDLE_BUDGETS: Budgets = { [lambdaSpecs.api.name]: 400 * 1024 };
+/**
+ * The API answers users synchronously: its cold start is the one people feel. 420 KB since
+ * the console and the list/link routes (issue 12): ~20 KB zipped of routes a user asked for;
+ * the SDK clients and zod are still most of it (docs/deploy.md).
+ */
+export const BUNDLE_BUDGETS: Budgets = { [lambdaSpecs.api.name]: 420 * 1024 };
 
 /**
  * Externals the bundle imports but the function does not install: `undeclared` would

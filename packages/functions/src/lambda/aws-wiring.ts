@@ -9,7 +9,7 @@ import { createDispatcher } from '@paperlane/runtime/dispatcher/dispatcher';
 import { createDocumentClient } from '@paperlane/store/document-client';
 import { createStore } from '@paperlane/store/store';
 import type { ApiWiring } from '../api-deps';
-import { blobStoreFor } from '../blob-store';
+import { s3BlobStoreFor } from '../blob-store';
 import { loadConfig } from '../config/config';
 import { createDomainEvents } from '../domain-events';
 import { createFlushingBus } from './flushing-bus';
@@ -73,7 +73,7 @@ export function createAwsWiring(
     store,
     dispatcher,
     events,
-    blobs: blobStoreFor(config),
+    blobs: s3BlobStoreFor(config),
     sniff: sniffContentType,
     domainEvents,
     secrets: lazySecretCipher(config),
