@@ -18,6 +18,7 @@ export type {
 export type { DomainEvent, DomainEventSink } from './domain-events';
 export { discardDomainEvents } from './domain-events';
 export type { EventBus, JobEventListener } from './event-bus';
+export type { FairShareStore, HeldEntry, TenantQueue } from './fair-share-store';
 export type { EnqueueOptions, EnqueueRequest, EnqueueResult, JobQueue } from './job-queue';
 export type {
   ClaimResult,
