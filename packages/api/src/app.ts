@@ -15,8 +15,10 @@ import { consoleRoutes } from './routes/console';
 import { documentReprocessRoutes } from './routes/document-reprocess';
 import { documentRoutes } from './routes/documents';
 import { eventStreamRoutes } from './routes/events-stream';
+import { failedJobRoutes } from './routes/failed-jobs';
 import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
+import { tenantListRoutes } from './routes/lists';
 import { mailboxRoutes } from './routes/mailboxes';
 import { metricsRoutes } from './routes/metrics';
 import { presignedUploadRoutes } from './routes/presigned-uploads';
@@ -101,6 +103,8 @@ export function createApp(deps: ApiDeps) {
     .route('/', uploadRoutes(deps))
     .route('/', presignedUploadRoutes(deps))
     .route('/', jobRoutes(deps))
+    .route('/', tenantListRoutes(deps))
+    .route('/', failedJobRoutes(deps))
     .route('/', documentRoutes(deps))
     .route('/', documentReprocessRoutes(deps))
     .route('/', automationRoutes(deps))

@@ -31,6 +31,16 @@ export {
   type TenantDirectory,
 } from './job-window';
 export { SWEEP_SHARDS, sweepShard } from './keys';
+export { MAX_QUERIES_PER_PAGE, MAX_ROUNDS_PER_PAGE, type MergedPage } from './list-merge';
+export {
+  type DocumentListQuery,
+  errorCodeFilterSchema,
+  type JobListQuery,
+  LIST_DEFAULT_LIMIT,
+  LIST_MAX_LIMIT,
+  type SessionListQuery,
+} from './list-query';
+export { createListStore, type FailedJobScan, type ListStore, MAX_SCANNED_FAILED } from './list-store';
 export * from './mailbox';
 export {
   createMailboxStore,
