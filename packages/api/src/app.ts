@@ -26,6 +26,7 @@ import { queueStatsRoutes } from './routes/queue-stats';
 import { routeBodyLimit } from './routes/route-body-limit';
 import { uploadRoutes } from './routes/upload';
 import { webhookRoutes } from './routes/webhooks';
+import { registerWebhookEvents } from './webhook-events';
 
 export const API_VERSION = '0.1.0';
 
@@ -79,6 +80,7 @@ export function createApp(deps: ApiDeps) {
     scheme: 'bearer',
     bearerFormat: 'JWT',
   });
+  registerWebhookEvents(app.openAPIRegistry);
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {
