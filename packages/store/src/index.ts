@@ -50,6 +50,13 @@ export {
 } from './mailbox-store';
 export { createQueueControlStore, type QueueControlStore, queueControlKey } from './queue-control-store';
 export { createRateLimitStore, type RateLimitStore, rateWindowKey } from './rate-limit-store';
+export {
+  createResultSourceStore,
+  RESULT_SOURCE_ENTITY,
+  type ResultSource,
+  type ResultSourceStore,
+  resultSourceKey,
+} from './result-source-store';
 export { createSessionCompletionStore, type SessionCompletionStore } from './session-completion-store';
 export { createStore, type Store, type StoreSettings } from './store';
 export {
