@@ -11,6 +11,7 @@ export * from './invoice';
 export * from './iso-time';
 export * from './job';
 export * from './json-shape';
+export * from './notify-email';
 export * from './opened-secrets';
 export * from './ports/index';
 export * from './queues';
