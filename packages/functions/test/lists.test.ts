@@ -242,8 +242,23 @@ describe('failed-job groups and bulk retry (tenant admin)', () => {
 
     control.failing = false;
     const first = acme.thumbnails[0] as string;
-    const byId = await call('acme', 'POST', path, { job_ids: [first] }, 'admin');
-    expect(byId.body).toEqual({ matched: 1, retried: 1, dry_run: false, truncated: false });
+    // With an Idempotency-Key the repeat is the first answer replayed, not a second retry
+    // (which would match nothing: the job is no longer failed).
+    const keyed = async () =>
+      fetch(`${api.url}${path}`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${await api.token('acme', 'admin')}`,
+          'content-type': 'application/json',
+          'idempotency-key': 'bulk-retry-1',
+        },
+        body: JSON.stringify({ job_ids: [first] }),
+      });
+    const byId = await keyed();
+    expect(await byId.json()).toEqual({ matched: 1, retried: 1, dry_run: false, truncated: false });
+    const again = await keyed();
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(await again.json()).toEqual({ matched: 1, retried: 1, dry_run: false, truncated: false });
     const real = await call(
       'acme',
       'POST',
