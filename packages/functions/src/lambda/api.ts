@@ -10,6 +10,7 @@ import { buildApiDeps } from '../api-deps';
 import { s3FileLinksFor } from '../s3-file-links';
 import { createAwsWiring } from './aws-wiring';
 import { lambdaConsumerSwitch } from './consumer-switch';
+import { lazyQueueWindow } from './lazy-queue-window';
 
 const wiring = createAwsWiring();
 const { env } = wiring.config;
@@ -37,6 +38,8 @@ const app = createApp(
         flags: wiring.store.queueControl,
         ...(consumers ? { consumers } : {}),
       }),
+      // Depths from SQS, the window from the job records; /metrics stays 503 here (EMF is the path).
+      queueWindow: lazyQueueWindow(wiring),
     },
   ),
 );
