@@ -1,30 +1,60 @@
 // `npm run console:screenshots`: one PNG per console page in docs/console/, taken in
-// Debian's Chromium against an embedded Paperlane with a finished upload in it.
+// Debian's Chromium against an embedded Paperlane with a finished upload in it, and a
+// second upload whose thumbnail failed (so the failed-jobs page has a group to show).
 import { mkdir } from 'node:fs/promises';
+import { PermanentError } from '@paperlane/core';
 import { placeholderHandlers } from '../../packages/functions/src/placeholder-handlers';
-import { SAMPLE_FILES, startApi, uploadForm } from '../../packages/functions/test/support/api-harness';
+import {
+  awaitJobsSettled,
+  SAMPLE_FILES,
+  startApi,
+  uploadForm,
+} from '../../packages/functions/test/support/api-harness';
 import { launchChromium, signedInPage } from '../../packages/functions/test/support/console-browser';
 
 const OUT = 'docs/console';
-const api = await startApi({ handlers: placeholderHandlers, workers: true });
+const failing = { thumbnails: false };
+const api = await startApi({
+  handlers: {
+    ...placeholderHandlers,
+    thumbnail: async () => {
+      if (failing.thumbnails)
+        throw new PermanentError('the renderer refused this file', { code: 'render_refused' });
+      return { rendered: true };
+    },
+  },
+  workers: true,
+});
 const browser = await launchChromium();
+
+/** Uploads files as acme and waits until every job they started has settled. */
+async function upload(files: Array<{ name: string; blob: Blob }>): Promise<string> {
+  const response = await api.call('acme', '/api/upload', { method: 'POST', body: uploadForm(files) });
+  const body = (await response.json()) as { session_id: string; jobs: Array<{ job_id: string }> };
+  await awaitJobsSettled(
+    api.container,
+    'acme',
+    body.jobs.map((j) => j.job_id),
+  );
+  return body.session_id;
+}
+
 try {
   await mkdir(OUT, { recursive: true });
-  const upload = await api.call('acme', '/api/upload', {
-    method: 'POST',
-    body: uploadForm([
-      { name: 'invoice-a.pdf', blob: SAMPLE_FILES.pdf() },
-      { name: 'receipt-b.png', blob: SAMPLE_FILES.png() },
-    ]),
-  });
-  const { session_id: sessionId } = (await upload.json()) as { session_id: string };
+  const sessionId = await upload([
+    { name: 'invoice-a.pdf', blob: SAMPLE_FILES.pdf() },
+    { name: 'receipt-b.png', blob: SAMPLE_FILES.png() },
+  ]);
+  failing.thumbnails = true;
+  await upload([{ name: 'scan-c.pdf', blob: SAMPLE_FILES.pdf() }]);
   const { page } = await signedInPage(browser, api.url, await api.token('acme', 'operator'));
   const shots: Array<[string, string, string]> = [
     ['upload', '#/upload', 'upload-submit'],
     ['session', `#/sessions/${sessionId}`, 'session-settled'],
-    ['sessions', '#/sessions', 'nav'],
-    ['documents', '#/documents', 'nav'],
-    ['failed', '#/failed', 'nav'],
+    ['sessions', '#/sessions', 'sessions'],
+    ['documents', '#/documents', 'documents'],
+    ['jobs', '#/jobs', 'jobs'],
+    ['failed', '#/failed', 'failed-groups'],
     ['webhooks', '#/webhooks', 'nav'],
     ['mailboxes', '#/mailboxes', 'nav'],
     ['automations', '#/automations', 'nav'],

@@ -12,11 +12,15 @@ import { adminRoutes } from './routes/admin';
 import { adminBoardRoutes } from './routes/admin-board';
 import { automationRoutes } from './routes/automations';
 import { consoleRoutes } from './routes/console';
+import { documentFileRoutes } from './routes/document-files';
 import { documentReprocessRoutes } from './routes/document-reprocess';
 import { documentRoutes } from './routes/documents';
 import { eventStreamRoutes } from './routes/events-stream';
+import { failedJobRoutes } from './routes/failed-jobs';
+import { fileLinkRoutes } from './routes/file-links';
 import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
+import { tenantListRoutes } from './routes/lists';
 import { mailboxRoutes } from './routes/mailboxes';
 import { metricsRoutes } from './routes/metrics';
 import { presignedUploadRoutes } from './routes/presigned-uploads';
@@ -24,6 +28,7 @@ import { queueStatsRoutes } from './routes/queue-stats';
 import { routeBodyLimit } from './routes/route-body-limit';
 import { uploadRoutes } from './routes/upload';
 import { webhookRoutes } from './routes/webhooks';
+import { registerWebhookEvents } from './webhook-events';
 
 export const API_VERSION = '0.1.0';
 
@@ -77,6 +82,7 @@ export function createApp(deps: ApiDeps) {
     scheme: 'bearer',
     bearerFormat: 'JWT',
   });
+  registerWebhookEvents(app.openAPIRegistry);
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {
@@ -89,6 +95,8 @@ export function createApp(deps: ApiDeps) {
   app.route('/', consoleRoutes(deps, { dir: deps.consoleDir }));
   app.route('/', healthRoutes(deps));
   app.route('/', metricsRoutes(deps));
+  // Outside `/api`: a link's token is its only credential (an `<img>` sends no header).
+  app.route('/', fileLinkRoutes(deps));
 
   // Before the bearer middleware: the stream also takes `?token=` (EventSource sets no headers).
   app.route('/', eventStreamRoutes(deps));
@@ -101,8 +109,11 @@ export function createApp(deps: ApiDeps) {
     .route('/', uploadRoutes(deps))
     .route('/', presignedUploadRoutes(deps))
     .route('/', jobRoutes(deps))
+    .route('/', tenantListRoutes(deps))
+    .route('/', failedJobRoutes(deps))
     .route('/', documentRoutes(deps))
     .route('/', documentReprocessRoutes(deps))
+    .route('/', documentFileRoutes(deps))
     .route('/', automationRoutes(deps))
     .route('/', mailboxRoutes(deps))
     .route('/', webhookRoutes(deps))

@@ -146,6 +146,8 @@ export const invoiceSchema = z
     fields: z.record(z.string(), z.unknown()).optional(),
     ocr_provider: z.string().optional(),
     extractor: z.string().optional(),
+    /** The earlier document with the same bytes whose OCR text and fields were reused. */
+    reused_from: z.object({ document_id: z.string(), invoice_id: z.string() }).optional(),
     error: z.string().optional(),
     created_at: z.string(),
     updated_at: z.string(),
@@ -162,6 +164,14 @@ export function presentInvoice(invoice: InvoiceRecord): z.infer<typeof invoiceSc
     ...(invoice.fields ? { fields: invoice.fields } : {}),
     ...(invoice.ocrProvider ? { ocr_provider: invoice.ocrProvider } : {}),
     ...(invoice.extractor ? { extractor: invoice.extractor } : {}),
+    ...(invoice.reusedFrom
+      ? {
+          reused_from: {
+            document_id: invoice.reusedFrom.documentId,
+            invoice_id: invoice.reusedFrom.invoiceId,
+          },
+        }
+      : {}),
     ...(invoice.error ? { error: invoice.error } : {}),
     created_at: invoice.createdAt,
     updated_at: invoice.updatedAt,

@@ -5,7 +5,14 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from './api.js';
 import { AutomationsPage, FailedPage, MailboxesPage, WebhooksPage } from './pages-admin.js';
 import { QueuesPage } from './pages-operator.js';
-import { DocumentPage, DocumentsPage, SessionPage, SessionsPage, UploadPage } from './pages-user.js';
+import {
+  DocumentPage,
+  DocumentsPage,
+  JobsPage,
+  SessionPage,
+  SessionsPage,
+  UploadPage,
+} from './pages-user.js';
 import { html, Problem } from './ui.js';
 
 const EVERYONE = ['user', 'admin', 'operator'];
@@ -19,6 +26,7 @@ const ROUTES = [
   { path: /^\/sessions\/([\w-]+)$/, page: SessionPage, roles: EVERYONE },
   { path: /^\/documents$/, page: DocumentsPage, roles: EVERYONE, nav: 'Documents', href: '#/documents' },
   { path: /^\/documents\/([\w-]+)$/, page: DocumentPage, roles: EVERYONE },
+  { path: /^\/jobs$/, page: JobsPage, roles: EVERYONE, nav: 'Jobs', href: '#/jobs' },
   { path: /^\/failed$/, page: FailedPage, roles: ADMINS, nav: 'Failed jobs', href: '#/failed' },
   { path: /^\/webhooks$/, page: WebhooksPage, roles: ADMINS, nav: 'Webhooks', href: '#/webhooks' },
   { path: /^\/mailboxes$/, page: MailboxesPage, roles: ADMINS, nav: 'Mailboxes', href: '#/mailboxes' },

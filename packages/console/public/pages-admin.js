@@ -8,8 +8,13 @@ const retryOne = async (jobId) => {
   return 'retrying';
 };
 
-function bulkRetry(group, dryRun) {
-  return api('POST', '/api/jobs/bulk-retry', { error_code: group.error_code, dry_run: dryRun });
+/** Retries (or, dry, counts) one group's failed jobs, in the queue the page is filtered to. */
+function bulkRetry(group, dryRun, queue) {
+  return api('POST', '/api/jobs/bulk-retry', {
+    error_code: group.error_code,
+    ...(queue ? { queue } : {}),
+    dry_run: dryRun,
+  });
 }
 
 /** Without the grouped endpoint: each queue's failed jobs of this tenant, from the queue admin routes. */
@@ -42,15 +47,27 @@ function FailedByQueue() {
 
 export function FailedPage() {
   const [queue, setQueue] = useState('');
+  // The last bulk retry's answer, kept on the page: the group's row goes once it is retried.
+  const [retried, setRetried] = useState(undefined);
   const groups = useLoad(() => api('GET', `/api/failed-jobs/groups${query({ queue })}`), [queue]);
   const unavailable = isUnavailable(groups.error);
+  const retryAll = async (g) => {
+    const result = await bulkRetry(g, false, queue);
+    setRetried(
+      `${g.error_code}: ${result.retried} of ${result.matched} retried${result.truncated ? '; more remain, retry again' : ''}`,
+    );
+    groups.reload();
+  };
   return html`<section>
     <h1>Failed jobs</h1>
+    <p class="muted">Your tenant's failed jobs, grouped by error code (read from the job records). A dry run counts what a retry would requeue; one retry requeues at most 500.</p>
     <label>Queue <select value=${queue} onChange=${(e) => setQueue(e.currentTarget.value)}>
       ${['', ...QUEUE_NAMES].map((q) => html`<option value=${q}>${q || 'every queue'}</option>`)}
     </select></label>
     <${Problem} error=${groups.error} what="Grouping failed jobs by error" />
     <${Loading} when=${groups.loading} />
+    ${retried ? html`<p class="notice" data-testid="bulk-outcome">${retried}</p>` : ''}
+    ${groups.data?.truncated ? html`<p class="muted">Only the newest failed jobs are counted; there are more.</p>` : ''}
     ${
       unavailable
         ? html`<${FailedByQueue} />`
@@ -60,7 +77,7 @@ export function FailedPage() {
             empty="No failed jobs."
             columns=${[
               ['Error', (g) => html`<code>${g.error_code}</code>`],
-              ['Jobs', (g) => g.count],
+              ['Jobs', (g) => html`<span data-testid=${`count-${g.error_code}`}>${g.count}</span>`],
               ['Queues', (g) => g.queues.join(', ')],
               ['Latest', (g) => html`<${When} at=${g.latest_at} />`],
               [
@@ -75,12 +92,8 @@ export function FailedPage() {
                 '',
                 (
                   g,
-                ) => html`<${ActionButton} label="Dry run" kind="secondary" testid=${`dry-run-${g.error_code}`} action=${async () => `${(await bulkRetry(g, true)).matched} would be retried`} />
-                  <${ActionButton} label="Retry all" testid=${`retry-all-${g.error_code}`} action=${async () => {
-                    const result = await bulkRetry(g, false);
-                    groups.reload();
-                    return `${result.retried} retried${result.truncated ? ' (more remain)' : ''}`;
-                  }} />`,
+                ) => html`<${ActionButton} label="Dry run" kind="secondary" testid=${`dry-run-${g.error_code}`} action=${async () => `${(await bulkRetry(g, true, queue)).matched} would be retried`} />
+                  <${ActionButton} label="Retry all" testid=${`retry-all-${g.error_code}`} action=${() => retryAll(g)} />`,
               ],
             ]}
           />`

@@ -4,10 +4,14 @@ import { ApiError, api, isUnavailable, objectUrl, query } from './api.js';
 import { allSettled, applyMessage, openEventStream } from './live.js';
 import {
   ActionButton,
+  Choice,
+  DOCUMENT_STATUSES,
   html,
+  JOB_STATUSES,
   Loading,
   More,
   Problem,
+  QUEUE_NAMES,
   Status,
   Table,
   Unavailable,
@@ -80,6 +84,13 @@ export function SessionsPage() {
         ['Session', (s) => html`<a href=${`#/sessions/${s.session_id}`}>${s.session_id}</a>`],
         ['Status', (s) => (s.status ? html`<${Status} status=${s.status} />` : '')],
         ['Files', (s) => s.files?.join(', ') ?? s.document_ids?.length ?? ''],
+        [
+          'Jobs',
+          (s) =>
+            s.counts
+              ? `${s.counts.complete} complete, ${s.counts.failed} failed${s.counts.cancelled ? `, ${s.counts.cancelled} cancelled` : ''}`
+              : (s.expected_jobs ?? ''),
+        ],
         ['Created', (s) => html`<${When} at=${s.created_at} />`],
       ]}
     />
@@ -250,17 +261,21 @@ export function SessionPage({ id }) {
 export function DocumentsPage() {
   const [status, setStatus] = useState('');
   const [vendor, setVendor] = useState('');
+  const [invoiceNumber, setInvoiceNumber] = useState('');
   const pages = usePages(
-    (cursor) => api('GET', `/api/documents${query({ status, vendor, limit: 25, cursor })}`),
-    [status, vendor],
+    (cursor) =>
+      api(
+        'GET',
+        `/api/documents${query({ status, vendor, invoice_number: invoiceNumber, limit: 25, cursor })}`,
+      ),
+    [status, vendor, invoiceNumber],
   );
   return html`<section>
     <h1>Documents</h1>
     <form class="filters" onSubmit=${(e) => e.preventDefault()}>
-      <label>Status <select value=${status} onChange=${(e) => setStatus(e.currentTarget.value)}>
-        ${['', 'pending', 'processing', 'processed', 'failed'].map((s) => html`<option value=${s}>${s || 'any'}</option>`)}
-      </select></label>
-      <label>Vendor <input value=${vendor} onChange=${(e) => setVendor(e.currentTarget.value)} placeholder="any" /></label>
+      <${Choice} label="Status" value=${status} values=${DOCUMENT_STATUSES} onChange=${setStatus} testid="document-status" />
+      <label>Vendor <input value=${vendor} onChange=${(e) => setVendor(e.currentTarget.value.trim())} placeholder="any" /></label>
+      <label>Invoice number <input value=${invoiceNumber} onChange=${(e) => setInvoiceNumber(e.currentTarget.value.trim())} placeholder="any" /></label>
     </form>
     <${Problem} error=${pages.error} what="Listing documents" />
     <${Loading} when=${pages.loading && pages.items.length === 0} />
@@ -274,6 +289,51 @@ export function DocumentsPage() {
         ['Status', (d) => html`<${Status} status=${d.status} />`],
         ['Type', (d) => d.content_type],
         ['Uploaded', (d) => html`<${When} at=${d.created_at} />`],
+      ]}
+    />
+    <${More} pages=${pages} />
+  </section>`;
+}
+
+export function JobsPage() {
+  const [status, setStatus] = useState('');
+  const [queue, setQueue] = useState('');
+  const pages = usePages(
+    (cursor) => api('GET', `/api/jobs${query({ status, queue, limit: 25, cursor })}`),
+    [status, queue],
+  );
+  return html`<section>
+    <h1>Jobs</h1>
+    <p class="muted">Newest change first.</p>
+    <form class="filters" onSubmit=${(e) => e.preventDefault()}>
+      <${Choice} label="Status" value=${status} values=${JOB_STATUSES} onChange=${setStatus} testid="job-status" />
+      <${Choice} label="Queue" value=${queue} values=${QUEUE_NAMES} onChange=${setQueue} />
+    </form>
+    <${Problem} error=${pages.error} what="Listing jobs" />
+    <${Loading} when=${pages.loading && pages.items.length === 0} />
+    <${Table}
+      testid="jobs"
+      rows=${pages.items}
+      empty="No jobs."
+      columns=${[
+        ['Job', (j) => html`<code>${j.job_id}</code>`],
+        ['Queue', (j) => j.queue],
+        ['Status', (j) => html`<${Status} status=${j.status} />`],
+        ['Attempts', (j) => `${j.attempts}/${j.max_attempts}`],
+        ['Error', (j) => (j.error ? html`<span class="error">${j.error_code ?? ''} ${j.error}</span>` : '')],
+        ['Document', (j) => (j.document_id ? html`<a href=${`#/documents/${j.document_id}`}>open</a>` : '')],
+        ['Updated', (j) => html`<${When} at=${j.updated_at} />`],
+        [
+          '',
+          (j) =>
+            j.status === 'failed'
+              ? html`<${ActionButton} label="Retry" action=${async () => {
+                  const said = await retryJob(j.job_id);
+                  pages.reload();
+                  return said;
+                }} />`
+              : '',
+        ],
       ]}
     />
     <${More} pages=${pages} />

@@ -16,6 +16,10 @@ export const QUEUE_NAMES = [
   'webhook-delivery',
 ];
 
+/** Job and document statuses the list filters take (core JOB_STATUSES, store DOCUMENT_STATUSES; tested equal). */
+export const JOB_STATUSES = ['pending', 'processing', 'complete', 'failed', 'cancelled'];
+export const DOCUMENT_STATUSES = ['uploaded', 'processing', 'processed', 'failed'];
+
 /**
  * Runs `load` now, whenever `deps` change, and every `refreshMs` if given; returns
  * { data, error, loading, reload }. A failed load keeps the last data.
@@ -114,10 +118,22 @@ export function usePages(request, deps) {
   const [state, setState] = useState({ items: [], cursor: null, error: undefined, loading: true });
   const latest = useRef(request);
   latest.current = request;
+  // Only the newest request may land: a page for filters that changed meanwhile is dropped.
+  const generation = useRef(0);
   const fetchPage = async (from) => {
-    setState((previous) => ({ ...previous, loading: true }));
+    const mine = from ? generation.current : ++generation.current;
+    setState((previous) =>
+      from ? { ...previous, loading: true } : { items: [], cursor: null, error: undefined, loading: true },
+    );
     try {
-      const page = await latest.current(from);
+      // A filtered page may come back empty with a cursor (the server bounds each page's
+      // reads): follow a few such pages rather than show "nothing" above a "Load more".
+      let page = await latest.current(from);
+      for (let hops = 0; hops < 5 && page.items.length === 0 && page.next_cursor; hops++) {
+        if (mine !== generation.current) return;
+        page = await latest.current(page.next_cursor);
+      }
+      if (mine !== generation.current) return;
       setState((previous) => ({
         items: from ? [...previous.items, ...page.items] : page.items,
         cursor: page.next_cursor ?? null,
@@ -125,7 +141,7 @@ export function usePages(request, deps) {
         loading: false,
       }));
     } catch (error) {
-      setState((previous) => ({ ...previous, error, loading: false }));
+      if (mine === generation.current) setState((previous) => ({ ...previous, error, loading: false }));
     }
   };
   useEffect(() => {
@@ -140,7 +156,16 @@ export function usePages(request, deps) {
   };
 }
 
-/** The "More" button under a paged list. */
+/** The "Load more" button under a paged list: the next page by its cursor, appended. */
 export function More({ pages }) {
-  return pages.more ? html`<button class="secondary" onClick=${pages.more}>More</button>` : null;
+  return pages.more
+    ? html`<button class="secondary" onClick=${pages.more} disabled=${pages.loading} data-testid="load-more">Load more</button>`
+    : null;
+}
+
+/** A `<select>` of `values` with an "any" first option; '' means no filter. */
+export function Choice({ label, value, values, onChange, testid }) {
+  return html`<label>${label} <select value=${value} onChange=${(e) => onChange(e.currentTarget.value)} data-testid=${testid}>
+    ${['', ...values].map((v) => html`<option value=${v}>${v || 'any'}</option>`)}
+  </select></label>`;
 }

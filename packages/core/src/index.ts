@@ -1,4 +1,5 @@
 export * from './backoff';
+export * from './content-disposition';
 export * from './envelope';
 export * from './errors';
 export * from './event-payloads';
@@ -10,6 +11,7 @@ export * from './invoice';
 export * from './iso-time';
 export * from './job';
 export * from './json-shape';
+export * from './notify-email';
 export * from './opened-secrets';
 export * from './ports/index';
 export * from './queues';

@@ -57,6 +57,7 @@ import { secretCipherFor } from './config/secret-cipher';
 import { createDomainEvents, jobSettledHook } from './domain-events';
 import { admissionFor, fairShareGateFor } from './fair-share';
 import { faultDeps } from './faults';
+import { fileLinksFor } from './file-links';
 
 /** What differs between entry points and is built outside the container. */
 export interface ContainerParts {
@@ -180,6 +181,7 @@ export async function createContainer(config: Config, parts: ContainerParts) {
   });
   const domainEvents = createDomainEvents(store, dispatcher);
   const secrets = await secretCipherFor(config);
+  const fileLinks = await fileLinksFor(config);
   const handlers =
     typeof parts.handlers === 'function'
       ? parts.handlers({
@@ -270,6 +272,8 @@ export async function createContainer(config: Config, parts: ContainerParts) {
     changes,
     dispatcher,
     blobs: parts.blobs,
+    /** Short-lived links to stored files (HMAC `/files/{token}` on a folder, S3 presigned GETs). */
+    fileLinks,
     sniff: parts.sniff,
     domainEvents,
     secrets,

@@ -175,6 +175,17 @@ const CASES: Record<string, BolaCase> = {
     path: () => `/api/documents/${ids.document}/thumbnails/${THUMBNAIL_WIDTH}`,
     owner: { status: 200 },
   },
+  'GET /api/documents/:document_id/original': {
+    method: 'GET',
+    path: () => `/api/documents/${ids.document}/original`,
+    owner: { status: 200 },
+  },
+  'POST /api/documents/:document_id/links': {
+    method: 'POST',
+    path: () => `/api/documents/${ids.document}/links`,
+    body: () => ({ kind: 'thumbnail', width: THUMBNAIL_WIDTH }),
+    owner: { status: 200 },
+  },
   'POST /api/documents/:document_id/reprocess': {
     method: 'POST',
     path: () => `/api/documents/${ids.document}/reprocess`,
@@ -284,6 +295,8 @@ const CASES: Record<string, BolaCase> = {
 const NOT_TENANT_OBJECTS: Record<string, string> = {
   'GET /docs/assets/:file': 'static files of the docs page',
   'GET /console/:file': 'allow-listed static files of the web console (console.test.ts)',
+  'GET /files/:token':
+    'a signed token, not an id: it names its tenant under the MAC; tampered and foreign ones are 403 (document-files.test.ts)',
   'GET /admin/queues/:name/failed': 'a queue name (platform-wide); the list is tenant-scoped: admin.test.ts',
   'POST /admin/queues/:name/redrive': 'a queue name; redrive by ids is tenant-scoped: admin.test.ts',
   'POST /admin/queues/:name/pause': 'a queue name (platform-wide, operator only)',
@@ -365,6 +378,61 @@ describe('BOLA: another tenant’s id is a 404, never a 403, on every route that
       intruder.close();
       owner.close();
     }
+  });
+});
+
+describe('lists, failed groups and bulk retry: another tenant learns nothing', () => {
+  it('filters by the owner’s ids come back empty, for a user or an admin', async () => {
+    for (const role of [undefined, 'admin'] as const) {
+      for (const query of [`session_id=${ids.session}`, `document_id=${ids.document}`]) {
+        expect((await send(OTHER, 'GET', `/api/jobs?${query}`, undefined, role)).body).toEqual({
+          items: [],
+          next_cursor: null,
+        });
+      }
+    }
+    expect((await send(OWNER, 'GET', `/api/jobs?session_id=${ids.session}`)).body.items).not.toEqual([]);
+    const listed = async (tenant: string, path: string, key: string) =>
+      ((await send(tenant, 'GET', path)).body.items as Array<Record<string, string>>).map((i) => i[key]);
+    expect(await listed(OWNER, '/api/documents?limit=100', 'document_id')).toContain(ids.document);
+    expect(await listed(OTHER, '/api/documents?limit=100', 'document_id')).not.toContain(ids.document);
+    expect(await listed(OTHER, '/api/upload-sessions?limit=100', 'session_id')).not.toContain(ids.session);
+    expect(await listed(OTHER, '/api/jobs?limit=100', 'job_id')).not.toContain(ids.job);
+  });
+
+  it('refuses the owner’s cursor with the same answer as garbage', async () => {
+    for (const path of ['/api/jobs', '/api/documents', '/api/upload-sessions']) {
+      const page = await send(OWNER, 'GET', `${path}?limit=1`);
+      const cursor = String(page.body.next_cursor);
+      expect(page.body.next_cursor).toEqual(expect.any(String));
+      const foreign = await send(OTHER, 'GET', `${path}?limit=1&cursor=${cursor}`);
+      const garbage = await send(OTHER, 'GET', `${path}?limit=1&cursor=AAAA`);
+      expect([foreign.status, foreign.body.error?.code]).toEqual([400, 'invalid_cursor']);
+      expect(Object.keys(foreign.body.error ?? {})).toEqual(Object.keys(garbage.body.error ?? {}));
+    }
+  });
+
+  it('bulk retry and the failed groups stay in the caller’s tenant; a user gets 403', async () => {
+    expect(
+      (await send(OTHER, 'POST', '/api/jobs/bulk-retry', { job_ids: [ids.job], dry_run: true }, 'admin'))
+        .body,
+    ).toEqual({ matched: 0, retried: 0, dry_run: true, truncated: false });
+    expect((await send(OTHER, 'GET', '/api/failed-jobs/groups', undefined, 'admin')).body).toMatchObject({
+      groups: [],
+    });
+    for (const [method, path, body] of [
+      ['GET', '/api/failed-jobs/groups', undefined],
+      ['POST', '/api/jobs/bulk-retry', { dry_run: true }],
+    ] as const) {
+      const user = await send(OWNER, method, path, body);
+      expect([user.status, user.body.error?.code, Object.keys(user.body)]).toEqual([
+        403,
+        'forbidden',
+        ['error'],
+      ]);
+    }
+    const assigned = await send(OWNER, 'POST', '/api/jobs/bulk-retry', { tenant_id: OTHER }, 'admin');
+    expect([assigned.status, assigned.body.error?.code]).toEqual([400, 'invalid_request']);
   });
 });
 

@@ -106,14 +106,19 @@ describe('the web console in Chromium', () => {
     await user.context().close();
   });
 
-  it('shows a failed job and retries it from the page; another tenant sees neither it nor operator pages', async () => {
+  it('shows failed jobs and retries them from the pages; another tenant sees neither them nor operator pages', async () => {
     control.failing = true;
     const user = await page(api.token('acme', 'user'));
-    await user.getByTestId('upload-input').setInputFiles((await files()).slice(0, 1));
+    await user.getByTestId('upload-input').setInputFiles(await files());
     await user.getByTestId('upload-submit').click();
     await user.waitForURL(/#\/sessions\/[\w-]+$/);
-    await jobStatus(user, 'invoice-a.pdf', 'thumbnail').filter({ hasText: 'failed' }).waitFor();
-    expect(await user.getByTestId('session-file').textContent()).toContain('the renderer refused this file');
+    const session = user.url();
+    for (const name of ['invoice-a.pdf', 'receipt-b.png']) {
+      await jobStatus(user, name, 'thumbnail').filter({ hasText: 'failed' }).waitFor();
+    }
+    expect(await user.getByTestId('session-file').first().textContent()).toContain(
+      'the renderer refused this file',
+    );
 
     // A tenant admin of globex, signed in by pasting the token.
     const context = await browser.newContext();
@@ -136,9 +141,33 @@ describe('the web console in Chromium', () => {
     await other.getByText('No failed jobs.').waitFor();
     await context.close();
 
+    // acme's admin sees both in one group, counts them on a dry run, and leaves them.
+    const admin = await page(api.token('acme', 'admin'), '#/failed');
+    await admin.getByTestId('count-render_refused').filter({ hasText: '2' }).waitFor();
+    await admin.getByTestId('dry-run-render_refused').click();
+    await admin.getByTestId('failed-groups').getByText('2 would be retried').waitFor();
+
+    // The user retries one from the session page...
     control.failing = false;
-    await user.getByTestId('retry-thumbnail').click();
+    await user
+      .getByTestId('session-file')
+      .filter({ hasText: 'invoice-a.pdf' })
+      .getByTestId('retry-thumbnail')
+      .click();
     await jobStatus(user, 'invoice-a.pdf', 'thumbnail').filter({ hasText: 'complete' }).waitFor();
+    // ...the jobs page, filtered to failed, lists the other one...
+    await user.goto(`${api.url}/#/jobs`);
+    await user.getByTestId('job-status').selectOption('failed');
+    const rows = user.getByTestId('jobs').locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.textContent()).toContain('render_refused');
+    // ...and the admin bulk-retries what is left of the group.
+    await admin.getByTestId('retry-all-render_refused').click();
+    await admin.getByTestId('bulk-outcome').filter({ hasText: 'render_refused: 1 of 1 retried' }).waitFor();
+    await admin.getByText('No failed jobs.').waitFor();
+    await user.goto(session);
+    await jobStatus(user, 'receipt-b.png', 'thumbnail').filter({ hasText: 'complete' }).waitFor();
+    await admin.context().close();
     await user.context().close();
   });
 
@@ -170,6 +199,39 @@ describe('the web console in Chromium', () => {
     await expect.poll(depth, { timeout: 10_000 }).toBe(0);
     expect(await operator.getByTestId('paused-thumbnail').count()).toBe(0);
     await operator.context().close();
+  });
+
+  it('pages a long job list with "Load more" and filters it by status', async () => {
+    // 30 failed records of a tenant of their own, straight in the store: more than a page (25).
+    const now = new Date();
+    const later = new Date(now.getTime() + 3_600_000);
+    for (let n = 0; n < 30; n++) {
+      const jobId = `job_page_${String(n).padStart(3, '0')}`;
+      await api.container.store.jobs.create({
+        tenantId: 'initech',
+        jobId,
+        queue: 'llm-summary',
+        payload: {},
+        priority: 'low',
+        traceId: 't',
+        maxAttempts: 1,
+        targetType: 'test',
+        targetId: jobId,
+        now,
+        availableAt: later,
+        sweepAt: later,
+      });
+      await api.container.store.jobs.fail({ tenantId: 'initech', jobId, error: 'x', errorCode: 'e', now });
+    }
+    const user = await page(api.token('initech', 'user'), '#/jobs');
+    const rows = user.getByTestId('jobs').locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(25);
+    await user.getByTestId('load-more').click();
+    await expect.poll(() => rows.count()).toBe(30);
+    expect(await user.getByTestId('load-more').count()).toBe(0);
+    await user.getByTestId('job-status').selectOption('complete');
+    await user.getByText('No jobs.').waitFor();
+    await user.context().close();
   });
 
   it('raised no script error or CSP violation on any page', () => {

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { CONSOLE_FILES, sourcePath } from '@paperlane/console';
-import { QUEUE_NAMES } from '@paperlane/core';
+import { JOB_STATUSES, QUEUE_NAMES } from '@paperlane/core';
+import { DOCUMENT_STATUSES } from '@paperlane/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, startApi } from './support/api-harness';
 
@@ -72,15 +73,21 @@ describe('the web console routes', () => {
     }
   });
 
-  it('lists every file of public/ in the allow-list, and the page names the queues core has', async () => {
+  it('lists every file of public/ in the allow-list, and the page names the queues and statuses the API has', async () => {
     const dir = fileURLToPath(new URL('../../console/public/', import.meta.url));
     const own = Object.entries(CONSOLE_FILES)
       .filter(([, file]) => file.from.startsWith('public/'))
       .map(([name]) => name);
     expect((await readdir(dir)).sort()).toEqual(own.sort());
     const ui = await readFile(sourcePath('ui.js'), 'utf8');
-    const listed = /QUEUE_NAMES = \[([^\]]*)\]/.exec(ui)?.[1]?.match(/'[^']+'/g) ?? [];
-    expect(listed.map((q) => q.slice(1, -1))).toEqual([...QUEUE_NAMES]);
+    const listed = (name: string) =>
+      (new RegExp(`${name} = \\[([^\\]]*)\\]`).exec(ui)?.[1]?.match(/'[^']+'/g) ?? []).map((q) =>
+        q.slice(1, -1),
+      );
+    expect(listed('QUEUE_NAMES')).toEqual([...QUEUE_NAMES]);
+    // A filter value the API does not know would be a 400 on the list pages.
+    expect(listed('JOB_STATUSES')).toEqual([...JOB_STATUSES]);
+    expect(listed('DOCUMENT_STATUSES')).toEqual([...DOCUMENT_STATUSES]);
   });
 
   it('exchanges a token for an HttpOnly SameSite=Strict cookie, only with the console header', async () => {

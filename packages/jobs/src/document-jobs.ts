@@ -27,7 +27,8 @@ export interface DocumentJobLimits {
  * configures them from the same file limits.
  */
 export interface DocumentJobDeps {
-  store: Pick<Store, 'documents' | 'invoices'>;
+  /** `table`: the invoice job's result-reuse pointers live beside the records. */
+  store: Pick<Store, 'documents' | 'invoices' | 'table'>;
   blobs: BlobStore;
   ocr: OcrProvider;
   extractor: Extractor;

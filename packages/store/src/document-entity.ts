@@ -33,6 +33,9 @@ export function createDocumentEntity(table: PaperlaneTable) {
       updatedAt: string(),
       gsi1pk: string().optional().hidden(),
       gsi1sk: string().optional().hidden(),
+      // The tenant's document list (see keys.ts); absent on documents written before it.
+      gsi3pk: string().optional().hidden(),
+      gsi3sk: string().optional().hidden(),
     }),
     computeKey: ({ tenantId, documentId }) => documentKey(tenantId, documentId),
   });

@@ -21,7 +21,14 @@ import {
   documentFormatter,
   toDocumentRecord,
 } from './document-entity';
-import { bySessionPk, SESSION_DOC_PREFIX, sessionDocumentSk, tenantPrefix } from './keys';
+import {
+  bySessionPk,
+  documentListSk,
+  documentsPk,
+  SESSION_DOC_PREFIX,
+  sessionDocumentSk,
+  tenantPrefix,
+} from './keys';
 import { queryPage } from './query-page';
 import { INDEXES, type PaperlaneTable } from './table';
 import { parseId, parseInput, toIso } from './validate';
@@ -80,7 +87,12 @@ export function createDocumentStore(table: PaperlaneTable): DocumentStore {
         : {};
       const outcome = await conditional(Document, () =>
         Document.build(PutItemCommand)
-          .item({ ...document, ...sessionKeys })
+          .item({
+            ...document,
+            ...sessionKeys,
+            gsi3pk: documentsPk(document.tenantId),
+            gsi3sk: documentListSk(nowIso, document.documentId),
+          })
           .options({
             condition: { attr: 'documentId', exists: false },
             returnValuesOnConditionFalse: 'ALL_OLD',

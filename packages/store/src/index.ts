@@ -32,6 +32,16 @@ export {
   type TenantDirectory,
 } from './job-window';
 export { SWEEP_SHARDS, sweepShard } from './keys';
+export { MAX_QUERIES_PER_PAGE, MAX_ROUNDS_PER_PAGE, type MergedPage } from './list-merge';
+export {
+  type DocumentListQuery,
+  errorCodeFilterSchema,
+  type JobListQuery,
+  LIST_DEFAULT_LIMIT,
+  LIST_MAX_LIMIT,
+  type SessionListQuery,
+} from './list-query';
+export { createListStore, type FailedJobScan, type ListStore, MAX_SCANNED_FAILED } from './list-store';
 export * from './mailbox';
 export {
   createMailboxStore,
@@ -41,6 +51,13 @@ export {
 } from './mailbox-store';
 export { createQueueControlStore, type QueueControlStore, queueControlKey } from './queue-control-store';
 export { createRateLimitStore, type RateLimitStore, rateWindowKey } from './rate-limit-store';
+export {
+  createResultSourceStore,
+  RESULT_SOURCE_ENTITY,
+  type ResultSource,
+  type ResultSourceStore,
+  resultSourceKey,
+} from './result-source-store';
 export { createSessionCompletionStore, type SessionCompletionStore } from './session-completion-store';
 export { createStore, type Store, type StoreSettings } from './store';
 export {

@@ -21,6 +21,8 @@ export const invoiceRecordSchema = z.object({
   usage: z
     .object({ promptTokens: z.number().int().min(0), completionTokens: z.number().int().min(0) })
     .optional(),
+  /** The earlier document of the same tenant and bytes whose OCR text and fields this invoice took. */
+  reusedFrom: z.object({ documentId: idSchema, invoiceId: idSchema }).optional(),
   error: z.string().max(4000).optional(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
@@ -42,6 +44,7 @@ export const invoicePatchSchema = z.object({
   pageCount: z.number().int().min(0).nullable().optional(),
   textKey: z.string().max(1024).nullable().optional(),
   usage: invoiceRecordSchema.shape.usage.unwrap().nullable().optional(),
+  reusedFrom: invoiceRecordSchema.shape.reusedFrom.unwrap().nullable().optional(),
   error: z.string().max(4000).nullable().optional(),
   processedAt: z.iso.datetime().nullable().optional(),
 });

@@ -1,5 +1,6 @@
 import { type JobRecord, type NewJob, QUEUE_NAMES, ValidationError } from '@paperlane/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DocumentRecord } from './document';
 import type { JobListQuery } from './list-query';
 import { createListStore, type ListStore } from './list-store';
 import type { Store } from './store';
@@ -11,6 +12,7 @@ let lists: ListStore;
 /** Every job of tenant A as it ended up, and tenant B's (which must never show). */
 const jobsA: JobRecord[] = [];
 const jobsB: JobRecord[] = [];
+const documentsA: DocumentRecord[] = [];
 
 const A = 'tenant-a';
 const B = 'tenant-b';
@@ -75,6 +77,29 @@ beforeAll(async () => {
     const { job } = await store.jobs.create(newJob(B, n));
     jobsB.push(await settle(job, n));
   }
+  for (let n = 0; n < 9; n++) {
+    const { document } = await store.documents.create({
+      tenantId: A,
+      documentId: `ldoc-${n}`,
+      fileName: `f${n}.pdf`,
+      contentType: 'application/pdf',
+      sizeBytes: 10,
+      sha256: 'a'.repeat(64),
+      blobKey: `k${n}`,
+      now: new Date(Date.UTC(2030, 0, 1 + n, 12)),
+    });
+    documentsA.push(document);
+  }
+  await store.documents.create({
+    tenantId: B,
+    documentId: 'ldoc-b',
+    fileName: 'b.pdf',
+    contentType: 'application/pdf',
+    sizeBytes: 10,
+    sha256: 'a'.repeat(64),
+    blobKey: 'kb',
+    now: new Date(Date.UTC(2030, 0, 5)),
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -217,5 +242,81 @@ describe('failed job scan', () => {
     const capped = await lists.failedJobs(A, {}, 3);
     expect(capped).toMatchObject({ truncated: true });
     expect(capped.jobs.length).toBe(3);
+  });
+});
+
+describe('document and session lists', () => {
+  async function pageDocuments(query: Parameters<ListStore['documents']>[0]) {
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await lists.documents({ ...query, ...(cursor ? { cursor } : {}) });
+      ids.push(...page.items.map((d) => d.documentId));
+      cursor = page.cursor;
+    } while (cursor);
+    return ids;
+  }
+
+  it('lists the tenant documents newest first, by date range and status, at any page size', async () => {
+    const newestFirst = [...documentsA].reverse().map((d) => d.documentId);
+    for (const limit of [1, 4, 100]) {
+      expect(await pageDocuments({ tenantId: A, limit })).toEqual(newestFirst);
+      expect(
+        await pageDocuments({ tenantId: A, limit, dateFrom: '2030-01-03', dateTo: '2030-01-05' }),
+      ).toEqual(['ldoc-4', 'ldoc-3', 'ldoc-2']);
+      expect(await pageDocuments({ tenantId: A, limit, status: 'uploaded' })).toEqual(newestFirst);
+      expect(await pageDocuments({ tenantId: A, limit, status: 'failed' })).toEqual([]);
+    }
+    expect(await pageDocuments({ tenantId: B })).toEqual(['ldoc-b']);
+    await expect(lists.documents({ tenantId: A, dateFrom: '2030-13-45' })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    await expect(
+      lists.documents({ tenantId: A, dateFrom: '2030-01-05', dateTo: '2030-01-04' }),
+    ).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it('searches documents by the vendor and invoice number extracted from them', async () => {
+    const target = documentsA[2] as DocumentRecord;
+    await store.invoices.create({
+      tenantId: A,
+      invoiceId: 'inv-1',
+      documentId: target.documentId,
+      source: 'upload',
+      now: at(0),
+    });
+    await store.invoices.update({
+      tenantId: A,
+      invoiceId: 'inv-1',
+      fields: {
+        vendorName: 'ACME Tools GmbH',
+        invoiceNumber: 'INV-2030-7',
+        lineItems: [],
+        confidence: {},
+        provider: 'rules',
+      },
+      now: at(1),
+    });
+    expect(await pageDocuments({ tenantId: A, vendor: 'acme', limit: 2 })).toEqual([target.documentId]);
+    expect(await pageDocuments({ tenantId: A, invoiceNumber: 'inv-2030-7' })).toEqual([target.documentId]);
+    expect(await pageDocuments({ tenantId: A, vendor: 'acme', invoiceNumber: 'other' })).toEqual([]);
+    expect(await pageDocuments({ tenantId: B, vendor: 'acme' })).toEqual([]);
+  });
+
+  it('lists upload sessions newest first, per tenant', async () => {
+    for (let n = 0; n < 5; n++) {
+      await store.sessions.create({ tenantId: A, sessionId: `ls-${n}`, now: at(n * 1_000) });
+    }
+    await store.sessions.create({ tenantId: B, sessionId: 'ls-b', now: at(0) });
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await lists.sessions({ tenantId: A, limit: 2, ...(cursor ? { cursor } : {}) });
+      ids.push(...page.items.map((s) => s.sessionId));
+      cursor = page.cursor;
+    } while (cursor);
+    expect(ids).toEqual(['ls-4', 'ls-3', 'ls-2', 'ls-1', 'ls-0']);
+    const other = await lists.sessions({ tenantId: B });
+    expect(other.items.map((s) => s.sessionId)).toEqual(['ls-b']);
   });
 });

@@ -1,5 +1,6 @@
 import { $add, GetItemCommand, PutItemCommand, UpdateItemCommand } from 'dynamodb-toolbox';
 import { conditional } from './conditional';
+import { sessionListSk, sessionsPk } from './keys';
 import type { PaperlaneTable } from './table';
 import {
   type NewUploadSession,
@@ -66,7 +67,11 @@ export function createUploadSessionStore(table: PaperlaneTable): UploadSessionSt
       const { documentIds: _d, jobIds: _j, ...item } = session;
       const outcome = await conditional(Session, () =>
         Session.build(PutItemCommand)
-          .item(item)
+          .item({
+            ...item,
+            gsi3pk: sessionsPk(item.tenantId),
+            gsi3sk: sessionListSk(item.createdAt, item.sessionId),
+          })
           .options({
             condition: { attr: 'sessionId', exists: false },
             returnValuesOnConditionFalse: 'ALL_OLD',

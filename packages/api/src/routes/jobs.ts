@@ -7,6 +7,7 @@ import { idempotencyKeyParameter, idempotent } from '../middleware/idempotency';
 import { limitPerTenant } from '../middleware/rate-limit';
 import { jobSchema, presentJob } from '../presenters';
 import { authErrors, bearer, idParam, jsonError } from './common';
+import { type RetryOutcome, retryJobs } from './job-retry';
 
 const MAX_BATCH = 100;
 
@@ -130,23 +131,9 @@ const bulk = createRoute({
 export function jobRoutes(deps: ApiDeps) {
   const app = new OpenAPIHono<ApiEnv>();
 
-  async function retry(
-    tenantId: string,
-    jobId: string,
-  ): Promise<{ outcome: 'ok' | 'not_found' | 'conflict'; job?: JobRecord }> {
-    const now = deps.clock.now();
-    const requeued = await deps.store.jobs.requeue({
-      tenantId,
-      jobId,
-      now,
-      sweepAt: new Date(now.getTime() + deps.sweepGraceMs),
-    });
-    if (!requeued) {
-      const current = await deps.store.jobs.get({ tenantId, jobId });
-      return current ? { outcome: 'conflict', job: current } : { outcome: 'not_found' };
-    }
-    await deps.dispatcher.resend([requeued]);
-    return { outcome: 'ok', job: requeued };
+  async function retry(tenantId: string, jobId: string): Promise<RetryOutcome> {
+    const [result] = await retryJobs(deps, tenantId, [jobId]);
+    return result ?? { outcome: 'not_found' };
   }
 
   async function cancel(
@@ -216,9 +203,14 @@ export function jobRoutes(deps: ApiDeps) {
     .openapi(bulk, async (c) => {
       const { action: verb, ids } = c.req.valid('json');
       const tenantId = c.get('principal').tenantId;
+      const unique = [...new Set(ids)];
+      const outcomes =
+        verb === 'retry'
+          ? await retryJobs(deps, tenantId, unique)
+          : await Promise.all(unique.map((id) => cancel(tenantId, id)));
       const results = [];
-      for (const id of new Set(ids)) {
-        const result = verb === 'retry' ? await retry(tenantId, id) : await cancel(tenantId, id);
+      for (const [n, id] of unique.entries()) {
+        const result = outcomes[n] ?? { outcome: 'not_found' as const };
         results.push({
           job_id: id,
           outcome: result.outcome,

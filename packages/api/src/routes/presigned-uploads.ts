@@ -11,6 +11,7 @@ import { presentDocument, presentJob } from '../presenters';
 import { authErrors, bearer, idParam, jsonError } from './common';
 import { jobTimingFields, toJobTiming } from './job-timing';
 import { ingestDeps, type UploadResponse, uploadResponseSchema } from './upload';
+import { reprocessField } from './upload-options';
 
 /** How long an upload URL and its session stay usable. */
 const UPLOAD_WINDOW_SECONDS = 3600;
@@ -50,6 +51,7 @@ const completeBody = z
   .strictObject({
     uploads: z.array(z.strictObject({ upload_id: uploadIdSchema, file_name: fileNameSchema })).min(1),
     ...jobTimingFields,
+    ...reprocessField,
   })
   .openapi('CompleteUploads');
 
@@ -209,7 +211,7 @@ export function presignedUploadRoutes(deps: ApiDeps) {
 
     .openapi(completeUploads, async (c) => {
       const { session_id } = c.req.valid('param');
-      const { uploads, ...timing } = c.req.valid('json');
+      const { uploads, reprocess, ...timing } = c.req.valid('json');
       const schedule = toJobTiming(timing, deps.clock.now());
       const principal = c.get('principal');
       const { tenantId } = principal;
@@ -239,6 +241,7 @@ export function presignedUploadRoutes(deps: ApiDeps) {
         sessionId: session_id,
         source: 'upload',
         timing: schedule,
+        ...(reprocess ? { reprocess } : {}),
         // Stable ids from the upload id: completing twice yields the same documents and jobs.
         files: files.map(({ upload, bytes }) => ({
           fileName: upload.file_name,

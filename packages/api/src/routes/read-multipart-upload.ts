@@ -9,13 +9,17 @@ import { payloadTooLarge, readBodyChunks } from '../middleware/bounded-body';
 export interface MultipartUpload {
   files: IncomingFile[];
   folderId?: string;
-  /** The scheduling text parts (`priority`, `run_at`, `delay_seconds`), each at most once, unvalidated. */
-  timing: Record<string, string>;
+  /**
+   * The option text parts — scheduling (`priority`, `run_at`, `delay_seconds`) and
+   * `reprocess`, `notify_email` — each at most once, unvalidated.
+   */
+  options: Record<string, string>;
 }
 
-/** Room for the parts that are not files (`folder_id`, timing) and their headers. */
+/** Room for the parts that are not files (`folder_id`, options) and their headers. */
 const FIELD_BYTES = 1024;
 const TIMING_FIELDS = new Set(['priority', 'run_at', 'delay_seconds']);
+const OPTION_FIELDS = new Set([...TIMING_FIELDS, 'reprocess', 'notify_email']);
 const ONLY_KNOWN_FIELDS = 'unknown form field';
 
 /**
@@ -36,9 +40,9 @@ export async function readMultipartUpload(request: Request, limits: UploadLimits
         fileSize: limits.maxFileBytes,
         files: limits.maxFiles,
         // One more than the known fields, so a repeated one reaches the handler (a coded 400) rather than vanishing.
-        fields: TIMING_FIELDS.size + 2,
+        fields: OPTION_FIELDS.size + 2,
         fieldSize: FIELD_BYTES,
-        parts: limits.maxFiles + TIMING_FIELDS.size + 2,
+        parts: limits.maxFiles + OPTION_FIELDS.size + 2,
         headerPairs: 20,
       },
     });
@@ -55,7 +59,7 @@ export async function readMultipartUpload(request: Request, limits: UploadLimits
   const files: IncomingFile[] = [];
   let folderId: string | undefined;
   let folderFields = 0;
-  const timing: Record<string, string> = {};
+  const options: Record<string, string> = {};
 
   parser.on('file', (field, stream, fileName) => {
     if (field !== 'files') {
@@ -87,10 +91,11 @@ export async function readMultipartUpload(request: Request, limits: UploadLimits
   parser.on('field', (field, value, _nameTruncated, valueTruncated) => {
     if (field === 'files') {
       refuse(new HttpError(400, 'invalid_file', '`files` must be file parts, not text'));
-    } else if (TIMING_FIELDS.has(field)) {
-      if (field in timing || valueTruncated) {
-        refuse(new HttpError(400, 'invalid_schedule', `${field} repeated or too long`));
-      } else timing[field] = value;
+    } else if (OPTION_FIELDS.has(field)) {
+      if (field in options || valueTruncated) {
+        const code = TIMING_FIELDS.has(field) ? 'invalid_schedule' : 'invalid_upload_option';
+        refuse(new HttpError(400, code, `${field} repeated or too long`));
+      } else options[field] = value;
     } else if (field !== 'folder_id') {
       refuse(new HttpError(400, 'unknown_field', ONLY_KNOWN_FIELDS, [field]));
     } else if (++folderFields > 1 || valueTruncated || !idSchema.safeParse(value).success) {
@@ -123,5 +128,5 @@ export async function readMultipartUpload(request: Request, limits: UploadLimits
   parser.end();
   await Promise.race([finished, new Promise<void>((resolve) => (wake = resolve))]);
   if (refusal) throw refusal;
-  return { files, timing, ...(folderId !== undefined ? { folderId } : {}) };
+  return { files, options, ...(folderId !== undefined ? { folderId } : {}) };
 }

@@ -10,6 +10,7 @@ import { documentSchema, jobSchema, presentDocument, presentJob } from '../prese
 import { authErrors, bearer, jsonError } from './common';
 import { jobTimingFields, parseFormTiming, toJobTiming } from './job-timing';
 import { readMultipartUpload } from './read-multipart-upload';
+import { parseFormUploadOptions, reprocessField } from './upload-options';
 
 export const uploadResponseSchema = z
   .object({
@@ -52,6 +53,7 @@ export function uploadRoutes(deps: ApiDeps) {
               files: z.array(z.string().openapi({ format: 'binary' })),
               folder_id: idSchema.optional(),
               ...jobTimingFields,
+              ...reprocessField,
             }),
           },
         },
@@ -59,7 +61,7 @@ export function uploadRoutes(deps: ApiDeps) {
     },
     responses: {
       202: { content: { 'application/json': { schema: uploadResponseSchema } }, description: 'Accepted' },
-      400: jsonError('No files, an empty file, an unknown form field, or an invalid schedule'),
+      400: jsonError('No files, an empty file, an unknown form field, an invalid schedule or option'),
       413: jsonError('Too many files, a file too large, or the body too large'),
       415: jsonError('Not multipart, or a file type that is not supported'),
       ...authErrors,
@@ -80,8 +82,9 @@ export function uploadRoutes(deps: ApiDeps) {
           'send multipart/form-data with one or more `files` fields',
         );
       }
-      const { files, folderId, timing } = await readMultipartUpload(c.req.raw, deps.limits);
-      const schedule = toJobTiming(parseFormTiming(timing), deps.clock.now());
+      const { files, folderId, options } = await readMultipartUpload(c.req.raw, deps.limits);
+      const schedule = toJobTiming(parseFormTiming(options), deps.clock.now());
+      const { reprocess } = parseFormUploadOptions(options);
       const principal = c.get('principal');
       const result = await ingestDocuments(ingestDeps(deps), {
         tenantId: principal.tenantId,
@@ -90,6 +93,7 @@ export function uploadRoutes(deps: ApiDeps) {
         ...(folderId !== undefined ? { folderId } : {}),
         source: 'upload',
         timing: schedule,
+        ...(reprocess ? { reprocess } : {}),
       });
       const body: UploadResponse = {
         session_id: result.session.sessionId,

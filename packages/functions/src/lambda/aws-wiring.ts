@@ -87,7 +87,8 @@ export function createAwsWiring(
     common,
     admission,
   };
-  return wiring satisfies ApiWiring;
+  // File links are the API function's alone (lambda/api.ts): consumers never sign one.
+  return wiring satisfies Omit<ApiWiring, 'fileLinks'>;
 }
 
 export type AwsWiring = ReturnType<typeof createAwsWiring>;

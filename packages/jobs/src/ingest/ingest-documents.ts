@@ -49,6 +49,11 @@ export interface IngestInput {
   sessionId?: string;
   /** Lane and earliest start of the OCR and thumbnail jobs (default: high, now). */
   timing?: Pick<EnqueueOptions, 'priority' | 'delayMs' | 'runAt'>;
+  /**
+   * Read every file from scratch even when the tenant already has a processed document
+   * with the same bytes (by default its OCR text and fields are reused).
+   */
+  reprocess?: boolean;
 }
 
 export interface IngestResult {
@@ -72,12 +77,13 @@ export function jobsForFile(ref: {
   sessionId: string;
   documentId: string;
   invoiceId: string;
+  reprocess?: boolean;
 }) {
   const { tenantId, sessionId, documentId, invoiceId } = ref;
   return [
     {
       queue: 'invoice-processing' as const,
-      payload: { tenantId, invoiceId },
+      payload: { tenantId, invoiceId, ...(ref.reprocess ? { reprocess: true as const } : {}) },
       sessionId,
       documentId,
       dedupeKey: `ocr:${invoiceId}`,
@@ -200,7 +206,10 @@ export async function ingestDocuments(deps: IngestDeps, input: IngestInput): Pro
   }
   const jobs = await deps.queue.enqueueMany(
     planned.flatMap(({ documentId, invoiceId }) =>
-      jobsForFile({ tenantId, sessionId, documentId, invoiceId }).map((job) => ({ ...job, ...input.timing })),
+      jobsForFile({ tenantId, sessionId, documentId, invoiceId, reprocess: input.reprocess }).map((job) => ({
+        ...job,
+        ...input.timing,
+      })),
     ),
   );
   const updated = await deps.store.sessions.append({

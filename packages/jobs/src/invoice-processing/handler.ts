@@ -19,13 +19,21 @@ import {
   PaperlaneError,
   stableId,
 } from '@paperlane/core';
-import type { DocumentRecord, InvoiceRecord, Store } from '@paperlane/store';
+import {
+  createResultSourceStore,
+  type DocumentRecord,
+  type InvoiceRecord,
+  type ResultSourceStore,
+  type Store,
+} from '@paperlane/store';
 import { jobProgress } from './job-progress';
 import { loadDocument, loadOriginal } from './load-original';
 import { readInvoice, type SniffContentType, throwIfAborted } from './read-invoice';
+import { findReusableResult, type ReusableResult, type SavedWork } from './reuse-result';
 
 export interface InvoiceProcessingDeps {
-  store: Pick<Store, 'documents' | 'invoices'>;
+  /** `table`: where the result-reuse pointers (tenant + sha256 → document) are kept. */
+  store: Pick<Store, 'documents' | 'invoices' | 'table'>;
   blobs: BlobStore;
   ocr: OcrProvider;
   extractor: Extractor;
@@ -52,6 +60,7 @@ function reasonOf(error: unknown): string {
  */
 async function finish(
   deps: InvoiceProcessingDeps,
+  sources: ResultSourceStore,
   invoice: InvoiceRecord,
   document: DocumentRecord,
 ): Promise<EnqueueResult> {
@@ -67,6 +76,8 @@ async function finish(
       now: deps.clock.now(),
     });
   }
+  // After the document is processed: a later upload of these bytes checks that status.
+  await sources.record({ tenantId, sha256: document.sha256, documentId, invoiceId, now: deps.clock.now() });
   const summary = await deps.queue.enqueue(
     'llm-summary',
     { tenantId, documentId },
@@ -135,12 +146,69 @@ async function recordFailure(
   }
 }
 
+/** How the job shows a reuse: the source document and what it did not have to spend. */
+function reuseResult(reusedFrom: InvoiceRecord['reusedFrom'], saved: SavedWork | undefined) {
+  if (!reusedFrom) return {};
+  return {
+    reused_from: { document_id: reusedFrom.documentId },
+    ...(saved ? { saved: { ocr_pages: saved.ocrPages, llm_tokens: saved.llmTokens } } : {}),
+  };
+}
+
+/** The invoice as read from scratch: original (size-capped), sniff, text layer or OCR, extraction. */
+async function readFresh(
+  deps: InvoiceProcessingDeps,
+  ctx: JobContext<'invoice-processing'>,
+  document: DocumentRecord,
+  progress: ReturnType<typeof jobProgress>,
+) {
+  const bytes = await loadOriginal(deps.blobs, document, deps.limits.maxFileBytes, ctx.signal);
+  progress.report(5);
+  const reading = await readInvoice({
+    bytes,
+    sniff: deps.sniff,
+    ocr: deps.ocr,
+    extractor: deps.extractor,
+    blobKey: document.blobKey,
+    signal: ctx.signal,
+    onProgress: (fraction) => progress.report(5 + fraction * 85),
+  });
+  return {
+    text: encoder.encode(reading.ocr.text),
+    fields: reading.fields,
+    ocrProvider: reading.ocr.provider,
+    extractor: reading.fields.provider,
+    pageCount: reading.ocr.pages.length,
+  };
+}
+
+/** The same reading taken from the earlier document (fields, provider names, page count, text). */
+function readReused(reusable: ReusableResult) {
+  const { source } = reusable;
+  return {
+    text: reusable.text,
+    fields: source.fields,
+    ...(source.ocrProvider ? { ocrProvider: source.ocrProvider } : {}),
+    ...(source.extractor ? { extractor: source.extractor } : {}),
+    ...(source.pageCount !== undefined ? { pageCount: source.pageCount } : {}),
+  };
+}
+
 /**
  * The `invoice-processing` job: loads the invoice and its document's file (size-capped),
  * reads it ({@link readInvoice}: sniff, text layer or OCR, extraction), stores the OCR
  * text blob and the fields on the invoice (`pending → processing → processed | error`),
  * marks the document processed, queues its `llm-summary` (low priority, deduped), and
  * publishes `invoice.processed` and `document.processed`.
+ *
+ * Result reuse: before reading, the job looks for an earlier document of the same
+ * tenant with the same bytes (sha256) that was processed successfully
+ * ({@link findReusableResult}); when there is one, its OCR text and fields are copied
+ * instead of OCR and extraction, the invoice records `reusedFrom`, and the job's
+ * result shows `reused_from` and what was `saved` (OCR pages, LLM tokens). A payload
+ * with `reprocess` (the reprocess route, or an upload sent with `reprocess: true`)
+ * always reads from scratch. The decision lives here, in the job, so SQS/Lambda and
+ * BullMQ behave the same.
  *
  * Hostile or unreadable files fail permanently with the adapters' codes (`empty_file`,
  * `unsupported_file_type`, `corrupt_file`, `encrypted_pdf`, `too_many_pages`,
@@ -153,6 +221,7 @@ async function recordFailure(
 export function createInvoiceProcessingHandler(
   deps: InvoiceProcessingDeps,
 ): JobHandler<'invoice-processing'> {
+  const sources = createResultSourceStore(deps.store.table);
   return async (ctx): Promise<JobResult> => {
     const { tenantId, invoiceId } = ctx.payload;
     const found = await deps.store.invoices.get({ tenantId, invoiceId });
@@ -162,18 +231,20 @@ export function createInvoiceProcessingHandler(
 
     // A reprocess request asks for the work again; any other re-run only completes the follow-ups.
     if (found.status === 'processed' && found.fields && !ctx.payload.reprocess) {
-      const summary = await finish(deps, found, document);
+      const summary = await finish(deps, sources, found, document);
       return {
         invoice_id: invoiceId,
         document_id: documentId,
         status: 'processed',
         already_processed: true,
+        ...reuseResult(found.reusedFrom, undefined),
         summary_job_id: summary.job.jobId,
       };
     }
 
     const progress = jobProgress(ctx.progress, ctx.logger);
     let invoice = found;
+    let saved: SavedWork | undefined;
     try {
       const now = deps.clock.now();
       invoice =
@@ -181,33 +252,29 @@ export function createInvoiceProcessingHandler(
         found;
       await deps.store.documents.update({ tenantId, documentId, status: 'processing', error: null, now });
 
-      const bytes = await loadOriginal(deps.blobs, document, deps.limits.maxFileBytes, ctx.signal);
-      progress.report(5);
-      const reading = await readInvoice({
-        bytes,
-        sniff: deps.sniff,
-        ocr: deps.ocr,
-        extractor: deps.extractor,
-        blobKey: document.blobKey,
-        signal: ctx.signal,
-        onProgress: (fraction) => progress.report(5 + fraction * 85),
-      });
+      const reusable = ctx.payload.reprocess
+        ? undefined
+        : await findReusableResult({ store: deps.store, sources, blobs: deps.blobs }, document, deps.limits);
+      const reading = reusable ? readReused(reusable) : await readFresh(deps, ctx, document, progress);
+      saved = reusable?.saved;
       throwIfAborted(ctx.signal, 'storing the result');
 
       const textKey = blobKeys.ocrText(tenantId, documentId);
-      await deps.blobs.put(textKey, encoder.encode(reading.ocr.text), {
-        contentType: 'text/plain; charset=utf-8',
-      });
+      await deps.blobs.put(textKey, reading.text, { contentType: 'text/plain; charset=utf-8' });
       const processedAt = deps.clock.now();
       const processed = await deps.store.invoices.update({
         tenantId,
         invoiceId,
         status: 'processed',
         fields: reading.fields,
-        ocrProvider: reading.ocr.provider,
-        extractor: reading.fields.provider,
-        pageCount: reading.ocr.pages.length,
+        ocrProvider: reading.ocrProvider ?? null,
+        extractor: reading.extractor ?? null,
+        pageCount: reading.pageCount ?? null,
         textKey,
+        // A reprocess reads afresh: the invoice no longer stands on another document's reading.
+        reusedFrom: reusable
+          ? { documentId: reusable.source.documentId, invoiceId: reusable.source.invoiceId }
+          : null,
         error: null,
         processedAt: processedAt.toISOString(),
         now: processedAt,
@@ -219,7 +286,7 @@ export function createInvoiceProcessingHandler(
       await recordFailure(deps, ctx, invoice, error);
       throw error;
     }
-    const summary = await finish(deps, invoice, document);
+    const summary = await finish(deps, sources, invoice, document);
     progress.report(100);
     await progress.flush();
     const fields = invoice.fields;
@@ -231,6 +298,7 @@ export function createInvoiceProcessingHandler(
       extractor: invoice.extractor,
       page_count: invoice.pageCount,
       fields_found: fields ? INVOICE_FIELD_NAMES.filter((name) => fields[name] !== undefined).length : 0,
+      ...reuseResult(invoice.reusedFrom, saved),
       summary_job_id: summary.job.jobId,
     };
   };

@@ -47,6 +47,7 @@ export interface DocumentHarness {
   ingest(
     fileName: string,
     bytes?: Uint8Array,
+    options?: { tenantId?: string },
   ): Promise<{ tenantId: string; documentId: string; invoiceId: string }>;
   /** Stores `bytes` as a document + invoice without any check, as a hostile writer could. */
   seed(
@@ -119,8 +120,8 @@ export async function startDocumentHarness(
       clock,
       ...overrides,
     }),
-    async ingest(fileName, bytes) {
-      const tenantId = `t-${fileName.replace(/\W/g, '')}-${++tenantCount}`;
+    async ingest(fileName, bytes, options = {}) {
+      const tenantId = options.tenantId ?? `t-${fileName.replace(/\W/g, '')}-${++tenantCount}`;
       const result = await ingestDocuments(
         {
           store,

@@ -1,0 +1,92 @@
+import { idSchema } from '@paperlane/core';
+import { Entity, GetItemCommand, item, PutItemCommand, string } from 'dynamodb-toolbox';
+import { z } from 'zod';
+import { tenantPrefix } from './keys';
+import type { PaperlaneTable } from './table';
+import { parseId, parseInput, toIso } from './validate';
+
+export const RESULT_SOURCE_ENTITY = 'ResultSource';
+
+const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters');
+
+/**
+ * Which document of a tenant last read a file with these bytes successfully: where a
+ * later upload of the same bytes may take its OCR text and fields from. A pointer, not a
+ * copy: the reader checks that the document and its invoice are still there and processed.
+ */
+export const resultSourceSchema = z.object({
+  tenantId: idSchema,
+  sha256: sha256Schema,
+  documentId: idSchema,
+  invoiceId: idSchema,
+  updatedAt: z.iso.datetime(),
+});
+export type ResultSource = z.infer<typeof resultSourceSchema>;
+
+const newResultSourceSchema = resultSourceSchema.omit({ updatedAt: true }).extend({ now: z.date() });
+
+/**
+ * `T#{tenant}#SHA#{sha256}` / `RESULT`: keyed by tenant and digest, so a lookup can only
+ * ever find the caller's own tenant's documents (the same bytes in another tenant are
+ * another key), and no index is needed (an existing table works unchanged).
+ */
+export function resultSourceKey(tenantId: string, sha256: string): { pk: string; sk: string } {
+  return { pk: `${tenantPrefix(tenantId)}SHA#${sha256}`, sk: 'RESULT' };
+}
+
+function createResultSourceEntity(table: PaperlaneTable) {
+  return new Entity({
+    name: RESULT_SOURCE_ENTITY,
+    table,
+    timestamps: false,
+    schema: item({
+      tenantId: string().key(),
+      sha256: string().key(),
+      documentId: string(),
+      invoiceId: string(),
+      updatedAt: string(),
+    }),
+    computeKey: ({ tenantId, sha256 }) => resultSourceKey(tenantId, sha256),
+  });
+}
+
+/**
+ * The result-reuse pointers. Apart from `createStore` because only the invoice-processing
+ * consumer reads or writes them: the API function's package does not carry them.
+ */
+export interface ResultSourceStore {
+  /** Points the digest at this document (the newest success wins; any processed one will do). */
+  record(input: Omit<ResultSource, 'updatedAt'> & { now: Date }): Promise<void>;
+  /** The tenant's pointer for these bytes, if any document recorded one. */
+  find(ref: { tenantId: string; sha256: string }): Promise<ResultSource | undefined>;
+}
+
+/**
+ * The DynamoDB `ResultSourceStore`, over the store's table.
+ *
+ * @example
+ * const sources = createResultSourceStore(store.table);
+ * const source = await sources.find({ tenantId, sha256: document.sha256 });
+ */
+export function createResultSourceStore(table: PaperlaneTable): ResultSourceStore {
+  const ResultSource = createResultSourceEntity(table);
+  return {
+    async record(input) {
+      const { now, ...fields } = parseInput(newResultSourceSchema, input, 'result source');
+      await ResultSource.build(PutItemCommand)
+        .item({ ...fields, updatedAt: toIso(now, 'now') })
+        .send();
+    },
+
+    async find(ref) {
+      const tenantId = parseId(ref.tenantId, 'tenantId');
+      const sha256 = parseInput(sha256Schema, ref.sha256, 'sha256');
+      const { Item } = await ResultSource.build(GetItemCommand)
+        .key({ tenantId, sha256 })
+        .options({ consistent: true })
+        .send();
+      // The key embeds the tenant; the attribute check is a second lock on the same door.
+      return Item && Item.tenantId === tenantId ? resultSourceSchema.parse(Item) : undefined;
+    },
+  };
+}
