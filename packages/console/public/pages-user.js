@@ -84,6 +84,13 @@ export function SessionsPage() {
         ['Session', (s) => html`<a href=${`#/sessions/${s.session_id}`}>${s.session_id}</a>`],
         ['Status', (s) => (s.status ? html`<${Status} status=${s.status} />` : '')],
         ['Files', (s) => s.files?.join(', ') ?? s.document_ids?.length ?? ''],
+        [
+          'Jobs',
+          (s) =>
+            s.counts
+              ? `${s.counts.complete} complete, ${s.counts.failed} failed${s.counts.cancelled ? `, ${s.counts.cancelled} cancelled` : ''}`
+              : (s.expected_jobs ?? ''),
+        ],
         ['Created', (s) => html`<${When} at=${s.created_at} />`],
       ]}
     />
@@ -254,15 +261,21 @@ export function SessionPage({ id }) {
 export function DocumentsPage() {
   const [status, setStatus] = useState('');
   const [vendor, setVendor] = useState('');
+  const [invoiceNumber, setInvoiceNumber] = useState('');
   const pages = usePages(
-    (cursor) => api('GET', `/api/documents${query({ status, vendor, limit: 25, cursor })}`),
-    [status, vendor],
+    (cursor) =>
+      api(
+        'GET',
+        `/api/documents${query({ status, vendor, invoice_number: invoiceNumber, limit: 25, cursor })}`,
+      ),
+    [status, vendor, invoiceNumber],
   );
   return html`<section>
     <h1>Documents</h1>
     <form class="filters" onSubmit=${(e) => e.preventDefault()}>
       <${Choice} label="Status" value=${status} values=${DOCUMENT_STATUSES} onChange=${setStatus} testid="document-status" />
-      <label>Vendor <input value=${vendor} onChange=${(e) => setVendor(e.currentTarget.value)} placeholder="any" /></label>
+      <label>Vendor <input value=${vendor} onChange=${(e) => setVendor(e.currentTarget.value.trim())} placeholder="any" /></label>
+      <label>Invoice number <input value=${invoiceNumber} onChange=${(e) => setInvoiceNumber(e.currentTarget.value.trim())} placeholder="any" /></label>
     </form>
     <${Problem} error=${pages.error} what="Listing documents" />
     <${Loading} when=${pages.loading && pages.items.length === 0} />

@@ -126,7 +126,13 @@ export function usePages(request, deps) {
       from ? { ...previous, loading: true } : { items: [], cursor: null, error: undefined, loading: true },
     );
     try {
-      const page = await latest.current(from);
+      // A filtered page may come back empty with a cursor (the server bounds each page's
+      // reads): follow a few such pages rather than show "nothing" above a "Load more".
+      let page = await latest.current(from);
+      for (let hops = 0; hops < 5 && page.items.length === 0 && page.next_cursor; hops++) {
+        if (mine !== generation.current) return;
+        page = await latest.current(page.next_cursor);
+      }
       if (mine !== generation.current) return;
       setState((previous) => ({
         items: from ? [...previous.items, ...page.items] : page.items,

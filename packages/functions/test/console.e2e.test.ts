@@ -201,6 +201,39 @@ describe('the web console in Chromium', () => {
     await operator.context().close();
   });
 
+  it('pages a long job list with "Load more" and filters it by status', async () => {
+    // 30 failed records of a tenant of their own, straight in the store: more than a page (25).
+    const now = new Date();
+    const later = new Date(now.getTime() + 3_600_000);
+    for (let n = 0; n < 30; n++) {
+      const jobId = `job_page_${String(n).padStart(3, '0')}`;
+      await api.container.store.jobs.create({
+        tenantId: 'initech',
+        jobId,
+        queue: 'llm-summary',
+        payload: {},
+        priority: 'low',
+        traceId: 't',
+        maxAttempts: 1,
+        targetType: 'test',
+        targetId: jobId,
+        now,
+        availableAt: later,
+        sweepAt: later,
+      });
+      await api.container.store.jobs.fail({ tenantId: 'initech', jobId, error: 'x', errorCode: 'e', now });
+    }
+    const user = await page(api.token('initech', 'user'), '#/jobs');
+    const rows = user.getByTestId('jobs').locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(25);
+    await user.getByTestId('load-more').click();
+    await expect.poll(() => rows.count()).toBe(30);
+    expect(await user.getByTestId('load-more').count()).toBe(0);
+    await user.getByTestId('job-status').selectOption('complete');
+    await user.getByText('No jobs.').waitFor();
+    await user.context().close();
+  });
+
   it('raised no script error or CSP violation on any page', () => {
     expect(pageErrors).toEqual([]);
   });

@@ -1,9 +1,9 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { awsClientConfig } from '@paperlane/adapters';
 import { QUEUE_NAMES, silentLogger, sstNames } from '@paperlane/core';
 import { provisionSqsQueues, type SqsQueueUrls } from '@paperlane/runtime';
-import { createDocumentClient, ensureTable } from '@paperlane/store';
+import { createDocumentClient, createStore, ensureTable } from '@paperlane/store';
 import {
   type DynaliteServer,
   type FauxqsServer,
@@ -312,5 +312,123 @@ describe('on Lambda: API Gateway → API function → SQS → consumer function'
         .subarray(8, 12)
         .toString('latin1'),
     ).toBe('WEBP');
+  });
+});
+
+describe('on Lambda: the operator numbers', () => {
+  /**
+   * The automation queue is the one no other test here touches, so its numbers are exact:
+   * SQS gives depth, in flight and DLQ depth; the records give the rest.
+   */
+  it('serves /admin/queues/stats from SQS attributes and the job records; /metrics is 503 with its reason', async () => {
+    const call = await apiLambda();
+    const { mintToken } = await import('@paperlane/api');
+    const as = async (role: 'operator' | 'admin') => ({
+      authorization: `Bearer ${await mintToken(SECRET, { tenantId: 'ops', userId: 'u1', role })}`,
+    });
+    const get = async (path: string, role: 'operator' | 'admin' = 'operator') => {
+      const result = await call(await apiEvent('GET', path, { headers: await as(role) }));
+      return { status: result.statusCode, body: JSON.parse(result.body ?? 'null') };
+    };
+
+    // Records written by the store code the functions use: four finished in the window
+    // (run times 100, 200, 1000 ms complete; 400 ms failed), one pending for five minutes.
+    const store = createStore({
+      documentClient: createDocumentClient({ endpoint: dynamo.endpoint }),
+      tableName: 'lambda-test',
+    });
+    const base = Date.now() - 10 * 60_000;
+    const job = (n: number, at: number) => ({
+      tenantId: 'stats-co',
+      jobId: `job_stats_${n}`,
+      queue: 'automation' as const,
+      payload: { automationId: `aut_${n}` },
+      priority: 'low' as const,
+      traceId: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      maxAttempts: 1,
+      targetType: 'automation',
+      targetId: `aut_${n}`,
+      now: new Date(at),
+      availableAt: new Date(at),
+      sweepAt: new Date(at + 3_600_000),
+    });
+    for (const [n, ms, outcome] of [
+      [1, 100, 'complete'],
+      [2, 200, 'complete'],
+      [3, 1000, 'complete'],
+      [4, 400, 'failed'],
+    ] as const) {
+      const start = base + n * 5_000;
+      await store.jobs.create(job(n, start));
+      await store.jobs.claim({
+        tenantId: 'stats-co',
+        jobId: `job_stats_${n}`,
+        now: new Date(start),
+        leaseMs: 60_000,
+      });
+      const end = { tenantId: 'stats-co', jobId: `job_stats_${n}`, attempt: 1, now: new Date(start + ms) };
+      if (outcome === 'complete') await store.jobs.complete(end);
+      else await store.jobs.fail({ ...end, error: 'refused', errorCode: 'refused' });
+    }
+    const pendingSince = Date.now() - 300_000;
+    await store.jobs.create(job(5, pendingSince));
+
+    // Messages: two waiting on the high lane, one on the low lane of which one is then held
+    // (in flight), one in the DLQ.
+    const send = (url: string) => sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: '{}' }));
+    await Promise.all(
+      [urls.automation.high, urls.automation.high, urls.automation.low, urls.automation.dlq].map(send),
+    );
+    const held = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: urls.automation.low,
+        MaxNumberOfMessages: 1,
+        VisibilityTimeout: 600,
+      }),
+    );
+    expect(held.Messages).toHaveLength(1);
+
+    const stats = await get('/admin/queues/stats?window_minutes=60');
+    expect(stats.status).toBe(200);
+    expect(stats.body.window_minutes).toBe(60);
+    expect(stats.body.queues.map((q: { name: string }) => q.name).sort()).toEqual([...QUEUE_NAMES].sort());
+    const automation = stats.body.queues.find((q: { name: string }) => q.name === 'automation');
+    expect(automation).toEqual({
+      name: 'automation',
+      depth: 2,
+      in_flight: 1,
+      dlq_depth: 1,
+      oldest_age_seconds: expect.any(Number),
+      paused: false,
+      completed: 3,
+      failed: 1,
+      throughput_per_minute: 4 / 60,
+      failure_rate: 0.25,
+      // Nearest rank over [100, 200, 400, 1000].
+      p50_ms: 200,
+      p95_ms: 1000,
+    });
+    const age = Math.floor((Date.now() - pendingSince) / 1000);
+    expect(automation.oldest_age_seconds).toBeGreaterThanOrEqual(300);
+    expect(automation.oldest_age_seconds).toBeLessThanOrEqual(age);
+    // A finished job older than the window is left out.
+    expect((await get('/admin/queues/stats?window_minutes=1')).body.queues).toContainEqual(
+      expect.objectContaining({ name: 'automation', completed: 0, failed: 0, p50_ms: null }),
+    );
+
+    // Deployment-wide numbers: a tenant admin learns nothing.
+    expect(await get('/admin/queues/stats', 'admin')).toMatchObject({
+      status: 403,
+      body: { error: { code: 'forbidden' } },
+    });
+    expect(await get('/admin/queues/stats?window_minutes=0')).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_request' } },
+    });
+    // No Prometheus registry on Lambda: the coded answer says where the metrics are.
+    expect(await get('/metrics')).toMatchObject({
+      status: 503,
+      body: { error: { code: 'metrics_unavailable', message: expect.stringContaining('EMF') } },
+    });
   });
 });

@@ -29,6 +29,7 @@ const acme = {
   thumbnails: [] as string[],
   documents: [] as string[],
   sessions: [] as string[],
+  sessionJobs: {} as Record<string, number>,
 };
 const globex = { jobs: [] as string[] };
 
@@ -98,6 +99,7 @@ beforeAll(async () => {
     acme.thumbnails.push(...body.jobs.filter((j) => j.queue === 'thumbnail').map((j) => j.job_id));
     acme.documents.push(...body.documents.map((d) => d.document_id));
     acme.sessions.push(body.session_id);
+    acme.sessionJobs[body.session_id] = body.jobs.length;
   }
   globex.jobs.push(...(await upload('globex', ['g.pdf'])).jobs.map((j) => j.job_id));
 }, 120_000);
@@ -145,6 +147,14 @@ describe('GET /api/jobs, /api/documents, /api/upload-sessions', () => {
     const sessions = await pageAll('acme', '/api/upload-sessions?limit=1', 'session_id');
     expect(sessions).toEqual([...acme.sessions].reverse());
     expect(await pageAll('globex', '/api/upload-sessions', 'session_id')).toHaveLength(1);
+    // Each summary knows its job total from creation: the jobs the upload answered with.
+    const summaries = (await call('acme', 'GET', '/api/upload-sessions')).body.items as Array<{
+      session_id: string;
+      expected_jobs: number;
+    }>;
+    expect(summaries.map((s) => [s.session_id, s.expected_jobs])).toEqual(
+      [...acme.sessions].reverse().map((id) => [id, acme.sessionJobs[id]]),
+    );
     expect(await pageAll('acme', '/api/documents?vendor=nobody', 'document_id')).toEqual([]);
   });
 
@@ -242,8 +252,23 @@ describe('failed-job groups and bulk retry (tenant admin)', () => {
 
     control.failing = false;
     const first = acme.thumbnails[0] as string;
-    const byId = await call('acme', 'POST', path, { job_ids: [first] }, 'admin');
-    expect(byId.body).toEqual({ matched: 1, retried: 1, dry_run: false, truncated: false });
+    // With an Idempotency-Key the repeat is the first answer replayed, not a second retry
+    // (which would match nothing: the job is no longer failed).
+    const keyed = async () =>
+      fetch(`${api.url}${path}`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${await api.token('acme', 'admin')}`,
+          'content-type': 'application/json',
+          'idempotency-key': 'bulk-retry-1',
+        },
+        body: JSON.stringify({ job_ids: [first] }),
+      });
+    const byId = await keyed();
+    expect(await byId.json()).toEqual({ matched: 1, retried: 1, dry_run: false, truncated: false });
+    const again = await keyed();
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(await again.json()).toEqual({ matched: 1, retried: 1, dry_run: false, truncated: false });
     const real = await call(
       'acme',
       'POST',

@@ -5,6 +5,7 @@ import type { PrincipalRole } from '../auth/principal';
 import type { ApiDeps } from '../deps';
 import type { ApiEnv } from '../env';
 import { assertRole } from '../middleware/authenticate';
+import { idempotencyKeyParameter, idempotent } from '../middleware/idempotency';
 import { limitPerTenant } from '../middleware/rate-limit';
 import { authErrors, bearer, jsonError } from './common';
 import { retryJobs } from './job-retry';
@@ -55,6 +56,7 @@ const bulkRetry = createRoute({
   description:
     '`dry_run` only counts. With `job_ids`, failed or cancelled ones among them; else failed jobs.',
   security: bearer,
+  parameters: [idempotencyKeyParameter],
   request: {
     body: {
       content: {
@@ -125,7 +127,7 @@ export function failedJobRoutes(
 ) {
   const app = new OpenAPIHono<ApiEnv>();
   const lists = lazyListStore(deps);
-  app.use('/api/jobs/bulk-retry', limitPerTenant(deps.rateLimiter));
+  app.use('/api/jobs/bulk-retry', limitPerTenant(deps.rateLimiter), idempotent(deps));
   return app
     .openapi(groups, async (c) => {
       const principal = c.get('principal');

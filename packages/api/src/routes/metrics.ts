@@ -36,7 +36,11 @@ export function metricsRoutes(deps: Pick<ApiDeps, 'verifyToken' | 'metricsExposi
   return app.openapi(scrape, async (c) => {
     const exposition = deps.metricsExposition;
     if (!exposition)
-      throw new HttpError(503, 'metrics_unavailable', 'this deployment publishes metrics as CloudWatch EMF');
+      throw new HttpError(
+        503,
+        'metrics_unavailable',
+        'no Prometheus registry here: on AWS metrics are CloudWatch EMF (namespace Paperlane) and /admin/queues/stats',
+      );
     return c.text(await exposition.render(), 200, { 'content-type': exposition.contentType });
   });
 }

@@ -19,7 +19,7 @@ export interface QueueWindowSummary {
   oldestPendingAt?: Date;
 }
 
-/** Reads the window statistics of every queue (Node processes; absent on Lambda, see the README). */
+/** Reads the window statistics of every queue from the job records (every mode; loaded lazily on the API Lambda). */
 export type QueueWindow = (input: {
   windowMinutes: number;
   now: Date;

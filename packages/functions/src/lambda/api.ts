@@ -9,6 +9,7 @@ import { handle } from 'hono/aws-lambda';
 import { buildApiDeps } from '../api-deps';
 import { createAwsWiring } from './aws-wiring';
 import { lambdaConsumerSwitch } from './consumer-switch';
+import { lazyQueueWindow } from './lazy-queue-window';
 
 const wiring = createAwsWiring();
 const { env } = wiring.config;
@@ -27,6 +28,8 @@ const app = createApp(
       flags: wiring.store.queueControl,
       ...(consumers ? { consumers } : {}),
     }),
+    // Depths from SQS, the window from the job records; /metrics stays 503 here (EMF is the path).
+    queueWindow: lazyQueueWindow(wiring),
   }),
 );
 

@@ -1,10 +1,7 @@
 import type { MetricsSnapshot, PrometheusMetrics } from '@paperlane/adapters/metrics/prometheus-metrics';
-import type { MetricsExposition, QueueWindow } from '@paperlane/api';
+import type { MetricsExposition } from '@paperlane/api';
 import { describeError, type Logger } from '@paperlane/core';
 import type { QueueAdmin } from '@paperlane/runtime';
-import { createJobWindowReader, listTenants } from '@paperlane/store';
-import type { Container } from '../container';
-import { createQueueWindow } from '../queue-window/queue-window';
 
 /**
  * `GET /metrics` for a Node process: its own registry, plus the latest snapshots the
@@ -37,18 +34,4 @@ export function metricsExposition(
       return metrics.render(options.relayed?.() ?? []);
     },
   };
-}
-
-/**
- * `/admin/queues/stats` window numbers over the container's store.
- *
- * @example buildApiDeps(container, { queueWindow: localQueueWindow(container) })
- */
-export function localQueueWindow(container: Pick<Container, 'store' | 'logger'>): QueueWindow {
-  const { store, logger } = container;
-  return createQueueWindow({
-    tenants: (limit) => listTenants(store.table, limit),
-    jobs: createJobWindowReader(store.table),
-    logger,
-  });
 }

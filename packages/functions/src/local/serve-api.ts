@@ -5,9 +5,10 @@ import { createAdminBoard } from '@paperlane/api/admin/bull-board';
 import { createRealtimeHub, storeTargetAccess } from '@paperlane/api/realtime/index';
 import { buildApiDeps } from '../api-deps';
 import type { Container } from '../container';
+import { recordsQueueWindow } from '../queue-window/queue-window';
 import { type HttpServer, startHttpServer } from '../server/node-server';
 import { attachRealtimeWebSocket } from '../server/realtime-ws';
-import { localQueueWindow, metricsExposition } from './operator-views';
+import { metricsExposition } from './operator-views';
 
 export interface ApiServer {
   url: string;
@@ -41,7 +42,7 @@ export async function serveApi(container: Container, options: ServeApiOptions): 
       logger: container.logger,
       ...(options.relayedMetrics ? { relayed: options.relayedMetrics } : {}),
     }),
-    queueWindow: localQueueWindow(container),
+    queueWindow: recordsQueueWindow(container),
   });
   deps.health.push(...(options.health ?? []));
   const app = createApp(deps);

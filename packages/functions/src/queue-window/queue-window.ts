@@ -1,7 +1,7 @@
 import type { QueueWindow, QueueWindowSummary } from '@paperlane/api';
 import type { Logger } from '@paperlane/core';
 import { QUEUE_NAMES, type QueueName } from '@paperlane/core';
-import type { JobWindowReader } from '@paperlane/store';
+import { createJobWindowReader, type JobWindowReader, listTenants, type Store } from '@paperlane/store';
 import { type FinishedTiming, summarizeWindow } from './window-stats';
 
 /** Bounds on one call: tenants visited, finished jobs read per tenant, queue and outcome, parallel reads. */
@@ -71,4 +71,19 @@ export function createQueueWindow(deps: {
       }),
     );
   };
+}
+
+/**
+ * {@link createQueueWindow} over a store's table: what `npm start` and the API Lambda
+ * (loaded on first use there, see lambda/lazy-queue-window.ts) serve.
+ *
+ * @example buildApiDeps(container, { queueWindow: recordsQueueWindow(container) })
+ */
+export function recordsQueueWindow(deps: { store: Pick<Store, 'table'>; logger: Logger }): QueueWindow {
+  const { store, logger } = deps;
+  return createQueueWindow({
+    tenants: (limit) => listTenants(store.table, limit),
+    jobs: createJobWindowReader(store.table),
+    logger,
+  });
 }

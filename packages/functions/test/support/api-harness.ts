@@ -18,8 +18,9 @@ import {
 import { buildApiDeps } from '../../src/api-deps';
 import { loadConfig } from '../../src/config/config';
 import { type ContainerParts, createContainer } from '../../src/container';
-import { localQueueWindow, metricsExposition } from '../../src/local/operator-views';
+import { metricsExposition } from '../../src/local/operator-views';
 import { placeholderHandlers } from '../../src/placeholder-handlers';
+import { recordsQueueWindow } from '../../src/queue-window/queue-window';
 import { startHttpServer } from '../../src/server/node-server';
 import { attachRealtimeWebSocket } from '../../src/server/realtime-ws';
 
@@ -63,7 +64,7 @@ export async function startApi(options: ApiHarnessOptions = {}) {
     jwtSecret: SECRET,
     queueAdmin,
     metricsExposition: metricsExposition(container.metrics, { queueAdmin, logger: container.logger }),
-    queueWindow: localQueueWindow(container),
+    queueWindow: recordsQueueWindow(container),
     ...(bullmqQueues ? { adminBoard: createAdminBoard(bullmqQueues, serveStatic) } : {}),
   });
   const app = createApp(deps);

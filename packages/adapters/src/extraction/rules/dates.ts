@@ -127,5 +127,44 @@ export function detectDateOrder(text: string, currency: string | undefined): Dat
     if (b > 12 && a <= 12) monthFirst += 1;
   }
   if (dayFirst !== monthFirst) return dayFirst > monthFirst ? 'DMY' : 'MDY';
-  return currency === 'USD' ? 'MDY' : 'DMY';
+  // A lone `$` on a Malaysian receipt is OCR noise or a local dollar, not a US invoice.
+  return currency === 'USD' && !dayFirstRegion(text) ? 'MDY' : 'DMY';
+}
+
+// Words of addresses and registrations in countries that write the day first and whose
+// receipts OCR often sprinkles with `$` (Malaysia, Singapore).
+const DAY_FIRST_REGION =
+  /\b(?:sdn\.?\s?bhd|selangor|kuala lumpur|johor|penang|malaysia|singapore|jalan|jln|taman|gst\s?(?:reg|id))\b/i;
+
+/** Whether the text names a place or registration of a day-first country (`Jalan`, `SDN BHD`). */
+function dayFirstRegion(text: string): boolean {
+  return DAY_FIRST_REGION.test(text.slice(0, 20_000));
+}
+
+// Eight digits standing alone: `25032018` (day first, as Malaysian tills print) or `20180325`.
+const COMPACT_FORM = /(?<![\d./:-])(\d{2})(\d{2})(\d{4})(?![\d./-])/g;
+
+/**
+ * Dates printed without separators (`25032018`, `20180325`), years 2000–2099 only. Such a token
+ * may as well be a number, so callers use these only when no other date was found. Day first
+ * unless `order` says month first.
+ *
+ * @example
+ * findCompactDates('00440010036 25032018 13:11:54', 'DMY')[0].iso // '2018-03-25'
+ */
+export function findCompactDates(text: string, order: DateOrder): DateMatch[] {
+  const found: DateMatch[] = [];
+  for (const m of text.matchAll(COMPACT_FORM)) {
+    const end = m.index + m[0].length;
+    let iso: string | undefined;
+    if (m[1] && m[2] && m[3] && /^20/.test(m[3])) {
+      const [a, b, year] = [Number(m[1]), Number(m[2]), Number(m[3])];
+      iso = order === 'MDY' ? isoDate(year, a, b) : isoDate(year, b, a);
+    }
+    if (!iso && m[1] && m[2] && m[3] && /^20/.test(m[1] + m[2])) {
+      iso = isoDate(Number(m[1] + m[2]), Number(m[3].slice(0, 2)), Number(m[3].slice(2)));
+    }
+    if (iso) found.push({ iso, start: m.index, end, ambiguous: true });
+  }
+  return found;
 }

@@ -1,4 +1,4 @@
-import { type DateOrder, findDates } from './dates';
+import { type DateOrder, findCompactDates, findDates } from './dates';
 import { isValidIban } from './iban';
 import type { LabelOccurrence } from './labelled-values';
 import { findVatIds } from './tax-ids';
@@ -164,6 +164,10 @@ export function pickDates(
     const claimed = new Set(result.dueDate ? [result.dueDate.value] : []);
     const first = findDates(fallbackText, order).find((d) => !claimed.has(d.iso));
     if (first) result.invoiceDate = { value: first.iso, confidence: 0.4 };
+  }
+  if (!result.invoiceDate) {
+    const compact = findCompactDates(fallbackText, order)[0];
+    if (compact) result.invoiceDate = { value: compact.iso, confidence: 0.3 };
   }
   return result;
 }

@@ -22,9 +22,13 @@ export interface LabelOccurrence {
   options: ValueOption[];
 }
 
+// Up to four words: `Total  Sales  Incl.  GST` is one label spaced apart word by word.
+const MAX_JOINED_SEGMENTS = 4;
+
 /**
  * Joins the words of a label that OCR spaced apart into columns (`Total  Incl.  GST@6%`) when
- * together they make a longer label than the first word alone. Mutates and returns `lines`.
+ * together they make a longer label than the first word alone; the longest such label wins.
+ * Mutates and returns `lines`.
  */
 export function joinSpacedLabels(lines: TextLine[]): TextLine[] {
   for (const line of lines) {
@@ -34,7 +38,8 @@ export function joinSpacedLabels(lines: TextLine[]): TextLine[] {
       const first = segments[i];
       const alone = first ? matchLabel(first.text) : undefined;
       if (!first || !alone) continue;
-      for (let j = i + 1; j < Math.min(segments.length, i + 3); j += 1) {
+      let best: { j: number; text: string; length: number } | undefined;
+      for (let j = i + 1; j < Math.min(segments.length, i + MAX_JOINED_SEGMENTS); j += 1) {
         const next = segments[j];
         const previous = segments[j - 1];
         if (!next || !previous || next.start - previous.end > 3) break;
@@ -43,9 +48,16 @@ export function joinSpacedLabels(lines: TextLine[]): TextLine[] {
           .map((segment) => segment.text)
           .join(' ');
         const joined = matchLabel(text);
-        if (!joined || joined.label.length <= alone.label.length) continue;
-        segments.splice(i, j - i + 1, { text, start: first.start, end: next.end });
-        break;
+        if (!joined || joined.label.length <= (best?.length ?? alone.label.length)) continue;
+        best = { j, text, length: joined.label.length };
+      }
+      if (best) {
+        const last = segments[best.j];
+        segments.splice(i, best.j - i + 1, {
+          text: best.text,
+          start: first.start,
+          end: last?.end ?? first.end,
+        });
       }
     }
     line.segments = segments;

@@ -144,9 +144,10 @@ function cleanlyCased(name: string): boolean {
 
 /** OCR reads `SDN BHD` as `SDN 8HD` or `SON BHD`, and `S/B` as `S/8`, on faint receipts. */
 // Also `SUN BHD`, `SDN. HD.`, `Sdn Ehd` and `5/B`, in either case.
+// And `SDN BID` / `SDN BUD` (H read as I or U), `5/8` for `S/B`.
 const repairLegalForm = (name: string) =>
   name
-    .replace(/\bS[DIOU0]N(\.?)\s*[B83E]?HD\b/gi, (_, dot: string) =>
+    .replace(/\bS[DIOU0]N(\.?)\s*(?:[B83E]?HD|B[IU1l]D)\b/gi, (_, dot: string) =>
       name === name.toUpperCase() ? `SDN${dot} BHD` : `Sdn${dot} Bhd`,
     )
     .replace(/(\p{L}\s+)[S5]\/[8EB]$/u, '$1S/B')
@@ -156,10 +157,21 @@ const repairLegalForm = (name: string) =>
 const ADDRESS_WORDS =
   /\b(?:jalan|jln|taman|tmn|lot|seksyen|bandar|street|str\.|strasse|straße|road|rd\.|avenue|ave\.|rue|chemin|via|calle|ul\.)\b/i;
 
-const INLINE_REGISTRATION = /\s*\(\s*\d{4,}[\s-]*[A-Z]?\s*\)\s*$/;
+// OCR reads the opening bracket of `(519537-X)` as `{` or `[` as often as not.
+const INLINE_REGISTRATION = /\s*[({[]\s*\d{4,}[\s-]*[A-Z]?\s*[)}\]]\s*$/;
+// Marks OCR leaves at a line's edges on thermal receipts (`[LEONG HENG`, `“LIVES`, `— SANYU`).
+const EDGE_NOISE = /^[\s[\]|"“”‘’'<>{}_~—–=*.,;:-]+|[\s|"“”‘’'<>{}_~—–=*]+$/gu;
+// A legal form alone (`Co.`, `SDN BHD`) is no name.
+const ONLY_LEGAL_FORM = /^(?:co\.?|sdn\.?\s*bhd\.?|bhd\.?|s\/b|ltd\.?|inc\.?|gmbh|enterprise|trading)$/i;
+// The title of the document (`TAX INVOICE`, `RECEIPT`): the seller's name is printed above it;
+// a company named below it is the customer (a delivery note's `MAKASSAR FRESH MARKET SDN BHD`)
+// or the owner of the shop (`Owned By: SANYU SUPPLY SDN BHD`).
+const DOCUMENT_TITLE =
+  /\b(?:(?:tax|simplified tax|cash)\s+invoice|invoice|receipt|resit|official receipt)\b/i;
+const OWNER_LABEL = /\b(?:owned|operated|managed)\s+by\b/i;
 const ADDRESS_START = /^(?:taman|tmn|jalan|jln|lorong|kg\.?|kampung|bandar|seksyen)\b/i;
 // A line that starts with a company word continues the name above (`CO. (M) SDN BHD`).
-const WRAPPED_REST = /^(?:co\.|company|enterprise|trading|holdings)(?:\s|$)/i;
+const WRAPPED_REST = /^(?:co\.|company|enterprise|trading|holdings|\([\p{L} ]{2,30}\))(?:\s|$)/iu;
 const isCapitals = (text: string) => !/\p{Ll}/u.test(text);
 const words = (text: string) => text.split(/\s+/).length;
 
@@ -176,24 +188,36 @@ export function pickVendorName(
 ): Found<string> | undefined {
   const candidates: { name: string; score: number; legal: boolean; position: number }[] = [];
   const top = lines.filter((line) => line.segments.length > 0).slice(0, TOP_LINES);
+  const titleAt = top.findIndex((line) => DOCUMENT_TITLE.test(line.raw));
   for (const [position, line] of top.entries()) {
+    // Below the title, or under an `Owned By` label, only when nothing clean was named above it.
+    const belowTitle = titleAt >= 0 && position > titleAt;
+    const owner = OWNER_LABEL.test(top[position - 1]?.raw ?? '') || OWNER_LABEL.test(line.raw);
+    if ((belowTitle || owner) && candidates.some((c) => c.score >= 2)) continue;
     const registered = REGISTRATION.test(top[position + 1]?.raw ?? '');
     const texts = line.segments.filter((segment) => !inRecipientBlock(blocks, line.index, segment));
     const options = texts.map((segment) => segment.text);
     const gaps = texts.slice(1).map((segment, i) => segment.start - (texts[i]?.end ?? 0));
-    if (texts.length > 1 && gaps.every((gap) => gap <= 4)) options.unshift(options.join(' '));
+    // A centred name spaced word by word, or a name whose legal form drifted to the right
+    // (`GARDENIA BAKERIES(KL) SDN            BHD (139386 X)`).
+    const restIsLegal = texts.length > 1 && ONLY_LEGAL_FORM.test(bareName(texts.at(-1)?.text ?? ''));
+    if (texts.length > 1 && (gaps.every((gap) => gap <= 4) || (restIsLegal && texts.length <= 3))) {
+      options.unshift(options.join(' '));
+    }
     for (const option of options) {
       // A registration number printed after the name (`... SDN BHD (139386 X)`) marks the seller.
-      const inlineRegistration = INLINE_REGISTRATION.exec(option);
-      const bare = inlineRegistration ? option.slice(0, inlineRegistration.index) : option;
-      let name = repairLegalForm(letterheadName(bare));
-      if (!isNameLike(name) || (ADDRESS_WORDS.test(name) && /[\d,]/.test(name))) continue;
+      const cleaned = option.replace(EDGE_NOISE, '');
+      const inlineRegistration = INLINE_REGISTRATION.exec(cleaned);
+      let name = bareName(cleaned);
+      const previous = candidates.at(-1);
+      // `(SEMENYIH) SDN BHD` under `PASAR RAYA MEGA MAJU`: a branch in brackets continues the name.
+      const branchRest = previous !== undefined && /^\(/.test(name) && WRAPPED_REST.test(name);
+      if (!(branchRest || isNameLike(name)) || (ADDRESS_WORDS.test(name) && /[\d,]/.test(name))) continue;
       // Address fragments (`TAMAN BERKELEY`, `CHERAS,`) and labels (`Owned By:`) are not names.
       if (ADDRESS_START.test(name) || /[,:]$/.test(name)) continue;
       // A name whose legal form wrapped onto its own line (`PASARAYA BORONG PINTAR` / `SDN BHD`),
       // or whose rest did (`POPULAR BOOK` / `CO. (M) SDN BHD`, `AIK HUAT HARDWARE` /
       // `ENTERPRISE (SETIA ALAM) SDN BHD`): the line above, in capitals and without a legal form.
-      const previous = candidates.at(-1);
       const wrapped =
         previous &&
         !previous.legal &&
@@ -205,6 +229,7 @@ export function pickVendorName(
             isCapitals(name) &&
             words(previous.name) + words(name) <= 8));
       if (wrapped) name = `${previous.name} ${name}`;
+      else if (ONLY_LEGAL_FORM.test(name) || branchRest) continue;
       const legal = hasLegalForm(name);
       const letters = name.replace(/[^\p{L}]/gu, '').length;
       const score =
@@ -221,6 +246,14 @@ export function pickVendorName(
   );
   if (!chosen) return undefined;
   return { value: chosen.name.slice(0, 300), confidence: chosen.legal ? 0.85 : 0.6 };
+}
+
+/** A letterhead option without its registration number, edge marks and garbled legal form. */
+function bareName(option: string): string {
+  const cleaned = option.replace(EDGE_NOISE, '');
+  const registration = INLINE_REGISTRATION.exec(cleaned);
+  const bare = registration ? cleaned.slice(0, registration.index) : cleaned;
+  return repairLegalForm(letterheadName(bare)).replace(EDGE_NOISE, '');
 }
 
 /** The name from a letterhead line: `Au bon moulin SARL - 1242 chemin …`, `Bei Spiel GmbH ● Ecke 12`. */
@@ -287,7 +320,10 @@ export function labelledVendorName(
 }
 
 function isNameLike(text: string): boolean {
-  if (text.length < 2 || text.length > 120 || !/^\p{L}/u.test(text)) return false;
+  // A shop number before the name (`99 SPEED MART S/B`) is part of it; a street number is not
+  // (addresses are filtered by their words and commas).
+  const start = /^\d{1,2}\s+(?=\p{Lu}{2,}\s+\p{Lu})/u.exec(text)?.[0].length ?? 0;
+  if (text.length < 2 || text.length > 120 || !/^\p{L}/u.test(text.slice(start))) return false;
   // Sentences are not names (`Stylesheet zur Lesbarmachung der XML-Daten von …`), nor lower-case words (`vom`).
   if (text.split(/\s+/).length > 7 || !/\p{Lu}/u.test(text)) return false;
   if (/@|www\.|https?:|\.(?:com|de|fr|nl|es|it|ch|co\.uk|dev|io)\b/i.test(text)) return false;

@@ -125,7 +125,47 @@ function pickTotal(candidates: readonly AmountCandidate[]): AmountCandidate | un
     .at(-1);
 }
 
+/** A receipt's rounding line (`Rounding Adj  -0.02`): where it is printed and by how much. */
+export interface RoundingAdjustment {
+  value: number;
+  line: number;
+  page: number;
+}
+
+/** The last rounding line with an amount, if the document prints one. */
+export function roundingAdjustment(labels: readonly LabelOccurrence[]): RoundingAdjustment | undefined {
+  let found: RoundingAdjustment | undefined;
+  for (const occurrence of labels) {
+    if (occurrence.kind !== 'other' || !/^round/.test(occurrence.label)) continue;
+    for (const option of occurrence.options) {
+      const value = amountAfterLabel(option.placement === 'below' ? option.text : option.lineTail);
+      if (value === undefined) continue;
+      found = { value, line: occurrence.line.index, page: occurrence.line.page };
+      break;
+    }
+  }
+  return found;
+}
+
+/**
+ * Rounding applies to the amount due alone, so a subtotal-labelled amount printed after the
+ * rounding line (`ROUNDING 0.02` / `SUBTOTAL RM41.45`, `Rounding Adj` / `Net Total 189.75`) is
+ * that rounded total.
+ */
+function roundedTotals(
+  candidates: AmountCandidate[],
+  rounding: RoundingAdjustment | undefined,
+): AmountCandidate[] {
+  if (!rounding) return candidates;
+  return candidates.map((c) =>
+    c.kind === 'subtotal' && (c.page > rounding.page || (c.page === rounding.page && c.line > rounding.line))
+      ? { ...c, kind: 'total' }
+      : c,
+  );
+}
+
 const TENDERED = new Set(['cash', 'tendered']);
+const CHANGE = new Set(['change', 'cash change', 'change due', 'change amt', 'change amount']);
 
 /**
  * The amount a receipt's payment lines say was due: cash tendered less the change given back,
@@ -143,7 +183,7 @@ export function paidAmount(labels: readonly LabelOccurrence[]): number | undefin
     return undefined;
   };
   const tendered = first((label) => TENDERED.has(label));
-  const change = first((label) => label === 'change');
+  const change = first((label) => CHANGE.has(label));
   if (tendered === undefined || change === undefined || change >= tendered) return undefined;
   return roundMoney(tendered - change);
 }
@@ -162,7 +202,8 @@ export function paidAmount(labels: readonly LabelOccurrence[]): number | undefin
  * pickTotals(labels) // { subtotal: 10, tax: 1, total: 11, confidence: { ... 0.97 } }
  */
 export function pickTotals(labels: readonly LabelOccurrence[]): Totals {
-  const candidates = amountCandidates(labels);
+  const rounding = roundingAdjustment(labels);
+  const candidates = roundedTotals(amountCandidates(labels), rounding);
   let totalCandidate = pickTotal(candidates);
 
   const taxCandidates = candidates.filter((c) => c.kind === 'tax');
@@ -205,9 +246,18 @@ export function pickTotals(labels: readonly LabelOccurrence[]): Totals {
       .at(-1);
     if (confirmed) totalCandidate = confirmed;
   }
+  // A total printed before the rounding line, and a payment that differs from it by exactly
+  // that rounding: what was due is the rounded amount (`31.47`, `Rounding -0.02`, paid 31.45).
+  const roundedByPayment =
+    paid !== undefined &&
+    totalCandidate !== undefined &&
+    rounding !== undefined &&
+    !near(rounding.value, 0) &&
+    !near(totalCandidate.value, paid) &&
+    near(Math.abs(totalCandidate.value - paid), Math.abs(rounding.value));
   // No total read at all (OCR lost its line): the payment lines still tell it, less surely.
-  const derivedFromPayment = totalCandidate === undefined ? paid : undefined;
-  const total = totalCandidate?.value ?? derivedFromPayment;
+  const derivedFromPayment = totalCandidate === undefined || roundedByPayment ? paid : undefined;
+  const total = derivedFromPayment ?? totalCandidate?.value;
 
   const confidence: Totals['confidence'] = {};
   const base = (c: AmountCandidate | undefined) => (c?.placement === 'below' ? 0.75 : 0.85);
@@ -233,7 +283,7 @@ export function pickTotals(labels: readonly LabelOccurrence[]): Totals {
   if (subtotal !== undefined) confidence.subtotal = 0.8;
   if (tax !== undefined) confidence.tax = 0.8;
   if (finalTotal !== undefined)
-    confidence.total = derivedFromPayment === undefined ? base(totalCandidate) : 0.6;
+    confidence.total = derivedFromPayment === undefined ? base(totalCandidate) : roundedByPayment ? 0.8 : 0.6;
   if (finalTotal === undefined && subtotal !== undefined && tax !== undefined) {
     finalTotal = roundMoney(subtotal + tax);
     confidence.total = 0.6;
