@@ -35,6 +35,8 @@ export const NOT_ROUTED_ON_AWS: Readonly<Record<string, string>> = {
   'GET /ws': 'realtime on AWS is the API Gateway WebSocket API (Realtime), not an upgrade on the HTTP API',
   'GET /metrics':
     'Prometheus text is for Node processes; on AWS every function writes CloudWatch EMF lines and CloudWatch holds the metrics',
+  'GET /files/:token':
+    'HMAC file links are for a local folder of files; on AWS links are S3 presigned GETs, so the bytes never pass through the function (which Lambda caps at 6 MB a response)',
 };
 
 /**

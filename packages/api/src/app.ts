@@ -12,10 +12,12 @@ import { adminRoutes } from './routes/admin';
 import { adminBoardRoutes } from './routes/admin-board';
 import { automationRoutes } from './routes/automations';
 import { consoleRoutes } from './routes/console';
+import { documentFileRoutes } from './routes/document-files';
 import { documentReprocessRoutes } from './routes/document-reprocess';
 import { documentRoutes } from './routes/documents';
 import { eventStreamRoutes } from './routes/events-stream';
 import { failedJobRoutes } from './routes/failed-jobs';
+import { fileLinkRoutes } from './routes/file-links';
 import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
 import { tenantListRoutes } from './routes/lists';
@@ -93,6 +95,8 @@ export function createApp(deps: ApiDeps) {
   app.route('/', consoleRoutes(deps, { dir: deps.consoleDir }));
   app.route('/', healthRoutes(deps));
   app.route('/', metricsRoutes(deps));
+  // Outside `/api`: a link's token is its only credential (an `<img>` sends no header).
+  app.route('/', fileLinkRoutes(deps));
 
   // Before the bearer middleware: the stream also takes `?token=` (EventSource sets no headers).
   app.route('/', eventStreamRoutes(deps));
@@ -109,6 +113,7 @@ export function createApp(deps: ApiDeps) {
     .route('/', failedJobRoutes(deps))
     .route('/', documentRoutes(deps))
     .route('/', documentReprocessRoutes(deps))
+    .route('/', documentFileRoutes(deps))
     .route('/', automationRoutes(deps))
     .route('/', mailboxRoutes(deps))
     .route('/', webhookRoutes(deps))

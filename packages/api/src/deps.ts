@@ -1,8 +1,10 @@
 import type {
+  BlobLinkSigner,
   BlobStore,
   Clock,
   DocumentContentType,
   EventBus,
+  FileTokenVerifier,
   Logger,
   Metrics,
   SecretCipher,
@@ -76,4 +78,16 @@ export interface ApiDeps {
   metricsExposition?: MetricsExposition;
   /** `/admin/queues/stats` window numbers from the job records; absent, that route answers 503. */
   queueWindow?: QueueWindow;
+  /**
+   * Signs short-lived links to originals and thumbnails (HMAC `/files/{token}` locally,
+   * S3 presigned GETs on AWS); absent, `POST /api/documents/{id}/links` answers 503.
+   */
+  fileLinks?: BlobLinkSigner;
+  /** Checks `/files/{token}` tokens (where `fileLinks` is the HMAC signer); absent, every token is refused. */
+  fileTokens?: FileTokenVerifier;
+  /**
+   * Largest original `GET /api/documents/{id}/original` returns itself; a larger one is a
+   * 302 to a link. Set on Lambda, whose responses are capped at 6 MB (base64 makes 4.5).
+   */
+  maxInlineFileBytes?: number;
 }

@@ -1,4 +1,5 @@
 export * from './backoff';
+export * from './content-disposition';
 export * from './envelope';
 export * from './errors';
 export * from './event-payloads';

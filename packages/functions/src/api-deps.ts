@@ -21,7 +21,7 @@ import type { Container } from './container';
  */
 export type ApiWiring = Pick<
   Container,
-  'config' | 'store' | 'blobs' | 'dispatcher' | 'events' | 'sniff' | 'logger' | 'secrets'
+  'config' | 'store' | 'blobs' | 'dispatcher' | 'events' | 'sniff' | 'logger' | 'secrets' | 'fileLinks'
 > & {
   /** Prometheus in Node processes; absent on Lambda, where API Gateway publishes request metrics itself. */
   metrics?: Metrics;
@@ -37,6 +37,8 @@ export interface ApiExtras {
   metricsExposition?: MetricsExposition;
   /** `/admin/queues/stats` from the job records (Node processes; the API Lambda's bundle budget leaves it out). */
   queueWindow?: QueueWindow;
+  /** Originals larger than this are a 302 to a link rather than the bytes (Lambda's response cap). */
+  maxInlineFileBytes?: number;
 }
 
 /** The HTTP app's dependencies from a container. */
@@ -107,5 +109,8 @@ export function buildApiDeps(container: ApiWiring, extras: ApiExtras): ApiDeps {
     ...(container.metrics ? { metrics: container.metrics } : {}),
     ...(extras.metricsExposition ? { metricsExposition: extras.metricsExposition } : {}),
     ...(extras.queueWindow ? { queueWindow: extras.queueWindow } : {}),
+    fileLinks: container.fileLinks.signer,
+    ...(container.fileLinks.tokens ? { fileTokens: container.fileLinks.tokens } : {}),
+    ...(extras.maxInlineFileBytes === undefined ? {} : { maxInlineFileBytes: extras.maxInlineFileBytes }),
   };
 }

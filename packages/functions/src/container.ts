@@ -57,6 +57,7 @@ import type { Config } from './config/config';
 import { secretCipherFor } from './config/secret-cipher';
 import { createDomainEvents, jobSettledHook } from './domain-events';
 import { faultDeps } from './faults';
+import { fileLinksFor } from './file-links';
 
 /** What differs between entry points and is built outside the container. */
 export interface ContainerParts {
@@ -178,6 +179,7 @@ export async function createContainer(config: Config, parts: ContainerParts) {
   });
   const domainEvents = createDomainEvents(store, dispatcher);
   const secrets = await secretCipherFor(config);
+  const fileLinks = await fileLinksFor(config);
   const handlers =
     typeof parts.handlers === 'function'
       ? parts.handlers({
@@ -267,6 +269,8 @@ export async function createContainer(config: Config, parts: ContainerParts) {
     changes,
     dispatcher,
     blobs: parts.blobs,
+    /** Short-lived links to stored files (HMAC `/files/{token}` on a folder, S3 presigned GETs). */
+    fileLinks,
     sniff: parts.sniff,
     domainEvents,
     secrets,

@@ -175,6 +175,17 @@ const CASES: Record<string, BolaCase> = {
     path: () => `/api/documents/${ids.document}/thumbnails/${THUMBNAIL_WIDTH}`,
     owner: { status: 200 },
   },
+  'GET /api/documents/:document_id/original': {
+    method: 'GET',
+    path: () => `/api/documents/${ids.document}/original`,
+    owner: { status: 200 },
+  },
+  'POST /api/documents/:document_id/links': {
+    method: 'POST',
+    path: () => `/api/documents/${ids.document}/links`,
+    body: () => ({ kind: 'thumbnail', width: THUMBNAIL_WIDTH }),
+    owner: { status: 200 },
+  },
   'POST /api/documents/:document_id/reprocess': {
     method: 'POST',
     path: () => `/api/documents/${ids.document}/reprocess`,
@@ -284,6 +295,8 @@ const CASES: Record<string, BolaCase> = {
 const NOT_TENANT_OBJECTS: Record<string, string> = {
   'GET /docs/assets/:file': 'static files of the docs page',
   'GET /console/:file': 'allow-listed static files of the web console (console.test.ts)',
+  'GET /files/:token':
+    'a signed token, not an id: it names its tenant under the MAC; tampered and foreign ones are 403 (document-files.test.ts)',
   'GET /admin/queues/:name/failed': 'a queue name (platform-wide); the list is tenant-scoped: admin.test.ts',
   'POST /admin/queues/:name/redrive': 'a queue name; redrive by ids is tenant-scoped: admin.test.ts',
   'POST /admin/queues/:name/pause': 'a queue name (platform-wide, operator only)',

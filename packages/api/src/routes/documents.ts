@@ -14,6 +14,7 @@ import {
   sessionSchema,
 } from '../presenters';
 import { authErrors, bearer, idParam, jsonError } from './common';
+import { matchesEtag } from './etag';
 
 const MAX_LISTED = 1000;
 
@@ -188,11 +189,4 @@ export function documentRoutes(deps: ApiDeps) {
         'x-content-type-options': 'nosniff',
       });
     });
-}
-
-/** `If-None-Match` lists ETags (or `*`); weak comparison, as RFC 9110 asks for GET. */
-function matchesEtag(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  const bare = (tag: string) => tag.trim().replace(/^W\//, '');
-  return header.split(',').some((tag) => tag.trim() === '*' || bare(tag) === bare(etag));
 }

@@ -1,3 +1,13 @@
+export type {
+  BlobLink,
+  BlobLinkKind,
+  BlobLinkSigner,
+  BlobLinkTarget,
+  FileLinkClaims,
+  FileTokenCheck,
+  FileTokenVerifier,
+} from './blob-links';
+export { MAX_FILE_LINK_SECONDS } from './blob-links';
 export type { BlobInfo, BlobStore, PresignedUpload } from './blob-store';
 export { blobKeys } from './blob-store';
 export type { ChangeFeed, StoreChange, StoreChangeListener } from './change-feed';

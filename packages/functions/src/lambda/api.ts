@@ -7,6 +7,7 @@ import { systemClock } from '@paperlane/core';
 import { createSqsQueueAdmin } from '@paperlane/runtime/admin/sqs-queue-admin';
 import { handle } from 'hono/aws-lambda';
 import { buildApiDeps } from '../api-deps';
+import { s3FileLinksFor } from '../s3-file-links';
 import { createAwsWiring } from './aws-wiring';
 import { lambdaConsumerSwitch } from './consumer-switch';
 import { lazyQueueWindow } from './lazy-queue-window';
@@ -15,22 +16,32 @@ const wiring = createAwsWiring();
 const { env } = wiring.config;
 // Pause on AWS disables the consumers' event sources; the stored flag alone is only read locally.
 const consumers = lambdaConsumerSwitch(wiring.config.source, env.AWS_REGION);
+/**
+ * Lambda caps a response at 6 MB and API Gateway sends binary bodies base64-encoded
+ * (4/3 larger): an original over 4 MiB is a redirect to its presigned link instead.
+ */
+const MAX_INLINE_FILE_BYTES = 4 * 1024 * 1024;
 const app = createApp(
-  buildApiDeps(wiring, {
-    ...(env.JWT_SECRET ? { jwtSecret: env.JWT_SECRET } : {}),
-    queueAdmin: createSqsQueueAdmin({
-      store: wiring.store.jobs,
-      clock: systemClock,
-      sweepGraceMs: env.SWEEP_GRACE_MS,
-      sqs: wiring.sqs,
-      urls: wiring.sqsUrls,
-      resend: (jobs) => wiring.dispatcher.resend(jobs),
-      flags: wiring.store.queueControl,
-      ...(consumers ? { consumers } : {}),
-    }),
-    // Depths from SQS, the window from the job records; /metrics stays 503 here (EMF is the path).
-    queueWindow: lazyQueueWindow(wiring),
-  }),
+  // Links are wired here, not in the shared AWS wiring: only the API hands them out.
+  buildApiDeps(
+    { ...wiring, fileLinks: s3FileLinksFor(wiring.config) },
+    {
+      ...(env.JWT_SECRET ? { jwtSecret: env.JWT_SECRET } : {}),
+      maxInlineFileBytes: MAX_INLINE_FILE_BYTES,
+      queueAdmin: createSqsQueueAdmin({
+        store: wiring.store.jobs,
+        clock: systemClock,
+        sweepGraceMs: env.SWEEP_GRACE_MS,
+        sqs: wiring.sqs,
+        urls: wiring.sqsUrls,
+        resend: (jobs) => wiring.dispatcher.resend(jobs),
+        flags: wiring.store.queueControl,
+        ...(consumers ? { consumers } : {}),
+      }),
+      // Depths from SQS, the window from the job records; /metrics stays 503 here (EMF is the path).
+      queueWindow: lazyQueueWindow(wiring),
+    },
+  ),
 );
 
 export const handler = handle(app);

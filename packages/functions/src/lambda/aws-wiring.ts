@@ -83,7 +83,8 @@ export function createAwsWiring(
     sqsUrls,
     common,
   };
-  return wiring satisfies ApiWiring;
+  // File links are the API function's alone (lambda/api.ts): consumers never sign one.
+  return wiring satisfies Omit<ApiWiring, 'fileLinks'>;
 }
 
 export type AwsWiring = ReturnType<typeof createAwsWiring>;
