@@ -7,6 +7,7 @@ import {
   createRedisChangeFeed,
   createRedisEventBus,
 } from '@paperlane/adapters';
+import { createEmailSender } from '@paperlane/adapters/email/create-email-sender';
 import {
   createPrometheusMetrics,
   type PrometheusMetrics,
@@ -195,7 +196,16 @@ export async function createContainer(config: Config, parts: ContainerParts) {
           onClose: (release) => void stops.push(release),
         })
       : parts.handlers;
-  const onSettled = jobSettledHook({ store, domainEvents, events, clock: common.clock });
+  // SMTP locally (SMTP_URL, EMAIL_FROM); nodemailer loads on the first completion email.
+  const email = createEmailSender(config.source);
+  if (email) stops.push(() => email.close());
+  const onSettled = jobSettledHook({
+    store,
+    domainEvents,
+    events,
+    ...(email ? { email } : {}),
+    clock: common.clock,
+  });
   // Chaos runs only: PAPERLANE_FAULT_KILL_AT makes this process die at a lifecycle point.
   const faults = faultDeps(config.source);
   const processorDeps = {

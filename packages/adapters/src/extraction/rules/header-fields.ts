@@ -133,6 +133,14 @@ export function pickInvoiceNumber(
 }
 
 /**
+ * A labelled date with a mark glued after its four-digit year (`DATE:15/06/20171`), which OCR
+ * reads as one more digit; the date is the part before it.
+ */
+function withoutStrayDigit(text: string): string {
+  return text.replace(/(?<![\d./-])(\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2})\d(?!\d)/g, '$1');
+}
+
+/**
  * The invoice and due dates from their labels. Specific labels (`Invoice date`, `Rechnungsdatum`)
  * beat generic ones (`Date`, `Datum`); the first of equal strength wins. Without any labelled
  * invoice date the first date in the document that no other label claims is taken, unsure.
@@ -149,7 +157,7 @@ export function pickDates(
   for (const occurrence of labels) {
     if (occurrence.kind !== 'invoiceDate' && occurrence.kind !== 'dueDate') continue;
     for (const option of occurrence.options) {
-      const date = findDates(option.text, order)[0];
+      const date = findDates(option.text, order)[0] ?? findDates(withoutStrayDigit(option.text), order)[0];
       if (!date || date.start > 3) continue;
       const specific = occurrence.kind === 'dueDate' || !GENERIC_DATE_LABELS.has(occurrence.label);
       const confidence =
@@ -162,7 +170,8 @@ export function pickDates(
   }
   if (!result.invoiceDate) {
     const claimed = new Set(result.dueDate ? [result.dueDate.value] : []);
-    const first = findDates(fallbackText, order).find((d) => !claimed.has(d.iso));
+    const unclaimed = (text: string) => findDates(text, order).find((d) => !claimed.has(d.iso));
+    const first = unclaimed(fallbackText) ?? unclaimed(withoutStrayDigit(fallbackText));
     if (first) result.invoiceDate = { value: first.iso, confidence: 0.4 };
   }
   if (!result.invoiceDate) {

@@ -230,3 +230,25 @@ describe('receipts that hostile or broken OCR produced', () => {
     expect(fields.invoiceDate).toBe('2018-03-25');
   });
 });
+
+describe('receipt amounts and dates that OCR garbled', () => {
+  it('reads `RM` misread as `RH` against the digits', () => {
+    const text = [
+      'POPULAR BOOK CO. (M) SDN BHD',
+      '          SUBTOTAL (QTY   4)       RH41,43',
+      '          ROUNDING                  RH0,02',
+      '          SUBTOTAL (QIY   4)       RM41.45',
+      '          GASH                     RM51,50',
+    ].join('\n');
+    expect(extractInvoiceByRules(text).total).toBe(41.45);
+  });
+
+  it('reads a date whose year OCR glued a mark to, labelled or not', () => {
+    expect(extractInvoiceByRules('KEDAI MAJU\nDATE: 15/06/20171\nTOTAL 5.00').invoiceDate).toBe('2017-06-15');
+    expect(
+      extractInvoiceByRules('KEDAI MAJU\nRECEIPT $: CSPO394921DATE:15/06/20171\nTOTAL 5.00').invoiceDate,
+    ).toBe('2017-06-15');
+    // Five-digit years and longer runs are no dates.
+    expect(extractInvoiceByRules('KEDAI MAJU\nREF 15/06/201712\nTOTAL 5.00').invoiceDate).toBeUndefined();
+  });
+});

@@ -29,11 +29,12 @@ export function amountAfterLabel(text: string): number | undefined {
   return amounts.at(-1)?.value;
 }
 
-// …and print the currency against the digits (`RM51.50`), which the number reader takes for a word.
+// …and print the currency against the digits (`RM51.50`, misread `RH41,43`), which the number
+// reader takes for a word.
 const joinSplitAmounts = (text: string) =>
   text
     .replace(/(\d)([.,])\s{1,3}(\d{2})(?![\d.,])/g, '$1$2$3')
-    .replace(/(?<![A-Za-z])(RM|Rs\.?)(?=\d)/g, '$1 ');
+    .replace(/(?<![A-Za-z])(RM|RH|Rs\.?)(?=\d)/g, '$1 ');
 
 function amountsIn(text: string): number {
   const joined = joinSplitAmounts(text);
