@@ -24,9 +24,9 @@ export type FairRuntime = 'bullmq' | 'sqs';
 
 export interface FairShareRigOptions {
   runtime: FairRuntime;
-  redis: RedisServer;
-  dynamo: DynaliteServer;
-  faux: FauxqsServer;
+  redis: Pick<RedisServer, 'url'>;
+  dynamo: Pick<DynaliteServer, 'endpoint'>;
+  faux: Pick<FauxqsServer, 'endpoint'>;
   caps: FairShareCaps;
   /** Jobs one consumer runs at once (BullMQ concurrency; SQS: receive loops of one message each). */
   concurrency: number;
