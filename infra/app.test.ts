@@ -306,6 +306,39 @@ describe('sst.config.ts', () => {
     expect(fn(recording, sstNames.consumer('thumbnail')).environment).not.toHaveProperty('KMS_KEY_ID');
   });
 
+  it('with PAPERLANE_EMAIL_FROM, lets the functions that settle jobs send SES email from that address only', async () => {
+    const from = 'paperlane@example.com';
+    const recording = await evaluateSstConfig({
+      stage: 'production',
+      env: { ...ORIGINS, PAPERLANE_EMAIL_FROM: from },
+    });
+    const settling = [...QUEUE_NAMES.map((q) => sstNames.consumer(q)), 'Sweeper'];
+    for (const name of settling) {
+      const args = fn(recording, name);
+      const send = args.permissions?.find((p) => p.actions.includes('ses:SendEmail'));
+      expect(send?.conditions).toEqual([
+        { test: 'StringEquals', variable: 'ses:FromAddress', values: [from] },
+      ]);
+      expect(args.environment).toMatchObject({ EMAIL_TRANSPORT: 'ses', EMAIL_FROM: from });
+    }
+    const api = fn(recording, 'ApiHandler');
+    expect((api.permissions ?? []).flatMap((p) => p.actions)).not.toContain('ses:SendEmail');
+    expect(api.environment).not.toHaveProperty('EMAIL_FROM');
+    const violations = checkInfra({
+      recording,
+      root,
+      topology: DEFAULT_TOPOLOGY,
+      appRoutes: { unavailable: 'checked in api-route-rules.test.ts' },
+    });
+    expect(violations.filter((v) => v.rule === 'permissions')).toEqual([]);
+    // Without it, nothing may send.
+    const plain = await production();
+    for (const name of settling) {
+      expect((fn(plain, name).permissions ?? []).flatMap((p) => p.actions)).not.toContain('ses:SendEmail');
+      expect(fn(plain, name).environment).not.toHaveProperty('EMAIL_TRANSPORT');
+    }
+  });
+
   it('links each consumer to the queues its jobs enqueue follow-ups on, and to webhook delivery', async () => {
     const recording = await production();
     const linked = (name: string) =>

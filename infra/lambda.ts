@@ -62,6 +62,8 @@ export interface GrantTargets {
   secretKeyArn?: Sst.Input<string>;
   /** Each queue's consumer function, for the consumer switch. */
   consumers?: ReadonlyMap<QueueName, Fn>;
+  /** The SES sender (`PAPERLANE_EMAIL_FROM`); unset, `send-email` grants nothing. */
+  emailFrom?: string;
 }
 
 export interface LambdaOptions {
@@ -121,6 +123,19 @@ const GRANT_STATEMENTS: Record<Grant, (spec: LambdaSpec, targets: GrantTargets) 
         resources: [target(targets.secretKeyArn, spec, 'open-secrets', 'secret key')],
       },
     ],
+    // SES identities are per address or domain; the condition pins the one sender instead.
+    'send-email': (_spec, targets) =>
+      targets.emailFrom
+        ? [
+            {
+              actions: ['ses:SendEmail'],
+              resources: ['*'],
+              conditions: [
+                { test: 'StringEquals', variable: 'ses:FromAddress', values: [targets.emailFrom] },
+              ],
+            },
+          ]
+        : [],
     'consumer-switch': (spec, targets) => [
       // Listing has no resource-level permissions.
       { actions: ['lambda:ListEventSourceMappings'], resources: ['*'] },
@@ -155,6 +170,10 @@ export function grantEnvironment(
   }
   if (spec.grants.includes('consumer-switch')) {
     for (const [queue, fn] of consumersOf(spec, targets)) env[consumerFunctionVariable(queue)] = fn.name;
+  }
+  if (spec.grants.includes('send-email') && targets.emailFrom) {
+    env.EMAIL_TRANSPORT = 'ses';
+    env.EMAIL_FROM = targets.emailFrom;
   }
   return env;
 }

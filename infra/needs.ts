@@ -14,9 +14,11 @@ export type ExternalPackage = 'sharp' | '@napi-rs/canvas' | 'pdfjs-dist' | 'tess
  * - `textract`: Textract's expense analysis (invoice OCR; Textract has no resource-level permissions);
  * - `seal-secrets` / `open-secrets`: the stage's KMS key, for the secret cipher
  *   (`KMS_KEY_ID`): sealing is GenerateDataKey, opening is Decrypt;
- * - `consumer-switch`: turning the consumers' event source mappings off and on (queue pause).
+ * - `consumer-switch`: turning the consumers' event source mappings off and on (queue pause);
+ * - `send-email`: SES `SendEmail` from the deploy's sender only (`PAPERLANE_EMAIL_FROM`), for the
+ *   upload completion email the settled hook sends; nothing when no sender is configured.
  */
-export type Grant = 'textract' | 'seal-secrets' | 'open-secrets' | 'consumer-switch';
+export type Grant = 'textract' | 'seal-secrets' | 'open-secrets' | 'consumer-switch' | 'send-email';
 
 /** One Lambda function: where its code is, what it reads through `Resource`, and what it cannot bundle. */
 export interface LambdaSpec {
@@ -123,7 +125,8 @@ function consumerSpec(name: QueueName): LambdaSpec {
     name: sstNames.consumer(name),
     entry: lambdaEntryPoints.consumer(name),
     needs: [...needs],
-    grants: extras.grants,
+    // Every consumer settles jobs, so any of them may complete a session and email its uploader.
+    grants: [...extras.grants, 'send-email'],
     external: extras.external,
     ...(extras.neverLoads ? { neverLoads: extras.neverLoads } : {}),
     ...(extras.tessdata ? { tessdata: true } : {}),
@@ -154,7 +157,8 @@ export const lambdaSpecs = {
     name: infraNames.sweeperFunction,
     entry: lambdaEntryPoints.sweeper,
     needs: [table, realtime, ...allQueues],
-    grants: [],
+    // It runs settled hooks again (outbox markers), which may send a completion email.
+    grants: ['send-email'],
     external: [],
   },
   // Enqueues due automations; mailboxes are synced by their owners' automations.

@@ -64,7 +64,7 @@ export async function awsStack(env: Record<string, string | undefined> = process
     linkables,
     logRetention: profile.logRetention,
     environment,
-    grantTargets: { secretKeyArn: sealing.arn },
+    grantTargets: { secretKeyArn: sealing.arn, ...(deploy.emailFrom ? { emailFrom: deploy.emailFrom } : {}) },
   };
 
   const consumers = queueConsumers(lanes, {

@@ -28,6 +28,11 @@ const schema = z
     PAPERLANE_JWT_JWKS_URL: z.url({ protocol: /^https$/ }).optional(),
     /** Alarm notifications go to this address (confirm the SNS subscription mail once). */
     PAPERLANE_ALARM_EMAIL: z.email().optional(),
+    /**
+     * The SES sender of upload completion emails (a verified identity); set, the functions
+     * that settle jobs send through SES (`EMAIL_TRANSPORT=ses`) and may send from it only.
+     */
+    PAPERLANE_EMAIL_FROM: z.email().max(254).optional(),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).optional(),
     /** Enqueueing requests per tenant per minute, counted across every API instance. */
     PAPERLANE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).optional(),
@@ -62,6 +67,8 @@ export interface DeployConfig {
   webOrigins: string[];
   jwt?: { issuer: string; audience: string; jwksUrl: string };
   alarmEmail?: string;
+  /** SES sender of completion emails; unset, no function sends email. */
+  emailFrom?: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   rateLimitPerMinute?: number;
   /** API settings passed through as its environment variables (name → value). */
@@ -99,6 +106,7 @@ export function deployConfig(env: Record<string, string | undefined>, production
     webOrigins: config.PAPERLANE_WEB_ORIGINS ?? ['*'],
     ...(issuer && audience && jwksUrl ? { jwt: { issuer, audience, jwksUrl } } : {}),
     ...(config.PAPERLANE_ALARM_EMAIL ? { alarmEmail: config.PAPERLANE_ALARM_EMAIL } : {}),
+    ...(config.PAPERLANE_EMAIL_FROM ? { emailFrom: config.PAPERLANE_EMAIL_FROM } : {}),
     logLevel: config.LOG_LEVEL ?? 'info',
     ...(config.PAPERLANE_RATE_LIMIT_PER_MINUTE
       ? { rateLimitPerMinute: config.PAPERLANE_RATE_LIMIT_PER_MINUTE }

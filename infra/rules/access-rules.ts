@@ -126,7 +126,10 @@ function consumerSwitch(fn: FunctionDef, spec: LambdaSpec, recording: Recording,
   }
 }
 
-const GRANT_CHECKS: Record<Exclude<Grant, 'seal-secrets' | 'open-secrets' | 'consumer-switch'>, string[]> = {
+const GRANT_CHECKS: Record<
+  Exclude<Grant, 'seal-secrets' | 'open-secrets' | 'consumer-switch' | 'send-email'>,
+  string[]
+> = {
   textract: TEXTRACT_ACTIONS,
 };
 
@@ -159,6 +162,10 @@ export const permissions: Rule = ({ recording }) => {
       }
       if (!spec.grants.includes(grant as Grant) && any)
         push(`may call ${grant}, which infra/needs.ts does not grant it`);
+    }
+    // send-email renders only when a sender is configured: checked one way.
+    if (!spec.grants.includes('send-email') && grants(fn, allows('ses:SendEmail')).length > 0) {
+      push('may send email, which infra/needs.ts does not grant it');
     }
     secretAccess(fn, spec, key, push);
     consumerSwitch(fn, spec, recording, push);

@@ -2,7 +2,9 @@
 // Debian's Chromium against an embedded Paperlane with a finished upload in it, and a
 // second upload whose thumbnail failed (so the failed-jobs page has a group to show).
 import { mkdir } from 'node:fs/promises';
-import { PermanentError } from '@paperlane/core';
+import { renderThumbnails } from '@paperlane/adapters/images';
+import { blobKeys, PermanentError } from '@paperlane/core';
+import { invoiceFixture } from '@paperlane/testing';
 import { placeholderHandlers } from '../../packages/functions/src/placeholder-handlers';
 import {
   awaitJobsSettled,
@@ -39,12 +41,40 @@ async function upload(files: Array<{ name: string; blob: Blob }>): Promise<strin
   return body.session_id;
 }
 
+/**
+ * The placeholder thumbnail job renders nothing: renders a fixture invoice as the job
+ * would and records it on the session's first document, so its page shows an image.
+ */
+async function withThumbnail(sessionId: string): Promise<string> {
+  const session = (await (await api.call('acme', `/api/upload-sessions/${sessionId}`)).json()) as {
+    document_ids: string[];
+  };
+  const documentId = session.document_ids[0] ?? '';
+  const rendered = await renderThumbnails(await invoiceFixture('de-amount-due.png'), 'image/png', undefined, {
+    widths: [300],
+  });
+  const items = [];
+  for (const thumb of rendered.thumbnails) {
+    const key = blobKeys.thumbnail('acme', documentId, thumb.requestedWidth);
+    await api.container.blobs.put(key, thumb.bytes, { contentType: thumb.contentType });
+    items.push({ requestedWidth: thumb.requestedWidth, width: thumb.width, height: thumb.height, key });
+  }
+  await api.container.store.documents.update({
+    tenantId: 'acme',
+    documentId,
+    thumbnails: { blurhash: rendered.blurhash, original: rendered.original, items },
+    now: new Date(),
+  });
+  return documentId;
+}
+
 try {
   await mkdir(OUT, { recursive: true });
   const sessionId = await upload([
     { name: 'invoice-a.pdf', blob: SAMPLE_FILES.pdf() },
     { name: 'receipt-b.png', blob: SAMPLE_FILES.png() },
   ]);
+  const documentId = await withThumbnail(sessionId);
   failing.thumbnails = true;
   await upload([{ name: 'scan-c.pdf', blob: SAMPLE_FILES.pdf() }]);
   const { page } = await signedInPage(browser, api.url, await api.token('acme', 'operator'));
@@ -53,6 +83,7 @@ try {
     ['session', `#/sessions/${sessionId}`, 'session-settled'],
     ['sessions', '#/sessions', 'sessions'],
     ['documents', '#/documents', 'documents'],
+    ['document', `#/documents/${documentId}`, 'thumbnail'],
     ['jobs', '#/jobs', 'jobs'],
     ['failed', '#/failed', 'failed-groups'],
     ['webhooks', '#/webhooks', 'nav'],

@@ -83,6 +83,11 @@ export interface ApiDeps {
    * S3 presigned GETs on AWS); absent, `POST /api/documents/{id}/links` answers 503.
    */
   fileLinks?: BlobLinkSigner;
+  /**
+   * The origin file links point to when it is not this one (the S3 bucket on AWS):
+   * the console's Content-Security-Policy allows images from it and no other.
+   */
+  fileLinkOrigin?: string;
   /** Checks `/files/{token}` tokens (where `fileLinks` is the HMAC signer); absent, every token is refused. */
   fileTokens?: FileTokenVerifier;
   /**

@@ -51,13 +51,6 @@ export function isUnavailable(error) {
   );
 }
 
-/** Fetches bytes with the console header and returns an object URL for them. */
-export async function objectUrl(path) {
-  const response = await fetch(path, { headers: CONSOLE_HEADERS, credentials: 'same-origin' });
-  if (!response.ok) throw new ApiError(response.status, `http_${response.status}`, response.statusText);
-  return URL.createObjectURL(await response.blob());
-}
-
 /** `?a=1&b=2` from the defined entries of an object. */
 export function query(params) {
   const search = new URLSearchParams();

@@ -1,6 +1,6 @@
 // What every signed-in user sees: upload, sessions with live progress, documents.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, api, isUnavailable, objectUrl, query } from './api.js';
+import { ApiError, api, isUnavailable, query } from './api.js';
 import { allSettled, applyMessage, openEventStream } from './live.js';
 import {
   ActionButton,
@@ -340,38 +340,72 @@ export function JobsPage() {
   </section>`;
 }
 
+/** Sign a new link this long before the old one lapses, so a click never lands on an expired one. */
+const LINK_MARGIN_MS = 15_000;
+
 /**
- * A short-lived link for an `<img>` or a download: the signed link endpoint where
- * the server has it (no header needed), else the bytes fetched with the console
- * header and shown from an object URL.
+ * A short-lived link to a document's original or thumbnail (`POST …/links`): a URL an
+ * `<img>` or a download follows with no header (`/files/…` here, S3 on AWS). Signed
+ * when the view opens; `fresh()` signs again when the link is about to lapse (a page
+ * left open past its five minutes).
  */
-async function documentLink(documentId, kind, fallbackPath, width) {
-  try {
-    const link = await api('POST', `/api/documents/${encodeURIComponent(documentId)}/links`, {
-      kind,
-      ...(width ? { width } : {}),
-    });
-    return link.url;
-  } catch (error) {
-    if (!isUnavailable(error) || !fallbackPath) throw error;
-    return objectUrl(fallbackPath);
-  }
+function useDocumentLink(documentId, kind, width, wanted = true) {
+  const [link, setLink] = useState(undefined);
+  const [error, setError] = useState(undefined);
+  const sign = async () => {
+    try {
+      const signed = await api('POST', `/api/documents/${encodeURIComponent(documentId)}/links`, {
+        kind,
+        ...(width ? { width } : {}),
+      });
+      setLink(signed);
+      setError(undefined);
+      return signed;
+    } catch (caught) {
+      setError(caught);
+      return undefined;
+    }
+  };
+  useEffect(() => {
+    setLink(undefined);
+    if (wanted) sign();
+  }, [documentId, kind, width, wanted]);
+  const fresh = async () =>
+    link && Date.parse(link.expires_at) - Date.now() > LINK_MARGIN_MS ? link : sign();
+  return { link, error, sign, fresh };
 }
 
 function Thumbnail({ doc }) {
   const item = doc.thumbnails?.items?.[0];
-  const [src, setSrc] = useState(undefined);
-  const [error, setError] = useState(undefined);
-  useEffect(() => {
-    if (!item) return;
-    documentLink(doc.document_id, 'thumbnail', item.url, item.requested_width).then(setSrc, setError);
-  }, [doc.document_id, item?.url]);
+  const { link, error, sign } = useDocumentLink(doc.document_id, 'thumbnail', item?.requested_width, !!item);
+  const [retried, setRetried] = useState(false);
   if (!item) return html`<div class="thumb placeholder">No thumbnail yet</div>`;
   if (error)
     return html`<div class="thumb placeholder">Thumbnail unavailable (${error.code ?? error.message})</div>`;
-  return src
-    ? html`<img class="thumb" src=${src} alt=${`First page of ${doc.file_name}`} width=${item.width} height=${item.height} data-testid="thumbnail" />`
+  // A link that lapsed before the image loaded is signed again, once.
+  const reload = () => {
+    if (retried) return;
+    setRetried(true);
+    sign();
+  };
+  return link
+    ? html`<img class="thumb" src=${link.url} onError=${reload} alt=${`First page of ${doc.file_name}`} width=${item.width} height=${item.height} data-testid="thumbnail" />`
     : html`<div class="thumb placeholder">Loading…</div>`;
+}
+
+/** A plain link (copyable, opens a download): re-signed on click when it is about to lapse. */
+function DownloadOriginal({ doc }) {
+  const { link, error, fresh } = useDocumentLink(doc.document_id, 'original');
+  const click = async (event) => {
+    if (link && Date.parse(link.expires_at) - Date.now() > LINK_MARGIN_MS) return;
+    event.preventDefault();
+    const signed = await fresh();
+    if (signed) location.assign(signed.url);
+  };
+  return html`<p>
+    <a class="button secondary" href=${link?.url ?? '#'} download=${doc.file_name} onClick=${click} data-testid="download-original">Download original</a>
+    ${error ? html` <span class="outcome error">${error.code ?? ''} ${error.message}</span>` : ''}
+  </p>`;
 }
 
 function Fields({ fields }) {
@@ -386,21 +420,11 @@ function Fields({ fields }) {
 export function DocumentPage({ id }) {
   const doc = useLoad(() => api('GET', `/api/documents/${encodeURIComponent(id)}`), [id]);
   const jobs = useLoad(() => api('GET', `/api/jobs${query({ document_id: id, limit: 100 })}`), [id]);
-  const [download, setDownload] = useState(undefined);
   if (doc.error)
     return html`<section><h1>Document</h1><${Problem} error=${doc.error} what="This document" /></section>`;
   if (!doc.data) return html`<section><${Loading} when=${true} /></section>`;
   const d = doc.data;
   const invoice = d.invoices?.[0];
-  const original = async () => {
-    const url = await documentLink(
-      d.document_id,
-      'original',
-      `/api/documents/${encodeURIComponent(d.document_id)}/original`,
-    );
-    setDownload(url);
-    return 'link ready';
-  };
   return html`<section>
     <h1>${d.file_name}</h1>
     <p><${Status} status=${d.status} /> · ${d.content_type} · ${d.size_bytes} bytes${d.page_count ? ` · ${d.page_count} pages` : ''} · <${When} at=${d.created_at} />
@@ -413,10 +437,7 @@ export function DocumentPage({ id }) {
         <${Fields} fields=${invoice?.fields} />
         <h2>Summary</h2>
         ${d.summary ? html`<p data-testid="summary">${d.summary.summary}</p>` : html`<p class="muted">No summary yet.</p>`}
-        <p>
-          <${ActionButton} label="Get the original" kind="secondary" action=${original} />
-          ${download ? html` <a href=${download} download=${d.file_name} data-testid="download">Download ${d.file_name}</a>` : ''}
-        </p>
+        <${DownloadOriginal} doc=${d} />
       </div>
     </div>
     <h2>Jobs</h2>

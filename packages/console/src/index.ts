@@ -53,19 +53,29 @@ const importMapHash = createHash('sha256').update(IMPORT_MAP).digest('base64');
 /**
  * The page's Content-Security-Policy: scripts only from this origin (plus the import
  * map by hash), no inline styles, no framing, requests only to this origin. Images
- * may also be `blob:` (thumbnails fetched with the console header) and any https
- * origin (S3 presigned thumbnail links on AWS; an image cannot run code).
+ * come from this origin (thumbnail links are `/files/{token}` where the API serves
+ * files) and from `imageOrigins`, the one origin file links point to elsewhere (the
+ * S3 bucket on AWS): an injected `<img>` cannot send data to any other host.
+ * Anything in `imageOrigins` that is not a bare http(s) origin is left out.
+ *
+ * @example consoleCsp(['https://files.s3.eu-west-1.amazonaws.com'])
  */
-export const CONSOLE_CSP = [
-  "default-src 'none'",
-  `script-src 'self' 'sha256-${importMapHash}'`,
-  "style-src 'self'",
-  "img-src 'self' blob: data: https:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+export function consoleCsp(imageOrigins: readonly string[] = []): string {
+  const images = imageOrigins.filter((origin) => /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i.test(origin));
+  return [
+    "default-src 'none'",
+    `script-src 'self' 'sha256-${importMapHash}'`,
+    "style-src 'self'",
+    ["img-src 'self'", ...images].join(' '),
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** The policy where every image comes from this origin. */
+export const CONSOLE_CSP = consoleCsp();
 
 /**
  * Where each console file is on this machine. With `dir` (the AWS bundle, where

@@ -111,6 +111,7 @@ export function buildApiDeps(container: ApiWiring, extras: ApiExtras): ApiDeps {
     ...(extras.queueWindow ? { queueWindow: extras.queueWindow } : {}),
     fileLinks: container.fileLinks.signer,
     ...(container.fileLinks.tokens ? { fileTokens: container.fileLinks.tokens } : {}),
+    ...(container.fileLinks.origin ? { fileLinkOrigin: container.fileLinks.origin } : {}),
     ...(extras.maxInlineFileBytes === undefined ? {} : { maxInlineFileBytes: extras.maxInlineFileBytes }),
   };
 }

@@ -7,6 +7,7 @@ import {
   createRedisChangeFeed,
   createRedisEventBus,
 } from '@paperlane/adapters';
+import { createEmailSender } from '@paperlane/adapters/email/create-email-sender';
 import {
   createPrometheusMetrics,
   type PrometheusMetrics,
@@ -55,6 +56,7 @@ import {
 import type { Config } from './config/config';
 import { secretCipherFor } from './config/secret-cipher';
 import { createDomainEvents, jobSettledHook } from './domain-events';
+import { admissionFor, fairShareGateFor } from './fair-share';
 import { faultDeps } from './faults';
 import { fileLinksFor } from './file-links';
 
@@ -170,11 +172,13 @@ export async function createContainer(config: Config, parts: ContainerParts) {
   }
 
   const common = { topology: config.topology, clock: systemClock, logger, sweepGraceMs: env.SWEEP_GRACE_MS };
+  const admission = admissionFor(config, store, logger);
   const dispatcher = createDispatcher({
     ...common,
     store: store.jobs,
     transport,
     ...(fallback ? { fallback } : {}),
+    ...(admission ? { admission } : {}),
   });
   const domainEvents = createDomainEvents(store, dispatcher);
   const secrets = await secretCipherFor(config);
@@ -195,7 +199,16 @@ export async function createContainer(config: Config, parts: ContainerParts) {
           onClose: (release) => void stops.push(release),
         })
       : parts.handlers;
-  const onSettled = jobSettledHook({ store, domainEvents, events, clock: common.clock });
+  // SMTP locally (SMTP_URL, EMAIL_FROM); nodemailer loads on the first completion email.
+  const email = createEmailSender(config.source);
+  if (email) stops.push(() => email.close());
+  const onSettled = jobSettledHook({
+    store,
+    domainEvents,
+    events,
+    ...(email ? { email } : {}),
+    clock: common.clock,
+  });
   // Chaos runs only: PAPERLANE_FAULT_KILL_AT makes this process die at a lifecycle point.
   const faults = faultDeps(config.source);
   const processorDeps = {
@@ -205,10 +218,20 @@ export async function createContainer(config: Config, parts: ContainerParts) {
     handlers,
     onSettled,
     metrics,
+    ...fairShareGateFor(admission, store, dispatcher, logger),
     ...faults,
   };
 
-  const sweeperDeps = { ...common, store: store.jobs, dispatcher, events, onSettled, metrics, ...faults };
+  const sweeperDeps = {
+    ...common,
+    store: store.jobs,
+    dispatcher,
+    events,
+    onSettled,
+    metrics,
+    ...(admission ? { admission } : {}),
+    ...faults,
+  };
   /**
    * Sweeps once as if the grace period had passed: after the in-memory queues
    * (fauxqs) start empty, every pending job needs its message again at once.

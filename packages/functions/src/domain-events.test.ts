@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createInProcessEventBus } from '@paperlane/adapters';
 import { createLocalSecretCipher } from '@paperlane/adapters/crypto';
+import { createSmtpEmailSender } from '@paperlane/adapters/email/smtp-email-sender';
 import { parseAllowedHosts } from '@paperlane/adapters/net/index';
 import { createWebhookHttpSender } from '@paperlane/adapters/webhooks/index';
 import { startTestReceiver, type TestReceiver } from '@paperlane/adapters/webhooks/test-receiver';
@@ -28,6 +29,7 @@ import {
 } from '@paperlane/runtime';
 import { type Store, webhookSecretContext } from '@paperlane/store';
 import { startTestDynamo, type TestDynamo } from '@paperlane/store/test-store';
+import { type SmtpTestServer, startSmtpServer } from '@paperlane/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDomainEvents, jobSettledEventId, jobSettledHook } from './domain-events';
 
@@ -36,7 +38,8 @@ import { createDomainEvents, jobSettledEventId, jobSettledHook } from './domain-
  * between two writes of a job's lifecycle (the fault hook throws, and the in-flight
  * delivery is abandoned: no further writes by it), its message comes back, leases lapse
  * and the sweeper runs, on a fake clock. Whatever the point, the job ends in the right
- * state once, its `job.*` webhook reaches a real loopback receiver exactly once, and the
+ * state once, its `job.*` webhook reaches a real loopback receiver exactly once, the
+ * session's completion email reaches a real loopback SMTP server exactly once, and the
  * invoice and document say what happened.
  */
 
@@ -47,15 +50,17 @@ const topology = resolveTopology({ JOB_RETRY_ATTEMPTS: '3', JOB_RETRY_BACKOFF_MS
 let dynamo: TestDynamo;
 let store: Store;
 let receiver: TestReceiver;
+let smtp: SmtpTestServer;
 let nowMs = Date.parse('2030-01-01T00:00:00Z');
 const clock = { now: () => new Date(nowMs) };
 const cipher = createLocalSecretCipher({ key: randomBytes(32).toString('base64') });
 
 beforeAll(async () => {
-  [dynamo, receiver] = await Promise.all([startTestDynamo(), startTestReceiver()]);
+  [dynamo, receiver, smtp] = await Promise.all([startTestDynamo(), startTestReceiver(), startSmtpServer()]);
   store = await dynamo.freshStore('settle');
 });
 afterAll(async () => {
+  await smtp?.stop();
   await receiver?.close();
   await dynamo?.stop();
 });
@@ -121,7 +126,8 @@ function world(faults: (point: FaultPoint) => void) {
   const dispatcher = createDispatcher({ ...common, store: store.jobs, transport });
   const domainEvents = createDomainEvents(store, dispatcher);
   const events = createInProcessEventBus(silentLogger);
-  const onSettled = jobSettledHook({ store, domainEvents, events, clock });
+  const email = createSmtpEmailSender({ url: smtp.url, from: 'paperlane@example.com' });
+  const onSettled = jobSettledHook({ store, domainEvents, events, email, clock });
   const sessionAnnouncements: string[] = [];
   events.subscribe((event) => {
     if (event.type === 'session:completed') sessionAnnouncements.push(event.sessionId);
@@ -186,7 +192,13 @@ async function seed(tenantId: string) {
   const documentId = `doc-${tenantId}`;
   const invoiceId = `inv-${tenantId}`;
   const sessionId = `ses-${tenantId}`;
-  await store.sessions.create({ tenantId, sessionId, expectedJobs: 1, now });
+  await store.sessions.create({
+    tenantId,
+    sessionId,
+    expectedJobs: 1,
+    notifyEmail: `ap+${tenantId}@example.com`,
+    now,
+  });
   await store.documents.create({
     tenantId,
     documentId,
@@ -295,7 +307,13 @@ describe.each(FAULT_POINTS)('a process that dies at %s', (point) => {
         status: 'complete',
         counts,
         announcedAt: expect.any(String),
+        notifiedAt: expect.any(String),
       });
+      // The uploader's email: exactly once, with the counts.
+      const emails = smtp.received.filter((m) => m.to.includes(`ap+${tenantId}@example.com`));
+      expect(emails).toHaveLength(1);
+      expect(emails[0]?.raw).toContain(`Jobs complete: ${counts.complete}`);
+      expect(emails[0]?.raw).toContain(`Jobs failed: ${counts.failed}`);
     },
   );
 });

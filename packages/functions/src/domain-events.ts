@@ -1,6 +1,7 @@
 import {
   type Clock,
   type DomainEventSink,
+  type EmailSender,
   type EventBus,
   type FaultHook,
   isInjectedFault,
@@ -68,6 +69,8 @@ export function jobSettledHook(deps: {
   domainEvents: DomainEventSink;
   /** The realtime bus, for `session:completed`. */
   events: Pick<EventBus, 'publish'>;
+  /** The uploader's completion email (`notify_email`); undefined where email is not configured. */
+  email?: EmailSender;
   clock: Clock;
 }) {
   const announce = jobSettledEvents(deps.domainEvents);

@@ -9,6 +9,8 @@ export interface FileLinks {
   signer: BlobLinkSigner;
   /** Present where the API serves the links (`/files/{token}`); S3 checks its own. */
   tokens?: FileTokenVerifier;
+  /** Where links point when not the API's own origin (the bucket): the console lets images load from it. */
+  origin?: string;
 }
 
 /**

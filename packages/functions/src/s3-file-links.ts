@@ -1,4 +1,5 @@
 import { createLazyS3BlobLinks } from '@paperlane/adapters/blob/lazy-s3-blob-links';
+import { s3LinkOrigin } from '@paperlane/adapters/blob/s3-link-origin';
 import type { BlobLinkSigner } from '@paperlane/core';
 import type { Config } from './config/config';
 
@@ -9,12 +10,11 @@ import type { Config } from './config/config';
  *
  * @example buildApiDeps({ ...wiring, fileLinks: s3FileLinksFor(wiring.config) }, extras)
  */
-export function s3FileLinksFor(config: Config): { signer: BlobLinkSigner } {
-  return {
-    signer: createLazyS3BlobLinks({
-      bucket: config.env.BUCKET_NAME,
-      region: config.env.AWS_REGION,
-      ...(config.endpoints.s3 ? { endpoint: config.endpoints.s3 } : {}),
-    }),
+export function s3FileLinksFor(config: Config): { signer: BlobLinkSigner; origin: string } {
+  const settings = {
+    bucket: config.env.BUCKET_NAME,
+    region: config.env.AWS_REGION,
+    ...(config.endpoints.s3 ? { endpoint: config.endpoints.s3 } : {}),
   };
+  return { signer: createLazyS3BlobLinks(settings), origin: s3LinkOrigin(settings) };
 }

@@ -1,5 +1,8 @@
+import { readFile } from 'node:fs/promises';
+import { renderThumbnails } from '@paperlane/adapters/images';
 import type { UploadResponse } from '@paperlane/api';
-import { type JobHandlers, PermanentError, QUEUE_NAMES } from '@paperlane/core';
+import { blobKeys, type JobHandlers, PermanentError, QUEUE_NAMES } from '@paperlane/core';
+import { invoiceFixture } from '@paperlane/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stoppable } from '../src/container';
@@ -231,6 +234,57 @@ describe('the web console in Chromium', () => {
     expect(await user.getByTestId('load-more').count()).toBe(0);
     await user.getByTestId('job-status').selectOption('complete');
     await user.getByText('No jobs.').waitFor();
+    await user.context().close();
+  });
+
+  it('shows a thumbnail through a link an <img> loads with no header, and downloads the original', async () => {
+    const pdf = Buffer.from(await SAMPLE_FILES.pdf().arrayBuffer());
+    const upload = await api.call('acme', '/api/upload', {
+      method: 'POST',
+      body: uploadForm([{ name: 'Rechnung März.pdf', blob: new Blob([pdf], { type: 'application/pdf' }) }]),
+    });
+    const documentId = ((await upload.json()) as UploadResponse).documents[0]?.document_id ?? '';
+    // The placeholder thumbnail job renders nothing: render a real WebP and store it as the job would.
+    const rendered = await renderThumbnails(
+      await invoiceFixture('de-amount-due.png'),
+      'image/png',
+      undefined,
+      {
+        widths: [300],
+      },
+    );
+    const [thumb] = rendered.thumbnails;
+    if (!thumb) throw new Error('no thumbnail rendered');
+    const key = blobKeys.thumbnail('acme', documentId, thumb.requestedWidth);
+    await api.container.blobs.put(key, thumb.bytes, { contentType: thumb.contentType });
+    await api.container.store.documents.update({
+      tenantId: 'acme',
+      documentId,
+      thumbnails: {
+        blurhash: rendered.blurhash,
+        original: rendered.original,
+        items: [{ requestedWidth: thumb.requestedWidth, width: thumb.width, height: thumb.height, key }],
+      },
+      now: new Date(),
+    });
+
+    const user = await page(api.token('acme', 'user'), `#/documents/${documentId}`);
+    const thumbnail = user.getByTestId('thumbnail');
+    expect(await thumbnail.getAttribute('src')).toMatch(/^\/files\//);
+    // Decoded: the browser fetched it without the console header or cookie counting for /files.
+    const decodedWidth = () =>
+      thumbnail.evaluate((element) => {
+        const img = element as unknown as { complete: boolean; naturalWidth: number };
+        return img.complete ? img.naturalWidth : 0;
+      });
+    await expect.poll(decodedWidth).toBe(thumb.width);
+
+    const [download] = await Promise.all([
+      user.waitForEvent('download'),
+      user.getByTestId('download-original').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('Rechnung März.pdf');
+    expect(await readFile(await download.path())).toEqual(pdf);
     await user.context().close();
   });
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { createApp } from '@paperlane/api';
 import { CONSOLE_FILES, sourcePath } from '@paperlane/console';
 import { JOB_STATUSES, QUEUE_NAMES } from '@paperlane/core';
 import { DOCUMENT_STATUSES } from '@paperlane/store';
@@ -47,6 +48,25 @@ describe('the web console routes', () => {
     expect(response.headers.get('referrer-policy')).toBe('no-referrer');
     // Every other inline script would be blocked: there is none.
     expect(html.match(/<script(?![^>]*\bsrc=)(?![^>]*type="importmap")/g)).toBeNull();
+  });
+
+  it('lets images load from this origin only, or also from the one origin file links point to (S3 on AWS)', async () => {
+    const imgSrc = (csp: string | null) => csp?.split('; ').find((d) => d.startsWith('img-src'));
+    expect(imgSrc((await fetch(`${api.url}/`)).headers.get('content-security-policy'))).toBe(
+      "img-src 'self'",
+    );
+    const bucket = 'https://paperlane-files.s3.eu-west-1.amazonaws.com';
+    const onAws = createApp({ ...api.deps, fileLinkOrigin: bucket });
+    expect(imgSrc((await onAws.request('/')).headers.get('content-security-policy'))).toBe(
+      `img-src 'self' ${bucket}`,
+    );
+    // A configured value that is not a bare origin cannot add directives or sources.
+    for (const hostile of ["https://x.example; script-src 'unsafe-inline'", 'https:', '*', 'data:']) {
+      const app = createApp({ ...api.deps, fileLinkOrigin: hostile });
+      const csp = (await app.request('/')).headers.get('content-security-policy') ?? '';
+      expect(imgSrc(csp), hostile).toBe("img-src 'self'");
+      expect(csp).not.toContain('unsafe-inline');
+    }
   });
 
   it('serves each allow-listed file with its type, and nothing else under /console/', async () => {

@@ -123,6 +123,45 @@ describe.each(runtimes)('result reuse on $name', ({ redis: useRedis }) => {
     expect(forced.job.result).not.toHaveProperty('reused_from');
   });
 
+  it('a presigned completion reuses by default and reads again with reprocess: true', async () => {
+    await uploadAndSettle('acme');
+    const bytes = new Uint8Array(await pdf.arrayBuffer());
+    const complete = async (extra: Record<string, unknown>) => {
+      const asked = await api.call('acme', '/api/uploads', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ files: [{ file_name: 'big.pdf', size_bytes: bytes.byteLength }] }),
+      });
+      const target = (await asked.json()) as {
+        session_id: string;
+        uploads: Array<{ upload_id: string; url: string }>;
+      };
+      const [slot] = target.uploads;
+      expect((await api.call('acme', slot?.url ?? '', { method: 'PUT', body: bytes })).status).toBe(204);
+      const done = await api.call('acme', `/api/uploads/${target.session_id}/complete`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ uploads: [{ upload_id: slot?.upload_id, file_name: 'big.pdf' }], ...extra }),
+      });
+      expect(done.status).toBe(202);
+      const body = (await done.json()) as UploadResponse;
+      await awaitJobsSettled(
+        api.container,
+        'acme',
+        body.jobs.map((job) => job.job_id),
+      );
+      const ocrJob = body.jobs.find((job) => job.queue === 'invoice-processing');
+      return (await (await api.call('acme', `/api/jobs/${ocrJob?.job_id}`)).json()) as JobView;
+    };
+    const before = counter.ocr;
+    const reused = await complete({});
+    expect(counter.ocr).toBe(before);
+    expect(reused.result).toHaveProperty('reused_from');
+    const forced = await complete({ reprocess: true });
+    expect(counter.ocr).toBe(before + 1);
+    expect(forced.result).not.toHaveProperty('reused_from');
+  });
+
   it('a file whose first reading failed is read (and fails) again: a failure is never reused', async () => {
     const broken = new Blob([Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n')]);
     const before = counter.ocr;

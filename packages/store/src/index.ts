@@ -16,6 +16,7 @@ export {
 export * from './document';
 export { createDocumentClient, type DocumentClientSettings, dynamoClientConfig } from './document-client';
 export { createDocumentStore, type DocumentRef, type DocumentStore } from './document-store';
+export { createFairShareStore, fairSharePk } from './fair-share-store';
 export * from './idempotency';
 export { IDEMPOTENCY_ENTITY, idempotencyKey } from './idempotency-entity';
 export { createIdempotencyStore, type IdempotencyStore } from './idempotency-store';

@@ -7,23 +7,32 @@ import { parseId, parseInput, toIso } from './validate';
 
 export const RESULT_SOURCE_ENTITY = 'ResultSource';
 
-const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters');
-
 /**
  * Which document of a tenant last read a file with these bytes successfully: where a
  * later upload of the same bytes may take its OCR text and fields from. A pointer, not a
  * copy: the reader checks that the document and its invoice are still there and processed.
  */
-export const resultSourceSchema = z.object({
-  tenantId: idSchema,
-  sha256: sha256Schema,
-  documentId: idSchema,
-  invoiceId: idSchema,
-  updatedAt: z.iso.datetime(),
-});
-export type ResultSource = z.infer<typeof resultSourceSchema>;
+export interface ResultSource {
+  tenantId: string;
+  sha256: string;
+  documentId: string;
+  invoiceId: string;
+  updatedAt: string;
+}
 
-const newResultSourceSchema = resultSourceSchema.omit({ updatedAt: true }).extend({ now: z.date() });
+// Built on first use, not at import: the API function reaches this module through the
+// store's index and must carry none of it.
+function schemas() {
+  const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters');
+  const source = z.object({
+    tenantId: idSchema,
+    sha256,
+    documentId: idSchema,
+    invoiceId: idSchema,
+    updatedAt: z.iso.datetime(),
+  });
+  return { sha256, source, newSource: source.omit({ updatedAt: true }).extend({ now: z.date() }) };
+}
 
 /**
  * `T#{tenant}#SHA#{sha256}` / `RESULT`: keyed by tenant and digest, so a lookup can only
@@ -70,9 +79,10 @@ export interface ResultSourceStore {
  */
 export function createResultSourceStore(table: PaperlaneTable): ResultSourceStore {
   const ResultSource = createResultSourceEntity(table);
+  const schema = schemas();
   return {
     async record(input) {
-      const { now, ...fields } = parseInput(newResultSourceSchema, input, 'result source');
+      const { now, ...fields } = parseInput(schema.newSource, input, 'result source');
       await ResultSource.build(PutItemCommand)
         .item({ ...fields, updatedAt: toIso(now, 'now') })
         .send();
@@ -80,13 +90,13 @@ export function createResultSourceStore(table: PaperlaneTable): ResultSourceStor
 
     async find(ref) {
       const tenantId = parseId(ref.tenantId, 'tenantId');
-      const sha256 = parseInput(sha256Schema, ref.sha256, 'sha256');
+      const sha256 = parseInput(schema.sha256, ref.sha256, 'sha256');
       const { Item } = await ResultSource.build(GetItemCommand)
         .key({ tenantId, sha256 })
         .options({ consistent: true })
         .send();
       // The key embeds the tenant; the attribute check is a second lock on the same door.
-      return Item && Item.tenantId === tenantId ? resultSourceSchema.parse(Item) : undefined;
+      return Item && Item.tenantId === tenantId ? schema.source.parse(Item) : undefined;
     },
   };
 }

@@ -1,5 +1,5 @@
 import { type SessionCounts, sessionCountsSchema } from '@paperlane/core';
-import { $set, UpdateItemCommand } from 'dynamodb-toolbox';
+import { $add, $remove, $set, UpdateItemCommand } from 'dynamodb-toolbox';
 import { conditional } from './conditional';
 import type { PaperlaneTable } from './table';
 import type { UploadSessionRecord } from './upload-session';
@@ -30,6 +30,21 @@ export interface SessionCompletionStore {
   ): Promise<UploadSessionRecord | undefined>;
   /** Records the announcement made under the claim taken at `claimedAt`; `false` if the claim was lost. */
   markAnnounced(input: SessionRef & { claimedAt: string; now: Date }): Promise<boolean>;
+  /**
+   * Takes on emailing the uploader of a complete session that asked for it: succeeds
+   * when no email was sent (or given up on) and no claim is held, or the held claim is
+   * older than `staleBefore`; counts the attempt. `undefined` otherwise.
+   */
+  claimNotification(
+    input: SessionRef & { now: Date; staleBefore: Date },
+  ): Promise<UploadSessionRecord | undefined>;
+  /**
+   * Records the email as sent — or, with `error`, given up on — under the claim taken at
+   * `claimedAt`; `false` if the claim was lost.
+   */
+  markNotified(input: SessionRef & { claimedAt: string; now: Date; error?: string }): Promise<boolean>;
+  /** Lets go of the claim taken at `claimedAt` after a send that may work later. */
+  releaseNotification(input: SessionRef & { claimedAt: string }): Promise<boolean>;
 }
 
 /**
@@ -84,6 +99,65 @@ export function createSessionCompletionStore(table: PaperlaneTable): SessionComp
           .send(),
       );
       return outcome.ok ? record(outcome.value.Attributes) : undefined;
+    },
+
+    async claimNotification(input) {
+      const key = ref(input);
+      const outcome = await conditional(Session, () =>
+        Session.build(UpdateItemCommand)
+          .item({ ...key, notifyClaimedAt: toIso(input.now, 'now'), notifyAttempts: $add(1) })
+          .options({
+            condition: {
+              and: [
+                { attr: 'status', eq: 'complete' },
+                { attr: 'notifyEmail', exists: true },
+                { attr: 'notifiedAt', exists: false },
+                {
+                  or: [
+                    { attr: 'notifyClaimedAt', exists: false },
+                    { attr: 'notifyClaimedAt', lt: toIso(input.staleBefore, 'staleBefore') },
+                  ],
+                },
+              ],
+            },
+            returnValues: 'ALL_NEW',
+          })
+          .send(),
+      );
+      return outcome.ok ? record(outcome.value.Attributes) : undefined;
+    },
+
+    async markNotified(input) {
+      const key = ref(input);
+      const outcome = await conditional(Session, () =>
+        Session.build(UpdateItemCommand)
+          .item({
+            ...key,
+            notifiedAt: toIso(input.now, 'now'),
+            ...(input.error !== undefined ? { notifyError: input.error.slice(0, 500) } : {}),
+          })
+          .options({
+            condition: {
+              and: [
+                { attr: 'notifyClaimedAt', eq: input.claimedAt },
+                { attr: 'notifiedAt', exists: false },
+              ],
+            },
+          })
+          .send(),
+      );
+      return outcome.ok;
+    },
+
+    async releaseNotification(input) {
+      const key = ref(input);
+      const outcome = await conditional(Session, () =>
+        Session.build(UpdateItemCommand)
+          .item({ ...key, notifyClaimedAt: $remove() })
+          .options({ condition: { attr: 'notifyClaimedAt', eq: input.claimedAt } })
+          .send(),
+      );
+      return outcome.ok;
     },
 
     async markAnnounced(input) {

@@ -1,7 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { JobStore } from '@paperlane/core';
+import type { FairShareStore, JobStore } from '@paperlane/core';
 import { type AutomationStore, createAutomationStore } from './automation-store';
 import { createDocumentStore, type DocumentStore } from './document-store';
+import { createFairShareStore } from './fair-share-store';
 import { createIdempotencyStore, type IdempotencyStore } from './idempotency-store';
 import { createInvoiceStore, type InvoiceStore } from './invoice-store';
 import { createJobStore } from './job-store';
@@ -38,6 +39,8 @@ export interface Store {
   rateLimits: RateLimitStore;
   /** `Idempotency-Key` claims and stored responses, per tenant. */
   idempotency: IdempotencyStore;
+  /** Per-tenant slots and backlogs of each queue (fair share). */
+  fairShare: FairShareStore;
   /** Every tenant that has had a job (for deployment-wide queue statistics). */
   tenants: TenantDirectory;
 }
@@ -75,5 +78,6 @@ export function createStore(settings: StoreSettings): Store {
     queueControl: createQueueControlStore(table),
     rateLimits: createRateLimitStore(table),
     idempotency: createIdempotencyStore(table),
+    fairShare: createFairShareStore(table),
   };
 }

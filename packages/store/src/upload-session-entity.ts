@@ -30,6 +30,11 @@ export function createUploadSessionEntity(table: PaperlaneTable) {
       counts: map({ complete: number(), failed: number(), cancelled: number() }).optional(),
       announceClaimedAt: string().optional(),
       announcedAt: string().optional(),
+      notifyEmail: string().optional(),
+      notifyClaimedAt: string().optional(),
+      notifyAttempts: number().optional(),
+      notifiedAt: string().optional(),
+      notifyError: string().optional(),
       // The tenant's session list (see keys.ts); absent on sessions written before it.
       gsi3pk: string().optional().hidden(),
       gsi3sk: string().optional().hidden(),

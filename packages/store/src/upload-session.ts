@@ -1,4 +1,4 @@
-import { idSchema, sessionCountsSchema } from '@paperlane/core';
+import { idSchema, notifyEmailSchema, sessionCountsSchema } from '@paperlane/core';
 import { z } from 'zod';
 
 export const UPLOAD_SESSION_STATUSES = ['open', 'complete'] as const;
@@ -30,6 +30,15 @@ export const uploadSessionRecordSchema = /* @__PURE__ */ z.object({
   announceClaimedAt: z.iso.datetime().optional(),
   /** The completion was announced (webhook event recorded, realtime event sent). */
   announcedAt: z.iso.datetime().optional(),
+  /** Who to email when the session completes (the uploader's choice, one address). */
+  notifyEmail: notifyEmailSchema.optional(),
+  /** A process took on sending that email at this instant (a claim that may lapse). */
+  notifyClaimedAt: z.iso.datetime().optional(),
+  /** Claims taken to send it, so a failing mail server is given up on. */
+  notifyAttempts: z.number().int().min(0).optional(),
+  /** The email was sent — or given up on, with `notifyError` saying why. */
+  notifiedAt: z.iso.datetime().optional(),
+  notifyError: z.string().max(500).optional(),
 });
 export type UploadSessionRecord = z.infer<typeof uploadSessionRecordSchema>;
 
@@ -43,6 +52,7 @@ export const newUploadSessionSchema = z.object({
     .refine((slots) => Object.keys(slots).length <= 1000, 'at most 1000 upload slots')
     .optional(),
   expectedJobs: z.number().int().min(0).max(100_000).optional(),
+  notifyEmail: notifyEmailSchema.optional(),
   now: z.date(),
 });
 export type NewUploadSession = z.input<typeof newUploadSessionSchema>;

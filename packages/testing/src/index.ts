@@ -7,3 +7,4 @@ export * from './free-port';
 export * from './invoice-fixtures';
 export * from './process';
 export * from './redis';
+export * from './smtp';

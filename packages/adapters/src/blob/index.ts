@@ -15,3 +15,4 @@ export {
   type S3BlobStoreOptions,
   s3ClientConfig,
 } from './s3-blob-store';
+export { s3LinkOrigin } from './s3-link-origin';

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import {
-  CONSOLE_CSP,
   CONSOLE_FILES,
   CONSOLE_PAGE,
   type ConsoleFile,
+  consoleCsp,
   consoleFilePaths,
 } from '@paperlane/console';
 import type { Context } from 'hono';
@@ -34,13 +34,13 @@ function requireConsoleHeader(c: Context) {
     throw new HttpError(403, 'console_header_required', `send ${CONSOLE_HEADER}: 1`);
 }
 
-const PAGE_HEADERS = {
-  'content-security-policy': CONSOLE_CSP,
+const pageHeaders = (fileLinkOrigin: string | undefined) => ({
+  'content-security-policy': consoleCsp(fileLinkOrigin ? [fileLinkOrigin] : []),
   'x-content-type-options': 'nosniff',
   // `/?token=…` must not leak through a Referer before the page moves the token into the cookie.
   'referrer-policy': 'no-referrer',
   'cache-control': 'no-store',
-};
+});
 
 /**
  * The web console: `GET /` (the page), `GET /console/{file}` (its allow-listed
@@ -51,14 +51,18 @@ const PAGE_HEADERS = {
  *
  * @example app.route('/', consoleRoutes(deps, { dir: process.env.PAPERLANE_CONSOLE_DIR }))
  */
-export function consoleRoutes(deps: Pick<ApiDeps, 'verifyToken'>, options: ConsoleRouteOptions = {}) {
+export function consoleRoutes(
+  deps: Pick<ApiDeps, 'verifyToken' | 'fileLinkOrigin'>,
+  options: ConsoleRouteOptions = {},
+) {
   const app = new OpenAPIHono<ApiEnv>();
   // `typeof`: route listing builds the app from stand-in deps whose every property is an object.
   const paths = consoleFilePaths(typeof options.dir === 'string' ? options.dir : undefined);
 
   // Not in the OpenAPI document: these serve the browser page, not API clients (and keep the
   // API function under its size budget).
-  app.get('/', (c) => c.html(CONSOLE_PAGE, 200, PAGE_HEADERS));
+  const headers = pageHeaders(typeof deps.fileLinkOrigin === 'string' ? deps.fileLinkOrigin : undefined);
+  app.get('/', (c) => c.html(CONSOLE_PAGE, 200, headers));
 
   app.post('/console/session', async (c) => {
     requireConsoleHeader(c);

@@ -1,7 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { ApiDeps } from '../deps';
 import type { ApiEnv } from '../env';
-import { HttpError } from '../errors';
 import { authenticate, OPERATOR, requireRole } from '../middleware/authenticate';
 import { authErrors, bearer, jsonError } from './common';
 
@@ -35,11 +34,18 @@ export function metricsRoutes(deps: Pick<ApiDeps, 'verifyToken' | 'metricsExposi
   app.use('/metrics', authenticate(deps.verifyToken), requireRole(...OPERATOR));
   return app.openapi(scrape, async (c) => {
     const exposition = deps.metricsExposition;
+    // Answered, not thrown: this is the design on Lambda, and a scraper pointed at it every
+    // 15 s must not fill the log with "request failed" errors.
     if (!exposition)
-      throw new HttpError(
+      return c.json(
+        {
+          error: {
+            code: 'metrics_unavailable',
+            message:
+              'no Prometheus registry here: on AWS metrics are CloudWatch EMF (namespace Paperlane) and /admin/queues/stats',
+          },
+        },
         503,
-        'metrics_unavailable',
-        'no Prometheus registry here: on AWS metrics are CloudWatch EMF (namespace Paperlane) and /admin/queues/stats',
       );
     return c.text(await exposition.render(), 200, { 'content-type': exposition.contentType });
   });

@@ -11,7 +11,7 @@ import { presentDocument, presentJob } from '../presenters';
 import { authErrors, bearer, idParam, jsonError } from './common';
 import { jobTimingFields, toJobTiming } from './job-timing';
 import { ingestDeps, type UploadResponse, uploadResponseSchema } from './upload';
-import { reprocessField } from './upload-options';
+import { notifyEmailField, reprocessField } from './upload-options';
 
 /** How long an upload URL and its session stay usable. */
 const UPLOAD_WINDOW_SECONDS = 3600;
@@ -23,6 +23,7 @@ const requestUploadsBody = z
   .strictObject({
     files: z.array(z.strictObject({ file_name: fileNameSchema, size_bytes: z.number().int().min(1) })).min(1),
     folder_id: idSchema.optional(),
+    ...notifyEmailField,
   })
   .openapi('RequestUploads');
 
@@ -169,6 +170,7 @@ export function presignedUploadRoutes(deps: ApiDeps) {
         expiresAt,
         uploadSlots: Object.fromEntries(slots.map(({ file, uploadId }) => [uploadId, file.size_bytes])),
         expectedJobs: expectedJobsFor(slots.length),
+        ...(body.notify_email ? { notifyEmail: body.notify_email } : {}),
         now,
       });
       const uploads = await Promise.all(

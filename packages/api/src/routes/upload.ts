@@ -10,7 +10,7 @@ import { documentSchema, jobSchema, presentDocument, presentJob } from '../prese
 import { authErrors, bearer, jsonError } from './common';
 import { jobTimingFields, parseFormTiming, toJobTiming } from './job-timing';
 import { readMultipartUpload } from './read-multipart-upload';
-import { parseFormUploadOptions, reprocessField } from './upload-options';
+import { notifyEmailField, parseFormUploadOptions, reprocessField } from './upload-options';
 
 export const uploadResponseSchema = z
   .object({
@@ -54,6 +54,7 @@ export function uploadRoutes(deps: ApiDeps) {
               folder_id: idSchema.optional(),
               ...jobTimingFields,
               ...reprocessField,
+              ...notifyEmailField,
             }),
           },
         },
@@ -84,7 +85,7 @@ export function uploadRoutes(deps: ApiDeps) {
       }
       const { files, folderId, options } = await readMultipartUpload(c.req.raw, deps.limits);
       const schedule = toJobTiming(parseFormTiming(options), deps.clock.now());
-      const { reprocess } = parseFormUploadOptions(options);
+      const { reprocess, notifyEmail } = parseFormUploadOptions(options);
       const principal = c.get('principal');
       const result = await ingestDocuments(ingestDeps(deps), {
         tenantId: principal.tenantId,
@@ -94,6 +95,7 @@ export function uploadRoutes(deps: ApiDeps) {
         source: 'upload',
         timing: schedule,
         ...(reprocess ? { reprocess } : {}),
+        ...(notifyEmail ? { notifyEmail } : {}),
       });
       const body: UploadResponse = {
         session_id: result.session.sessionId,

@@ -27,7 +27,9 @@ export type {
 } from './documents';
 export type { DomainEvent, DomainEventSink } from './domain-events';
 export { discardDomainEvents } from './domain-events';
+export type { EmailMessage, EmailSender } from './email-sender';
 export type { EventBus, JobEventListener } from './event-bus';
+export type { FairShareStore, HeldEntry, TenantQueue } from './fair-share-store';
 export type { EnqueueOptions, EnqueueRequest, EnqueueResult, JobQueue } from './job-queue';
 export type {
   ClaimResult,

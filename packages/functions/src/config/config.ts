@@ -1,5 +1,6 @@
 import { ConfigError, resolveTopology, type Topology } from '@paperlane/core';
 import { z } from 'zod';
+import { type FairShareSettings, fairShareSettings } from './fair-share';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 const bytes = z.coerce
@@ -65,6 +66,17 @@ export const envSchema = z.object({
    */
   RATE_LIMIT_SCOPE: z.enum(['process', 'shared']).optional(),
   SWEEP_INTERVAL_MS: positive.default(30_000),
+  /** Per-tenant admission to each queue (docs/architecture.md, "Fair share"). */
+  FAIR_SHARE: z.enum(['on', 'off']).default('on'),
+  /** Jobs of one tenant admitted to one queue at once; default the queue's worker concurrency. */
+  FAIR_SHARE_MAX_IN_FLIGHT: positive.max(1_000).optional(),
+  /** Per-tenant caps as JSON: `{"<tenant>": 8}` or `{"<tenant>": {"<queue>": 8}}`. */
+  FAIR_SHARE_TENANT_CAPS: z
+    .string()
+    .max(64 * 1024)
+    .optional(),
+  /** How often a tenant out of slots re-checks a slot's job (frees slots of consumers that died). */
+  FAIR_SHARE_RECHECK_MS: positive.min(1_000).max(3_600_000).default(60_000),
   /**
    * Local consumers' claim length: BullMQ's lock (default 120 s for CPU-heavy queues, 30 s
    * for the rest) or the SQS poller's visibility (default 60 s). A killed consumer's jobs
@@ -116,6 +128,8 @@ export interface Config {
   upload: { maxFileBytes: number; maxFiles: number; maxRequestBytes: number };
   /** Where the per-tenant enqueue budget is counted (RATE_LIMIT_SCOPE). */
   rateLimitScope: 'process' | 'shared';
+  /** Per-tenant caps per queue; undefined when `FAIR_SHARE=off`. */
+  fairShare: FairShareSettings | undefined;
 }
 
 /**
@@ -155,10 +169,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const maxRequestBytes =
     env.UPLOAD_MAX_REQUEST_BYTES ??
     Math.min(env.UPLOAD_MAX_FILE_BYTES * env.UPLOAD_MAX_FILES + 1024 * 1024, 128 * 1024 ** 2);
+  const topology = resolveTopology(source);
   return {
     env,
     source: { ...source },
-    topology: resolveTopology(source),
+    topology,
+    fairShare: fairShareSettings(env, topology),
     transport,
     fallback,
     embedded: embed.dynamodb || embed.sqs,

@@ -12,6 +12,7 @@ import type { ApiWiring } from '../api-deps';
 import { s3BlobStoreFor } from '../blob-store';
 import { loadConfig } from '../config/config';
 import { createDomainEvents } from '../domain-events';
+import { admissionFor } from '../fair-share';
 import { createFlushingBus } from './flushing-bus';
 import type { lazyRealtimePush } from './lazy-realtime-push';
 import { lazySecretCipher } from './lazy-secret-cipher';
@@ -52,10 +53,12 @@ export function createAwsWiring(
     logger,
     sweepGraceMs: config.env.SWEEP_GRACE_MS,
   };
+  const admission = admissionFor(config, store, logger);
   const dispatcher = createDispatcher({
     ...common,
     store: store.jobs,
     transport: createSqsTransport({ client: sqs, urls: sqsUrls }),
+    ...(admission ? { admission } : {}),
   });
   // Live job events reach browsers through the realtime push when the WebSocket API
   // is linked; otherwise nothing inside one invocation listens and they are dropped.
@@ -82,6 +85,7 @@ export function createAwsWiring(
     sqs,
     sqsUrls,
     common,
+    admission,
   };
   // File links are the API function's alone (lambda/api.ts): consumers never sign one.
   return wiring satisfies Omit<ApiWiring, 'fileLinks'>;

@@ -2,6 +2,7 @@ import { createEmfMetrics } from '@paperlane/adapters/metrics/emf-metrics';
 import type { JobHandler, QueueName } from '@paperlane/core';
 import { createSqsHandler } from '@paperlane/runtime/adapter/lambda-sqs/handler';
 import type { HandlerWiring } from '../container';
+import { fairShareGateFor } from '../fair-share';
 import { type AwsWiring, createAwsWiring } from './aws-wiring';
 import { lazyRealtimePush } from './lazy-realtime-push';
 import { settledHookOf } from './settled-hook';
@@ -34,6 +35,7 @@ export function createConsumer<Q extends QueueName>(
       handlers: { [queue]: handler },
       onSettled: settledHookOf(wiring),
       metrics,
+      ...fairShareGateFor(wiring.admission, wiring.store, wiring.dispatcher, wiring.logger),
     },
   });
   return async (...args: Parameters<typeof consume>) => {

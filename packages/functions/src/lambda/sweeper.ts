@@ -21,6 +21,7 @@ export async function handler() {
       events: wiring.events,
       onSettled,
       metrics,
+      ...(wiring.admission ? { admission: wiring.admission } : {}),
       limit: 500,
     });
     wiring.logger.info('sweep finished', { ...report });

@@ -54,6 +54,8 @@ export interface IngestInput {
    * with the same bytes (by default its OCR text and fields are reused).
    */
   reprocess?: boolean;
+  /** Emailed once when the session completes (a new session only: a presigned one has its own). */
+  notifyEmail?: string;
 }
 
 export interface IngestResult {
@@ -176,6 +178,7 @@ export async function ingestDocuments(deps: IngestDeps, input: IngestInput): Pro
     sessionId,
     ...(input.userId ? { createdBy: input.userId } : {}),
     expectedJobs: expectedJobsFor(checked.length),
+    ...(input.notifyEmail ? { notifyEmail: input.notifyEmail } : {}),
     now,
   });
   const documents: DocumentRecord[] = [];

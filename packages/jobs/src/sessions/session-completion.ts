@@ -13,6 +13,7 @@ import {
   sessionCompletedPayload,
 } from '@paperlane/core';
 import { createSessionCompletionStore, type Store, type UploadSessionRecord } from '@paperlane/store';
+import { notifyUploader, type SessionEmailDeps } from './session-email';
 
 /**
  * How long an announcement claim is held before another process may take it over.
@@ -34,6 +35,8 @@ export interface SessionCompletionDeps {
   events: Pick<EventBus, 'publish'>;
   /** Durable business events (`session.completed` webhooks). */
   domainEvents: DomainEventSink;
+  /** Sends the completion email a session asked for (`notify_email`); undefined where email is off. */
+  email?: SessionEmailDeps['email'];
   clock: Clock;
   claimMs?: number;
 }
@@ -81,7 +84,8 @@ export function finishedCounts(
  * so a process that dies anywhere in here leaves the job's outbox marker, and the
  * sweeper runs this again: it finds the session complete and unannounced (or its claim
  * lapsed) and announces it. A live claim held elsewhere throws a retryable error, which
- * keeps the marker until that claim is either announced or lapsed.
+ * keeps the marker until that claim is either announced or lapsed. Once announced, the
+ * uploader's completion email follows under its own claim ({@link notifyUploader}).
  *
  * @example await settleSession(deps, { tenantId, sessionId }, { faults });
  */
@@ -90,19 +94,30 @@ export async function settleSession(
   ref: { tenantId: string; sessionId: string },
   options?: { faults?: FaultHook },
 ): Promise<void> {
+  const announced = await completeAndAnnounce(deps, ref, options);
+  if (announced) await notifyUploader(deps, announced);
+}
+
+/** The session once complete and announced (by this run or an earlier one); `undefined` while it is not. */
+async function completeAndAnnounce(
+  deps: SessionCompletionDeps,
+  ref: { tenantId: string; sessionId: string },
+  options?: { faults?: FaultHook },
+): Promise<UploadSessionRecord | undefined> {
   const completion = createSessionCompletionStore(deps.store.table);
   let session = await deps.store.sessions.get(ref);
-  if (!session || session.announcedAt) return;
+  if (!session) return undefined;
+  if (session.announcedAt) return session;
   if (session.status === 'open') {
     const counts = finishedCounts(await sessionJobs(deps, session), session.expectedJobs);
-    if (!counts) return;
+    if (!counts) return undefined;
     session =
       (await completion.complete({ ...ref, counts, now: deps.clock.now() })) ??
       (await deps.store.sessions.get(ref));
-    if (session?.status !== 'complete') return;
+    if (session?.status !== 'complete') return undefined;
   }
   if (options?.faults) await reachFault(options.faults, 'after-session-complete');
-  if (session.announcedAt) return;
+  if (session.announcedAt) return session;
   const now = deps.clock.now();
   const claimed = await completion.claimAnnouncement({
     ...ref,
@@ -111,17 +126,19 @@ export async function settleSession(
   });
   if (!claimed) {
     const current = await deps.store.sessions.get(ref);
-    if (!current || current.announcedAt) return;
+    if (!current || current.announcedAt) return current;
     throw new RetryableError(`session ${ref.sessionId} is being announced elsewhere`, {
       code: 'session_announce_busy',
     });
   }
   await announce(deps, claimed, options);
+  const announcedAt = deps.clock.now();
   await completion.markAnnounced({
     ...ref,
     claimedAt: claimed.announceClaimedAt as string,
-    now: deps.clock.now(),
+    now: announcedAt,
   });
+  return { ...claimed, announcedAt: announcedAt.toISOString() };
 }
 
 async function announce(

@@ -21,6 +21,7 @@ import {
   type Topology,
   ValidationError,
 } from '@paperlane/core';
+import type { Admission } from '../fair-share/admission';
 import type { OutgoingMessage, SendFailure, Transport } from './transport';
 
 export interface DispatcherDeps {
@@ -36,6 +37,11 @@ export interface DispatcherDeps {
   sweepGraceMs: number;
   /** After a primary failure, skip it for this long instead of waiting on it for every job. */
   primaryCooldownMs?: number;
+  /**
+   * Fair share: a new job that is due now is sent only if its tenant has a free slot on
+   * its queue; the rest wait in the tenant's backlog until {@link Dispatcher.admitHeld}.
+   */
+  admission?: Admission;
 }
 
 const MAX_DELAY_MS = 365 * 24 * 60 * 60 * 1000;
@@ -47,6 +53,7 @@ const MAX_DELAY_MS = 365 * 24 * 60 * 60 * 1000;
  */
 export function createDispatcher(deps: DispatcherDeps): JobQueue & {
   resend(jobs: readonly JobRecord[]): Promise<Set<string>>;
+  admitHeld(scope: { tenantId: string; queue: QueueName }): Promise<number>;
   ping(): Promise<void>;
   close(): Promise<void>;
 } {
@@ -150,12 +157,38 @@ export function createDispatcher(deps: DispatcherDeps): JobQueue & {
     const inputs = requests.map((request) => buildRecordInput(request, now));
     const created = await Promise.all(inputs.map((input) => deps.store.create(input)));
     const fresh = created.filter((c) => c.created).map((c) => c.job);
-    const unsent = await send(fresh.map((job) => toMessage(job, now)));
+    const held = await admitNew(fresh, now);
+    const unsent = await send(fresh.filter((job) => !held.has(job.jobId)).map((job) => toMessage(job, now)));
     return created.map(({ job, created: isNew }) => ({
       job,
       created: isNew,
-      sent: isNew ? !unsent.has(job.jobId) : false,
+      sent: isNew ? !unsent.has(job.jobId) && !held.has(job.jobId) : false,
     }));
+  }
+
+  /**
+   * Takes slots for the new jobs that are due now, in order per tenant and queue; from a
+   * tenant's first refusal on, the rest of its batch goes straight to its backlog (they
+   * are behind the refused one anyway). Jobs due later are admitted when they are
+   * delivered. Returns the held job ids.
+   */
+  async function admitNew(jobs: readonly JobRecord[], now: Date): Promise<Set<string>> {
+    const held = new Set<string>();
+    const admission = deps.admission;
+    if (!admission) return held;
+    const full = new Set<string>();
+    const toHold: JobRecord[] = [];
+    for (const job of jobs) {
+      if (new Date(job.availableAt) > now) continue;
+      const key = `${job.tenantId}#${job.queue}`;
+      if (full.has(key) || !(await admission.admit(job))) {
+        full.add(key);
+        toHold.push(job);
+      }
+    }
+    await Promise.all(toHold.map((job) => admission.hold(job)));
+    for (const job of toHold) held.add(job.jobId);
+    return held;
   }
 
   return {
@@ -176,6 +209,21 @@ export function createDispatcher(deps: DispatcherDeps): JobQueue & {
     async resend(jobs: readonly JobRecord[]): Promise<Set<string>> {
       const now = deps.clock.now();
       return send(jobs.map((job) => ({ ...toMessage(job, now), resend: true })));
+    },
+
+    /**
+     * Fair share: admits the tenant's oldest held jobs on `queue` while it has free slots
+     * and sends them; returns how many. Called when a job leaves its slot, and by the
+     * sweeper for backlogs whose last release was lost.
+     */
+    async admitHeld(scope) {
+      if (!deps.admission) return 0;
+      const jobs = await deps.admission.admitHeld(scope);
+      if (jobs.length === 0) return 0;
+      const now = deps.clock.now();
+      // A send that fails leaves pending records with a sweep time: the sweeper re-sends them.
+      await send(jobs.map((job) => ({ ...toMessage(job, now), resend: true })));
+      return jobs.length;
     },
 
     /** Resolves when the primary transport answers. */

@@ -13,6 +13,7 @@ import {
   type Metrics,
   reachFault,
 } from '@paperlane/core';
+import type { Admission } from '../fair-share/admission';
 import { jobEvent, publishSafely } from '../processor/job-events';
 import { runSettledHook, type SettledHook } from '../processor/settle';
 import type { Dispatcher } from './dispatcher';
@@ -21,7 +22,13 @@ export interface SweepDeps {
   /** A job the sweeper fails (its consumer died) counts as a failed attempt, so metrics match the records. */
   metrics?: Metrics;
   store: JobStore;
-  dispatcher: Pick<Dispatcher, 'resend'>;
+  dispatcher: Pick<Dispatcher, 'resend'> & Partial<Pick<Dispatcher, 'admitHeld'>>;
+  /**
+   * Fair share: a due pending job that waits in its tenant's backlog is not re-sent (that
+   * would jump the queue); its backlog is offered the tenant's free slots instead, which
+   * also frees slots leaked by consumers that died between finishing a job and releasing it.
+   */
+  admission?: Pick<Admission, 'isHeld'>;
   events: EventBus;
   clock: Clock;
   logger: Logger;
@@ -49,6 +56,9 @@ export interface SweepReport {
   settleFailed: number;
   /** Changed by someone else between listing and deferring; looked at next time. */
   raced: number;
+  /** Due jobs left in their tenant's backlog (fair share), and jobs let in from backlogs. */
+  held?: number;
+  admitted?: number;
 }
 
 /** Longest wait between two runs of a failing settled hook. */
@@ -93,6 +103,8 @@ export async function sweepOnce(deps: SweepDeps): Promise<SweepReport> {
   const due = await deps.store.listDue(now, deps.limit ?? 100);
   const report: SweepReport = { resent: 0, unsent: 0, failed: 0, settled: 0, settleFailed: 0, raced: 0 };
   const toResend = [];
+  const held: JobRecord[] = [];
+  const backlogs = new Map<string, { tenantId: string; queue: JobRecord['queue'] }>();
   for (const job of due) {
     if (isTerminal(job.status)) {
       await settleDue(deps, job, now, report);
@@ -124,16 +136,26 @@ export async function sweepOnce(deps: SweepDeps): Promise<SweepReport> {
       } else report.raced++;
       continue;
     }
+    if (job.status === 'pending' && deps.admission && (await deps.admission.isHeld(job))) {
+      backlogs.set(`${job.tenantId}#${job.queue}`, { tenantId: job.tenantId, queue: job.queue });
+      held.push(job);
+      continue;
+    }
     toResend.push(job);
   }
+  for (const scope of backlogs.values()) {
+    report.admitted = (report.admitted ?? 0) + ((await deps.dispatcher.admitHeld?.(scope)) ?? 0);
+  }
+  if (held.length > 0) report.held = held.length;
   const unsent = toResend.length > 0 ? await deps.dispatcher.resend(toResend) : new Set<string>();
   const sweepAt = new Date(now.getTime() + deps.sweepGraceMs);
-  for (const job of toResend) {
+  const resending = new Set(toResend);
+  for (const job of [...toResend, ...held]) {
     if (unsent.has(job.jobId)) {
       report.unsent++;
       continue;
     }
-    report.resent++;
+    if (resending.has(job)) report.resent++;
     const deferred = await deps.store.deferSweep({
       tenantId: job.tenantId,
       jobId: job.jobId,
@@ -142,7 +164,7 @@ export async function sweepOnce(deps: SweepDeps): Promise<SweepReport> {
     });
     if (!deferred) report.raced++;
   }
-  if (report.resent + report.failed + report.unsent + report.settled > 0)
+  if (report.resent + report.failed + report.unsent + report.settled + (report.admitted ?? 0) > 0)
     deps.logger.info('sweep', { ...report });
   return report;
 }

@@ -3,8 +3,8 @@
  * four answers onto its own mechanism and decides nothing else.
  */
 export type Outcome =
-  /** Done with this message: delete it / complete the BullMQ job. */
-  | { kind: 'ack'; reason: 'completed' | 'already-finished' | 'cancelled' | 'claim-lost' }
+  /** Done with this message: delete it / complete the BullMQ job (`held`: it waits in its tenant's backlog). */
+  | { kind: 'ack'; reason: 'completed' | 'already-finished' | 'cancelled' | 'claim-lost' | 'held' }
   /** The attempt failed and will be retried after `delayMs` (counts as an attempt). */
   | { kind: 'retry'; delayMs: number; error: string }
   /** Not this message's turn yet (early delivery, duplicate behind a live claim); does not count. */

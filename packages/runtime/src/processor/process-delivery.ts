@@ -30,6 +30,7 @@ import {
   withTrace,
   writeThroughOutage,
 } from '@paperlane/core';
+import type { FairShareGate } from '../fair-share/gate';
 import { Attempt } from './attempt';
 import { jobEvent, publishSafely } from './job-events';
 import { createLeaseKeeper, type LeaseKeeper } from './lease-keeper';
@@ -62,6 +63,8 @@ export interface ProcessorDeps {
   faults?: FaultHook;
   /** Where attempt durations and outcomes go (Prometheus, EMF); none recorded without it. */
   metrics?: Metrics;
+  /** Fair share: a job runs only in one of its tenant's slots on its queue (see `createFairShareGate`). */
+  fairShare?: FairShareGate;
 }
 
 /**
@@ -180,7 +183,29 @@ async function processDelivery(
   // caller with its own id, starts one): its logs carry it, and what it enqueues or
   // POSTs (follow-up jobs, webhooks) continues it.
   const span = childSpan(parseTraceparent(envelope.traceId));
-  return withTrace(span, () => runClaimed(envelope, delivery, deps, leases, span));
+  return withTrace(span, () => runFairly(envelope, delivery, deps, leases, span));
+}
+
+/**
+ * Runs the delivery inside one of its tenant's slots when fair share is on. The slot is
+ * freed (and the tenant's next held job let in) whenever this delivery is done with
+ * the job, except when another consumer holds it (the slot is that holder's). A throw
+ * (store outage) keeps the slot: the message returns and the same job re-enters it.
+ */
+async function runFairly(
+  envelope: AnyEnvelope,
+  delivery: Delivery,
+  deps: ProcessorDeps,
+  leases: LeaseKeeper,
+  span: TraceContext,
+): Promise<Outcome> {
+  const gate = deps.fairShare;
+  if (!gate || delivery.signal?.aborted) return runClaimed(envelope, delivery, deps, leases, span);
+  const job = { tenantId: envelope.tenantId, queue: envelope.queue, jobId: envelope.jobId };
+  if (!(await gate.enter(job))) return { kind: 'ack', reason: 'held' };
+  const outcome = await runClaimed(envelope, delivery, deps, leases, span);
+  if (!(outcome.kind === 'defer' && outcome.reason === 'leased')) await gate.leave(job);
+  return outcome;
 }
 
 /** A logger bound to one job, built only when something is logged (most jobs log nothing here). */

@@ -1,0 +1,8 @@
+export {
+  type Admission,
+  type AdmissionDeps,
+  type AdmissionJob,
+  createAdmission,
+  type FairShareCaps,
+} from './admission';
+export { createFairShareGate, type FairShareGate } from './gate';
