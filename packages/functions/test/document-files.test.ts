@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { createJsonLogger } from '@paperlane/adapters';
 import { createHmacBlobLinks } from '@paperlane/adapters/blob/hmac-blob-links';
 import { createS3BlobLinks } from '@paperlane/adapters/blob/s3-blob-links';
 import { createS3BlobStore, s3ClientConfig } from '@paperlane/adapters/blob/s3-blob-store';
@@ -318,6 +319,19 @@ describe('file links with an injected clock and key (the app built in-process)',
     const { url } = await links.sign(target(), { expiresInSeconds: 60 });
     const { fileTokens: _none, ...withoutTokens } = api.deps;
     expect(await errorCode(await createApp(withoutTokens).request(url))).toEqual([403, 'invalid_file_token']);
+  });
+
+  it('logs a file request without its token (a credential until it expires)', async () => {
+    now = start;
+    const lines: string[] = [];
+    const logger = createJsonLogger({ level: 'info', write: (line) => lines.push(line) });
+    const { url } = await links.sign(target(), { expiresInSeconds: 60 });
+    const logged = createApp({ ...api.deps, clock, fileLinks: links, fileTokens: links, logger });
+    expect((await logged.request(url)).status).toBe(200);
+    expect(lines.map((line) => JSON.parse(line))).toContainEqual(
+      expect.objectContaining({ message: 'request', path: '/files/{token}', status: 200 }),
+    );
+    expect(lines.join('\n')).not.toContain(url.slice('/files/'.length));
   });
 
   it('answers 503 file_links_unavailable where no signer is wired', async () => {

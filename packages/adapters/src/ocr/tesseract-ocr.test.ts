@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import Tesseract from 'tesseract.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -7,7 +8,7 @@ import {
   textImage,
   truncatedJpeg,
 } from '../files/test-support/hostile-files';
-import { createTesseractOcr } from './tesseract-ocr';
+import { createTesseractOcr, readPoorly } from './tesseract-ocr';
 import { createTesseractRunner } from './tesseract-runner';
 
 let started = 0;
@@ -71,6 +72,22 @@ describe('tesseract OCR', () => {
     expect(runner.workersCreated).toBe(before + 1);
   });
 
+  it('levels a tilted photo before reading it, and switches segmentation without a new worker', async () => {
+    const tilted = await sharp(await textImage(INVOICE_LINES))
+      .rotate(4, { background: '#ffffff' })
+      .jpeg()
+      .toBuffer();
+    const before = runner.workersCreated;
+    const read = await ocr.recognize({ bytes: new Uint8Array(tilted), contentType: 'image/jpeg' });
+    expect(read.text).toContain('INV-2026-001');
+    expect(read.text).toMatch(/1,234\.56/);
+    const line = await runner.recognize(await textImage(['Total 1,234.56 EUR']), { segmentation: 'line' });
+    expect(line.text).toContain('1,234.56');
+    const block = await runner.recognize(await textImage(INVOICE_LINES), { segmentation: 'block' });
+    expect(block.text).toContain('INV-2026-001');
+    expect(runner.workersCreated).toBe(before);
+  });
+
   it('refuses hostile files before any OCR work', async () => {
     const created = runner.workersCreated;
     await expect(
@@ -89,6 +106,18 @@ describe('tesseract OCR', () => {
       code: 'encrypted_pdf',
     });
     expect(runner.workersCreated).toBe(created);
+  });
+});
+
+describe('second pass on poorly read images', () => {
+  const words = (n: number) => Array.from({ length: n }, (_, i) => `word${i}`).join(' ');
+  it('asks for one when almost no words or mostly guesses came back', () => {
+    expect(readPoorly({ text: '31705509', confidence: 0.9 })).toBe(true);
+    expect(readPoorly({ text: '', confidence: 0.9 })).toBe(true);
+    expect(readPoorly({ text: `${'| ; . '.repeat(200)}`, confidence: 0.9 })).toBe(true);
+    expect(readPoorly({ text: words(40), confidence: 0.3 })).toBe(true);
+    expect(readPoorly({ text: words(40), confidence: 0.8 })).toBe(false);
+    expect(readPoorly({ text: words(40) })).toBe(false);
   });
 });
 

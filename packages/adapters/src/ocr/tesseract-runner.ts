@@ -11,7 +11,22 @@ export interface TesseractRecognition {
   tsv?: string;
 }
 
+/**
+ * Tesseract page segmentation modes this project uses: `auto` finds blocks and columns (pages
+ * with a layout), `column` reads one column of lines of varying size (receipts), `block` one
+ * uniform block of text (tesseract.js's default).
+ */
+export type PageSegmentation = 'auto' | 'column' | 'block' | 'line';
+const PSM: Record<PageSegmentation, Tesseract.PSM> = {
+  auto: Tesseract.PSM.AUTO,
+  column: Tesseract.PSM.SINGLE_COLUMN,
+  block: Tesseract.PSM.SINGLE_BLOCK,
+  line: Tesseract.PSM.SINGLE_LINE,
+};
+
 export interface TesseractRecognizeOptions {
+  /** How tesseract segments the page. Default `block`. */
+  segmentation?: PageSegmentation;
   signal?: AbortSignal;
   /** 0-1 while the page is recognised. */
   onProgress?: (fraction: number) => void;
@@ -36,6 +51,8 @@ export interface TesseractRunnerOptions {
 
 interface LiveWorker {
   worker: Tesseract.Worker;
+  /** The segmentation mode the worker is set to, so it is only changed when a page needs another. */
+  segmentation: PageSegmentation;
   thread: NodeWorker | undefined;
   /** Rejects when the thread dies under us. */
   died: Promise<never>;
@@ -103,8 +120,14 @@ export function createTesseractRunner(options: TesseractRunnerOptions): Tesserac
     ]);
     initializing = false;
     created += 1;
-    // Keep table columns apart in the text, as the PDF text layer does.
-    await worker.setParameters({ preserve_interword_spaces: '1' });
+    // Keep table columns apart in the text, as the PDF text layer does. No second pass on
+    // inverted lines: white-on-black text is rare on invoices, and that pass re-reads every
+    // line tesseract is unsure of, which on faint receipts is most of them.
+    await worker.setParameters({
+      preserve_interword_spaces: '1',
+      tessedit_do_invert: '0',
+      tessedit_pageseg_mode: PSM.block,
+    } as Partial<Tesseract.WorkerParams>);
     const thread = threadOf(worker);
     const died = new Promise<never>((_, reject) => {
       thread?.once('error', (error) =>
@@ -114,7 +137,7 @@ export function createTesseractRunner(options: TesseractRunnerOptions): Tesserac
     });
     died.catch(() => {});
     thread?.unref();
-    return { worker, thread, died };
+    return { worker, thread, died, segmentation: 'block' };
   };
 
   const drop = async () => {
@@ -143,6 +166,11 @@ export function createTesseractRunner(options: TesseractRunnerOptions): Tesserac
       current.thread?.ref();
       progress = opts.onProgress;
       try {
+        const segmentation = opts.segmentation ?? 'block';
+        if (segmentation !== current.segmentation) {
+          await current.worker.setParameters({ tessedit_pageseg_mode: PSM[segmentation] });
+          current.segmentation = segmentation;
+        }
         const result = await Promise.race([
           current.worker.recognize(
             Buffer.from(image.buffer, image.byteOffset, image.byteLength),

@@ -4,11 +4,14 @@ import { createMiddleware } from 'hono/factory';
 import type { ApiEnv } from '../env';
 
 const REQUEST_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+/** A file link's token is a credential until it expires: its path is logged without it. */
+const loggedPath = (path: string) => (path.startsWith('/files/') ? '/files/{token}' : path);
 
 /**
  * A request id (the caller's `x-request-id` if well-formed, else a new one), a
  * logger bound to it, and one structured log line per request. Paths are logged
- * without their query string: tokens travel there for WebSocket/SSE clients.
+ * without their query string (tokens travel there for WebSocket/SSE clients) and
+ * without a file link's token.
  */
 export function requestContext(logger: Logger) {
   return createMiddleware<ApiEnv>(async (c, next) => {
@@ -25,7 +28,7 @@ export function requestContext(logger: Logger) {
     const principal = c.get('principal');
     c.get('logger').info('request', {
       method: c.req.method,
-      path: c.req.path,
+      path: loggedPath(c.req.path),
       status: c.res.status,
       ms: Math.round(performance.now() - started),
       ...(principal ? { tenantId: principal.tenantId } : {}),

@@ -48,6 +48,11 @@ export interface ExtractionInput {
   /** Fields the OCR provider already found; an extractor may trust or refine them. */
   providerFields?: Partial<InvoiceFields>;
   signal?: AbortSignal;
+  /**
+   * Called with the LLM tokens each model call of this extraction used, so the job can
+   * record what its reading cost (extractors without a model never call it).
+   */
+  onUsage?: (usage: { promptTokens: number; completionTokens: number }) => void;
 }
 
 /** Turns document text into invoice fields. */

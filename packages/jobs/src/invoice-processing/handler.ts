@@ -155,13 +155,23 @@ function reuseResult(reusedFrom: InvoiceRecord['reusedFrom'], saved: SavedWork |
   };
 }
 
+/** What the job stores on the invoice, however it was read. */
+interface Reading {
+  text: Uint8Array;
+  fields: NonNullable<InvoiceRecord['fields']>;
+  ocrProvider?: string;
+  extractor?: string;
+  pageCount?: number;
+  usage?: InvoiceRecord['usage'];
+}
+
 /** The invoice as read from scratch: original (size-capped), sniff, text layer or OCR, extraction. */
 async function readFresh(
   deps: InvoiceProcessingDeps,
   ctx: JobContext<'invoice-processing'>,
   document: DocumentRecord,
   progress: ReturnType<typeof jobProgress>,
-) {
+): Promise<Reading> {
   const bytes = await loadOriginal(deps.blobs, document, deps.limits.maxFileBytes, ctx.signal);
   progress.report(5);
   const reading = await readInvoice({
@@ -179,11 +189,12 @@ async function readFresh(
     ocrProvider: reading.ocr.provider,
     extractor: reading.fields.provider,
     pageCount: reading.ocr.pages.length,
+    ...(reading.usage ? { usage: reading.usage } : {}),
   };
 }
 
 /** The same reading taken from the earlier document (fields, provider names, page count, text). */
-function readReused(reusable: ReusableResult) {
+function readReused(reusable: ReusableResult): Reading {
   const { source } = reusable;
   return {
     text: reusable.text,
@@ -255,7 +266,9 @@ export function createInvoiceProcessingHandler(
       const reusable = ctx.payload.reprocess
         ? undefined
         : await findReusableResult({ store: deps.store, sources, blobs: deps.blobs }, document, deps.limits);
-      const reading = reusable ? readReused(reusable) : await readFresh(deps, ctx, document, progress);
+      const reading: Reading = reusable
+        ? readReused(reusable)
+        : await readFresh(deps, ctx, document, progress);
       saved = reusable?.saved;
       throwIfAborted(ctx.signal, 'storing the result');
 
@@ -271,6 +284,8 @@ export function createInvoiceProcessingHandler(
         extractor: reading.extractor ?? null,
         pageCount: reading.pageCount ?? null,
         textKey,
+        // What this reading spent (a reuse spent none): what a later reuse of it saves.
+        usage: reading.usage ?? null,
         // A reprocess reads afresh: the invoice no longer stands on another document's reading.
         reusedFrom: reusable
           ? { documentId: reusable.source.documentId, invoiceId: reusable.source.invoiceId }

@@ -35,6 +35,8 @@ export interface ReadInvoiceInput extends RecognizeDocumentInput {
 
 export interface InvoiceReading extends RecognizedDocument {
   fields: InvoiceFields;
+  /** LLM tokens the extraction used, summed over its model calls; absent when it made none. */
+  usage?: { promptTokens: number; completionTokens: number };
 }
 
 /** Throws AbortedError once the job's signal fired, so no further paid call starts. */
@@ -86,11 +88,18 @@ export async function readInvoice(input: ReadInvoiceInput): Promise<InvoiceReadi
     ...(report ? { onProgress: (fraction: number) => report(fraction * OCR_SHARE) } : {}),
   });
   throwIfAborted(input.signal, 'extraction');
+  let usage: InvoiceReading['usage'];
   const raw = await input.extractor.extract({
     text: recognized.ocr.text,
     pages: recognized.ocr.pages,
     ...(recognized.ocr.fields ? { providerFields: recognized.ocr.fields } : {}),
     ...(input.signal ? { signal: input.signal } : {}),
+    onUsage: (call) => {
+      usage = {
+        promptTokens: (usage?.promptTokens ?? 0) + call.promptTokens,
+        completionTokens: (usage?.completionTokens ?? 0) + call.completionTokens,
+      };
+    },
   });
   // Extractors are plug-ins (an LLM among them): their output is checked like any input.
   const parsed = invoiceFieldsSchema.safeParse(raw);
@@ -101,5 +110,5 @@ export async function readInvoice(input: ReadInvoiceInput): Promise<InvoiceReadi
     });
   }
   report?.(1);
-  return { ...recognized, fields: parsed.data };
+  return { ...recognized, fields: parsed.data, ...(usage ? { usage } : {}) };
 }

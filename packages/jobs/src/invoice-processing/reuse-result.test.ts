@@ -32,10 +32,12 @@ function countingDeps() {
       return base.ocr.recognize(input);
     },
   };
+  // The rules read the fields; the meter reports what an LLM extractor would have used.
   const extractor: Extractor = {
     name: base.extractor.name,
     extract: (input) => {
       calls.extract += 1;
+      input.onUsage?.({ promptTokens: 900, completionTokens: 80 });
       return base.extractor.extract(input);
     },
   };
@@ -62,12 +64,10 @@ describe('result reuse', () => {
     const first = await processUpload(tenantId, png);
     expect(calls).toEqual({ ocr: 1, extract: 1 });
     expect(first.result).not.toHaveProperty('reused_from');
-    // What an LLM extraction would have recorded on the source.
-    await h.store.invoices.update({
-      tenantId,
-      invoiceId: first.invoiceId,
-      usage: { promptTokens: 900, completionTokens: 80 },
-      now: new Date(),
+    // The first reading records what its extraction used.
+    expect((await h.store.invoices.get({ tenantId, invoiceId: first.invoiceId }))?.usage).toEqual({
+      promptTokens: 900,
+      completionTokens: 80,
     });
 
     const second = await processUpload(tenantId, png);

@@ -112,9 +112,12 @@ describe('OpenAI extractor (real SDK against the local fake)', () => {
       onUsage: (u) => seen.push(u.totalTokens),
     });
     fake.reply({ json: output(), usage: { prompt_tokens: 100, completion_tokens: 20 } });
-    const fields = await metered.extract({ text: invoiceText });
+    const perCall: Array<{ promptTokens: number; completionTokens: number }> = [];
+    const fields = await metered.extract({ text: invoiceText, onUsage: (u) => perCall.push(u) });
     expect(fields.vendorName).toBe('Muster GmbH');
     expect(seen).toEqual([120]);
+    // The caller's own meter (the invoice job records it on the invoice).
+    expect(perCall).toMatchObject([{ promptTokens: 100, completionTokens: 20 }]);
   });
 
   it('drops single fields with malformed values and keeps the rest', async () => {

@@ -80,6 +80,7 @@ export function createOpenAiExtractor(options: OpenAiExtractorOptions): OpenAiEx
       ...(input.signal ? { signal: input.signal } : {}),
     });
     options.onUsage?.(usage);
+    input.onUsage?.(usage);
     return { fields: toInvoiceFields(data, provider), usage, truncated };
   }
 
