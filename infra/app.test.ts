@@ -174,8 +174,17 @@ describe('sst.config.ts', () => {
         PAPERLANE_RATE_LIMIT_PER_MINUTE: '600',
         PAPERLANE_JWT_MAX_LIFETIME_SECONDS: '3600',
         PAPERLANE_API_MAX_BODY_BYTES: '65536',
+        PAPERLANE_FAIR_SHARE_MAX_IN_FLIGHT: '3',
+        PAPERLANE_TENANT_BUDGET_OCR_PAGES: '5000',
       },
     });
+    // Fair share and budgets: the API admits and checks, consumers and the sweeper release and charge.
+    for (const name of ['ApiHandler', sstNames.consumer('invoice-processing'), 'Sweeper']) {
+      expect(fn(oidc, name).environment).toMatchObject({
+        FAIR_SHARE_MAX_IN_FLIGHT: '3',
+        TENANT_BUDGET_OCR_PAGES: '5000',
+      });
+    }
     // The API's enqueue budget and body/token limits, the API's alone.
     expect(fn(oidc, 'ApiHandler').environment).toMatchObject({
       RATE_LIMIT_PER_MINUTE: '600',

@@ -45,7 +45,7 @@ export async function awsStack(env: Record<string, string | undefined> = process
       linkables.set(sstNames.queue(queue, lane), queueLanesOf[lane]);
   }
 
-  const environment = { ...topologyEnvironment(env), LOG_LEVEL: deploy.logLevel };
+  const environment = { ...topologyEnvironment(env), ...deploy.sharedSettings, LOG_LEVEL: deploy.logLevel };
   const jwtEnvironment = deploy.jwt
     ? {
         ...environment,

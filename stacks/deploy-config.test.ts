@@ -3,7 +3,12 @@ import { deployConfig } from './deploy-config';
 
 describe('deployConfig', () => {
   it('defaults dev stages to any origin, HS256 in-app auth and info logs', () => {
-    expect(deployConfig({}, false)).toEqual({ webOrigins: ['*'], logLevel: 'info', apiSettings: {} });
+    expect(deployConfig({}, false)).toEqual({
+      webOrigins: ['*'],
+      logLevel: 'info',
+      apiSettings: {},
+      sharedSettings: {},
+    });
   });
 
   it('reads origins, an external issuer and the alarm address', () => {
@@ -16,6 +21,8 @@ describe('deployConfig', () => {
         PAPERLANE_ALARM_EMAIL: 'ops@example.com',
         PAPERLANE_RATE_LIMIT_PER_MINUTE: '600',
         PAPERLANE_JWT_MAX_LIFETIME_SECONDS: '3600',
+        PAPERLANE_FAIR_SHARE_TENANT_CAPS: '{"big":8}',
+        PAPERLANE_TENANT_BUDGET_PERIOD: 'day',
         PAPERLANE_API_MAX_BODY_BYTES: '65536',
         UNRELATED: 'ignored',
       },
@@ -32,6 +39,7 @@ describe('deployConfig', () => {
       logLevel: 'info',
       rateLimitPerMinute: 600,
       apiSettings: { JWT_MAX_LIFETIME_SECONDS: '3600', API_MAX_BODY_BYTES: '65536' },
+      sharedSettings: { FAIR_SHARE_TENANT_CAPS: '{"big":8}', TENANT_BUDGET_PERIOD: 'day' },
     });
   });
 

@@ -50,6 +50,15 @@ const schema = z
       .min(1_024)
       .max(10 * 1024 * 1024)
       .optional(),
+    /** Fair share and tenant budgets (docs/architecture.md): every function reads them alike. */
+    PAPERLANE_FAIR_SHARE: z.enum(['on', 'off']).optional(),
+    PAPERLANE_FAIR_SHARE_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(1_000).optional(),
+    /** JSON, checked by the app at start; Lambda's whole environment must stay under 4 KB. */
+    PAPERLANE_FAIR_SHARE_TENANT_CAPS: z.string().max(1_500).optional(),
+    PAPERLANE_TENANT_BUDGET_PERIOD: z.enum(['day', 'month']).optional(),
+    PAPERLANE_TENANT_BUDGET_OCR_PAGES: z.coerce.number().int().min(0).max(1e12).optional(),
+    PAPERLANE_TENANT_BUDGET_LLM_TOKENS: z.coerce.number().int().min(0).max(1e12).optional(),
+    PAPERLANE_TENANT_BUDGETS: z.string().max(1_500).optional(),
   })
   .superRefine((env, ctx) => {
     const jwt = [env.PAPERLANE_JWT_ISSUER, env.PAPERLANE_JWT_AUDIENCE, env.PAPERLANE_JWT_JWKS_URL];
@@ -73,7 +82,20 @@ export interface DeployConfig {
   rateLimitPerMinute?: number;
   /** API settings passed through as its environment variables (name → value). */
   apiSettings: Record<string, string>;
+  /** Settings every function reads (fair share, budgets), as environment variables. */
+  sharedSettings: Record<string, string>;
 }
+
+/** Deploy-time names of the settings every function gets, without the `PAPERLANE_` prefix. */
+const SHARED_SETTINGS = [
+  'FAIR_SHARE',
+  'FAIR_SHARE_MAX_IN_FLIGHT',
+  'FAIR_SHARE_TENANT_CAPS',
+  'TENANT_BUDGET_PERIOD',
+  'TENANT_BUDGET_OCR_PAGES',
+  'TENANT_BUDGET_LLM_TOKENS',
+  'TENANT_BUDGETS',
+] as const;
 
 /**
  * Deploy-time settings from the environment SST runs in (it also loads `.env` and
@@ -111,6 +133,12 @@ export function deployConfig(env: Record<string, string | undefined>, production
     ...(config.PAPERLANE_RATE_LIMIT_PER_MINUTE
       ? { rateLimitPerMinute: config.PAPERLANE_RATE_LIMIT_PER_MINUTE }
       : {}),
+    sharedSettings: Object.fromEntries(
+      SHARED_SETTINGS.flatMap((name) => {
+        const value = config[`PAPERLANE_${name}`];
+        return value === undefined ? [] : [[name, String(value)]];
+      }),
+    ),
     apiSettings: {
       ...(config.PAPERLANE_JWT_MAX_LIFETIME_SECONDS
         ? { JWT_MAX_LIFETIME_SECONDS: String(config.PAPERLANE_JWT_MAX_LIFETIME_SECONDS) }
