@@ -8,6 +8,7 @@ import type {
   Logger,
   Metrics,
   SecretCipher,
+  TenantBudgetPolicy,
 } from '@paperlane/core';
 import type { Dispatcher, QueueAdmin } from '@paperlane/runtime';
 import type { Store } from '@paperlane/store';
@@ -55,6 +56,8 @@ export interface ApiDeps {
   /** JSON and other small bodies (default 1 MiB, 32 levels, 10,000 keys and elements). */
   bodyLimits?: Partial<BodyLimits>;
   rateLimiter: RateLimiter;
+  /** OCR page and LLM token budgets per tenant; enqueueing routes that spend them answer 429 once used up. */
+  budgets?: TenantBudgetPolicy;
   /** The file's real type from its bytes; throws a PermanentError (`unsupported_file_type`, ...) otherwise. */
   sniff: (bytes: Uint8Array) => DocumentContentType;
   clock: Clock;

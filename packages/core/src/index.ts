@@ -17,6 +17,7 @@ export * from './ports/index';
 export * from './queues';
 export * from './retry';
 export * from './sqs-names';
+export * from './tenant-budget';
 export * from './topology';
 export * from './trace-context';
 export * from './write-through-outage';

@@ -89,6 +89,7 @@ export function buildApiDeps(container: ApiWiring, extras: ApiExtras): ApiDeps {
           })
         : createRateLimiter({ perMinute: env.RATE_LIMIT_PER_MINUTE }),
     sniff: container.sniff,
+    ...(container.config.budgets ? { budgets: container.config.budgets } : {}),
     clock: systemClock,
     logger: container.logger,
     health,

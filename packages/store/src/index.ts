@@ -71,6 +71,7 @@ export {
   SORT_KEY,
   tableDefinition,
 } from './table';
+export { createTenantBudgetStore, type TenantBudgetStore } from './tenant-budget-store';
 export * from './upload-session';
 export { createUploadSessionStore, type SessionRef, type UploadSessionStore } from './upload-session-store';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './validate';

@@ -11,6 +11,7 @@ import { createMailboxStore, type MailboxStore } from './mailbox-store';
 import { createQueueControlStore, type QueueControlStore } from './queue-control-store';
 import { createRateLimitStore, type RateLimitStore } from './rate-limit-store';
 import { createTable, type PaperlaneTable } from './table';
+import { createTenantBudgetStore, type TenantBudgetStore } from './tenant-budget-store';
 import { createUploadSessionStore, type UploadSessionStore } from './upload-session-store';
 import { createWebhookDeliveryStore, type WebhookDeliveryStore } from './webhook-delivery-store';
 import { createWebhookStore, type WebhookStore } from './webhook-store';
@@ -39,6 +40,8 @@ export interface Store {
   rateLimits: RateLimitStore;
   /** `Idempotency-Key` claims and stored responses, per tenant. */
   idempotency: IdempotencyStore;
+  /** What each tenant spent per budget period (OCR pages, LLM tokens). */
+  budgets: TenantBudgetStore;
   /** Per-tenant slots and backlogs of each queue (fair share). */
   fairShare: FairShareStore;
   /** Every tenant that has had a job (for deployment-wide queue statistics). */
@@ -79,5 +82,6 @@ export function createStore(settings: StoreSettings): Store {
     rateLimits: createRateLimitStore(table),
     idempotency: createIdempotencyStore(table),
     fairShare: createFairShareStore(table),
+    budgets: createTenantBudgetStore(table),
   };
 }

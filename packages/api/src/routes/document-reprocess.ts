@@ -4,6 +4,7 @@ import type { ApiEnv } from '../env';
 import { HttpError } from '../errors';
 import { idempotencyKeyParameter, idempotent } from '../middleware/idempotency';
 import { limitPerTenant } from '../middleware/rate-limit';
+import { withinBudget } from '../middleware/tenant-budget';
 import { jobSchema, presentJob } from '../presenters';
 import { authErrors, bearer, idParam, jsonError } from './common';
 import { jobTimingFields, toJobTiming } from './job-timing';
@@ -49,7 +50,12 @@ const reprocessRoute = createRoute({
  */
 export function documentReprocessRoutes(deps: ApiDeps) {
   const app = new OpenAPIHono<ApiEnv>();
-  app.use('/api/documents/:document_id/reprocess', limitPerTenant(deps.rateLimiter), idempotent(deps));
+  app.use(
+    '/api/documents/:document_id/reprocess',
+    limitPerTenant(deps.rateLimiter),
+    withinBudget(deps),
+    idempotent(deps),
+  );
   return app.openapi(reprocessRoute, async (c) => {
     const { document_id } = c.req.valid('param');
     const schedule = toJobTiming(c.req.valid('json') ?? {}, deps.clock.now());

@@ -7,6 +7,7 @@ import { HttpError } from '../errors';
 import { readBoundedBody } from '../middleware/bounded-body';
 import { idempotencyKeyParameter, idempotent } from '../middleware/idempotency';
 import { limitPerTenant } from '../middleware/rate-limit';
+import { withinBudget } from '../middleware/tenant-budget';
 import { presentDocument, presentJob } from '../presenters';
 import { authErrors, bearer, idParam, jsonError } from './common';
 import { jobTimingFields, toJobTiming } from './job-timing';
@@ -139,7 +140,12 @@ export function presignedUploadRoutes(deps: ApiDeps) {
   });
   // Both enqueue work (complete ingests); the PUT of bytes only stores them.
   app.use('/api/uploads', limitPerTenant(deps.rateLimiter), idempotent(deps));
-  app.use('/api/uploads/:session_id/complete', limitPerTenant(deps.rateLimiter), idempotent(deps));
+  app.use(
+    '/api/uploads/:session_id/complete',
+    limitPerTenant(deps.rateLimiter),
+    withinBudget(deps),
+    idempotent(deps),
+  );
   return app
     .openapi(requestUploads, async (c) => {
       const body = c.req.valid('json');

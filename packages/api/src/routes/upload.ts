@@ -6,6 +6,7 @@ import type { ApiEnv } from '../env';
 import { HttpError } from '../errors';
 import { idempotencyKeyParameter, idempotent } from '../middleware/idempotency';
 import { limitPerTenant } from '../middleware/rate-limit';
+import { withinBudget } from '../middleware/tenant-budget';
 import { documentSchema, jobSchema, presentDocument, presentJob } from '../presenters';
 import { authErrors, bearer, jsonError } from './common';
 import { jobTimingFields, parseFormTiming, toJobTiming } from './job-timing';
@@ -72,6 +73,7 @@ export function uploadRoutes(deps: ApiDeps) {
   return app.post(
     '/api/upload',
     limitPerTenant(deps.rateLimiter),
+    withinBudget(deps),
     // The body is hashed as the route streams it in: files are never buffered twice.
     idempotent(deps, { body: 'stream' }),
     async (c) => {

@@ -1,6 +1,7 @@
-import { ConfigError, resolveTopology, type Topology } from '@paperlane/core';
+import { ConfigError, resolveTopology, type TenantBudgetPolicy, type Topology } from '@paperlane/core';
 import { z } from 'zod';
 import { type FairShareSettings, fairShareSettings } from './fair-share';
+import { tenantBudgetPolicy } from './tenant-budgets';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 const bytes = z.coerce
@@ -66,6 +67,15 @@ export const envSchema = z.object({
    */
   RATE_LIMIT_SCOPE: z.enum(['process', 'shared']).optional(),
   SWEEP_INTERVAL_MS: positive.default(30_000),
+  /** Per-tenant budgets per period (UTC day or month): OCR pages and LLM tokens; unset = unlimited. */
+  TENANT_BUDGET_PERIOD: z.enum(['day', 'month']).default('month'),
+  TENANT_BUDGET_OCR_PAGES: z.coerce.number().int().min(0).max(1e12).optional(),
+  TENANT_BUDGET_LLM_TOKENS: z.coerce.number().int().min(0).max(1e12).optional(),
+  /** Per-tenant budgets as JSON: `{"<tenant>": {"ocr_pages": 1000, "llm_tokens": 500000}}`. */
+  TENANT_BUDGETS: z
+    .string()
+    .max(64 * 1024)
+    .optional(),
   /** Per-tenant admission to each queue (docs/architecture.md, "Fair share"). */
   FAIR_SHARE: z.enum(['on', 'off']).default('on'),
   /** Jobs of one tenant admitted to one queue at once; default the queue's worker concurrency. */
@@ -130,6 +140,8 @@ export interface Config {
   rateLimitScope: 'process' | 'shared';
   /** Per-tenant caps per queue; undefined when `FAIR_SHARE=off`. */
   fairShare: FairShareSettings | undefined;
+  /** OCR page and LLM token budgets per tenant; undefined when none is set. */
+  budgets: TenantBudgetPolicy | undefined;
 }
 
 /**
@@ -175,6 +187,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     source: { ...source },
     topology,
     fairShare: fairShareSettings(env, topology),
+    budgets: tenantBudgetPolicy(env),
     transport,
     fallback,
     embedded: embed.dynamodb || embed.sqs,

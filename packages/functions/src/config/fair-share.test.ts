@@ -49,3 +49,35 @@ describe('fair-share settings', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
   });
 });
+
+describe('tenant budget settings', () => {
+  it('has no policy until a budget is set; tenant budgets override the defaults', () => {
+    expect(loadConfig({}).budgets).toBeUndefined();
+    const config = loadConfig({
+      TENANT_BUDGET_OCR_PAGES: '100',
+      TENANT_BUDGET_PERIOD: 'day',
+      TENANT_BUDGETS: JSON.stringify({ big: { ocr_pages: 5000, llm_tokens: 10 } }),
+    });
+    expect(config.budgets?.period).toBe('day');
+    expect(config.budgets?.limits('t1')).toEqual({ ocr_pages: 100 });
+    expect(config.budgets?.limits('big')).toEqual({ ocr_pages: 5000, llm_tokens: 10 });
+  });
+
+  it.each([
+    ['not JSON', '{'],
+    ['a negative budget', '{"a":{"ocr_pages":-1}}'],
+    ['an unknown metric', '{"a":{"pages":1}}'],
+    ['a bare number', '{"a":5}'],
+    ['a hostile tenant id', '{"a#b":{"ocr_pages":1}}'],
+  ])('refuses TENANT_BUDGETS with %s', (_, value) => {
+    expect(() => loadConfig({ TENANT_BUDGETS: value })).toThrow(ConfigError);
+  });
+
+  it.each([
+    ['TENANT_BUDGET_PERIOD', 'week'],
+    ['TENANT_BUDGET_OCR_PAGES', '-5'],
+    ['TENANT_BUDGET_LLM_TOKENS', '1.5'],
+  ])('refuses %s=%s', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+  });
+});
