@@ -43,3 +43,18 @@ describe('compact dates', () => {
     expect(extractInvoiceByRules(both).invoiceDate).toBe('2018-03-22');
   });
 });
+
+describe('the sale date of a receipt without a date label', () => {
+  it('prefers the date the till printed with a time over other dates', () => {
+    const text = [
+      'PASAR MINI JIN SENG',
+      'TAXINV:002-1550040                18/03/16',
+      '18/03/18 09:03 #002-1550040',
+      'TOTAL 28.60',
+    ];
+    expect(extractInvoiceByRules(text.join('\n')).invoiceDate).toBe('2018-03-18');
+    // Without a time stamp the first date still wins.
+    text[2] = '18/03/18 #002-1550040';
+    expect(extractInvoiceByRules(text.join('\n')).invoiceDate).toBe('2016-03-18');
+  });
+});

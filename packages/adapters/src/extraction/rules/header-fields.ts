@@ -136,6 +136,8 @@ export function pickInvoiceNumber(
  * A labelled date with a mark glued after its four-digit year (`DATE:15/06/20171`), which OCR
  * reads as one more digit; the date is the part before it.
  */
+const STAMPED_TIME = /^[\s,]{1,3}\d{1,2}:\d{2}(?!\d)/;
+
 function withoutStrayDigit(text: string): string {
   return text.replace(/(?<![\d./-])(\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2})\d(?!\d)/g, '$1');
 }
@@ -170,7 +172,12 @@ export function pickDates(
   }
   if (!result.invoiceDate) {
     const claimed = new Set(result.dueDate ? [result.dueDate.value] : []);
-    const unclaimed = (text: string) => findDates(text, order).find((d) => !claimed.has(d.iso));
+    // A till prints the sale's date with its time (`18/03/18 09:03`); other dates on a
+    // receipt (a tax-invoice or batch number's) do not have one.
+    const unclaimed = (text: string) => {
+      const dates = findDates(text, order).filter((d) => !claimed.has(d.iso));
+      return dates.find((d) => STAMPED_TIME.test(text.slice(d.end, d.end + 12))) ?? dates[0];
+    };
     const first = unclaimed(fallbackText) ?? unclaimed(withoutStrayDigit(fallbackText));
     if (first) result.invoiceDate = { value: first.iso, confidence: 0.4 };
   }
