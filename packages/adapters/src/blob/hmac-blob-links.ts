@@ -5,12 +5,10 @@ import {
   type Clock,
   ConfigError,
   type FileTokenVerifier,
-  MAX_FILE_LINK_SECONDS,
   systemClock,
-  ValidationError,
 } from '@paperlane/core';
 import { z } from 'zod';
-import { assertBlobKey } from './blob-key';
+import { assertLinkRequest } from './link-request';
 
 /** Longest token `verify` looks at: a signed token is well under it (a 200-character name, a 1 KB key). */
 export const MAX_FILE_TOKEN_CHARS = 4096;
@@ -81,16 +79,7 @@ export function createHmacBlobLinks(options: HmacBlobLinksOptions): HmacBlobLink
 
   return {
     async sign(target, { expiresInSeconds }): Promise<BlobLink> {
-      if (
-        !Number.isInteger(expiresInSeconds) ||
-        expiresInSeconds < 1 ||
-        expiresInSeconds > MAX_FILE_LINK_SECONDS
-      ) {
-        throw new ValidationError(`a link lives 1 to ${MAX_FILE_LINK_SECONDS} seconds`, {
-          code: 'invalid_link_lifetime',
-        });
-      }
-      assertBlobKey(target.key);
+      assertLinkRequest(target, expiresInSeconds);
       const expires = Math.floor(clock.now().getTime() / 1000) + expiresInSeconds;
       const claims = claimsSchema.parse({
         t: target.tenantId,

@@ -5,12 +5,10 @@ import {
   type BlobLink,
   type BlobLinkSigner,
   type Clock,
-  MAX_FILE_LINK_SECONDS,
   systemClock,
-  ValidationError,
 } from '@paperlane/core';
 import type { AwsClientSettings } from '../aws/client-config';
-import { assertBlobKey } from './blob-key';
+import { assertLinkRequest } from './link-request';
 import { s3ClientConfig } from './s3-blob-store';
 
 export interface S3BlobLinksOptions {
@@ -36,16 +34,7 @@ export function createS3BlobLinks(options: S3BlobLinksOptions): BlobLinkSigner {
   const clock = options.clock ?? systemClock;
   return {
     async sign(target, { expiresInSeconds }): Promise<BlobLink> {
-      if (
-        !Number.isInteger(expiresInSeconds) ||
-        expiresInSeconds < 1 ||
-        expiresInSeconds > MAX_FILE_LINK_SECONDS
-      ) {
-        throw new ValidationError(`a link lives 1 to ${MAX_FILE_LINK_SECONDS} seconds`, {
-          code: 'invalid_link_lifetime',
-        });
-      }
-      assertBlobKey(target.key);
+      assertLinkRequest(target, expiresInSeconds);
       // Whole seconds, as SigV4 dates are: `expiresAt` is then exactly when S3 stops serving it.
       const signedAt = new Date(Math.floor(clock.now().getTime() / 1000) * 1000);
       const command = new GetObjectCommand({
