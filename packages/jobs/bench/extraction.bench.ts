@@ -312,10 +312,15 @@ function oracleAnswer(expected: ExpectedInvoice) {
     unitPrice: item.unitPrice ?? null,
     amount: item.amount ?? null,
   }));
-  return { ...fields, lineItems, confidence };
+  const taxes = (expected.taxes ?? []).map((line) => ({
+    rate: line.rate,
+    base: line.base ?? null,
+    amount: line.amount,
+  }));
+  return { ...fields, lineItems, taxes, confidence };
 }
 
-const EMPTY: InvoiceFields = { lineItems: [], confidence: {}, provider: 'none' };
+const EMPTY: InvoiceFields = { lineItems: [], taxes: [], confidence: {}, provider: 'none' };
 
 async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const start = performance.now();

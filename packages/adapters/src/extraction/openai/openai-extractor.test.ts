@@ -44,6 +44,12 @@ function output(overrides: Record<string, unknown> = {}) {
     currency: 'EUR',
     total: 1234.56,
     lineItems: [{ description: 'Beratung', quantity: 2, unitPrice: 400, amount: 800 }],
+    taxes: [
+      { rate: 19, base: 1037.44, amount: 197.11 },
+      { rate: 7, base: null, amount: 0.01 },
+      // Not a rate: dropped on its own.
+      { rate: 190, base: null, amount: 1 },
+    ],
     confidence: {
       ...nulls,
       vendorName: 0.97,
@@ -77,6 +83,10 @@ describe('OpenAI extractor (real SDK against the local fake)', () => {
       currency: 'EUR',
       total: 1234.56,
       lineItems: [{ description: 'Beratung', quantity: 2, unitPrice: 400, amount: 800 }],
+      taxes: [
+        { rate: 19, base: 1037.44, amount: 197.11 },
+        { rate: 7, amount: 0.01 },
+      ],
       confidence: { vendorName: 0.97, invoiceNumber: 0.9, invoiceDate: 0.85, currency: 0.99, total: 0.95 },
       provider: 'openai:gpt-test-mini',
     });
@@ -99,7 +109,7 @@ describe('OpenAI extractor (real SDK against the local fake)', () => {
     expect(format.json_schema.strict).toBe(true);
     expect(format.json_schema.schema.additionalProperties).toBe(false);
     expect(format.json_schema.schema.required).toEqual(
-      expect.arrayContaining(['vendorName', 'total', 'lineItems']),
+      expect.arrayContaining(['vendorName', 'total', 'lineItems', 'taxes']),
     );
     expect(userMessage()).toContain('Rechnung RE-2026-0042');
   });
