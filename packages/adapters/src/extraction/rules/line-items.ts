@@ -168,7 +168,8 @@ export function readItemTable(lines: readonly TextLine[], headerPosition: number
     if (!/\p{L}/u.test(description)) continue;
     strayRun = 0;
     const leading = cells[0];
-    if (quantityFirst && firstText === 1 && leading?.number && !leading.number.percent) leading.quantity = true;
+    if (quantityFirst && firstText === 1 && leading?.number && !leading.number.percent)
+      leading.quantity = true;
     const numberCells = [
       ...(leading?.quantity && firstText === 1 ? [leading] : []),
       ...cells.slice(afterText).filter((cell) => cell.number),
