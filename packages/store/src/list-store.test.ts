@@ -292,6 +292,7 @@ describe('document and session lists', () => {
         vendorName: 'ACME Tools GmbH',
         invoiceNumber: 'INV-2030-7',
         lineItems: [],
+        taxes: [],
         confidence: {},
         provider: 'rules',
       },
