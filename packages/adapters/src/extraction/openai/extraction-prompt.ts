@@ -41,7 +41,8 @@ export function extractionPrompt(
   },
   maxInputTokens: number,
 ): ExtractionPrompt {
-  const positioned = input.pages ? renderPageLayout(input.pages) : undefined;
+  const positioned = input.pages ? renderPageLayout(input.pages, maxInputTokens) : undefined;
+  // The per-line estimate is close to the whole text's; checked again on what is sent.
   const layout = positioned !== undefined && estimateTokens(positioned) <= maxInputTokens;
   const { text, truncated } = layout
     ? { text: positioned, truncated: false }

@@ -1,4 +1,5 @@
 import type { OcrPage } from '@paperlane/core';
+import { estimateTokens } from './token-estimate';
 
 /** What the prompt says about the layout format; kept beside the code that writes it. */
 export const LAYOUT_FORMAT_NOTE = [
@@ -14,29 +15,34 @@ const oneLine = (text: string) => text.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ').t
 
 /**
  * The pages as positioned lines for the model (`x,y,w,h|text`, see `LAYOUT_FORMAT_NOTE`), or
- * undefined when no page carries positions (then the flat text is all there is). A page
- * without positions is written as its plain text lines.
+ * undefined when no page carries positions (then the flat text is all there is) or the layout
+ * would take more than `maxTokens` (it stops building there, so a 500-page scan costs no more
+ * than the budget). A page without positions is written as its plain text lines.
  *
  * @example
- * renderPageLayout([{ pageNumber: 1, text: 'ACME', lines: [{ text: 'ACME', x: 80, y: 40, width: 200, height: 30 }] }])
+ * renderPageLayout([{ pageNumber: 1, text: 'ACME', lines: [{ text: 'ACME', x: 80, y: 40, width: 200, height: 30 }] }], 12_000)
  * // '--- page 1 ---\n80,40,200,30|ACME'
  */
-export function renderPageLayout(pages: readonly OcrPage[]): string | undefined {
+export function renderPageLayout(pages: readonly OcrPage[], maxTokens: number): string | undefined {
   if (!pages.some((page) => (page.lines?.length ?? 0) > 0)) return undefined;
   const out: string[] = [];
+  let tokens = 0;
+  const add = (line: string) => {
+    out.push(line);
+    // One token for the line break between lines.
+    tokens += estimateTokens(line) + 1;
+    return tokens <= maxTokens;
+  };
   for (const page of [...pages].sort((a, b) => a.pageNumber - b.pageNumber)) {
-    out.push(`--- page ${page.pageNumber} ---`);
-    if (page.lines && page.lines.length > 0) {
-      for (const line of page.lines) {
-        const text = oneLine(line.text);
-        if (text) out.push(`${line.x},${line.y},${line.width},${line.height}|${text}`);
-      }
-    } else {
-      for (const line of page.text.split(/\r?\n/)) {
-        const text = oneLine(line);
-        if (text) out.push(text);
-      }
-    }
+    if (!add(`--- page ${page.pageNumber} ---`)) return undefined;
+    const positioned = page.lines && page.lines.length > 0;
+    const lines = positioned
+      ? (page.lines ?? []).map((line) => {
+          const text = oneLine(line.text);
+          return text ? `${line.x},${line.y},${line.width},${line.height}|${text}` : '';
+        })
+      : page.text.split(/\r?\n/).map(oneLine);
+    for (const line of lines) if (line && !add(line)) return undefined;
   }
   return out.join('\n');
 }
