@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { uploadForm } from './support/api-harness';
 import { startApiGatewayWebSocket } from './support/apigw-websocket';
 import { deepEventBody } from './support/hostile-bodies';
-import { httpApiEvent, startLambdaEnvironment } from './support/lambda-environment';
+import { httpApiEvent, lambdaFetch, startLambdaEnvironment } from './support/lambda-environment';
 import { type ApiGet, followSession, restStatuses } from './support/rest-agreement';
 import { startSqsEventSource } from './support/sqs-event-source';
 import { openRealtimeClient } from './support/ws-client';
@@ -251,6 +251,49 @@ describe('on Lambda: API Gateway → API function → SQS → consumer function'
         .subarray(8, 12)
         .toString('latin1'),
     ).toBe('WEBP');
+  });
+});
+
+describe('on Lambda: Idempotency-Key across execution environments', () => {
+  it('two environments of the API function racing one key make one session; both replay it after', async () => {
+    // A second execution environment: the function's modules loaded again, nothing shared but
+    // the table, the queues and the bucket — as two concurrent Lambda instances.
+    const firstModule = await import('../src/lambda/api');
+    const first = lambdaFetch(await apiLambda());
+    vi.resetModules();
+    expect(await import('../src/lambda/api')).not.toBe(firstModule);
+    const second = lambdaFetch(await apiLambda());
+    const { mintToken } = await import('@paperlane/api');
+    const token = await mintToken(SECRET, { tenantId: 'idem-race', userId: 'u1', role: 'user' });
+    const pdf = await invoiceFixture('en-us-classic.pdf');
+    const send = (call: typeof first) =>
+      call('/api/upload', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'idempotency-key': 'lambda-race-1' },
+        body: uploadForm([{ name: 'a.pdf', blob: new Blob([pdf], { type: 'application/pdf' }) }]),
+      });
+    const responses = await Promise.all([first, second, first, second].map(send));
+    const originals = responses.filter((r) => r.status === 202 && !r.headers.get('idempotent-replayed'));
+    expect(originals).toHaveLength(1);
+    const [original] = originals;
+    if (!original) throw new Error('no first answer');
+    const sessionId = ((await original.json()) as { session_id: string }).session_id;
+    for (const response of responses) {
+      if (response === original) continue;
+      if (response.status === 409) {
+        expect(await response.json()).toMatchObject({ error: { code: 'idempotency_request_in_progress' } });
+      } else {
+        expect(response.status).toBe(202);
+        expect(((await response.json()) as { session_id: string }).session_id).toBe(sessionId);
+      }
+    }
+    for (const call of [first, second]) {
+      const replay = await send(call);
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expect(((await replay.json()) as { session_id: string }).session_id).toBe(sessionId);
+    }
+    const sessions = await first('/api/upload-sessions', { headers: { authorization: `Bearer ${token}` } });
+    expect(((await sessions.json()) as { items: unknown[] }).items).toHaveLength(1);
   });
 });
 
