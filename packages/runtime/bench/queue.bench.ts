@@ -23,6 +23,7 @@ import { createBullmqTransport } from '../src/adapter/bullmq/bullmq-transport';
 import { createBullmqWorker } from '../src/adapter/bullmq/bullmq-worker';
 import { createDispatcher, type OutgoingMessage } from '../src/dispatcher/index';
 import { createMemoryJobStore } from './memory-job-store';
+import { formatProcessorProfile, profileProcessor } from './processor-profile';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 10_000);
 const LIFECYCLE_JOBS = Number(process.env.BENCH_LIFECYCLE_JOBS ?? 2_000);
@@ -59,6 +60,14 @@ async function timed(fn: () => Promise<void>): Promise<number> {
   return performance.now() - start;
 }
 
+/** µs of this process's CPU per job while `fn` runs: unlike jobs/s, other processes' load barely moves it. */
+async function cpuPerJob(jobs: number, fn: () => Promise<void>): Promise<number> {
+  const start = process.cpuUsage();
+  await fn();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / jobs;
+}
+
 function completions(worker: Worker, n: number): Promise<void> {
   return new Promise((resolve) => {
     let done = 0;
@@ -76,6 +85,8 @@ async function main() {
     'queue-add-bulk (addBulk 50)': { raw: [], ours: [] },
     'worker-concurrent (concurrency 100)': { raw: [], ours: [] },
   };
+  // The worker side's CPU per job, the figure that holds while other processes load the machine.
+  const workerCpu = { raw: [] as number[], ours: [] as number[] };
   try {
     for (let round = 0; round < ROUNDS; round++) {
       // queue-add-bulk: raw addBulk vs the adapter's transport.send, same envelopes as data.
@@ -123,15 +134,19 @@ async function main() {
           );
         }
         let worker!: Worker;
-        const ms = await timed(async () => {
-          worker = new Worker('automation', async () => ({ outcome: 'completed' }), {
-            connection: { url: redis.url, maxRetriesPerRequest: null },
-            prefix,
-            concurrency: CONCURRENCY,
+        let ms = 0;
+        const cpu = await cpuPerJob(JOBS, async () => {
+          ms = await timed(async () => {
+            worker = new Worker('automation', async () => ({ outcome: 'completed' }), {
+              connection: { url: redis.url, maxRetriesPerRequest: null },
+              prefix,
+              concurrency: CONCURRENCY,
+            });
+            await completions(worker, JOBS);
           });
-          await completions(worker, JOBS);
         });
         results['worker-concurrent (concurrency 100)']!.raw.push(rate(JOBS, ms));
+        workerCpu.raw.push(cpu);
         await worker.close();
         await queue.close();
       }
@@ -157,25 +172,29 @@ async function main() {
           );
         }
         let worker!: ReturnType<typeof createBullmqWorker>;
-        const ms = await timed(async () => {
-          worker = createBullmqWorker({
-            queue: 'automation',
-            url: redis.url,
-            prefix,
-            concurrency: CONCURRENCY,
-            deps: {
-              store,
-              events,
-              handlers: { automation: async () => undefined },
-              topology,
-              clock: systemClock,
-              logger: silentLogger,
-              sweepGraceMs: 60_000,
-            },
+        let ms = 0;
+        const cpu = await cpuPerJob(JOBS, async () => {
+          ms = await timed(async () => {
+            worker = createBullmqWorker({
+              queue: 'automation',
+              url: redis.url,
+              prefix,
+              concurrency: CONCURRENCY,
+              deps: {
+                store,
+                events,
+                handlers: { automation: async () => undefined },
+                topology,
+                clock: systemClock,
+                logger: silentLogger,
+                sweepGraceMs: 60_000,
+              },
+            });
+            await completions(worker.worker, JOBS);
           });
-          await completions(worker.worker, JOBS);
         });
         results['worker-concurrent (concurrency 100)']!.ours.push(rate(JOBS, ms));
+        workerCpu.ours.push(cpu);
         await worker.close();
         await transport.close();
       }
@@ -190,6 +209,29 @@ async function main() {
         `${name.padEnd(38)} ${r.toFixed(0).padStart(10)}   ${o.toFixed(0).padStart(17)}   ${(o / r).toFixed(2)}×`,
       );
     }
+    const rawCpu = median(workerCpu.raw);
+    const oursCpu = median(workerCpu.ours);
+    const profile = await profileProcessor({ jobs: JOBS, rounds: ROUNDS });
+    const cpuLine = (label: string, us: number) =>
+      console.log(`  ${label.padEnd(48)} ${us.toFixed(1).padStart(8)} µs`);
+    console.log(`\nworker-concurrent, this process's CPU per job (median of ${ROUNDS}):`);
+    cpuLine('raw BullMQ worker', rawCpu);
+    cpuLine('Paperlane adapter', oursCpu);
+    cpuLine('  of which the processor (profile below)', profile.whole);
+    cpuLine('  the rest: ALS hooks on BullMQ, GC at 100 jobs', oursCpu - rawCpu - profile.whole);
+    console.log(
+      `  CPU ratio raw/adapter ${(rawCpu / oursCpu).toFixed(2)}× (the jobs/s ratio on an idle machine)`,
+    );
+    console.log('\nThe processor of a no-op job, one at a time, µs CPU per job:');
+    for (const text of formatProcessorProfile(profile)) console.log(text);
+    recordBenchFigure({
+      figure: 'BullMQ worker adapter vs raw BullMQ, CPU per job',
+      ours: oursCpu,
+      peer: rawCpu,
+      unit: 'µs/job',
+      target: { atMost: 1 / 0.9 },
+      command: 'npm run bench:queue',
+    });
     const concurrent = results['worker-concurrent (concurrency 100)'];
     if (concurrent)
       recordBenchFigure({
