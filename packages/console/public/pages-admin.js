@@ -105,6 +105,8 @@ function Deliveries({ webhook }) {
   const deliveries = useLoad(
     () => api('GET', `/api/webhooks/${encodeURIComponent(webhook.webhook_id)}/deliveries?limit=50`),
     [webhook.webhook_id],
+    // Deliveries are sent by a worker: refreshed while open, so attempts show as they land.
+    3000,
   );
   const redeliver = async (d) => {
     await api(
@@ -121,7 +123,7 @@ function Deliveries({ webhook }) {
       rows=${deliveries.data?.deliveries}
       empty="No deliveries yet."
       columns=${[
-        ['Event', (d) => d.event],
+        ['Event', (d) => (d.redelivery_of ? `${d.event} (redelivery)` : d.event)],
         ['Status', (d) => html`<${Status} status=${d.status} />`],
         ['HTTP', (d) => d.last_status_code ?? ''],
         ['Attempts', (d) => d.attempts],
@@ -166,10 +168,12 @@ function Syncs({ mailbox }) {
   const syncs = useLoad(
     () => api('GET', `/api/mailboxes/${encodeURIComponent(mailbox.mailbox_id)}/syncs`),
     [mailbox.mailbox_id],
+    3000,
   );
   return html`<h2>Syncs of ${mailbox.name}</h2>
     <${Problem} error=${syncs.error} what="The sync log" />
     <${Table}
+      testid="syncs"
       rows=${syncs.data?.syncs}
       empty="No syncs yet."
       columns=${[
@@ -204,6 +208,7 @@ export function MailboxesPage() {
           '',
           (m) => html`<${ActionButton} label="Sync now" action=${async () => {
             await api('POST', `/api/mailboxes/${encodeURIComponent(m.mailbox_id)}/sync`);
+            setOpen(m);
             return 'queued';
           }} />
           <button class="secondary" onClick=${() => setOpen(m)}>Syncs</button>`,
@@ -215,7 +220,8 @@ export function MailboxesPage() {
 }
 
 export function AutomationsPage() {
-  const automations = useLoad(() => api('GET', '/api/automations?limit=100'), []);
+  // A run is a job: refreshed, so its outcome shows once the worker has recorded it.
+  const automations = useLoad(() => api('GET', '/api/automations?limit=100'), [], 3000);
   return html`<section>
     <h1>Automations</h1>
     <${Problem} error=${automations.error} what="Automations" />
@@ -232,10 +238,18 @@ export function AutomationsPage() {
         ['Next run', (a) => html`<${When} at=${a.next_run_at} />`],
         ['Last run', (a) => html`<${When} at=${a.last_run_at} />`],
         [
+          'Result',
+          (a) =>
+            a.last_result
+              ? html`<${Status} status=${a.last_result.status} /> ${a.last_result.error ?? ''}`
+              : '',
+        ],
+        [
           '',
           (a) =>
             html`<${ActionButton} label="Run now" action=${async () => {
               await api('POST', `/api/automations/${encodeURIComponent(a.automation_id)}/run`);
+              automations.reload();
               return 'queued';
             }} />`,
         ],

@@ -36,12 +36,13 @@ export function jobSettledEventId(job: Pick<JobRecord, 'status' | 'jobId' | 'gen
 
 /**
  * The processor's `onSettled` hook: a job that completed or failed for good becomes
- * `job.completed` / `job.failed`. Webhook deliveries themselves are left out, or
+ * `job.completed` / `job.failed` (a cancelled one announces nothing). Webhook deliveries themselves are left out, or
  * every delivery would announce itself to every `job.*` subscriber, forever.
  */
 export function jobSettledEvents(sink: DomainEventSink) {
   return async (job: JobRecord, options?: { faults?: FaultHook }): Promise<void> => {
-    if (job.queue === 'webhook-delivery') return;
+    // A cancelled job has no catalog event: the caller who cancelled it knows already.
+    if (job.queue === 'webhook-delivery' || job.status === 'cancelled') return;
     const type = job.status === 'complete' ? 'job.completed' : 'job.failed';
     await sink.publish(
       {

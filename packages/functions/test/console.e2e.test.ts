@@ -1,11 +1,26 @@
 import { readFile } from 'node:fs/promises';
 import { renderThumbnails } from '@paperlane/adapters/images';
+import {
+  type ReceivedRequest,
+  startTestReceiver,
+  type TestReceiver,
+} from '@paperlane/adapters/webhooks/test-receiver';
 import type { UploadResponse } from '@paperlane/api';
 import { blobKeys, type JobHandlers, PermanentError, QUEUE_NAMES } from '@paperlane/core';
-import { invoiceFixture } from '@paperlane/testing';
+import {
+  appendMessage,
+  buildMail,
+  type DovecotServer,
+  invoiceFixture,
+  startDovecot,
+} from '@paperlane/testing';
+import { verifyStandardWebhooks, verifyXSignature256 } from '@paperlane/testing/webhook-verifiers';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Stoppable } from '../src/container';
+import type { HandlerWiring, Stoppable } from '../src/container';
+import { automationModule } from '../src/handlers/automation';
+import { emailSyncModule } from '../src/handlers/email-sync';
+import { webhookDeliveryModule } from '../src/handlers/webhook-delivery';
 import { placeholderHandlers } from '../src/placeholder-handlers';
 import { type ApiHarness, SAMPLE_FILES, startApi, uploadForm } from './support/api-harness';
 import { launchChromium, signedInPage, watchErrors } from './support/console-browser';
@@ -14,6 +29,10 @@ import { launchChromium, signedInPage, watchErrors } from './support/console-bro
  * The console in Debian's Chromium against a real embedded Paperlane: sign-in,
  * upload through the page with live progress, a failed job retried from the page,
  * tenant and role boundaries, and an operator pausing a queue while its depth grows.
+ *
+ * A tenant admin's webhooks (a real loopback receiver), mailboxes (a real Dovecot) and
+ * automations pages are driven too, with the real webhook-delivery, email-sync and
+ * automation jobs.
  *
  * The invoice job holds at 30% until `release()`, so the page is seen showing work in
  * progress before it shows it done; the thumbnail job fails while `failing` is set.
@@ -37,6 +56,14 @@ const handlers: JobHandlers = {
     return { rendered: true };
   },
 };
+/** The held and failing jobs above, and the real jobs behind the tenant admin's pages. */
+const wired = (wiring: HandlerWiring): JobHandlers => ({
+  ...handlers,
+  'webhook-delivery': webhookDeliveryModule(wiring),
+  'email-sync': emailSyncModule(wiring),
+  automation: automationModule(wiring),
+});
+const IMAP_ACCOUNT = { user: 'ap', password: 'imap-pass-console-4Rw' };
 
 const files = async () => [
   {
@@ -58,9 +85,22 @@ describe('the web console in Chromium', () => {
   let acmeSession = '';
   let others: Stoppable | undefined;
   let thumbnails: Stoppable | undefined;
+  let receiver: TestReceiver;
+  let dovecot: DovecotServer;
 
   beforeAll(async () => {
-    [api, browser] = await Promise.all([startApi({ handlers }), launchChromium()]);
+    [receiver, dovecot, browser] = await Promise.all([
+      startTestReceiver(),
+      startDovecot({ users: [IMAP_ACCOUNT] }),
+      launchChromium(),
+    ]);
+    api = await startApi({
+      handlers: wired,
+      env: {
+        WEBHOOK_ALLOWED_HOSTS: `127.0.0.1:${receiver.port}`,
+        EMAIL_ALLOW_INSECURE_LOOPBACK: 'true',
+      },
+    });
     others = await api.container.startWorkers(QUEUE_NAMES.filter((q) => q !== 'thumbnail'));
     thumbnails = await api.container.startWorkers(['thumbnail']);
   });
@@ -69,7 +109,21 @@ describe('the web console in Chromium', () => {
     await Promise.all([others?.stop(), thumbnails?.stop()]);
     await browser?.close();
     await api?.close();
+    await Promise.all([receiver?.close(), dovecot?.stop()]);
   });
+
+  /** A call as the tenant's admin (the pages below are theirs). */
+  async function asAdmin(tenantId: string, path: string, body?: unknown) {
+    const response = await fetch(`${api.url}${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: {
+        authorization: `Bearer ${await api.token(tenantId, 'admin')}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  }
 
   async function page(token: Promise<string>, hash?: string): Promise<Page> {
     const opened = await signedInPage(browser, api.url, await token, {
@@ -286,6 +340,102 @@ describe('the web console in Chromium', () => {
     expect(download.suggestedFilename()).toBe('Rechnung März.pdf');
     expect(await readFile(await download.path())).toEqual(pdf);
     await user.context().close();
+  });
+
+  it("a tenant admin sees a job's webhook delivery and redelivers it: the receiver gets the same event, signed again", async () => {
+    const hook = await asAdmin('hooli', '/api/webhooks', {
+      url: `${receiver.origin}/hooli`,
+      events: ['session.completed'],
+    });
+    expect(hook.status).toBe(201);
+    const secret = String(hook.body.secret);
+    const verified = (request: ReceivedRequest) =>
+      verifyStandardWebhooks(secret, request.body, request.headers) &&
+      verifyXSignature256(secret, request.body, request.headers['x-signature-256']);
+
+    // A real job: an upload whose session completes sends session.completed.
+    const firstArrives = receiver.nextRequest();
+    const upload = await api.call('hooli', '/api/upload', {
+      method: 'POST',
+      body: uploadForm([{ name: 'hooli.pdf', blob: SAMPLE_FILES.pdf() }]),
+    });
+    expect(upload.status).toBe(202);
+    const first = await firstArrives;
+    expect(first.path).toBe('/hooli');
+    expect(verified(first)).toBe(true);
+
+    const admin = await page(api.token('hooli', 'admin'), '#/webhooks');
+    await admin.getByTestId('webhooks').getByRole('button', { name: 'Deliveries' }).click();
+    const rows = admin.getByTestId('deliveries').locator('tbody tr');
+    await rows.filter({ hasText: 'session.completed' }).filter({ hasText: 'succeeded' }).waitFor();
+    expect(await rows.count()).toBe(1);
+
+    const secondArrives = receiver.nextRequest();
+    await rows.first().getByRole('button', { name: 'Redeliver' }).click();
+    const second = await secondArrives;
+    // The same event, signed afresh: receivers deduplicate on webhook-id (docs/webhooks.md).
+    expect(verified(second)).toBe(true);
+    expect(second.headers['webhook-id']).toBe(first.headers['webhook-id']);
+    expect(JSON.parse(second.body).id).toBe(JSON.parse(first.body).id);
+    expect(JSON.parse(second.body).id).toBe(second.headers['webhook-id']);
+    // The log shows the redelivery as its own row once the worker has sent it.
+    await rows.filter({ hasText: '(redelivery)' }).filter({ hasText: 'succeeded' }).waitFor();
+    expect(await rows.count()).toBe(2);
+    await admin.context().close();
+  });
+
+  it("a tenant admin's Sync now imports a mail from a real IMAP server, and the sync shows in the list", async () => {
+    const pdf = await invoiceFixture('en-us-classic.pdf');
+    await appendMessage(
+      dovecot,
+      IMAP_ACCOUNT,
+      buildMail({
+        messageId: '<console-0001@vendor.example>',
+        subject: 'Invoice 0001',
+        attachments: [{ fileName: 'invoice.pdf', contentType: 'application/pdf', bytes: pdf }],
+      }),
+    );
+    const created = await asAdmin('hooli', '/api/mailboxes', {
+      name: 'AP inbox',
+      host: dovecot.host,
+      port: dovecot.port,
+      tls: 'none',
+      ...IMAP_ACCOUNT,
+    });
+    expect(created.status).toBe(201);
+
+    const admin = await page(api.token('hooli', 'admin'), '#/mailboxes');
+    const mailbox = admin.getByTestId('mailboxes').locator('tbody tr').filter({ hasText: 'AP inbox' });
+    expect(await mailbox.textContent()).toContain(`ap@${dovecot.host}:${dovecot.port}`);
+    await mailbox.getByRole('button', { name: 'Sync now' }).click();
+    await mailbox.getByText('queued').waitFor();
+    // The sync list opens on its own and follows the job to its outcome.
+    const sync = admin.getByTestId('syncs').locator('tbody tr').filter({ hasText: 'ok' });
+    await sync.waitFor();
+    const cells = await sync.locator('td').allTextContents();
+    // Started, Status, Fetched, Imported, Skipped, Errors.
+    expect(cells.slice(1)).toEqual(['ok', '1', '1', '0', '0']);
+    await admin.context().close();
+  });
+
+  it("a tenant admin's Run now runs an automation, and the page shows the run's outcome", async () => {
+    const created = await asAdmin('hooli', '/api/automations', {
+      name: 'Morning digest',
+      schedule: 'cron(0 7 * * 1-5)',
+      timezone: 'Europe/Berlin',
+      action: { type: 'digest' },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.last_run_at).toBeUndefined();
+
+    const admin = await page(api.token('hooli', 'admin'), '#/automations');
+    const row = admin.getByTestId('automations').locator('tbody tr').filter({ hasText: 'Morning digest' });
+    await row.getByRole('button', { name: 'Run now' }).click();
+    await row.locator('.status-ok').waitFor();
+    expect(await row.locator('time').count()).toBe(2);
+    const after = await asAdmin('hooli', `/api/automations/${String(created.body.automation_id)}`);
+    expect(after.body.last_result).toMatchObject({ status: 'ok' });
+    await admin.context().close();
   });
 
   it('raised no script error or CSP violation on any page', () => {

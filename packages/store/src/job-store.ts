@@ -397,7 +397,7 @@ export function createJobStore(table: PaperlaneTable): JobStore {
         key,
         'cancelled',
         nowIso,
-        { finishedAt: nowIso, ...LEAVE_SWEEP_INDEX },
+        { finishedAt: nowIso, ...finalSweepKeys(key, input.settleDueAt) },
         statusIn(LIVE_STATUSES),
       );
     },

@@ -140,7 +140,10 @@ export function jobRoutes(deps: ApiDeps) {
     tenantId: string,
     jobId: string,
   ): Promise<{ outcome: 'ok' | 'not_found' | 'conflict'; job?: JobRecord }> {
-    const cancelled = await deps.store.jobs.cancel({ tenantId, jobId, now: deps.clock.now() });
+    const now = deps.clock.now();
+    // The sweeper runs the settled hook from the outbox marker: a cancelled job can be the
+    // last one its upload session waits for, and the API does not complete sessions itself.
+    const cancelled = await deps.store.jobs.cancel({ tenantId, jobId, now, settleDueAt: now });
     if (cancelled) return { outcome: 'ok', job: cancelled };
     const current = await deps.store.jobs.get({ tenantId, jobId });
     return current ? { outcome: 'conflict', job: current } : { outcome: 'not_found' };

@@ -97,8 +97,12 @@ export interface JobStore {
   scheduleRetry(
     input: FencedRef & { error: string; errorCode: string; now: Date; availableAt: Date; sweepAt: Date },
   ): Promise<JobRecord | undefined>;
-  /** pending|processing → cancelled. A running holder's next fenced write fails and it stops. */
-  cancel(input: JobRef & { now: Date }): Promise<JobRecord | undefined>;
+  /**
+   * pending|processing → cancelled. A running holder's next fenced write fails and it stops.
+   * With `settleDueAt`, the job keeps an outbox marker due then, so the sweeper runs the
+   * settled hook for it (a cancelled job can be the last one its upload session waits for).
+   */
+  cancel(input: JobRef & { now: Date; settleDueAt?: Date }): Promise<JobRecord | undefined>;
   /** failed|cancelled → pending with a fresh attempt budget and the next generation. */
   requeue(input: JobRef & { now: Date; sweepAt: Date }): Promise<JobRecord | undefined>;
 

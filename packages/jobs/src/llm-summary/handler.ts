@@ -35,7 +35,8 @@ const decoder = new TextDecoder('utf-8');
  * `blobKeys.ocrText`, size-capped; when it is missing the document is OCR'd with the
  * same code the invoice job uses and the text stored) and records the summary on the
  * document. A document that already has a summary is left alone, so re-runs cost no
- * model calls.
+ * model calls. The result names the tokens used (`token_count`) and, when this job had
+ * to OCR the document itself, `ocr_provider` and `ocr_pages`: what tenant budgets charge.
  *
  * @example handlers['llm-summary'] = createLlmSummaryHandler({ store, blobs, ocr, summarizer, sniff: sniffContentType, limits, clock });
  */
@@ -50,6 +51,8 @@ export function createLlmSummaryHandler(deps: LlmSummaryDeps): JobHandler<'llm-s
     const textKey = blobKeys.ocrText(tenantId, documentId);
     const stored = await deps.blobs.get(textKey, { maxBytes: deps.limits.maxTextBytes, signal: ctx.signal });
     let text: string;
+    // Set when this job had to OCR the document itself: the pages read are its cost too.
+    let ocrRead: { ocr_provider: string; ocr_pages: number } | undefined;
     if (stored) {
       text = decoder.decode(stored);
     } else {
@@ -63,6 +66,7 @@ export function createLlmSummaryHandler(deps: LlmSummaryDeps): JobHandler<'llm-s
         onProgress: (fraction) => progress.report(fraction * 60),
       });
       text = ocr.text;
+      ocrRead = { ocr_provider: ocr.provider, ocr_pages: ocr.pages.length };
       await deps.blobs.put(textKey, encoder.encode(text), { contentType: 'text/plain; charset=utf-8' });
     }
     if (text.trim().length === 0) {
@@ -92,6 +96,7 @@ export function createLlmSummaryHandler(deps: LlmSummaryDeps): JobHandler<'llm-s
       provider: parsed.data.provider,
       language: parsed.data.enhanced_metadata.language,
       token_count: parsed.data.token_count,
+      ...ocrRead,
     };
   };
 }

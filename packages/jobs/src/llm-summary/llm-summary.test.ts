@@ -107,8 +107,10 @@ describe('llm-summary job, offline (extractive)', () => {
   it('reads the document itself, with the invoice job’s code, when no text was stored', async () => {
     const { tenantId, documentId } = await h.ingest('nl-classic.pdf');
     const { provider, counter } = countingOcr(h.deps().ocr);
-    await summarize({ tenantId, documentId }, h.deps({ ocr: provider }));
+    const { result } = await summarize({ tenantId, documentId }, h.deps({ ocr: provider }));
     expect(counter.calls).toBe(1);
+    // What it read is reported, so budgets charge it (a text layer costs no OCR page).
+    expect(result).toMatchObject({ ocr_provider: 'pdf-text', ocr_pages: 1 });
     const stored = await h.blobs.get(blobKeys.ocrText(tenantId, documentId));
     expect(new TextDecoder().decode(stored)).toMatch(/Factuur/);
     expect((await h.store.documents.get({ tenantId, documentId }))?.summary?.enhanced_metadata.language).toBe(
