@@ -172,6 +172,7 @@ describe("SST's build of a function, as build:lambdas reproduces it", () => {
       expect(options.plugins?.map((p) => p.name)).toEqual([
         'zod-english-only',
         'no-browser-user-agent-parser',
+        'lambda-credentials',
       ]);
     }
   });
@@ -209,7 +210,7 @@ describe("SST's build of a function, as build:lambdas reproduces it", () => {
  * Bundles a one-file entry as a deployed function is bundled, then runs its handler once in a
  * fresh Node process: the bundle's code (all chunks), its package report, and what the handler returned.
  */
-async function bundleAndRun(name: string, source: string) {
+async function bundleAndRun(name: string, source: string, env?: Record<string, string>) {
   const entry = join(root, `${name}-entry.ts`);
   writeFileSync(entry, source);
   const out = join(outside, name);
@@ -217,11 +218,15 @@ async function bundleAndRun(name: string, source: string) {
   const code = readdirSync(out)
     .map((f) => readFileSync(join(out, f), 'utf8'))
     .join('\n');
-  const { stdout } = await run(process.execPath, [
-    '--input-type=module',
-    '-e',
-    `const { handler } = await import(${JSON.stringify(result.file)}); console.log(JSON.stringify(await handler()));`,
-  ]);
+  const { stdout } = await run(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `const { handler } = await import(${JSON.stringify(result.file)}); console.log(JSON.stringify(await handler()));`,
+    ],
+    env ? { env: { PATH: process.env.PATH ?? '', ...env } } : {},
+  );
   return { result, code, returned: JSON.parse(stdout) as unknown };
 }
 
@@ -250,6 +255,32 @@ describe('the bundles as deployed', () => {
     expect(result.packages.map((p) => p.name)).not.toContain('bowser');
     expect(code).not.toContain('Internet Explorer');
     expect((returned as { agent: string }).agent).toMatch(/aws-sdk-js\/\S+ .*os\/linux/);
+  });
+
+  it("sign with the role's keys from the environment, and carry none of the providers Lambda never uses", async () => {
+    // The signed request never leaves the process: the handler stub reads its Authorization header.
+    const source =
+      "import { SQSClient, GetQueueUrlCommand } from '@aws-sdk/client-sqs';\n" +
+      "export const handler = async () => { let auth = ''; const sqs = new SQSClient({ region: 'eu-west-1', requestHandler: { handle: async (req) => { auth = String(req.headers.authorization); throw new Error('stop'); } } });\n" +
+      'const error = await sqs.send(new GetQueueUrlCommand({ QueueName: "q" })).then(() => "", (e) => String(e.message)); return { auth, error }; };\n';
+    const keys = {
+      AWS_ACCESS_KEY_ID: 'AKIDLAMBDAROLE',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      AWS_SESSION_TOKEN: 'token',
+    };
+    const signed = await bundleAndRun('credentials', source, keys);
+    expect((signed.returned as { auth: string }).auth).toContain('Credential=AKIDLAMBDAROLE/');
+    for (const gone of ['ini', 'sso', 'login', 'process', 'web-identity']) {
+      expect(signed.result.packages.map((p) => p.name)).not.toContain(`@aws-sdk/credential-provider-${gone}`);
+    }
+    expect(signed.result.packages.map((p) => p.name)).not.toContain('@aws-sdk/nested-clients');
+    expect(signed.result.packages.map((p) => p.name)).not.toContain('@smithy/credential-provider-imds');
+    // Without keys (and no container endpoint) it fails saying where credentials come from, unsigned.
+    const unsigned = await bundleAndRun('no-credentials', source, {});
+    expect(unsigned.returned).toEqual({
+      auth: '',
+      error: expect.stringMatching(/no AWS credentials: a Lambda function reads them from AWS_ACCESS_KEY_ID/),
+    });
   });
 
   it('find the OCR language data in the layer through NODE_PATH, as Lambda mounts it', async () => {

@@ -51,4 +51,27 @@ export function noBrowserUserAgentParser() {
   };
 }
 
-export default [zodEnglishOnly(), noBrowserUserAgentParser()];
+const LAMBDA_CREDENTIALS = fileURLToPath(new URL('./lambda-credentials.mjs', import.meta.url));
+
+/**
+ * Every SDK client imports the Node default credential chain, which reaches (through
+ * `import()`s esbuild splits into chunks) the profile, SSO, login, process, web-identity
+ * and instance-metadata providers and the STS, SSO-OIDC and sign-in clients they use:
+ * about 34 KB of every zipped package, none of which can run on Lambda, where the
+ * role's keys are in the environment. The chain resolves to lambda-credentials.mjs:
+ * the environment, then a container credentials endpoint if one is configured.
+ */
+export function lambdaCredentials() {
+  return {
+    name: 'lambda-credentials',
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, (args) => {
+        if (args.path !== '@aws-sdk/credential-provider-node' || args.importer === LAMBDA_CREDENTIALS)
+          return undefined;
+        return { path: LAMBDA_CREDENTIALS };
+      });
+    },
+  };
+}
+
+export default [zodEnglishOnly(), noBrowserUserAgentParser(), lambdaCredentials()];

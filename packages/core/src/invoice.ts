@@ -10,6 +10,22 @@ export const lineItemSchema = z.object({
   amount: money.optional(),
 });
 
+/**
+ * The tax charged at one rate: invoices with several rates (19 % and 7 %, 20 % and 5.5 %) print
+ * one line per rate, and the amounts add up to the tax total.
+ *
+ * @example
+ * taxLineSchema.parse({ rate: 19, base: 198, amount: 37.62 })
+ */
+export const taxLineSchema = z.object({
+  /** Percent, e.g. 19 for 19 %. */
+  rate: z.number().finite().min(0).max(100),
+  /** The net amount the rate applies to, when printed. */
+  base: money.optional(),
+  amount: money,
+});
+export type TaxLine = z.infer<typeof taxLineSchema>;
+
 export const INVOICE_FIELD_NAMES = [
   'vendorName',
   'vendorTaxId',
@@ -40,6 +56,8 @@ export const invoiceFieldsSchema = z.object({
   total: money.optional(),
   iban: z.string().max(42).optional(),
   lineItems: z.array(lineItemSchema).max(500).default([]),
+  /** The tax per rate, in the order printed; empty when the document shows no breakdown. */
+  taxes: z.array(taxLineSchema).max(50).default([]),
   /** 0-1 per field that was found. */
   confidence: z.partialRecord(z.enum(INVOICE_FIELD_NAMES), z.number().min(0).max(1)).default({}),
   /** Which extractor produced these fields (`rules`, `openai:<model>`, `textract`). */

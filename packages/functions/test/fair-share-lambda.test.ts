@@ -1,13 +1,10 @@
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { awsClientConfig } from '@paperlane/adapters';
-import { type JobContext, QUEUE_NAMES, resolveTopology, sstNames } from '@paperlane/core';
-import { provisionSqsQueues, type SqsQueueUrls } from '@paperlane/runtime';
-import { createDocumentClient, ensureTable } from '@paperlane/store';
-import { type DynaliteServer, type FauxqsServer, startDynalite, startFauxqs } from '@paperlane/testing';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import type { JobContext } from '@paperlane/core';
 import type { SQSBatchItemFailure } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsWiring } from '../src/lambda/aws-wiring';
 import { awaitJobsSettled } from './support/api-harness';
+import { startLambdaEnvironment } from './support/lambda-environment';
 import { type ConsumerLambda, startSqsEventSource } from './support/sqs-event-source';
 
 /**
@@ -17,39 +14,17 @@ import { type ConsumerLambda, startSqsEventSource } from './support/sqs-event-so
  * fair share off (a process on an older deploy, or `FAIR_SHARE=off`), so every job of the
  * flood reaches SQS and only the consumer's gate stands between it and the workers.
  */
-let dynamo: DynaliteServer;
-let faux: FauxqsServer;
-let urls: SqsQueueUrls;
-let sqs: SQSClient;
+let environment: Awaited<ReturnType<typeof startLambdaEnvironment>>;
 
 beforeAll(async () => {
-  [dynamo, faux] = await Promise.all([startDynalite(), startFauxqs()]);
-  sqs = new SQSClient(awsClientConfig({ endpoint: faux.endpoint }));
-  urls = await provisionSqsQueues(sqs, resolveTopology({}), 'fair-lambda-');
-  await ensureTable(createDocumentClient({ endpoint: dynamo.endpoint }), 'fair-lambda');
-  const resources: Record<string, Record<string, string>> = {
-    [sstNames.table]: { name: 'fair-lambda' },
-    [sstNames.bucket]: { name: 'fair-lambda-files' },
-    [sstNames.secrets.jwtSecret]: { value: 'fair-lambda-secret-fair-lambda-secret!!' },
-  };
-  for (const queue of QUEUE_NAMES) {
-    for (const lane of ['high', 'low', 'dlq'] as const) {
-      resources[sstNames.queue(queue, lane)] = { url: urls[queue][lane] };
-    }
-  }
-  Object.assign(process.env, {
-    AWS_LAMBDA_FUNCTION_NAME: 'paperlane-test-automation',
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_ENDPOINT_URL_SQS: faux.endpoint,
-    LOG_LEVEL: 'error',
-    SST_RESOURCES_JSON: JSON.stringify(resources),
+  environment = await startLambdaEnvironment({
+    name: 'fair-lambda',
+    functionName: 'paperlane-test-automation',
   });
 });
 
 afterAll(async () => {
-  sqs?.destroy();
-  await faux?.stop();
-  await dynamo?.stop();
+  await environment?.stop();
 });
 
 /** Jobs labelled `block.*` wait until released; what started, and the most of one tenant at once. */
@@ -110,6 +85,7 @@ function countHolds(wiring: AwsWiring) {
 
 describe('fair share on the SQS consumer Lambda', () => {
   it("holds a tenant's messages over its cap in the backlog and runs each of them once, later; another tenant goes first", async () => {
+    const { sqs, urls } = environment;
     const { createAwsWiring } = await import('../src/lambda/aws-wiring');
     const { createConsumer } = await import('../src/lambda/consumer');
     const producer = createAwsWiring({ ...process.env, FAIR_SHARE: 'off' });

@@ -3,34 +3,32 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { UploadResponse } from '@paperlane/api';
-import { type DynaliteServer, startDynalite } from '@paperlane/testing';
+import { type DynaliteServer, type RedisServer, startDynalite, startRedis } from '@paperlane/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, SAMPLE_FILES, startApi, uploadForm } from './support/api-harness';
 
-/** Two API processes' worth of wiring sharing what a deployment shares: the table and the files. */
+/**
+ * Two API processes' worth of wiring sharing what a deployment shares: the table and the files
+ * (and on BullMQ, the redis). Each runtime gets its own table, so counts are per runtime.
+ */
 let dynamo: DynaliteServer;
+let redis: RedisServer;
 let dataDir: string;
 let a: ApiHarness;
 let b: ApiHarness;
-const TABLE = 'paperlane-idempotency';
+let TABLE = '';
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
-  dataDir = await mkdtemp(join(tmpdir(), 'paperlane-idem-'));
-  const env = {
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    TABLE_NAME: TABLE,
-    RATE_LIMIT_PER_MINUTE: '10000',
-  };
-  a = await startApi({ env, dataDir });
-  b = await startApi({ env, dataDir });
+  [dynamo, redis] = await Promise.all([startDynalite(), startRedis()]);
 });
 afterAll(async () => {
-  await a?.close();
-  await b?.close();
-  await dynamo?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await Promise.all([dynamo?.stop(), redis?.stop()]);
 });
+
+const runtimes = [
+  { name: 'SQS lanes (embedded fauxqs)', bullmq: false },
+  { name: 'BullMQ (redis-server)', bullmq: true },
+] as const;
 
 /** Items of one kind a tenant owns, counted in the shared table itself (not through the API). */
 async function countItems(tenantId: string, kind: 'SESSION' | 'JOB' | 'DOC'): Promise<number> {
@@ -62,7 +60,26 @@ function uploadWithKey(api: ApiHarness, tenantId: string, key: string, form = in
   });
 }
 
-describe('Idempotency-Key across two API processes on one table', () => {
+describe.each(runtimes)('Idempotency-Key across two API processes on one table, $name', ({ bullmq }) => {
+  beforeAll(async () => {
+    TABLE = `paperlane-idempotency-${bullmq ? 'bullmq' : 'sqs'}`;
+    dataDir = await mkdtemp(join(tmpdir(), 'paperlane-idem-'));
+    const env = {
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      TABLE_NAME: TABLE,
+      RATE_LIMIT_PER_MINUTE: '10000',
+      ...(bullmq ? { REDIS_URL: redis.url } : {}),
+    };
+    a = await startApi({ env, dataDir });
+    b = await startApi({ env, dataDir });
+    expect(a.container.config.transport).toBe(bullmq ? 'bullmq' : 'sqs');
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
   it('racing the same upload through both processes makes one session and its two jobs', async () => {
     const responses = await Promise.all(
       Array.from({ length: 6 }, (_, i) => uploadWithKey(i % 2 === 0 ? a : b, 'race', 'upload-race-1')),

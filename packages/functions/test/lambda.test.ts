@@ -1,18 +1,13 @@
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { awsClientConfig } from '@paperlane/adapters';
+import { ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { QUEUE_NAMES, silentLogger, sstNames } from '@paperlane/core';
-import { provisionSqsQueues, type SqsQueueUrls } from '@paperlane/runtime';
-import { createDocumentClient, createStore, ensureTable } from '@paperlane/store';
+import type { SqsQueueUrls } from '@paperlane/runtime';
+import { createDocumentClient, createStore } from '@paperlane/store';
 import {
   type DynaliteServer,
-  type FauxqsServer,
   invoiceFixture,
   lambdaContextFactory,
   sqsEventFactory,
   sqsRecordFactory,
-  startDynalite,
-  startFauxqs,
 } from '@paperlane/testing';
 import {
   type ApiGatewayManagementFake,
@@ -23,46 +18,17 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { uploadForm } from './support/api-harness';
 import { startApiGatewayWebSocket } from './support/apigw-websocket';
 import { deepEventBody } from './support/hostile-bodies';
+import { httpApiEvent, lambdaFetch, startLambdaEnvironment } from './support/lambda-environment';
 import { type ApiGet, followSession, restStatuses } from './support/rest-agreement';
 import { startSqsEventSource } from './support/sqs-event-source';
 import { openRealtimeClient } from './support/ws-client';
 
 const SECRET = 'lambda-test-secret-lambda-test-secret!!';
+let environment: Awaited<ReturnType<typeof startLambdaEnvironment>>;
 let dynamo: DynaliteServer;
-let faux: FauxqsServer;
 let management: ApiGatewayManagementFake;
 let urls: SqsQueueUrls;
 let sqs: SQSClient;
-
-/** An API Gateway HTTP API (payload v2) event, as the JWT-authorized route delivers it. */
-async function apiEvent(
-  method: string,
-  path: string,
-  init: { headers?: Record<string, string>; body?: Uint8Array } = {},
-): Promise<APIGatewayProxyEventV2> {
-  const [rawPath = '/', rawQueryString = ''] = path.split('?');
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath,
-    rawQueryString,
-    headers: { host: 'abc.execute-api.eu-west-1.amazonaws.com', ...init.headers },
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'abc',
-      domainName: 'abc.execute-api.eu-west-1.amazonaws.com',
-      domainPrefix: 'abc',
-      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'test' },
-      requestId: `req-${Math.random()}`,
-      routeKey: '$default',
-      stage: '$default',
-      time: '22/Nov/2026:12:00:00 +0000',
-      timeEpoch: Date.now(),
-    },
-    isBase64Encoded: init.body !== undefined,
-    ...(init.body ? { body: Buffer.from(init.body).toString('base64') } : {}),
-  };
-}
 
 async function multipart(form: FormData) {
   const request = new Request('http://x', { method: 'POST', body: form });
@@ -73,45 +39,20 @@ async function multipart(form: FormData) {
 }
 
 beforeAll(async () => {
-  [dynamo, faux, management] = await Promise.all([
-    startDynalite(),
-    startFauxqs(),
-    startApiGatewayManagementFake(),
-  ]);
-  sqs = new SQSClient(awsClientConfig({ endpoint: faux.endpoint }));
-  urls = await provisionSqsQueues(sqs, (await import('@paperlane/core')).resolveTopology({}), 'lambda-test-');
-  await ensureTable(createDocumentClient({ endpoint: dynamo.endpoint }), 'lambda-test');
-  const s3 = new S3Client({ ...awsClientConfig({ endpoint: faux.endpoint }), forcePathStyle: true });
-  await s3.send(new CreateBucketCommand({ Bucket: 'lambda-test-files' }));
-  // What SST links into a deployed function.
-  const resources: Record<string, Record<string, string>> = {
-    [sstNames.table]: { name: 'lambda-test' },
-    [sstNames.bucket]: { name: 'lambda-test-files' },
-    [sstNames.secrets.jwtSecret]: { value: SECRET },
-    [sstNames.secrets.openAiApiKey]: { value: '' },
+  management = await startApiGatewayManagementFake();
+  environment = await startLambdaEnvironment({
+    name: 'lambda-test',
+    functionName: 'paperlane-test-api',
+    secret: SECRET,
     // Functions that emit job events push them to WebSocket clients through this endpoint.
-    [sstNames.realtime]: { managementEndpoint: management.endpoint },
-  };
-  for (const queue of QUEUE_NAMES) {
-    for (const lane of ['high', 'low', 'dlq'] as const) {
-      resources[sstNames.queue(queue, lane)] = { url: urls[queue][lane] };
-    }
-  }
-  Object.assign(process.env, {
-    AWS_LAMBDA_FUNCTION_NAME: 'paperlane-test-api',
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_ENDPOINT_URL_SQS: faux.endpoint,
-    AWS_ENDPOINT_URL_S3: faux.endpoint,
-    LOG_LEVEL: 'error',
-    SST_RESOURCES_JSON: JSON.stringify(resources),
+    links: { [sstNames.realtime]: { managementEndpoint: management.endpoint } },
   });
+  ({ dynamo, sqs, urls } = environment);
 });
 
 afterAll(async () => {
-  sqs?.destroy();
   await management?.stop();
-  await faux?.stop();
-  await dynamo?.stop();
+  await environment?.stop();
 });
 
 /** The API function as API Gateway invokes it. */
@@ -126,20 +67,20 @@ describe('on Lambda: API Gateway → API function → SQS → consumer function'
     const call = await apiLambda();
     const { mintToken } = await import('@paperlane/api');
 
-    const health = await call(await apiEvent('GET', '/healthz'));
+    const health = await call(httpApiEvent('GET', '/healthz'));
     expect(health.statusCode).toBe(200);
     expect(JSON.parse(health.body ?? '{}')).toMatchObject({
       checks: { store: 'ok', queue: 'ok', files: 'ok' },
     });
 
-    const anonymous = await call(await apiEvent('GET', '/api/jobs/job_x'));
+    const anonymous = await call(httpApiEvent('GET', '/api/jobs/job_x'));
     expect(anonymous.statusCode).toBe(401);
 
     const token = await mintToken(SECRET, { tenantId: 'acme', userId: 'u1', role: 'user' });
     const pdf = new Blob([await invoiceFixture('en-us-classic.pdf')], { type: 'application/pdf' });
     const { body, contentType } = await multipart(uploadForm([{ name: 'a.pdf', blob: pdf }]));
     const upload = await call(
-      await apiEvent('POST', '/api/upload', {
+      httpApiEvent('POST', '/api/upload', {
         headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
         body,
       }),
@@ -147,7 +88,7 @@ describe('on Lambda: API Gateway → API function → SQS → consumer function'
     expect(upload.statusCode).toBe(202);
     // The same boundary on Lambda, where API Gateway hands over the whole body at once.
     const deep = await call(
-      await apiEvent('POST', '/api/events', {
+      httpApiEvent('POST', '/api/events', {
         headers: { authorization: `bearer ${token}`, 'content-type': 'application/json' },
         body: new TextEncoder().encode(deepEventBody(1000)),
       }),
@@ -189,7 +130,7 @@ describe('on Lambda: API Gateway → API function → SQS → consumer function'
     expect(result.batchItemFailures).toEqual([]);
 
     const job = await call(
-      await apiEvent('GET', `/api/jobs/${ocr?.job_id}`, { headers: { authorization: `Bearer ${token}` } }),
+      httpApiEvent('GET', `/api/jobs/${ocr?.job_id}`, { headers: { authorization: `Bearer ${token}` } }),
     );
     expect(JSON.parse(job.body ?? '{}')).toMatchObject({
       job_id: ocr?.job_id,
@@ -199,7 +140,7 @@ describe('on Lambda: API Gateway → API function → SQS → consumer function'
     // The text layer was read (no OCR service needed) and the rules extractor filled the invoice.
     const documentId = accepted.documents[0]?.document_id;
     const document = await call(
-      await apiEvent('GET', `/api/documents/${documentId}`, {
+      httpApiEvent('GET', `/api/documents/${documentId}`, {
         headers: { authorization: `Bearer ${token}` },
       }),
     );
@@ -220,14 +161,14 @@ describe('on Lambda: API Gateway → API function → SQS → consumer function'
     const token = await mintToken(SECRET, { tenantId: 'acme', userId: 'u1', role: 'user' });
     const auth = { authorization: `Bearer ${token}` };
     const get: ApiGet = async (path) => {
-      const result = await call(await apiEvent('GET', path, { headers: auth }));
+      const result = await call(httpApiEvent('GET', path, { headers: auth }));
       return { status: result.statusCode ?? 0, body: JSON.parse(result.body ?? 'null') };
     };
 
     const pdf = new Blob([await invoiceFixture('en-us-classic.pdf')], { type: 'application/pdf' });
     const { body, contentType } = await multipart(uploadForm([{ name: 'invoice.pdf', blob: pdf }]));
     const upload = await call(
-      await apiEvent('POST', '/api/upload', { headers: { ...auth, 'content-type': contentType }, body }),
+      httpApiEvent('POST', '/api/upload', { headers: { ...auth, 'content-type': contentType }, body }),
     );
     expect(upload.statusCode).toBe(202);
     const accepted = JSON.parse(upload.body ?? '{}') as {
@@ -299,9 +240,7 @@ describe('on Lambda: API Gateway → API function → SQS → consumer function'
       summary: { provider: string };
     };
     expect(document.summary.provider).toEqual(expect.any(String));
-    const image = await call(
-      await apiEvent('GET', document.thumbnails.items[0]?.url ?? '', { headers: auth }),
-    );
+    const image = await call(httpApiEvent('GET', document.thumbnails.items[0]?.url ?? '', { headers: auth }));
     expect([image.statusCode, image.headers?.['content-type'], image.isBase64Encoded]).toEqual([
       200,
       'image/webp',
@@ -312,6 +251,49 @@ describe('on Lambda: API Gateway → API function → SQS → consumer function'
         .subarray(8, 12)
         .toString('latin1'),
     ).toBe('WEBP');
+  });
+});
+
+describe('on Lambda: Idempotency-Key across execution environments', () => {
+  it('two environments of the API function racing one key make one session; both replay it after', async () => {
+    // A second execution environment: the function's modules loaded again, nothing shared but
+    // the table, the queues and the bucket — as two concurrent Lambda instances.
+    const firstModule = await import('../src/lambda/api');
+    const first = lambdaFetch(await apiLambda());
+    vi.resetModules();
+    expect(await import('../src/lambda/api')).not.toBe(firstModule);
+    const second = lambdaFetch(await apiLambda());
+    const { mintToken } = await import('@paperlane/api');
+    const token = await mintToken(SECRET, { tenantId: 'idem-race', userId: 'u1', role: 'user' });
+    const pdf = await invoiceFixture('en-us-classic.pdf');
+    const send = (call: typeof first) =>
+      call('/api/upload', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'idempotency-key': 'lambda-race-1' },
+        body: uploadForm([{ name: 'a.pdf', blob: new Blob([pdf], { type: 'application/pdf' }) }]),
+      });
+    const responses = await Promise.all([first, second, first, second].map(send));
+    const originals = responses.filter((r) => r.status === 202 && !r.headers.get('idempotent-replayed'));
+    expect(originals).toHaveLength(1);
+    const [original] = originals;
+    if (!original) throw new Error('no first answer');
+    const sessionId = ((await original.json()) as { session_id: string }).session_id;
+    for (const response of responses) {
+      if (response === original) continue;
+      if (response.status === 409) {
+        expect(await response.json()).toMatchObject({ error: { code: 'idempotency_request_in_progress' } });
+      } else {
+        expect(response.status).toBe(202);
+        expect(((await response.json()) as { session_id: string }).session_id).toBe(sessionId);
+      }
+    }
+    for (const call of [first, second]) {
+      const replay = await send(call);
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expect(((await replay.json()) as { session_id: string }).session_id).toBe(sessionId);
+    }
+    const sessions = await first('/api/upload-sessions', { headers: { authorization: `Bearer ${token}` } });
+    expect(((await sessions.json()) as { items: unknown[] }).items).toHaveLength(1);
   });
 });
 
@@ -327,7 +309,7 @@ describe('on Lambda: the operator numbers', () => {
       authorization: `Bearer ${await mintToken(SECRET, { tenantId: 'ops', userId: 'u1', role })}`,
     });
     const get = async (path: string, role: 'operator' | 'admin' = 'operator') => {
-      const result = await call(await apiEvent('GET', path, { headers: await as(role) }));
+      const result = await call(httpApiEvent('GET', path, { headers: await as(role) }));
       return { status: result.statusCode, body: JSON.parse(result.body ?? 'null') };
     };
 

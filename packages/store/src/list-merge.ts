@@ -28,6 +28,12 @@ export interface MergedListQuery<R> {
   format: (raw: Record<string, unknown>) => R;
   /** Filters a fetched batch (what the key ranges cannot express); one flag per record. */
   keep?: (records: readonly R[]) => Promise<boolean[]> | boolean[];
+  /**
+   * `keep` may drop most of what is read: each query then reads a full batch (100) rather
+   * than `limit + 1`, so the bounded rounds fill a page from far more candidates for the
+   * same number of queries.
+   */
+  sparse?: boolean;
   /** Every base-table `pk` in the ranges starts with this (it carries the tenant). */
   basePrefix: string;
   limit: number;
@@ -80,7 +86,7 @@ export async function mergedPage<R>(
   // `more[i]`: the range may hold items past what is buffered.
   const more = frontiers.map((frontier) => frontier !== 0);
   const buffers: Buffered<R>[][] = ranges.map(() => []);
-  const batch = Math.min(MAX_BATCH, limit + 1);
+  const batch = query.sparse ? MAX_BATCH : Math.min(MAX_BATCH, limit + 1);
   const items: R[] = [];
   let rounds = 0;
   let queries = 0;

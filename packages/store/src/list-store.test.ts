@@ -178,6 +178,25 @@ describe('job lists', () => {
     }
   }
 
+  it('fills a filtered page from full batches: one match behind 150 misses comes back in one page', async () => {
+    const tenantId = 'tenant-sparse';
+    for (let n = 0; n < 151; n++) {
+      const jobId = `job-sparse-${String(n).padStart(3, '0')}`;
+      await store.jobs.create({ ...newJob(tenantId, n), jobId, queue: 'thumbnail', now: at(n * 1_000) });
+      // The oldest failure is the only `rare` one: newest first, it is read last.
+      await store.jobs.fail({
+        tenantId,
+        jobId,
+        error: 'x',
+        errorCode: n === 0 ? 'rare' : 'common',
+        now: at(n * 1_000),
+      });
+    }
+    const page = await lists.jobs({ tenantId, errorCode: 'rare', limit: 25 });
+    expect(page.items.map((job) => job.jobId)).toEqual(['job-sparse-000']);
+    expect(page.cursor).toBeUndefined();
+  }, 60_000);
+
   it('never shows another tenant', async () => {
     const ids = await pageJobs({ tenantId: B, limit: 100 });
     expect(ids.sort()).toEqual(jobsB.map((job) => job.jobId).sort());
@@ -292,6 +311,7 @@ describe('document and session lists', () => {
         vendorName: 'ACME Tools GmbH',
         invoiceNumber: 'INV-2030-7',
         lineItems: [],
+        taxes: [],
         confidence: {},
         provider: 'rules',
       },

@@ -119,12 +119,15 @@ export function createListStore(table: PaperlaneTable) {
     const q = parseJobQuery(input);
     const matches = jobMatches(q);
     const { tenantId, limit, cursor, ...filters } = q;
+    // What the chosen key ranges select exactly; any other filter is applied to what they read.
+    const keyed = q.sessionId ? ['sessionId'] : q.documentId ? ['documentId'] : ['status', 'queue'];
     return mergedPage(table, {
       scope: { list: 'jobs', tenantId, filters },
       ranges: jobRanges(q),
       entityName: JOB_ENTITY,
       format: formatJob,
       keep: (records) => records.map(matches),
+      sparse: Object.entries(filters).some(([name, value]) => value !== undefined && !keyed.includes(name)),
       basePrefix: `${tenantPrefix(tenantId)}JOB#`,
       limit,
       ...(cursor ? { cursor } : {}),

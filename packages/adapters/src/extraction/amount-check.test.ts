@@ -33,4 +33,23 @@ describe('checkAmounts', () => {
     // A line without an amount makes the sum meaningless.
     expect(checkAmounts(fields({ total: 240 }, [100, undefined]))).toBe('unchecked');
   });
+
+  it('checks a tax breakdown against the tax total and each base × rate', () => {
+    const breakdown = (taxes: { rate: number; base?: number; amount: number }[], tax?: number) => ({
+      ...fields(tax === undefined ? {} : { tax }),
+      taxes,
+    });
+    const twoRates = [
+      { rate: 7, base: 275, amount: 19.25 },
+      { rate: 19, base: 198, amount: 37.62 },
+    ];
+    expect(checkAmounts(breakdown(twoRates, 56.87))).toBe('consistent');
+    expect(checkAmounts(breakdown(twoRates))).toBe('consistent');
+    // The rates do not add up to the tax total.
+    expect(checkAmounts(breakdown(twoRates, 65.87))).toBe('inconsistent');
+    // 19 % of 198 is 37.62, not 73.62.
+    expect(checkAmounts(breakdown([{ rate: 19, base: 198, amount: 73.62 }]))).toBe('inconsistent');
+    // A rate printed without its base is checked by the sum alone.
+    expect(checkAmounts(breakdown([{ rate: 21, amount: 39613.64 }], 39613.64))).toBe('consistent');
+  });
 });

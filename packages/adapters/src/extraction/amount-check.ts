@@ -1,4 +1,5 @@
-import type { InvoiceFields } from '@paperlane/core';
+import type { InvoiceFields, TaxLine } from '@paperlane/core';
+import { taxMatches } from './rules/tax-breakdown';
 
 /** How an extraction's amounts agree with each other. */
 export type AmountCheck = 'consistent' | 'inconsistent' | 'unchecked';
@@ -10,7 +11,8 @@ const cents = (value: number) => Math.round(value * 100) / 100;
 /**
  * Whether an extraction's amounts add up: subtotal + tax = total when all three are given, and
  * the line items' amounts sum to the subtotal, the total or the total less tax when every line
- * has an amount. `unchecked` when nothing can be compared. A model's
+ * has an amount, and a tax breakdown's amounts sum to the tax total, each base × rate giving its
+ * amount (to the cent). `unchecked` when nothing can be compared. A model's
  * answer that fails this is not trusted for its amounts (see the fallback extractor).
  *
  * @example
@@ -18,10 +20,22 @@ const cents = (value: number) => Math.round(value * 100) / 100;
  * checkAmounts({ subtotal: 100, tax: 19, total: 191, lineItems: [], confidence: {}, provider: 'x' }) // 'inconsistent'
  */
 export function checkAmounts(
-  fields: Pick<InvoiceFields, 'subtotal' | 'tax' | 'total' | 'lineItems'>,
+  fields: Pick<InvoiceFields, 'subtotal' | 'tax' | 'total' | 'lineItems'> & { taxes?: readonly TaxLine[] },
 ): AmountCheck {
   const { subtotal, tax, total } = fields;
   let checked = false;
+  const taxes = fields.taxes ?? [];
+  if (taxes.length > 0) {
+    for (const line of taxes) {
+      if (line.base !== undefined && !taxMatches(line.base, line.rate, line.amount)) return 'inconsistent';
+    }
+    if (tax !== undefined) {
+      const sum = cents(taxes.reduce((acc, line) => acc + line.amount, 0));
+      // Each rate's amount is rounded on its own: a cent of slack per rate.
+      if (Math.abs(sum - tax) > 0.011 * taxes.length) return 'inconsistent';
+    }
+    checked = true;
+  }
   if (subtotal !== undefined && tax !== undefined && total !== undefined) {
     if (!near(cents(subtotal + tax), total)) return 'inconsistent';
     checked = true;

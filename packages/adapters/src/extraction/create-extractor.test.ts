@@ -62,6 +62,7 @@ describe('createExtractor', () => {
         currency: 'EUR',
         total: 120,
         lineItems: [],
+        taxes: [],
         confidence: {
           ...nothing,
           vendorName: 0.9,
@@ -105,6 +106,7 @@ describe('createExtractor with OpenAI: fallback and arithmetic check', () => {
     invoiceNumber: 'BW-2291',
     ...amounts,
     lineItems: [],
+    taxes: [],
     confidence: {
       ...nulls,
       vendorName: 0.9,
@@ -167,6 +169,32 @@ describe('createExtractor with OpenAI: fallback and arithmetic check', () => {
       total: 240,
     });
     expect(events).toEqual([{ reason: 'amounts_inconsistent' }]);
+  });
+
+  it("takes the rules' breakdown when the model's tax per rate contradicts its tax total", async () => {
+    // 20 % of 200 is 40, but the model put the tax at 4.00 in its breakdown.
+    fake.reply({
+      json: {
+        ...answer({ subtotal: 200, tax: 40, total: 240 }),
+        taxes: [{ rate: 20, base: 200, amount: 4 }],
+      },
+    });
+    const events: unknown[] = [];
+    const fields = await wired(events).extract({ text: receipt });
+    expect(fields).toMatchObject({ provider: 'openai:local-llm', tax: 40, total: 240 });
+    expect(fields.taxes).toEqual([{ rate: 20, amount: 40 }]);
+    expect(events).toEqual([{ reason: 'amounts_inconsistent' }]);
+  });
+
+  it("keeps the model's consistent tax breakdown", async () => {
+    fake.reply({
+      json: {
+        ...answer({ subtotal: 200, tax: 40, total: 240 }),
+        taxes: [{ rate: 20, base: 200, amount: 40 }],
+      },
+    });
+    const fields = await wired([]).extract({ text: receipt });
+    expect(fields.taxes).toEqual([{ rate: 20, base: 200, amount: 40 }]);
   });
 
   it("keeps the model's amounts with low confidence when nothing can confirm them", async () => {

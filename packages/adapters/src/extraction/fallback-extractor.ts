@@ -30,7 +30,8 @@ const errorCode = (error: unknown) =>
  * An extractor that answers even when its provider does not: a failed provider call (outage,
  * timeout, throttling, refusal, malformed output, bad credentials) gives the fallback's fields
  * instead of failing the job; a cancelled call still throws. A provider answer whose subtotal,
- * tax, total and line sums disagree takes the fallback's amounts when those add up, and
+ * tax, total, line sums and tax breakdown disagree takes the fallback's amounts (and breakdown)
+ * when those add up, and
  * otherwise keeps its own with low confidence.
  *
  * @example
@@ -64,6 +65,8 @@ export function createFallbackExtractor(options: FallbackExtractorOptions): Extr
         if (sure === undefined) delete confidence[field];
         else confidence[field] = sure;
       }
+      // The breakdown must agree with the tax it now sits beside.
+      merged.taxes = rules.taxes;
       return merged;
     }
     for (const field of AMOUNT_FIELDS) {

@@ -104,7 +104,12 @@ describe('PDF text layer first', () => {
     expect(result.provider).toBe('pdf-text+recorder');
     expect(result.pages).toEqual([
       { pageNumber: 1, text: 'ocr of call 1', confidence: 0.9 },
-      { pageNumber: 2, text: 'A page with a real text layer here' },
+      {
+        pageNumber: 2,
+        text: 'A page with a real text layer here',
+        // Where the fixture draws it on the A4 page, in thousandths from the top-left corner.
+        lines: [{ text: 'A page with a real text layer here', x: 84, y: 59, width: 295, height: 14 }],
+      },
     ]);
     expect(result.fields?.total).toBe(1);
     expect(progress).toEqual([0.5, 0.75, 1]);

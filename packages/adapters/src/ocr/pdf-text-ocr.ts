@@ -1,10 +1,10 @@
-import { type OcrInput, type OcrPage, type OcrResult, PermanentError } from '@paperlane/core';
+import { type OcrInput, type OcrLine, type OcrPage, type OcrResult, PermanentError } from '@paperlane/core';
 import { DEFAULT_FILE_LIMITS, type FileLimits } from '../files/file-limits';
 import { openPdf } from '../files/pdf-document';
 import { renderPdfPage } from '../files/render-pdf-page';
 import { mergeFields } from './merge-fields';
 import type { OcrBackend } from './ocr-backend';
-import { pageTextFromPdfjs, visibleCharCount } from './text-layout';
+import { layoutLines, linesFromRuns, textRunsFromPdfjs, visibleCharCount } from './text-layout';
 
 export interface PdfTextOcrOptions {
   /** OCR for images and for PDF pages without a text layer. Without one, those fail (`ocr_not_configured`). */
@@ -64,16 +64,25 @@ export function createPdfTextOcr(options: PdfTextOcrOptions = {}): OcrBackend {
     try {
       const progress = progressOver(pdf.pageCount, input.onProgress);
       const texts: (string | undefined)[] = [];
+      const layouts: OcrLine[][] = [];
       for (let pageNumber = 1; pageNumber <= pdf.pageCount; pageNumber++) {
         const page = await pdf.page(pageNumber);
-        const text = pageTextFromPdfjs((await page.getTextContent()).items);
+        const runs = textRunsFromPdfjs((await page.getTextContent()).items);
+        const text = linesFromRuns(runs).join('\n');
+        // The media box, in the same user space as the runs (y up from its bottom edge).
+        const [x0 = 0, y0 = 0, x1 = 0, y1 = 0] = page.view;
+        layouts.push(layoutLines(runs, { left: x0, bottom: y0, width: x1 - x0, height: y1 - y0 }));
         page.cleanup();
         texts.push(visibleCharCount(text) >= minChars ? text : undefined);
         progress(texts.filter((t) => t !== undefined).length);
       }
+      const textPage = (text: string | undefined, i: number): OcrPage => {
+        const lines = layouts[i] ?? [];
+        return { pageNumber: i + 1, text: text ?? '', ...(text && lines.length > 0 ? { lines } : {}) };
+      };
       const scanned = texts.flatMap((text, i) => (text === undefined ? [i + 1] : []));
       if (scanned.length === 0) {
-        const pages = texts.map((text, i) => ({ pageNumber: i + 1, text: text ?? '' }));
+        const pages = texts.map(textPage);
         return { provider: 'pdf-text', text: pages.map((p) => p.text).join('\n\n'), pages };
       }
       if (!fallback) throw unavailable(`a scanned PDF page (${scanned.join(', ')})`);
@@ -81,7 +90,7 @@ export function createPdfTextOcr(options: PdfTextOcrOptions = {}): OcrBackend {
         await close();
         return await fallback.recognize(input);
       }
-      const pages: OcrPage[] = texts.map((text, i) => ({ pageNumber: i + 1, text: text ?? '' }));
+      const pages: OcrPage[] = texts.map(textPage);
       const fieldParts: OcrResult['fields'][] = [];
       let done = pdf.pageCount - scanned.length;
       for (const pageNumber of scanned) {
@@ -101,10 +110,12 @@ export function createPdfTextOcr(options: PdfTextOcrOptions = {}): OcrBackend {
         done += 1;
         progress(done);
         const confidence = result.pages[0]?.confidence;
+        const lines = result.pages[0]?.lines;
         pages[pageNumber - 1] = {
           pageNumber,
           text: result.text,
           ...(confidence !== undefined ? { confidence } : {}),
+          ...(lines ? { lines } : {}),
         };
         fieldParts.push(result.fields);
       }

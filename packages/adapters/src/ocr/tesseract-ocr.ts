@@ -6,7 +6,7 @@ import { renderPdfPage } from '../files/render-pdf-page';
 import type { OcrBackend } from './ocr-backend';
 import { type PageLayout, type PrepareImageOptions, prepareImageForOcr } from './prepare-image';
 import { DEFAULT_TESSERACT_LANGUAGES, tesseractLanguages } from './tesseract-languages';
-import { textFromTesseractTsv } from './tesseract-layout';
+import { layoutFromTesseractTsv, textFromTesseractTsv } from './tesseract-layout';
 import { type PageSegmentation, sharedTesseractRunner, type TesseractRunner } from './tesseract-runner';
 
 export interface TesseractOcrOptions {
@@ -82,7 +82,13 @@ export function createTesseractOcr(options: TesseractOcrOptions = {}): OcrBacken
       ...(onProgress ? { onProgress } : {}),
     });
     const text = (result.tsv ? textFromTesseractTsv(result.tsv) : undefined) ?? result.text;
-    return { pageNumber, text: text.trimEnd(), confidence: result.confidence };
+    const lines = result.tsv ? layoutFromTesseractTsv(result.tsv) : undefined;
+    return {
+      pageNumber,
+      text: text.trimEnd(),
+      confidence: result.confidence,
+      ...(lines && lines.length > 0 ? { lines } : {}),
+    };
   };
 
   const recognize = async (input: OcrInput): Promise<OcrResult> => {

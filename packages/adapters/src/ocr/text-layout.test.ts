@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  layoutLines,
   linesFromRuns,
   pageTextFromPdfjs,
   type TextRun,
@@ -80,5 +81,20 @@ describe('pdfjs items', () => {
 
   it('counts only visible characters', () => {
     expect(visibleCharCount(' a b\n\tc ')).toBe(3);
+  });
+
+  it('positions each column of a line from the top-left corner of the page, in thousandths', () => {
+    const page = { left: 0, bottom: 0, width: 600, height: 800 };
+    const lines = layoutLines(
+      [run('Invoice', 60, 760, 20), run('Total', 60, 100), run('due', 90, 100), run('12.00', 500, 100)],
+      page,
+    );
+    expect(lines.map((line) => line.text)).toEqual(['Invoice', 'Total due', '12.00']);
+    const [title, label, amount] = lines;
+    expect(title).toMatchObject({ x: 100, y: 25, height: 25 });
+    expect(label).toMatchObject({ x: 100, y: 863 });
+    expect(amount?.x).toBe(833);
+    expect(amount?.y).toBe(label?.y);
+    expect(layoutLines([run('x', 1, 1)], { ...page, width: 0 })).toEqual([]);
   });
 });

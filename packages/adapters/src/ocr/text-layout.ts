@@ -1,3 +1,5 @@
+import type { OcrLine } from '@paperlane/core';
+
 /** A positioned run of text, in PDF user space (origin bottom-left, y up). */
 export interface TextRun {
   text: string;
@@ -60,6 +62,20 @@ export interface LayoutOptions {
  * // ['Total     ...     12.00'] (one line, columns kept apart)
  */
 export function linesFromRuns(runs: readonly TextRun[], options: LayoutOptions = {}): string[] {
+  const lines = groupLines(runs);
+  const grid = options.columnWidth && options.columnWidth > 0 ? options.columnWidth : undefined;
+  const left = grid ? Math.min(...runs.map((run) => run.x)) : 0;
+  const columnOf = (run: TextRun) => (grid ? Math.min(MAX_COLUMN, Math.round((run.x - left) / grid)) : 0);
+  return lines.map((line) =>
+    joinRuns(
+      line.runs.sort((p, q) => p.x - q.x),
+      grid ? columnOf : undefined,
+    ),
+  );
+}
+
+/** Runs whose baselines are within half a font size of each other, top to bottom. */
+function groupLines(runs: readonly TextRun[]): { y: number; height: number; runs: TextRun[] }[] {
   const sorted = [...runs].sort((p, q) => q.y - p.y || p.x - q.x);
   const lines: { y: number; height: number; runs: TextRun[] }[] = [];
   for (const run of sorted) {
@@ -71,15 +87,69 @@ export function linesFromRuns(runs: readonly TextRun[], options: LayoutOptions =
       lines.push({ y: run.y, height: run.height, runs: [run] });
     }
   }
-  const grid = options.columnWidth && options.columnWidth > 0 ? options.columnWidth : undefined;
-  const left = grid ? Math.min(...runs.map((run) => run.x)) : 0;
-  const columnOf = (run: TextRun) => (grid ? Math.min(MAX_COLUMN, Math.round((run.x - left) / grid)) : 0);
-  return lines.map((line) =>
-    joinRuns(
-      line.runs.sort((p, q) => p.x - q.x),
-      grid ? columnOf : undefined,
-    ),
-  );
+  return lines;
+}
+
+/** A page's extent in the runs' own units (PDF user space: y up). */
+export interface PageBox {
+  left: number;
+  bottom: number;
+  width: number;
+  height: number;
+}
+
+/** Lines past this on one page are not positioned: no real page holds more. */
+export const MAX_LAYOUT_LINES = 4000;
+
+// A gap wider than this many font-size-thirds separates columns (as joinRuns reads them).
+const COLUMN_GAP = 2.5;
+
+/**
+ * The page's text as positioned lines, one per column of each line (`Total` and its amount at
+ * the far right are two, so each keeps its own position), in reading order, with positions in
+ * thousandths of the page from its top-left corner (see `OcrLine`).
+ *
+ * @example
+ * layoutLines([{ text: 'Total', x: 50, y: 700, width: 30, height: 10 }], { left: 0, bottom: 0, width: 600, height: 800 })
+ * // [{ text: 'Total', x: 83, y: 113, width: 50, height: 13 }]
+ */
+export function layoutLines(runs: readonly TextRun[], page: PageBox): OcrLine[] {
+  if (!(page.width > 0 && page.height > 0)) return [];
+  const scaleX = 1000 / page.width;
+  const scaleY = 1000 / page.height;
+  const top = page.bottom + page.height;
+  const out: OcrLine[] = [];
+  for (const line of groupLines(runs)) {
+    const ordered = line.runs.sort((p, q) => p.x - q.x);
+    let column: TextRun[] = [];
+    const flush = () => {
+      if (column.length === 0) return;
+      const text = joinRuns(column).replace(/\s+/g, ' ').trim();
+      const left = Math.min(...column.map((r) => r.x));
+      const right = Math.max(...column.map((r) => r.x + r.width));
+      const height = Math.max(...column.map((r) => r.height));
+      const baseline = Math.min(...column.map((r) => r.y));
+      if (text) {
+        out.push({
+          text,
+          x: Math.round((left - page.left) * scaleX),
+          y: Math.round((top - baseline - height) * scaleY),
+          width: Math.round((right - left) * scaleX),
+          height: Math.max(1, Math.round(height * scaleY)),
+        });
+      }
+      column = [];
+    };
+    let end: number | undefined;
+    for (const run of ordered) {
+      if (end !== undefined && run.x - end > run.height * 0.3 * COLUMN_GAP) flush();
+      column.push(run);
+      end = Math.max(end ?? Number.NEGATIVE_INFINITY, run.x + run.width);
+    }
+    flush();
+    if (out.length >= MAX_LAYOUT_LINES) return out.slice(0, MAX_LAYOUT_LINES);
+  }
+  return out;
 }
 
 /** Bounds the padding one run can add (a stray speck at the far right of a wide scan). */

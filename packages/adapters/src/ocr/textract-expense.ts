@@ -3,9 +3,11 @@ import {
   type InvoiceFieldName,
   type InvoiceFields,
   invoiceFieldsSchema,
+  type OcrLine,
   type OcrPage,
 } from '@paperlane/core';
 import { currencyFromText, parseAmount, parseDate } from './normalize-values';
+import { MAX_LAYOUT_LINES } from './text-layout';
 
 type LineItem = InvoiceFields['lineItems'][number];
 
@@ -145,7 +147,7 @@ export function fieldsFromExpenseDocuments(documents: readonly ExpenseDocument[]
 
 /**
  * Page texts from Textract's LINE blocks (reading order as returned), with the
- * mean line confidence per page.
+ * mean line confidence per page and each line's box (see `OcrLine`).
  *
  * @example
  * const pages = pagesFromExpenseDocuments(response.ExpenseDocuments ?? [], 1);
@@ -154,7 +156,7 @@ export function pagesFromExpenseDocuments(
   documents: readonly ExpenseDocument[],
   pageCount?: number,
 ): OcrPage[] {
-  const byPage = new Map<number, { lines: string[]; confidence: number[] }>();
+  const byPage = new Map<number, { lines: string[]; confidence: number[]; boxes: OcrLine[] }>();
   const seen = new Set<string>();
   for (const document of documents) {
     for (const block of document.Blocks ?? []) {
@@ -165,8 +167,19 @@ export function pagesFromExpenseDocuments(
         seen.add(block.Id);
       }
       const page = block.Page ?? 1;
-      const entry = byPage.get(page) ?? { lines: [], confidence: [] };
+      const entry = byPage.get(page) ?? { lines: [], confidence: [], boxes: [] };
       entry.lines.push(block.Text);
+      // Textract gives boxes as fractions of the page from its top-left corner.
+      const box = block.Geometry?.BoundingBox;
+      if (box && [box.Left, box.Top, box.Width, box.Height].every((v) => Number.isFinite(v))) {
+        entry.boxes.push({
+          text: block.Text,
+          x: Math.round((box.Left ?? 0) * 1000),
+          y: Math.round((box.Top ?? 0) * 1000),
+          width: Math.round((box.Width ?? 0) * 1000),
+          height: Math.max(1, Math.round((box.Height ?? 0) * 1000)),
+        });
+      }
       if (block.Confidence !== undefined) entry.confidence.push(block.Confidence / 100);
       byPage.set(page, entry);
     }
@@ -178,10 +191,13 @@ export function pagesFromExpenseDocuments(
     const mean = entry?.confidence.length
       ? entry.confidence.reduce((sum, c) => sum + c, 0) / entry.confidence.length
       : undefined;
+    // Positions only when every line has one: a partial layout would hide text from the model.
+    const boxed = entry && entry.boxes.length > 0 && entry.boxes.length === entry.lines.length;
     pages.push({
       pageNumber,
       text: entry?.lines.join('\n') ?? '',
       ...(mean !== undefined ? { confidence: mean } : {}),
+      ...(boxed ? { lines: entry.boxes.slice(0, MAX_LAYOUT_LINES) } : {}),
     });
   }
   return pages;

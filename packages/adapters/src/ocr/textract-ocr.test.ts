@@ -68,6 +68,16 @@ describe('Textract OCR (real SDK against the local fake)', () => {
     expect(result.provider).toBe('textract');
     expect(result.text).toBe('Muster GmbH\nRechnung RE-2026-0042\nGesamt €1.234,56');
     expect(result.pages[0]?.confidence).toBeCloseTo(0.985, 3);
+    // Each LINE block's box (the fake puts every one at left 0.1, top 0.1, 0.2 × 0.02 of the page).
+    expect(result.pages[0]?.lines).toEqual(
+      ['Muster GmbH', 'Rechnung RE-2026-0042', 'Gesamt €1.234,56'].map((text) => ({
+        text,
+        x: 100,
+        y: 100,
+        width: 200,
+        height: 20,
+      })),
+    );
     expect(result.fields).toMatchObject({
       provider: 'textract',
       vendorName: 'Muster GmbH',

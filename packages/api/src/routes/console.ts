@@ -57,7 +57,14 @@ export function consoleRoutes(
 ) {
   const app = new OpenAPIHono<ApiEnv>();
   // `typeof`: route listing builds the app from stand-in deps whose every property is an object.
-  const paths = consoleFilePaths(typeof options.dir === 'string' ? options.dir : undefined);
+  const dir = typeof options.dir === 'string' ? options.dir : undefined;
+  // Found on the first file request, not at start-up: without `dir` that resolves the vendor
+  // packages through node_modules, and no API cold start should pay for a console asset.
+  let paths: { found: ReturnType<typeof consoleFilePaths> } | undefined;
+  const filePaths = () => {
+    paths ??= { found: consoleFilePaths(dir) };
+    return paths.found;
+  };
 
   // Not in the OpenAPI document: these serve the browser page, not API clients (and keep the
   // API function under its size budget).
@@ -98,9 +105,11 @@ export function consoleRoutes(
   app.get('/console/:file', async (c) => {
     const file = c.req.param('file');
     // Own keys only: `toString` or `constructor` are `in` every object.
-    if (!paths || !Object.hasOwn(CONSOLE_FILES, file)) return c.notFound();
+    if (!Object.hasOwn(CONSOLE_FILES, file)) return c.notFound();
+    const found = filePaths();
+    if (!found) return c.notFound();
     const name = file as ConsoleFile;
-    const body = await readFile(paths[name]);
+    const body = await readFile(found[name]);
     return c.body(body, 200, {
       'content-type': CONSOLE_FILES[name].type,
       'x-content-type-options': 'nosniff',

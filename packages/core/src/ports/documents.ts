@@ -8,11 +8,29 @@ export type DocumentContentType =
   | 'image/webp'
   | 'image/tiff';
 
+/**
+ * A run of text where it sits on its page: a line, or one column of a line. Positions are in
+ * thousandths of the page's width and height from its top-left corner, so they read the same
+ * whatever the page size or scan resolution.
+ *
+ * @example
+ * const total: OcrLine = { text: 'Total 1.234,56 EUR', x: 612, y: 840, width: 250, height: 14 };
+ */
+export interface OcrLine {
+  text: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
 export interface OcrPage {
   pageNumber: number;
   text: string;
   /** 0-1, where the provider reports it. */
   confidence?: number;
+  /** The page's text with positions, where the text layer or OCR engine gives them. */
+  lines?: OcrLine[];
 }
 
 export interface OcrInput {

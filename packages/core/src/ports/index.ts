@@ -19,6 +19,7 @@ export type {
   ExtractionInput,
   Extractor,
   OcrInput,
+  OcrLine,
   OcrPage,
   OcrProvider,
   OcrResult,

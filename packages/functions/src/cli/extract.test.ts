@@ -166,6 +166,7 @@ describe('paperlane extract with cloud providers (real SDKs against local fakes)
         total: 5240.38,
         currency: 'USD',
         lineItems: [],
+        taxes: [],
         confidence: { ...nulls, vendorName: 0.9, invoiceNumber: 0.9, total: 0.95, currency: 0.9 },
       },
     });

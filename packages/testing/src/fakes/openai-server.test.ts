@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type OpenAiFake, startFakeOpenAi } from './openai-server';
+import { type OpenAiFake, positionedLines, startFakeOpenAi } from './openai-server';
 
 let fake: OpenAiFake;
 beforeAll(async () => {
@@ -137,5 +137,43 @@ describe('OpenAI fake', () => {
     await expect(pending).rejects.toThrow(/abort/i);
     expect(fake.requests).toHaveLength(1);
     fake.handle(() => ({ content: 'ok' }));
+  });
+
+  it('lets a handler answer from the positioned lines of the user message', async () => {
+    fake.handle((request) => {
+      const lines = positionedLines(request);
+      const top = [...lines].sort((a, b) => a.y - b.y)[0];
+      return { json: { top: top?.text ?? null, count: lines.length } };
+    });
+    const content = [
+      '<document>',
+      '--- page 1 ---',
+      '80,300,200,12|Bill to: Kunde AG',
+      '80,40,300,36|Muster GmbH',
+      'plain text without a box',
+      '--- page 2 ---',
+      '600,900,120,14|Total 12.00',
+      '</document>',
+    ].join('\n');
+    const answer = await completion(
+      chat({
+        model: 'gpt-test',
+        messages: [
+          // Boxes in other roles' messages are not the document.
+          { role: 'system', content: '--- page 1 ---\n1,1,1,1|from the system prompt' },
+          { role: 'user', content },
+        ],
+      }),
+    );
+    expect(JSON.parse(answer.choices[0]?.message.content ?? '{}')).toEqual({ top: 'Muster GmbH', count: 3 });
+    expect(positionedLines(fake.requests[0]!).at(-1)).toEqual({
+      page: 2,
+      x: 600,
+      y: 900,
+      width: 120,
+      height: 14,
+      text: 'Total 12.00',
+    });
+    expect(positionedLines({ ...fake.requests[0]!, body: simple })).toEqual([]);
   });
 });

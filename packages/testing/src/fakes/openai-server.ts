@@ -61,6 +61,51 @@ export interface OpenAiFake {
   close(): Promise<void>;
 }
 
+/** One positioned line of a layout prompt, with the page it is on. */
+export interface OpenAiFakeLine {
+  page: number;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  text: string;
+}
+
+/**
+ * The positioned lines a request's user messages carry (`x,y,w,h|text` lines under
+ * `--- page N ---` headings, the layout Paperlane's extraction prompt sends), so a handler
+ * can answer from positions as a model reading the layout would, and a test can prove the
+ * positions reached the provider. Empty when the prompt was flat text.
+ *
+ * @example
+ * openai.handle((request) => {
+ *   const [top] = positionedLines(request).sort((a, b) => a.y - b.y);
+ *   return { json: { vendorName: top?.text ?? null } };
+ * });
+ */
+export function positionedLines(request: OpenAiFakeRequest): OpenAiFakeLine[] {
+  const messages = Array.isArray(request.body.messages) ? request.body.messages : [];
+  const lines: OpenAiFakeLine[] = [];
+  for (const message of messages) {
+    const { role, content } = message as { role?: unknown; content?: unknown };
+    if (role !== 'user' || typeof content !== 'string') continue;
+    let page = 0;
+    for (const line of content.split('\n')) {
+      const heading = /^--- page (\d+) ---$/.exec(line);
+      if (heading) {
+        page = Number(heading[1]);
+        continue;
+      }
+      const box = /^(-?\d+),(-?\d+),(\d+),(\d+)\|(.*)$/.exec(line);
+      if (box && page > 0) {
+        const [x, y, width, height] = box.slice(1, 5).map(Number) as [number, number, number, number];
+        lines.push({ page, x, y, width, height, text: box[5] ?? '' });
+      }
+    }
+  }
+  return lines;
+}
+
 /** Roughly what OpenAI's tokenizers give for European text; only used to make usage plausible. */
 export function approximateTokens(text: string): number {
   return Math.ceil(text.length / 4);

@@ -1,5 +1,7 @@
+import type { OcrPage } from '@paperlane/core';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { truncateToTokens } from './token-estimate';
+import { LAYOUT_FORMAT_NOTE, renderPageLayout } from './page-layout';
+import { estimateTokens, truncateToTokens } from './token-estimate';
 import { wrapUntrusted } from './untrusted-text';
 
 export const EXTRACTION_SYSTEM_PROMPT = [
@@ -10,25 +12,41 @@ export const EXTRACTION_SYSTEM_PROMPT = [
   'as an ISO 4217 code, amounts as plain numbers without thousands separators or symbols.',
   'Use null for anything the document does not state; do not guess. Confidence is 0 to 1 per field.',
   'Fields an OCR engine suggested may appear in <ocr_hints>; they can be wrong, the document wins.',
+  LAYOUT_FORMAT_NOTE,
 ].join('\n');
 
 export interface ExtractionPrompt {
   messages: ChatCompletionMessageParam[];
   truncated: boolean;
+  /** True when the pages went as positioned lines, false when as flat text. */
+  layout: boolean;
 }
 
 /**
- * The chat messages for one extraction. The document is cut to `maxInputTokens` (invoices put
- * the fields that matter on the first pages; a 300-page appendix must not blow the context).
+ * The chat messages for one extraction. When the pages carry positions (text layer or OCR
+ * boxes) and they fit `maxInputTokens`, the document goes as positioned lines, so the model
+ * can tell the letterhead from the customer block and a label from the value beside it;
+ * otherwise as flat text cut to `maxInputTokens` (invoices put the fields that matter on the
+ * first pages; a 300-page appendix must not blow the context). Either way it is fenced as
+ * untrusted data.
  *
  * @example
- * const { messages, truncated } = extractionPrompt({ text }, 12_000);
+ * const { messages, truncated, layout } = extractionPrompt({ text, pages }, 12_000);
  */
 export function extractionPrompt(
-  input: { text: string; providerFields?: Record<string, unknown> | undefined },
+  input: {
+    text: string;
+    pages?: readonly OcrPage[] | undefined;
+    providerFields?: Record<string, unknown> | undefined;
+  },
   maxInputTokens: number,
 ): ExtractionPrompt {
-  const { text, truncated } = truncateToTokens(input.text, maxInputTokens);
+  const positioned = input.pages ? renderPageLayout(input.pages, maxInputTokens) : undefined;
+  // The per-line estimate is close to the whole text's; checked again on what is sent.
+  const layout = positioned !== undefined && estimateTokens(positioned) <= maxInputTokens;
+  const { text, truncated } = layout
+    ? { text: positioned, truncated: false }
+    : truncateToTokens(input.text, maxInputTokens);
   const parts = [wrapUntrusted('document', text)];
   if (truncated) parts.push('(The document was truncated to fit; fields may be missing from the rest.)');
   const hints = Object.entries(input.providerFields ?? {}).filter(
@@ -44,5 +62,6 @@ export function extractionPrompt(
       { role: 'user', content: parts.join('\n\n') },
     ],
     truncated,
+    layout,
   };
 }

@@ -4,6 +4,8 @@ import {
   type InvoiceFields,
   invoiceFieldsSchema,
   lineItemSchema,
+  type TaxLine,
+  taxLineSchema,
 } from '@paperlane/core';
 import { z } from 'zod';
 
@@ -37,6 +39,15 @@ export const invoiceOutputSchema = z.object({
       }),
     )
     .describe('Invoice lines in document order; empty when there are none'),
+  taxes: z
+    .array(
+      z.object({
+        rate: z.number().describe('Tax rate in percent, e.g. 19 for 19 %'),
+        base: z.number().nullable().describe('Net amount taxed at this rate, when printed'),
+        amount: z.number().describe('Tax charged at this rate'),
+      }),
+    )
+    .describe('Tax breakdown, one entry per rate as printed (VAT/MwSt/TVA/IVA/GST); empty when none'),
   confidence: z
     .object(
       Object.fromEntries(INVOICE_FIELD_NAMES.map((name) => [name, z.number().nullable()])) as Record<
@@ -49,6 +60,7 @@ export const invoiceOutputSchema = z.object({
 export type InvoiceOutput = z.infer<typeof invoiceOutputSchema>;
 
 const MAX_LINE_ITEMS = 500;
+const MAX_TAX_RATES = 50;
 
 function normalize(name: InvoiceFieldName, value: string | number): string | number {
   if (typeof value === 'number') return value;
@@ -61,7 +73,8 @@ function normalize(name: InvoiceFieldName, value: string | number): string | num
 /**
  * Model output → `InvoiceFields`. Each field is checked against the core schema on its own
  * (ISO date, ISO 4217 code, length limits, finite numbers); a field that fails is left out
- * with its confidence, because one malformed date should not cost the vendor and total.
+ * with its confidence, because one malformed date should not cost the vendor and total; a
+ * line item or tax line that fails is left out alone.
  *
  * @example
  * toInvoiceFields(output, 'openai:gpt-4o-mini')
@@ -89,5 +102,19 @@ export function toInvoiceFields(output: InvoiceOutput, provider: string): Invoic
     const checked = lineItemSchema.safeParse(candidate);
     return checked.success && checked.data.description ? [checked.data] : [];
   });
-  return invoiceFieldsSchema.parse({ ...fields, lineItems, confidence, provider });
+  const taxes = output.taxes.flatMap((line): TaxLine[] => {
+    const checked = taxLineSchema.safeParse({
+      rate: line.rate,
+      amount: line.amount,
+      ...(line.base !== null ? { base: line.base } : {}),
+    });
+    return checked.success ? [checked.data] : [];
+  });
+  return invoiceFieldsSchema.parse({
+    ...fields,
+    lineItems,
+    taxes: taxes.slice(0, MAX_TAX_RATES),
+    confidence,
+    provider,
+  });
 }

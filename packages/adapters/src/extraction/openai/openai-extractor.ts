@@ -7,10 +7,29 @@ import { type LlmUsage, structuredCompletion } from './structured-completion';
 
 /**
  * What the extractor reads of its input. The text may be long (it is cut to the token budget),
- * but not unbounded; provider fields are hints, so only their scalar values are kept.
+ * but not unbounded; page positions are bounded too; provider fields are hints, so only their
+ * scalar values are kept.
  */
+const ocrLineSchema = z.object({
+  text: z.string().max(10_000),
+  x: z.number().finite(),
+  y: z.number().finite(),
+  width: z.number().finite(),
+  height: z.number().finite(),
+});
 const extractionInputSchema = z.object({
   text: z.string().max(20_000_000),
+  // Pages only matter for their positioned lines; without any the flat text is sent.
+  pages: z
+    .array(
+      z.object({
+        pageNumber: z.number().int().min(0).max(100_000),
+        text: z.string().max(20_000_000),
+        lines: z.array(ocrLineSchema).max(10_000).optional(),
+      }),
+    )
+    .max(10_000)
+    .optional(),
   providerFields: z
     .record(z.string(), z.unknown())
     .transform((fields) =>
@@ -40,6 +59,8 @@ export interface ExtractionWithUsage {
   usage: LlmUsage;
   /** True when the document was cut to `maxInputTokens`. */
   truncated: boolean;
+  /** True when the pages were sent with positions, false when as flat text. */
+  layout: boolean;
 }
 
 /** An Extractor that also reports what each call cost (InvoiceFields has no place for it). */
@@ -68,7 +89,7 @@ export function createOpenAiExtractor(options: OpenAiExtractorOptions): OpenAiEx
         issues: checked.error.issues.slice(0, 10).map((issue) => `${issue.path.join('.')}: ${issue.message}`),
       });
     }
-    const { messages, truncated } = extractionPrompt(checked.data, maxInputTokens);
+    const { messages, truncated, layout } = extractionPrompt(checked.data, maxInputTokens);
     const { data, usage } = await structuredCompletion({
       client: options.client,
       model: options.model,
@@ -81,7 +102,7 @@ export function createOpenAiExtractor(options: OpenAiExtractorOptions): OpenAiEx
     });
     options.onUsage?.(usage);
     input.onUsage?.(usage);
-    return { fields: toInvoiceFields(data, provider), usage, truncated };
+    return { fields: toInvoiceFields(data, provider), usage, truncated, layout };
   }
 
   return {

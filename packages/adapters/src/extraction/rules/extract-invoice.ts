@@ -6,6 +6,7 @@ import { findLabels, joinSpacedLabels, type LabelOccurrence } from './labelled-v
 import { itemTableHeader, type LineItem, readItemTable, readReceiptItems } from './line-items';
 import { findNumbers } from './numbers';
 import { labelledVendorName, pickIban, pickVendorName, pickVendorTaxId, recipientBlocks } from './parties';
+import { readTaxBreakdown } from './tax-breakdown';
 import { MAX_LINES, type TextLine, toTextLines } from './text-lines';
 import { pickTotals } from './totals';
 
@@ -150,7 +151,11 @@ export function extractInvoiceByRules(text: string, pages?: readonly OcrPage[]):
   }
 
   const pageConfidence = pageConfidenceFactor(pages);
-  const result: RulesFields = { lineItems: readLineItems(lines, headerPositions, labels), confidence: {} };
+  const result: RulesFields = {
+    lineItems: readLineItems(lines, headerPositions, labels),
+    taxes: readTaxBreakdown(lines, totals),
+    confidence: {},
+  };
   const fields = result as Record<string, unknown>;
   for (const [name, value] of Object.entries(found) as [InvoiceFieldName, Found<string> | Found<number>][]) {
     fields[name] = value.value;

@@ -45,6 +45,15 @@ function numericCell(text: string): { value: number; percent: boolean } | undefi
   return { value: number.value, percent: number.percent };
 }
 
+// A quantity printed with its unit in one cell: `20 Stk`, `25 Liter(s)`, `3 m²`, `12 h`.
+const QUANTITY_WITH_UNIT = /^(\d{1,6}(?:[.,]\d{1,4})?)\s?(\p{L}{1,8}\.?(?:\(s\))?[²³]?)$/u;
+
+function quantityWithUnit(text: string): number | undefined {
+  const match = QUANTITY_WITH_UNIT.exec(text.trim());
+  if (!match || matchLabel(text)) return undefined;
+  return findNumbers(match[1] ?? '')[0]?.value;
+}
+
 function isTotalsLine(line: TextLine): boolean {
   return line.segments.some((segment) => {
     const kind = matchLabel(segment.text)?.kind;
@@ -100,8 +109,12 @@ export function readItemTable(lines: readonly TextLine[], headerPosition: number
   if (!header || !headerLine) return [];
   const descriptionColumn = header.columns.find((c) => c.column === 'description')?.segment;
   const descriptionStart = descriptionColumn?.start ?? headerLine.segments[0]?.start ?? 0;
+  // A table whose first heading is the quantity (`Menge  Produkt  Preis`) prints it before the description.
+  const leftmost = [...header.columns].sort((a, b) => a.segment.start - b.segment.start)[0];
+  const quantityFirst = leftmost?.column === 'quantity';
   const items: LineItem[] = [];
   let blankRun = 0;
+  let strayRun = 0;
   for (
     let position = headerPosition + 1;
     position < lines.length && items.length < MAX_ITEMS;
@@ -116,7 +129,20 @@ export function readItemTable(lines: readonly TextLine[], headerPosition: number
     }
     blankRun = 0;
     if (isTotalsLine(line) || itemTableHeader(line)) break;
-    const cells = line.segments.map((segment) => ({ segment, number: numericCell(segment.text) }));
+    const cells: ItemCell[] = line.segments.map((segment) => {
+      const number = numericCell(segment.text);
+      const quantity = number ? undefined : quantityWithUnit(segment.text);
+      return quantity === undefined
+        ? { segment, number }
+        : { segment, number: { value: quantity, percent: false }, quantity: true };
+    });
+    if (cells.every((cell) => cell.number)) {
+      // Numbers alone: the amount of the row above printed a line lower, or a code (GTIN) under it.
+      const previous = items.at(-1);
+      const last = cells.at(-1)?.number;
+      if (previous && previous.amount === undefined && last && !last.percent) previous.amount = last.value;
+      if (previous) continue;
+    }
     // Leading numbers are position numbers (`Pos. 1`); text between amounts is a unit (`Std.`).
     const firstText = cells.findIndex((cell) => !cell.number);
     const afterText = firstText < 0 ? -1 : cells.findIndex((cell, i) => i > firstText && cell.number);
@@ -130,23 +156,49 @@ export function readItemTable(lines: readonly TextLine[], headerPosition: number
         previous.description = `${previous.description} ${description}`.slice(0, 1000);
         continue;
       }
+      // A text layer does not indent lines, so a wrapped description, a code under an item
+      // (`(Stunde):`, `(GTIN)`) or a heading's second line (`unitaire`) may not align: a line
+      // or two of it is passed over, not taken for the end of the table.
+      if (line.segments.length === 1 && firstText === 0 && strayRun < 2) {
+        strayRun += 1;
+        continue;
+      }
       break;
     }
     if (!/\p{L}/u.test(description)) continue;
-    const numberCells = cells.slice(afterText).filter((cell) => cell.number);
+    strayRun = 0;
+    const leading = cells[0];
+    if (quantityFirst && firstText === 1 && leading?.number && !leading.number.percent)
+      leading.quantity = true;
+    const numberCells = [
+      ...(leading?.quantity && firstText === 1 ? [leading] : []),
+      ...cells.slice(afterText).filter((cell) => cell.number),
+    ];
     items.push(completeItem(description, assignColumns(numberCells, header)));
   }
   return items;
 }
 
-function assignColumns(
-  cells: { segment: Segment; number?: { value: number; percent: boolean } | undefined }[],
-  header: ItemTableHeader,
-): Partial<Record<ItemColumn, number>> {
+interface ItemCell {
+  segment: Segment;
+  number?: { value: number; percent: boolean } | undefined;
+  /** The cell is the row's quantity (printed with its unit, or first where the table puts it first). */
+  quantity?: boolean;
+}
+
+function assignColumns(allCells: ItemCell[], header: ItemTableHeader): Partial<Record<ItemColumn, number>> {
   const values: Partial<Record<ItemColumn, number>> = {};
+  // A number with its unit is the quantity wherever it stands.
+  const withUnit = allCells.find((cell) => cell.quantity);
+  if (withUnit?.number) values.quantity = withUnit.number.value;
+  const cells = allCells.filter((cell) => !cell.quantity);
   const aligned = cells.map((cell) => (cell.number?.percent ? 'taxRate' : columnFor(cell.segment, header)));
   const distinct = new Set(aligned);
-  if (!aligned.includes(undefined) && distinct.size === aligned.length) {
+  if (
+    !aligned.includes(undefined) &&
+    distinct.size === aligned.length &&
+    !(values.quantity !== undefined && aligned.includes('quantity'))
+  ) {
     cells.forEach((cell, i) => {
       const column = aligned[i];
       if (column && cell.number) values[column] = cell.number.value;
@@ -155,11 +207,15 @@ function assignColumns(
   }
   const amounts = cells.filter((cell) => !cell.number?.percent).map((cell) => cell.number?.value ?? 0);
   const order: ItemColumn[] =
-    amounts.length >= 3
-      ? ['quantity', 'unitPrice', 'amount']
-      : amounts.length === 2
-        ? [header.columns.some((c) => c.column === 'quantity') ? 'quantity' : 'unitPrice', 'amount']
-        : ['amount'];
+    values.quantity !== undefined
+      ? amounts.length >= 2
+        ? ['unitPrice', 'amount']
+        : ['amount']
+      : amounts.length >= 3
+        ? ['quantity', 'unitPrice', 'amount']
+        : amounts.length === 2
+          ? [header.columns.some((c) => c.column === 'quantity') ? 'quantity' : 'unitPrice', 'amount']
+          : ['amount'];
   const tail = amounts.slice(-order.length);
   order.forEach((column, i) => {
     values[column] = tail[i];
