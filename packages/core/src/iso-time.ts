@@ -1,8 +1,12 @@
-let cachedMs = Number.NaN;
-let cachedIso = '';
+// Two instants are remembered because a consumer alternates between two: now and its
+// claim's lease end (claim → leaseUntil, updatedAt, event time, ...).
+let lastMs = Number.NaN;
+let lastIso = '';
+let otherMs = Number.NaN;
+let otherIso = '';
 
 /**
- * `date.toISOString()`, remembering the last result: formatting costs about a
+ * `date.toISOString()`, remembering the last two results: formatting costs about a
  * microsecond and a busy consumer formats the same millisecond many times (claim,
  * events, completion), so this is the cheapest way to keep timestamps everywhere.
  *
@@ -10,9 +14,16 @@ let cachedIso = '';
  */
 export function isoTime(date: Date): string {
   const ms = date.getTime();
-  if (ms !== cachedMs) {
-    cachedIso = date.toISOString();
-    cachedMs = ms;
+  if (ms === lastMs) return lastIso;
+  if (ms !== otherMs) {
+    otherMs = ms;
+    otherIso = date.toISOString();
   }
-  return cachedIso;
+  // Swap, so the instant just asked for is the first one checked next time.
+  const iso = otherIso;
+  otherMs = lastMs;
+  otherIso = lastIso;
+  lastMs = ms;
+  lastIso = iso;
+  return iso;
 }

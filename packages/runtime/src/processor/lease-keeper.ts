@@ -20,6 +20,7 @@ export interface Entry {
  * holder's claim lapses within one lease but a live one never does. One timer
  * serves every job of a consumer, and holding a claim allocates one small object:
  * most jobs finish before their first renewal, so holding must cost next to nothing.
+ * The timer is unref'd and stops at the first tick that finds nothing held.
  */
 export function createLeaseKeeper(options: {
   leaseMs: number;
@@ -48,6 +49,13 @@ export function createLeaseKeeper(options: {
   };
 
   const tick = () => {
+    if (entries.size === 0) {
+      // Stopped here, not in `release`: a consumer between jobs would otherwise start and
+      // clear an interval for every job it runs.
+      clearInterval(timer);
+      timer = undefined;
+      return;
+    }
     const now = Date.now();
     for (const entry of entries) if (!entry.renewing && entry.dueAt <= now) renew(entry);
   };
@@ -65,10 +73,6 @@ export function createLeaseKeeper(options: {
     },
     release(entry: Entry): void {
       entries.delete(entry);
-      if (entries.size === 0 && timer) {
-        clearInterval(timer);
-        timer = undefined;
-      }
     },
   };
 }

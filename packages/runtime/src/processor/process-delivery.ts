@@ -4,6 +4,7 @@ import {
   CONSUMER_LOST,
   childSpan,
   consumerLostMessage,
+  type DecodeFailure,
   decideRetry,
   decodeEnvelope,
   describeError,
@@ -19,6 +20,7 @@ import {
   type JobResult,
   type JobStore,
   jobResultSchema,
+  type LogFields,
   type Logger,
   type Metrics,
   parseTraceparent,
@@ -137,35 +139,13 @@ export function createProcessor(deps: ProcessorDeps) {
 
 export type Processor = ReturnType<typeof createProcessor>;
 
-async function processDelivery(
-  delivery: Delivery,
-  deps: ProcessorDeps,
-  leases: LeaseKeeper,
-): Promise<Outcome> {
-  const { store, clock } = deps;
+/**
+ * Not `async` on purpose: the accepted path adds no promise of its own (every promise
+ * costs more once AsyncLocalStorage's hooks are on, as they are for the trace).
+ */
+function processDelivery(delivery: Delivery, deps: ProcessorDeps, leases: LeaseKeeper): Promise<Outcome> {
   const decoded = decodeEnvelope(delivery.body);
-  if (!decoded.ok) {
-    const logger = deps.logger.child({ queue: delivery.queue, messageId: delivery.messageId });
-    logger.warn('undecodable message dead-lettered', { reason: decoded.reason, detail: decoded.message });
-    if ('jobId' in decoded) {
-      const now = clock.now();
-      const failed = await store.fail({
-        tenantId: decoded.tenantId,
-        jobId: decoded.jobId,
-        error: decoded.message,
-        errorCode: 'invalid_message',
-        now,
-        ...settleDueAt(deps, now),
-      });
-      if (failed && deps.faults) await reachFault(deps.faults, 'after-fail');
-      if (failed) {
-        recordAttempt(deps, failed, 'failed', undefined);
-        publishSafely(deps.events, jobEvent('job:failed', failed, clock.now()), logger);
-        await settled(failed, deps, logger);
-      }
-    }
-    return { kind: 'dead', reason: decoded.message, code: `invalid_message:${decoded.reason}` };
-  }
+  if (!decoded.ok) return deadLetterUndecodable(decoded, delivery, deps);
   const envelope = decoded.envelope;
   if (envelope.queue !== delivery.queue) {
     deps.logger.warn('message for another queue dead-lettered', {
@@ -173,17 +153,50 @@ async function processDelivery(
       jobId: envelope.jobId,
       envelopeQueue: envelope.queue,
     });
-    return {
+    return Promise.resolve({
       kind: 'dead',
       reason: `message for ${envelope.queue} arrived on ${delivery.queue}`,
       code: 'wrong_queue',
-    };
+    });
   }
   // This attempt is a span of the job's trace (a job enqueued before traces, or by a
   // caller with its own id, starts one): its logs carry it, and what it enqueues or
   // POSTs (follow-up jobs, webhooks) continues it.
   const span = childSpan(parseTraceparent(envelope.traceId));
-  return withTrace(span, () => runFairly(envelope, delivery, deps, leases, span));
+  return withTrace(span, () =>
+    deps.fairShare && !delivery.signal?.aborted
+      ? runFairly(deps.fairShare, envelope, delivery, deps, leases, span)
+      : runClaimed(envelope, delivery, deps, leases, span),
+  );
+}
+
+/** A message that is not a valid envelope: its record (if it names one) fails, the message dead-letters. */
+async function deadLetterUndecodable(
+  decoded: DecodeFailure,
+  delivery: Delivery,
+  deps: ProcessorDeps,
+): Promise<Outcome> {
+  const { store, clock } = deps;
+  const logger = deps.logger.child({ queue: delivery.queue, messageId: delivery.messageId });
+  logger.warn('undecodable message dead-lettered', { reason: decoded.reason, detail: decoded.message });
+  if ('jobId' in decoded) {
+    const now = clock.now();
+    const failed = await store.fail({
+      tenantId: decoded.tenantId,
+      jobId: decoded.jobId,
+      error: decoded.message,
+      errorCode: 'invalid_message',
+      now,
+      ...settleDueAt(deps, now),
+    });
+    if (failed && deps.faults) await reachFault(deps.faults, 'after-fail');
+    if (failed) {
+      recordAttempt(deps, failed, 'failed', undefined);
+      publishSafely(deps.events, jobEvent('job:failed', failed, clock.now()), logger);
+      await settled(failed, deps, logger);
+    }
+  }
+  return { kind: 'dead', reason: decoded.message, code: `invalid_message:${decoded.reason}` };
 }
 
 /**
@@ -191,16 +204,16 @@ async function processDelivery(
  * freed (and the tenant's next held job let in) whenever this delivery is done with
  * the job, except when another consumer holds it (the slot is that holder's). A throw
  * (store outage) keeps the slot: the message returns and the same job re-enters it.
+ * Without fair share (or once the delivery is aborted) the processor skips it.
  */
 async function runFairly(
+  gate: FairShareGate,
   envelope: AnyEnvelope,
   delivery: Delivery,
   deps: ProcessorDeps,
   leases: LeaseKeeper,
   span: TraceContext,
 ): Promise<Outcome> {
-  const gate = deps.fairShare;
-  if (!gate || delivery.signal?.aborted) return runClaimed(envelope, delivery, deps, leases, span);
   const job = { tenantId: envelope.tenantId, queue: envelope.queue, jobId: envelope.jobId };
   if (!(await gate.enter(job))) return { kind: 'ack', reason: 'held' };
   const outcome = await runClaimed(envelope, delivery, deps, leases, span);
@@ -208,31 +221,46 @@ async function runFairly(
   return outcome;
 }
 
-/** A logger bound to one job, built only when something is logged (most jobs log nothing here). */
-function jobLogger(
-  deps: ProcessorDeps,
-  envelope: AnyEnvelope,
-  delivery: Delivery,
-  span: TraceContext,
-): Logger {
-  let bound: Logger | undefined;
-  const get = () => {
-    bound ??= deps.logger.child({
-      queue: delivery.queue,
-      messageId: delivery.messageId,
-      jobId: envelope.jobId,
-      tenantId: envelope.tenantId,
-      ...traceFields(span),
+/**
+ * A logger bound to one job, whose child logger is built only when something is logged
+ * (most jobs log nothing here). One object per job, methods on the prototype.
+ */
+class JobLogger implements Logger {
+  private bound: Logger | undefined;
+
+  constructor(
+    private readonly deps: ProcessorDeps,
+    private readonly envelope: AnyEnvelope,
+    private readonly delivery: Delivery,
+    private readonly span: TraceContext,
+  ) {}
+
+  private get logger(): Logger {
+    this.bound ??= this.deps.logger.child({
+      queue: this.delivery.queue,
+      messageId: this.delivery.messageId,
+      jobId: this.envelope.jobId,
+      tenantId: this.envelope.tenantId,
+      ...traceFields(this.span),
     });
-    return bound;
-  };
-  return {
-    debug: (m, f) => get().debug(m, f),
-    info: (m, f) => get().info(m, f),
-    warn: (m, f) => get().warn(m, f),
-    error: (m, f) => get().error(m, f),
-    child: (f) => get().child(f),
-  };
+    return this.bound;
+  }
+
+  debug(message: string, fields?: LogFields): void {
+    this.logger.debug(message, fields);
+  }
+  info(message: string, fields?: LogFields): void {
+    this.logger.info(message, fields);
+  }
+  warn(message: string, fields?: LogFields): void {
+    this.logger.warn(message, fields);
+  }
+  error(message: string, fields?: LogFields): void {
+    this.logger.error(message, fields);
+  }
+  child(fields: LogFields): Logger {
+    return this.logger.child(fields);
+  }
 }
 
 async function runClaimed(
@@ -243,7 +271,7 @@ async function runClaimed(
   span: TraceContext,
 ) {
   const { store, clock } = deps;
-  const logger = jobLogger(deps, envelope, delivery, span);
+  const logger = new JobLogger(deps, envelope, delivery, span);
   const ref = { tenantId: envelope.tenantId, jobId: envelope.jobId };
   if (delivery.signal?.aborted) {
     // No time left to run anything (the invocation is about to end): hand it back uncounted.
@@ -341,7 +369,7 @@ async function runAttempt(
     if (deps.faults) await reachFault(deps.faults, 'after-complete');
     recordAttempt(deps, done, 'completed', started);
     publishSafely(deps.events, jobEvent('job:complete', done, deps.clock.now()), logger);
-    await settled(done, deps, logger);
+    if (deps.onSettled) await settled(done, deps, logger);
     return { kind: 'ack', reason: 'completed' };
   } catch (error) {
     if (handled || isInjectedFault(error)) throw error;
