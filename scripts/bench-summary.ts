@@ -24,7 +24,11 @@ const rows = figures.map((f) => {
     `${fmt(f.ours)} vs ${fmt(f.peer)} ${f.unit}`,
     `${ratio.toFixed(2)}×`,
     target,
-    met ? 'met' : 'NOT met',
+    met
+      ? 'met'
+      : f.ceiling
+        ? `NOT met (ceiling ${f.ceiling.ratio.toFixed(2)}×: ${f.ceiling.why})`
+        : 'NOT met',
     f.command,
   ];
 });

@@ -26,6 +26,13 @@ describe('what a cold start parses', () => {
     }
   }, 120_000);
 
+  it('the API loads the multipart parser on the first upload, not at init', async () => {
+    const spec = lambdaSpecs.api;
+    const result = await bundleLambda(join(repoRoot(), spec.entry), join(root, 'api'), nodejsArgs(spec));
+    expect(result.packages.map((p) => p.name)).toContain('@fastify/busboy');
+    expect(result.initPackages.map((p) => p.name)).not.toContain('@fastify/busboy');
+  }, 120_000);
+
   it('the document consumers load the OpenAI SDK on the first extraction or summary, not at init', async () => {
     for (const queue of ['invoice-processing', 'llm-summary'] as const) {
       const spec = lambdaSpecs.consumer(queue);

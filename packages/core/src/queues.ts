@@ -45,6 +45,10 @@ export const payloadSchemas = {
     event: z.string().min(1).max(100),
     url: z.url({ protocol: /^https?$/ }).max(2048),
     payload: z.record(z.string(), z.unknown()),
+    // What the body is built from besides the payload, carried so a first attempt needs no
+    // store read. Optional: messages enqueued before these existed load the delivery instead.
+    eventId: idSchema.optional(),
+    eventAt: z.iso.datetime().optional(),
   }),
 } as const satisfies Record<QueueName, z.ZodType<{ tenantId: string }>>;
 

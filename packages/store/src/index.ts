@@ -84,6 +84,7 @@ export {
 } from './webhook-cache';
 export {
   createWebhookDeliveryStore,
+  type WebhookAttemptFence,
   type WebhookDeliveryRef,
   type WebhookDeliveryStore,
 } from './webhook-delivery-store';

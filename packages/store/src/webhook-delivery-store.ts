@@ -1,4 +1,4 @@
-import type { Page, PageRequest } from '@paperlane/core';
+import { idSchema, type Page, type PageRequest } from '@paperlane/core';
 import {
   $remove,
   DeleteItemCommand,
@@ -7,6 +7,7 @@ import {
   PutItemCommand,
   UpdateItemCommand,
 } from 'dynamodb-toolbox';
+import { z } from 'zod';
 import { conditional } from './conditional';
 import { tenantPrefix } from './keys';
 import { queryPage } from './query-page';
@@ -20,6 +21,9 @@ import {
   webhookAttemptSchema,
   webhookDeliverySchema,
 } from './webhook';
+
+const attemptFenceSchema = z.object({ webhookId: idSchema, attempts: z.number().int().min(0) });
+
 import { createWebhookDeliveryEntity, WEBHOOK_DELIVERY_ENTITY } from './webhook-entities';
 import { DELIVERY_LIST_PREFIX, deliveriesPk, deliveryListSk } from './webhook-keys';
 import type { WebhookRef } from './webhook-store';
@@ -29,6 +33,16 @@ export interface WebhookDeliveryRef {
   deliveryId: string;
 }
 
+/**
+ * What the delivery job believes the delivery is before its attempt: still pending, of
+ * this subscription, with this many attempts recorded. An attempt recorded under a fence
+ * that no longer holds (another run finished or advanced it, or it was deleted) is refused.
+ */
+export interface WebhookAttemptFence {
+  webhookId: string;
+  attempts: number;
+}
+
 /** Deliveries of events to subscriptions, tenant-scoped on every call. */
 export interface WebhookDeliveryStore {
   /** Idempotent on `deliveryId` (derived from event and subscription): a repeat returns the first. */
@@ -36,8 +50,14 @@ export interface WebhookDeliveryStore {
   get(ref: WebhookDeliveryRef): Promise<WebhookDeliveryRecord | undefined>;
   /** A subscription's deliveries, newest first. */
   listByWebhook(ref: WebhookRef, page?: PageRequest): Promise<Page<WebhookDeliveryRecord>>;
-  /** Writes one attempt's outcome (`null` clears a field); `undefined` when the delivery is gone. */
-  recordAttempt(input: WebhookDeliveryRef & WebhookAttempt): Promise<WebhookDeliveryRecord | undefined>;
+  /**
+   * Writes one attempt's outcome (`null` clears a field) in one UpdateItem, nothing read
+   * back; `false` when the delivery is gone, or when `expect` is given and the delivery is
+   * no longer that subscription's pending delivery at that attempt count.
+   */
+  recordAttempt(
+    input: WebhookDeliveryRef & WebhookAttempt & { expect?: WebhookAttemptFence },
+  ): Promise<boolean>;
   /** Deletes every delivery of a subscription; returns how many. */
   deleteByWebhook(ref: WebhookRef): Promise<number>;
 }
@@ -120,6 +140,7 @@ export function createWebhookDeliveryStore(table: PaperlaneTable): WebhookDelive
       const attempt = parseInput(webhookAttemptSchema, input, 'webhook attempt');
       const at = toIso(attempt.at, 'at');
       const clearable = <T>(value: T | null | undefined) => (value === null ? $remove() : value);
+      const fence = input.expect ? parseInput(attemptFenceSchema, input.expect, 'attempt fence') : undefined;
       const outcome = await conditional(Delivery, () =>
         Delivery.build(UpdateItemCommand)
           .item({
@@ -145,10 +166,20 @@ export function createWebhookDeliveryStore(table: PaperlaneTable): WebhookDelive
                 }
               : {}),
           })
-          .options({ condition: { attr: 'deliveryId', exists: true }, returnValues: 'ALL_NEW' })
+          .options({
+            condition: fence
+              ? {
+                  and: [
+                    { attr: 'status', eq: 'pending' },
+                    { attr: 'webhookId', eq: fence.webhookId },
+                    { attr: 'attempts', eq: fence.attempts },
+                  ],
+                }
+              : { attr: 'deliveryId', exists: true },
+          })
           .send(),
       );
-      return outcome.ok && outcome.value.Attributes ? toRecord(outcome.value.Attributes) : undefined;
+      return outcome.ok;
     },
 
     async deleteByWebhook(input) {

@@ -176,32 +176,37 @@ describe('webhook delivery store', () => {
   it('records attempts and deletes a subscription’s deliveries', async () => {
     const { delivery: d } = await store.webhookDeliveries.create(delivery('wh_rec', 'evt_r', 0));
     const ref = { tenantId: 'acme', deliveryId: d.deliveryId };
-    const failed = await store.webhookDeliveries.recordAttempt({
-      ...ref,
-      status: 'pending',
-      attempts: 1,
-      lastStatusCode: 500,
-      durationMs: 12,
-      error: 'HTTP 500',
-      responseExcerpt: 'oops',
-      nextAttemptAt: at(60_000),
-      at: at(100),
-    });
-    expect(failed).toMatchObject({
+    expect(
+      await store.webhookDeliveries.recordAttempt({
+        ...ref,
+        status: 'pending',
+        attempts: 1,
+        lastStatusCode: 500,
+        durationMs: 12,
+        error: 'HTTP 500',
+        responseExcerpt: 'oops',
+        nextAttemptAt: at(60_000),
+        at: at(100),
+      }),
+    ).toBe(true);
+    expect(await store.webhookDeliveries.get(ref)).toMatchObject({
       attempts: 1,
       lastStatusCode: 500,
       nextAttemptAt: at(60_000).toISOString(),
     });
-    const ok = await store.webhookDeliveries.recordAttempt({
-      ...ref,
-      status: 'succeeded',
-      attempts: 2,
-      lastStatusCode: 200,
-      error: null,
-      nextAttemptAt: null,
-      at: at(60_100),
-    });
-    expect(ok).toMatchObject({ status: 'succeeded', attempts: 2, lastStatusCode: 200 });
+    expect(
+      await store.webhookDeliveries.recordAttempt({
+        ...ref,
+        status: 'succeeded',
+        attempts: 2,
+        lastStatusCode: 200,
+        error: null,
+        nextAttemptAt: null,
+        at: at(60_100),
+      }),
+    ).toBe(true);
+    const ok = await store.webhookDeliveries.get(ref);
+    expect(ok).toMatchObject({ status: 'succeeded', attempts: 2, lastStatusCode: 200, payload: d.payload });
     expect(ok?.error).toBeUndefined();
     expect(ok?.nextAttemptAt).toBeUndefined();
     expect(
@@ -212,12 +217,58 @@ describe('webhook delivery store', () => {
         attempts: 9,
         at: at(1),
       }),
-    ).toBeUndefined();
+    ).toBe(false);
     await expect(
       store.webhookDeliveries.recordAttempt({ ...ref, status: 'bogus' as 'failed', attempts: 1, at: at(1) }),
     ).rejects.toThrow(ValidationError);
 
     expect(await store.webhookDeliveries.deleteByWebhook({ tenantId: 'acme', webhookId: 'wh_rec' })).toBe(1);
     expect(await store.webhookDeliveries.get(ref)).toBeUndefined();
+  });
+
+  it('records a fenced attempt only over the pending delivery it started from', async () => {
+    const { delivery: d } = await store.webhookDeliveries.create(delivery('wh_fence', 'evt_f', 0));
+    const ref = { tenantId: 'acme', deliveryId: d.deliveryId };
+    const attempt = (attempts: number, expect: { webhookId: string; attempts: number }) =>
+      store.webhookDeliveries.recordAttempt({
+        ...ref,
+        status: 'pending',
+        attempts,
+        error: 'HTTP 500',
+        at: at(1),
+        expect,
+      });
+    // Another subscription's fence, or a stale attempt count, writes nothing.
+    expect(await attempt(1, { webhookId: 'wh_other', attempts: 0 })).toBe(false);
+    expect(await attempt(1, { webhookId: 'wh_fence', attempts: 3 })).toBe(false);
+    expect(await store.webhookDeliveries.get(ref)).toMatchObject({ attempts: 0 });
+    expect(await attempt(1, { webhookId: 'wh_fence', attempts: 0 })).toBe(true);
+    // The same fence again is the same run's write landing twice: refused, the first stands.
+    expect(await attempt(1, { webhookId: 'wh_fence', attempts: 0 })).toBe(false);
+    expect(
+      await store.webhookDeliveries.recordAttempt({
+        ...ref,
+        status: 'succeeded',
+        attempts: 2,
+        at: at(2),
+        expect: { webhookId: 'wh_fence', attempts: 1 },
+      }),
+    ).toBe(true);
+    // A finished delivery takes no fenced write, whatever the count.
+    expect(await attempt(3, { webhookId: 'wh_fence', attempts: 2 })).toBe(false);
+    expect(await store.webhookDeliveries.get(ref)).toMatchObject({ status: 'succeeded', attempts: 2 });
+    // Another tenant's key never matches; a malformed fence is refused before any write.
+    expect(
+      await store.webhookDeliveries.recordAttempt({
+        ...ref,
+        tenantId: 'globex',
+        status: 'pending',
+        attempts: 3,
+        at: at(3),
+        expect: { webhookId: 'wh_fence', attempts: 2 },
+      }),
+    ).toBe(false);
+    await expect(attempt(1, { webhookId: 'wh fence#', attempts: 0 })).rejects.toThrow(ValidationError);
+    await expect(attempt(1, { webhookId: 'wh_fence', attempts: -1 })).rejects.toThrow(ValidationError);
   });
 });

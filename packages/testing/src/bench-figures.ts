@@ -9,6 +9,11 @@ export interface BenchFigure {
   unit: string;
   /** The ratio ours/peer must be at least (`atLeast`) or at most (`atMost`). */
   target: { atLeast: number } | { atMost: number };
+  /**
+   * The highest ratio this setup allows, measured in the same run, when the target is
+   * out of its reach (e.g. the one store write a delivery needs, at the emulator's rate).
+   */
+  ceiling?: { ratio: number; why: string };
   /** The command that measured it. */
   command: string;
 }

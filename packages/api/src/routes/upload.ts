@@ -10,7 +10,6 @@ import { withinBudget } from '../middleware/tenant-budget';
 import { documentSchema, jobSchema, presentDocument, presentJob } from '../presenters';
 import { authErrors, bearer, jsonError } from './common';
 import { jobTimingFields, parseFormTiming, toJobTiming } from './job-timing';
-import { readMultipartUpload } from './read-multipart-upload';
 import { notifyEmailField, parseFormUploadOptions, reprocessField } from './upload-options';
 
 export const uploadResponseSchema = z
@@ -85,6 +84,8 @@ export function uploadRoutes(deps: ApiDeps) {
           'send multipart/form-data with one or more `files` fields',
         );
       }
+      // The multipart parser (busboy, ~27 KB) loads on the first upload, not at every cold start.
+      const { readMultipartUpload } = await import('./read-multipart-upload');
       const { files, folderId, options } = await readMultipartUpload(c.req.raw, deps.limits);
       const schedule = toJobTiming(parseFormTiming(options), deps.clock.now());
       const { reprocess, notifyEmail } = parseFormUploadOptions(options);

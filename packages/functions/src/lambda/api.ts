@@ -9,9 +9,12 @@ import { handle } from 'hono/aws-lambda';
 import { buildApiDeps } from '../api-deps';
 import { s3FileLinksFor } from '../s3-file-links';
 import { createAwsWiring } from './aws-wiring';
+import { enableCompileCache } from './compile-cache';
 import { lambdaConsumerSwitch } from './consumer-switch';
 import { lazyQueueWindow } from './lazy-queue-window';
 
+// Before anything is import()ed: those chunks are what the cache can hold (see compile-cache.ts).
+enableCompileCache();
 const wiring = createAwsWiring();
 const { env } = wiring.config;
 // Pause on AWS disables the consumers' event sources; the stored flag alone is only read locally.

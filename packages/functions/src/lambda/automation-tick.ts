@@ -6,7 +6,9 @@
 import { systemClock } from '@paperlane/core';
 import { runAutomationTick } from '@paperlane/jobs/automations/tick';
 import { createAwsWiring } from './aws-wiring';
+import { enableCompileCache } from './compile-cache';
 
+enableCompileCache();
 const wiring = createAwsWiring();
 
 export async function handler() {

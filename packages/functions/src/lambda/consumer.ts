@@ -4,6 +4,7 @@ import { createSqsHandler } from '@paperlane/runtime/adapter/lambda-sqs/handler'
 import type { HandlerWiring } from '../container';
 import { fairShareGateFor } from '../fair-share';
 import { type AwsWiring, createAwsWiring } from './aws-wiring';
+import { enableCompileCache } from './compile-cache';
 import { lazyRealtimePush } from './lazy-realtime-push';
 import { settledHookOf } from './settled-hook';
 
@@ -18,6 +19,8 @@ export function createConsumer<Q extends QueueName>(
   module: (wiring: HandlerWiring) => JobHandler<Q>,
   wiring: AwsWiring = createAwsWiring(process.env, { realtime: lazyRealtimePush }),
 ) {
+  // The OCR, PDF and OpenAI chunks this queue import()s on first use are what the cache holds.
+  enableCompileCache();
   const urls = wiring.sqsUrls[queue];
   if (!urls) throw new Error(`the ${queue} consumer is not linked to its queues`);
   // EMF log lines: CloudWatch extracts the metrics; no SDK call, nothing to flush at freeze.

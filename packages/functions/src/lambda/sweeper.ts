@@ -5,9 +5,11 @@
 import { createEmfMetrics } from '@paperlane/adapters/metrics/emf-metrics';
 import { sweepOnce } from '@paperlane/runtime/dispatcher/sweeper';
 import { createAwsWiring } from './aws-wiring';
+import { enableCompileCache } from './compile-cache';
 import { lazyRealtimePush } from './lazy-realtime-push';
 import { settledHookOf } from './settled-hook';
 
+enableCompileCache();
 const wiring = createAwsWiring(process.env, { realtime: lazyRealtimePush });
 const onSettled = settledHookOf(wiring);
 const metrics = createEmfMetrics({ base: { function: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'sweeper' } });

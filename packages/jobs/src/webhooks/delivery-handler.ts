@@ -3,6 +3,7 @@ import {
   type DomainEventSink,
   describeError,
   type JobHandler,
+  type PayloadOf,
   PermanentError,
   RetryableError,
   type SecretCipher,
@@ -67,19 +68,71 @@ function healthUnchanged(webhook: WebhookRecord, statusCode: number | undefined,
   );
 }
 
-/** The JSON body a subscriber receives; the same bytes on every attempt. */
-export function webhookBody(delivery: WebhookDeliveryRecord): string {
-  return JSON.stringify({
-    id: delivery.eventId,
-    type: delivery.event,
+/** What a subscriber's body is made of: the event, and when it happened. */
+export interface WebhookEventContent {
+  eventId: string;
+  event: string;
+  /** When the event happened (a redelivery keeps the original's time). */
+  timestamp: string;
+  payload: Record<string, unknown>;
+}
+
+/** The body's content as a stored delivery holds it. */
+export function deliveryContent(delivery: WebhookDeliveryRecord): WebhookEventContent {
+  return {
+    eventId: delivery.eventId,
+    event: delivery.event,
     timestamp: delivery.eventAt ?? delivery.createdAt,
-    data: delivery.payload,
-  });
+    payload: delivery.payload,
+  };
 }
 
 /**
- * The `webhook-delivery` job: loads the delivery and its subscription by id (the
- * secret never travels in the message), skips finished deliveries and inactive
+ * The body's content as the job message carries it (fan-out and redelivery put it there);
+ * `undefined` for a message enqueued before messages carried it.
+ */
+export function carriedContent(message: PayloadOf<'webhook-delivery'>): WebhookEventContent | undefined {
+  if (message.eventId === undefined || message.eventAt === undefined) return undefined;
+  return {
+    eventId: message.eventId,
+    event: message.event,
+    timestamp: message.eventAt,
+    payload: message.payload,
+  };
+}
+
+/**
+ * The JSON body a subscriber receives; the same bytes on every attempt of a delivery.
+ *
+ * @example webhookBody({ eventId: 'evt_1', event: 'entry.approved', timestamp: '2030-01-01T00:00:00.000Z', payload: {} })
+ */
+export function webhookBody(content: WebhookEventContent): string {
+  return JSON.stringify({
+    id: content.eventId,
+    type: content.event,
+    timestamp: content.timestamp,
+    data: content.payload,
+  });
+}
+
+/** A delivery as fan-out creates it: pending, nothing attempted. */
+const UNTRIED: Pick<WebhookDeliveryRecord, 'status' | 'attempts'> = { status: 'pending', attempts: 0 };
+
+/**
+ * Whether this run is the first the delivery can have: the job's id derives from the
+ * delivery (one job per delivery), its first claim is attempt 1 of generation 0, and a
+ * claim is a conditional write, so no other run sent or recorded anything before it.
+ * Every later run (a retry, a crashed consumer's job taken over, a manual requeue) reads
+ * the delivery first, to skip one already finished.
+ */
+function isFirstRun(ctx: { attempt: number; job: { generation: number } }): boolean {
+  return ctx.attempt === 1 && ctx.job.generation === 0;
+}
+
+/**
+ * The `webhook-delivery` job: takes the event from the message (on a first run) or
+ * the stored delivery, and the subscription from the cache or the store (the secret
+ * never travels in the message), skips finished deliveries and inactive
  * subscriptions (cancelled), signs and sends through the SSRF-guarded sender, and
  * records status code, duration, attempt and error. Failures are retried by the
  * runtime (`RetryableError`, with the receiver's `Retry-After` when it gave one);
@@ -123,27 +176,39 @@ export function createWebhookDeliveryHandler(deps: WebhookDeliveryDeps): JobHand
   return async (ctx) => {
     const { tenantId, webhookId, webhookDeliveryId: deliveryId } = ctx.payload;
     const deliveryRef = { tenantId, deliveryId };
-    // Both reads at once: the delivery is a store round trip on the path of every delivery,
-    // the subscription one too unless the cache has it.
-    const [delivery, webhook] = await Promise.all([
-      deps.store.webhookDeliveries.get(deliveryRef),
+    // A first run whose message carries the event knows the delivery without reading it;
+    // any other run reads it. With the subscription cached, the common delivery then costs
+    // one store round trip: the record of its attempt.
+    const carried = carriedContent(ctx.payload);
+    const known = carried && isFirstRun(ctx) ? { state: UNTRIED, content: carried } : undefined;
+    const [stored, webhook] = await Promise.all([
+      known ? undefined : deps.store.webhookDeliveries.get(deliveryRef),
       deps.subscriptions
         ? deps.subscriptions.get({ tenantId, webhookId })
         : deps.store.webhooks.get({ tenantId, webhookId }),
     ]);
-    if (!delivery || delivery.webhookId !== webhookId) {
-      return { delivery_id: deliveryId, skipped: 'delivery_missing' };
-    }
-    if (delivery.status !== 'pending') return { delivery_id: deliveryId, skipped: delivery.status };
+    // The message's copy of the event when it has one, so every attempt sends the same bytes.
+    const loaded =
+      known ??
+      (stored?.webhookId === webhookId
+        ? { state: stored, content: carried ?? deliveryContent(stored) }
+        : undefined);
+    if (!loaded) return { delivery_id: deliveryId, skipped: 'delivery_missing' };
+    const { state: before, content } = loaded;
+    if (before.status !== 'pending') return { delivery_id: deliveryId, skipped: before.status };
+    // Every write of this attempt is fenced on the state it started from: a run that finds
+    // the delivery finished or advanced by another changes nothing.
+    const fence = { webhookId, attempts: before.attempts };
 
     if (!webhook?.active) {
       await deps.store.webhookDeliveries.recordAttempt({
         ...deliveryRef,
         status: 'cancelled',
-        attempts: delivery.attempts,
+        attempts: before.attempts,
         error: webhook ? 'the subscription is disabled' : 'the subscription was deleted',
         nextAttemptAt: null,
         at: deps.clock.now(),
+        expect: fence,
       });
       return { delivery_id: deliveryId, skipped: 'inactive' };
     }
@@ -158,9 +223,9 @@ export function createWebhookDeliveryHandler(deps: WebhookDeliveryDeps): JobHand
     const previousSecret = inGrace
       ? await deps.cipher.decrypt(webhook.previousSecretCiphertext!, context)
       : undefined;
-    const body = webhookBody(delivery);
+    const body = webhookBody(content);
     const headers = webhookSignatureHeaders({
-      id: delivery.eventId,
+      id: content.eventId,
       at: startedAt,
       body,
       secret,
@@ -173,9 +238,10 @@ export function createWebhookDeliveryHandler(deps: WebhookDeliveryDeps): JobHand
       now: at,
       ...(deps.maxRetryAfterMs !== undefined ? { maxRetryAfterMs: deps.maxRetryAfterMs } : {}),
     });
-    const attempts = delivery.attempts + 1;
+    const attempts = before.attempts + 1;
     const observed = {
       ...deliveryRef,
+      expect: fence,
       attempts,
       lastStatusCode: result.kind === 'response' ? result.statusCode : null,
       durationMs: result.durationMs,

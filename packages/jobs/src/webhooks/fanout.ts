@@ -108,9 +108,13 @@ export async function fanOutEvent(deps: WebhookFanoutDeps, input: DomainEvent): 
         tenantId: event.tenantId,
         webhookId: webhook.webhookId,
         webhookDeliveryId: deliveryId,
-        event: event.type,
+        // The stored delivery's event, not this call's: a repeat publish of the event id finds
+        // the first one's, and the job sends what the message carries.
+        event: delivery.event,
         url: webhook.url,
-        payload: event.payload,
+        payload: delivery.payload,
+        eventId: delivery.eventId,
+        eventAt: delivery.eventAt ?? delivery.createdAt,
       },
     });
   }

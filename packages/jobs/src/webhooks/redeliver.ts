@@ -53,6 +53,8 @@ export async function redeliverWebhook(
       event: delivery.event,
       url: webhook.url,
       payload: delivery.payload,
+      eventId: delivery.eventId,
+      eventAt: delivery.eventAt ?? delivery.createdAt,
     },
     { dedupeKey: delivery.deliveryId },
   );

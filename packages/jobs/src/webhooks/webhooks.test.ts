@@ -10,6 +10,7 @@ import {
   type EnqueueResult,
   type JobRecord,
   PermanentError,
+  payloadSchemas,
   RetryableError,
   silentLogger,
   ValidationError,
@@ -215,10 +216,175 @@ describe('webhook-delivery job against a loopback receiver', () => {
     });
     expect(delivery).toMatchObject({ status: 'succeeded', attempts: 1, lastStatusCode: 200 });
     expect(delivery?.durationMs).toBeGreaterThanOrEqual(0);
-    // A duplicate message of a finished delivery sends nothing.
+    // A duplicate message of a finished delivery sends nothing. (It runs as attempt 2: the
+    // runtime's claim counts every run, and only attempt 1 of generation 0 skips the read.)
     const before = receiver.received.length;
-    expect(await run(result!.job)).toMatchObject({ skipped: 'succeeded' });
+    expect(await run(result!.job, 2)).toMatchObject({ skipped: 'succeeded' });
     expect(receiver.received.length).toBe(before);
+  });
+
+  describe('the event carried in the message', () => {
+    /** The handler over a store whose delivery reads are counted. */
+    function countingHandler() {
+      const reads = { count: 0 };
+      const counted = createWebhookDeliveryHandler({
+        store: {
+          webhooks: store.webhooks,
+          webhookDeliveries: {
+            ...store.webhookDeliveries,
+            get: async (ref) => {
+              reads.count++;
+              return store.webhookDeliveries.get(ref);
+            },
+          },
+        },
+        cipher,
+        clock,
+        events: { publish: async () => {} },
+        sender: createWebhookHttpSender({ allowedHosts: parseAllowedHosts('127.0.0.1'), timeoutMs: 300 }),
+      });
+      const runCounted = (job: JobRecord, attempt = 1, payload: unknown = job.payload) =>
+        counted({
+          job,
+          payload: payload as never,
+          attempt,
+          signal: new AbortController().signal,
+          progress: async () => true,
+          logger: silentLogger,
+        });
+      return { reads, run: runCounted };
+    }
+
+    it('sends a first attempt without reading the delivery, later ones read it and send the same bytes', async () => {
+      await register('acme', 'wh_carry', '/fail');
+      const [result] = await publishAndCollect({
+        tenantId: 'acme',
+        type: 'entry.approved',
+        id: 'evt_carry',
+        payload: { entry_id: 'e9', amount: 12.5 },
+      });
+      expect(result!.job.payload).toMatchObject({ eventId: 'evt_carry', eventAt: now.toISOString() });
+      const counting = countingHandler();
+      const first = receiver.nextRequest();
+      await expect(counting.run(result!.job)).rejects.toBeInstanceOf(RetryableError);
+      expect(counting.reads.count).toBe(0);
+      const firstBody = (await first).body;
+      expect(JSON.parse(firstBody)).toEqual({
+        id: 'evt_carry',
+        type: 'entry.approved',
+        timestamp: now.toISOString(),
+        data: { entry_id: 'e9', amount: 12.5 },
+      });
+      now = new Date(now.getTime() + 60_000);
+      await store.webhooks.update({
+        tenantId: 'acme',
+        webhookId: 'wh_carry',
+        url: `${receiver.origin}/ok`,
+        now,
+      });
+      const second = receiver.nextRequest();
+      expect(await counting.run(result!.job, 2)).toMatchObject({ status: 'succeeded', attempts: 2 });
+      expect(counting.reads.count).toBe(1);
+      expect((await second).body).toBe(firstBody);
+      expect(
+        await store.webhookDeliveries.get({
+          tenantId: 'acme',
+          deliveryId: webhookDeliveryId('evt_carry', 'wh_carry'),
+        }),
+      ).toMatchObject({ status: 'succeeded', attempts: 2, lastStatusCode: 200 });
+    });
+
+    it('delivers a message enqueued before the event was carried, from the stored delivery', async () => {
+      await register('acme', 'wh_legacy', '/ok');
+      const [result] = await publishAndCollect({
+        tenantId: 'acme',
+        type: 'entry.approved',
+        id: 'evt_legacy',
+        payload: { entry_id: 'e1' },
+      });
+      const {
+        eventId: _eventId,
+        eventAt: _eventAt,
+        ...legacy
+      } = result!.job.payload as Record<string, unknown>;
+      const counting = countingHandler();
+      const arrived = receiver.nextRequest();
+      expect(await counting.run(result!.job, 1, legacy)).toMatchObject({ status: 'succeeded', attempts: 1 });
+      expect(counting.reads.count).toBe(1);
+      expect(JSON.parse((await arrived).body)).toEqual({
+        id: 'evt_legacy',
+        type: 'entry.approved',
+        timestamp: now.toISOString(),
+        data: { entry_id: 'e1' },
+      });
+    });
+
+    it('reads the delivery on a requeued job (a new generation) and sends nothing for a finished one', async () => {
+      await register('acme', 'wh_requeue', '/ok');
+      const [result] = await publishAndCollect({
+        tenantId: 'acme',
+        type: 'entry.approved',
+        id: 'evt_requeue',
+        payload: {},
+      });
+      await run(result!.job);
+      const counting = countingHandler();
+      const before = receiver.received.length;
+      const requeued = { ...result!.job, generation: 1 };
+      expect(await counting.run(requeued, 1)).toMatchObject({ skipped: 'succeeded' });
+      expect(counting.reads.count).toBe(1);
+      expect(receiver.received.length).toBe(before);
+    });
+
+    it('records a first attempt only over the pending delivery it started from', async () => {
+      await register('acme', 'wh_raced', '/ok');
+      const [result] = await publishAndCollect({
+        tenantId: 'acme',
+        type: 'entry.approved',
+        id: 'evt_raced',
+        payload: {},
+      });
+      const ref = { tenantId: 'acme', deliveryId: webhookDeliveryId('evt_raced', 'wh_raced') };
+      // Another run already finished it (out of the runtime's order): this one's record is refused.
+      await store.webhookDeliveries.recordAttempt({
+        ...ref,
+        status: 'succeeded',
+        attempts: 1,
+        lastStatusCode: 204,
+        at: now,
+      });
+      await run(result!.job);
+      expect(await store.webhookDeliveries.get(ref)).toMatchObject({
+        status: 'succeeded',
+        lastStatusCode: 204,
+      });
+    });
+
+    it('refuses a message whose carried event is tampered with, before any job runs', () => {
+      const schema = payloadSchemas['webhook-delivery'];
+      const good = {
+        tenantId: 'acme',
+        webhookId: 'wh_1',
+        webhookDeliveryId: 'whd_1',
+        event: 'entry.approved',
+        url: 'https://hooks.example.com/in',
+        payload: {},
+        eventId: 'evt_1',
+        eventAt: '2030-01-01T00:00:00.000Z',
+      };
+      expect(schema.safeParse(good).success).toBe(true);
+      for (const tampered of [
+        { eventId: 'evt 1#WHD' },
+        { eventId: '' },
+        { eventId: 42 },
+        { eventAt: 'yesterday' },
+        { eventAt: '2030-01-01' },
+        { eventAt: null },
+        { secret: 'whsec_x' },
+      ]) {
+        expect(schema.safeParse({ ...good, ...tampered }).success, JSON.stringify(tampered)).toBe(false);
+      }
+    });
   });
 
   it('rides out a store outage after the receiver answered: one POST, recorded once the store is back', async () => {
