@@ -76,7 +76,9 @@ describe('Idempotency-Key across two API processes (separate OS processes, BullM
     const responses = await Promise.all(
       Array.from({ length: 8 }, (_, i) => upload(apis[i % 2]!.url, 'acme', key)),
     );
-    const bodies = await Promise.all(responses.map(async (r) => ({ status: r.status, body: await r.json() })));
+    const bodies = await Promise.all(
+      responses.map(async (r) => ({ status: r.status, body: await r.json() })),
+    );
     // A request that arrives while the first is still running is told so (409) rather than run twice.
     const accepted = bodies.filter((r) => r.status === 202 || r.status === 200 || r.status === 201);
     for (const other of bodies.filter((r) => !accepted.includes(r))) {
@@ -88,7 +90,10 @@ describe('Idempotency-Key across two API processes (separate OS processes, BullM
     expect(sessions.size).toBe(1);
 
     // Once settled, both processes replay the same answer.
-    const [fromA, fromB] = await Promise.all([upload(apis[0]!.url, 'acme', key), upload(apis[1]!.url, 'acme', key)]);
+    const [fromA, fromB] = await Promise.all([
+      upload(apis[0]!.url, 'acme', key),
+      upload(apis[1]!.url, 'acme', key),
+    ]);
     const [a, b] = [await fromA.json(), await fromB.json()];
     expect(a.session_id).toBe([...sessions][0]);
     expect(b.session_id).toBe(a.session_id);
@@ -96,9 +101,15 @@ describe('Idempotency-Key across two API processes (separate OS processes, BullM
     expect(fromB.headers.get('idempotent-replayed')).toBe('true');
 
     // And the tenant has exactly one session: no hidden second effect behind a replayed answer.
-    const token = await mintToken(JWT_SECRET, { tenantId: 'acme', userId: 'dev', role: 'user' }, { expiresIn: '1h' });
+    const token = await mintToken(
+      JWT_SECRET,
+      { tenantId: 'acme', userId: 'dev', role: 'user' },
+      { expiresIn: '1h' },
+    );
     const listed = await (
-      await fetch(`${apis[1]!.url}/api/upload-sessions?limit=100`, { headers: { authorization: `Bearer ${token}` } })
+      await fetch(`${apis[1]!.url}/api/upload-sessions?limit=100`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
     ).json();
     expect(listed.items.map((s: { session_id: string }) => s.session_id)).toEqual([a.session_id]);
   }, 120_000);
