@@ -29,8 +29,8 @@ export class Attempt implements JobContext, HeldClaim {
   private controller: AbortController | undefined;
   private lastProgress: number;
   private lastProgressAt = 0;
-  private readonly onOuterAbort = () =>
-    this.abort(new AbortedError('time budget exhausted', { cause: this.delivery.signal?.reason }));
+  /** Made with the controller: most jobs never look at their signal. */
+  private onOuterAbort: (() => void) | undefined;
 
   constructor(
     readonly job: JobRecord,
@@ -51,8 +51,11 @@ export class Attempt implements JobContext, HeldClaim {
     if (!this.controller) {
       this.controller = new AbortController();
       const outer = this.delivery.signal;
-      if (outer?.aborted) this.onOuterAbort();
-      else outer?.addEventListener('abort', this.onOuterAbort, { once: true });
+      const onOuterAbort = () =>
+        this.abort(new AbortedError('time budget exhausted', { cause: this.delivery.signal?.reason }));
+      this.onOuterAbort = onOuterAbort;
+      if (outer?.aborted) onOuterAbort();
+      else outer?.addEventListener('abort', onOuterAbort, { once: true });
     }
     return this.controller.signal;
   }
@@ -62,11 +65,11 @@ export class Attempt implements JobContext, HeldClaim {
     if (!signal.aborted) this.controller?.abort(reason);
   }
 
-  /** The lease keeper (or a refused progress write) found the claim gone. */
-  onLost = (reason: string): void => {
+  /** The lease keeper (or a refused progress write) found the claim gone. A method: the keeper calls it on the claim. */
+  onLost(reason: string): void {
     this.lostClaim = true;
     this.abort(new AbortedError(reason, { code: 'claim_lost' }));
-  };
+  }
 
   progress = async (percent: number): Promise<boolean> => {
     const value = Math.max(0, Math.min(100, Math.round(percent)));
@@ -98,6 +101,6 @@ export class Attempt implements JobContext, HeldClaim {
 
   /** Unlinks from the delivery's signal once the attempt is over. */
   dispose(): void {
-    if (this.controller) this.delivery.signal?.removeEventListener('abort', this.onOuterAbort);
+    if (this.onOuterAbort) this.delivery.signal?.removeEventListener('abort', this.onOuterAbort);
   }
 }
