@@ -81,8 +81,10 @@ export async function settleAndCount(
   const delivered = () =>
     new Set(stack.counter.effects.filter((e) => wanted.has(e.jobId)).map((e) => e.jobId));
   await stack.counter.until(() => delivered().size === wanted.size, Date.now() + withinMs);
-  // Let in-flight deliveries be recorded (they are pending until their job finishes).
-  const quietBy = Date.now() + 10_000;
+  // Let in-flight deliveries be recorded (they are pending until their job finishes). A
+  // delivery whose run lost its lease in a store outage is recorded by the job's next
+  // attempt, after its backoff (16 s seen in CI under load), so 10 s was too short to wait.
+  const quietBy = Date.now() + 30_000;
   let deliveries = await deliveryCounts(stack, wanted);
   while (deliveries.undelivered > 0 && Date.now() < quietBy) {
     await stack.counter.until(() => false, Date.now() + 250);
