@@ -1,6 +1,7 @@
 import type { JobRecord, JobResult } from './job';
 import type { Logger } from './ports/logger';
 import type { PayloadOf, QueueName } from './queues';
+import type { TraceContext } from './trace-context';
 
 /** What a job module gets for one attempt. Nothing in it says which runtime is running it. */
 export interface JobContext<Q extends QueueName = QueueName> {
@@ -13,6 +14,13 @@ export interface JobContext<Q extends QueueName = QueueName> {
   /** Records progress (0-100) and emits `job:progress`. Resolves false once the job was cancelled. */
   progress(percent: number): Promise<boolean>;
   logger: Logger;
+  /**
+   * This attempt's span of the job's trace. What the job enqueues, publishes or POSTs
+   * continues the trace only if given it (`parent`; see `queueUnderSpan`): the worker
+   * carries it explicitly, not in AsyncLocalStorage, whose promise hooks would tax every
+   * await of the process.
+   */
+  span: TraceContext;
 }
 
 /**

@@ -16,6 +16,7 @@ export * from './opened-secrets';
 export * from './ports/index';
 export * from './queues';
 export * from './retry';
+export * from './span-bound-ports';
 export * from './sqs-names';
 export * from './tenant-budget';
 export * from './topology';

@@ -25,6 +25,7 @@ import {
   type PayloadOf,
   silentLogger,
   stableId,
+  startTrace,
 } from '@paperlane/core';
 import { generateWebhookSecret } from '@paperlane/jobs';
 import { type WebhookEventContent, webhookBody } from '@paperlane/jobs/webhooks/delivery-handler';
@@ -188,6 +189,7 @@ async function prepare(round: number): Promise<JobContext<'webhook-delivery'>[]>
       signal: new AbortController().signal,
       progress: async () => true,
       logger: silentLogger,
+      span: startTrace(),
     };
   });
 }

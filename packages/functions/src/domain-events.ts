@@ -1,5 +1,6 @@
 import {
   type Clock,
+  type DomainEventPublishOptions,
   type DomainEventSink,
   type EmailSender,
   type EventBus,
@@ -7,6 +8,7 @@ import {
   isInjectedFault,
   type JobRecord,
   jobSettledPayload,
+  parseTraceparent,
   reachFault,
   systemClock,
 } from '@paperlane/core';
@@ -40,7 +42,7 @@ export function jobSettledEventId(job: Pick<JobRecord, 'status' | 'jobId' | 'gen
  * every delivery would announce itself to every `job.*` subscriber, forever.
  */
 export function jobSettledEvents(sink: DomainEventSink) {
-  return async (job: JobRecord, options?: { faults?: FaultHook }): Promise<void> => {
+  return async (job: JobRecord, options?: DomainEventPublishOptions): Promise<void> => {
     // A cancelled job has no catalog event: the caller who cancelled it knows already.
     if (job.queue === 'webhook-delivery' || job.status === 'cancelled') return;
     const type = job.status === 'complete' ? 'job.completed' : 'job.failed';
@@ -75,7 +77,11 @@ export function jobSettledHook(deps: {
   clock: Clock;
 }) {
   const announce = jobSettledEvents(deps.domainEvents);
-  return async (job: JobRecord, options?: { faults?: FaultHook }): Promise<void> => {
+  return async (job: JobRecord, settle?: { faults?: FaultHook }): Promise<void> => {
+    // What the outcome fans out to continues the job's trace, from the processor and the
+    // sweeper alike (the job's own span: the hook runs outside any attempt's).
+    const parent = parseTraceparent(job.traceId);
+    const options = parent ? { ...settle, parent } : settle;
     let targetError: unknown;
     try {
       await recordLostInvoiceAttempt(deps, job);

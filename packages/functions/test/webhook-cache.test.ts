@@ -12,6 +12,7 @@ import {
   type SecretCipher,
   type StoreChange,
   silentLogger,
+  startTrace,
 } from '@paperlane/core';
 import { createWebhookDeliveryHandler } from '@paperlane/jobs/webhooks/delivery-handler';
 import { generateWebhookSecret } from '@paperlane/jobs/webhooks/signature';
@@ -127,6 +128,7 @@ async function startProcessLike(tableName: string, changes: ChangeFeed) {
       signal: new AbortController().signal,
       progress: async () => true,
       logger: silentLogger,
+      span: startTrace(),
     });
   }
   return { store, cache, cipher, deliver, reads: () => reads };

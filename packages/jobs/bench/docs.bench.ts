@@ -34,6 +34,7 @@ import {
   jobTarget,
   newId,
   silentLogger,
+  startTrace,
   systemClock,
 } from '@paperlane/core';
 import { createDocumentClient, createStore, ensureTable } from '@paperlane/store';
@@ -144,6 +145,7 @@ async function seedDocuments(bytes: Uint8Array): Promise<JobContext<'thumbnail'>
         signal: new AbortController().signal,
         progress: async () => true,
         logger: silentLogger,
+        span: startTrace(),
       };
     }),
   );

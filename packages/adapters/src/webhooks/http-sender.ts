@@ -3,6 +3,7 @@ import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import type { TraceContext } from '@paperlane/core';
 import type { AllowedHost } from '../net/host-allowlist';
 import {
   type HostResolver,
@@ -19,6 +20,8 @@ export interface WebhookHttpRequest {
   body: string;
   headers: Record<string, string>;
   signal?: AbortSignal;
+  /** The span the POST belongs to (the delivery job's attempt); `instrumentedWebhookSender` sends a child of it. */
+  parent?: TraceContext;
 }
 
 export type WebhookHttpResult =

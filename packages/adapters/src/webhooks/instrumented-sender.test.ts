@@ -1,4 +1,4 @@
-import { parseTraceparent, startTrace, withTrace } from '@paperlane/core';
+import { parseTraceparent, startTrace } from '@paperlane/core';
 import { describe, expect, it } from 'vitest';
 import { createPrometheusMetrics } from '../metrics/prometheus-metrics';
 import type { WebhookHttpRequest, WebhookHttpResult, WebhookHttpSender } from './http-sender';
@@ -16,7 +16,7 @@ function recordingSender(result: WebhookHttpResult) {
 }
 
 describe('instrumented webhook sender', () => {
-  it('sends a traceparent in the delivery job trace and keeps the signed headers', async () => {
+  it("sends a traceparent under the delivery attempt's span and keeps the signed headers", async () => {
     const { sender, seen } = recordingSender({
       kind: 'response',
       statusCode: 204,
@@ -24,18 +24,19 @@ describe('instrumented webhook sender', () => {
       durationMs: 12,
     });
     const metrics = createPrometheusMetrics();
-    const job = startTrace();
-    await withTrace(job, () =>
-      instrumentedWebhookSender(sender, metrics).send({
-        url: 'https://x.test/',
-        body: '{}',
-        headers: { 'webhook-id': 'msg_1' },
-      }),
-    );
+    const attempt = startTrace();
+    await instrumentedWebhookSender(sender, metrics).send({
+      url: 'https://x.test/',
+      body: '{}',
+      headers: { 'webhook-id': 'msg_1' },
+      parent: attempt,
+    });
     const header = parseTraceparent(seen[0]?.headers.traceparent);
-    expect(header?.traceId).toBe(job.traceId);
-    expect(header?.spanId).not.toBe(job.spanId);
+    expect(header?.traceId).toBe(attempt.traceId);
+    expect(header?.spanId).not.toBe(attempt.spanId);
     expect(seen[0]?.headers['webhook-id']).toBe('msg_1');
+    // The span is the header's business, not the wrapped sender's.
+    expect(seen[0]).not.toHaveProperty('parent');
     expect(await metrics.render()).toContain(
       'paperlane_webhook_delivery_duration_seconds_count{outcome="delivered"} 1',
     );

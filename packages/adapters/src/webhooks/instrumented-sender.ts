@@ -1,18 +1,19 @@
-import { childSpan, currentTrace, formatTraceparent, type Metrics } from '@paperlane/core';
+import { childSpan, formatTraceparent, type Metrics } from '@paperlane/core';
 import type { WebhookHttpSender } from './http-sender';
 
 /**
  * Wraps the webhook sender with what an operator needs to follow a delivery: a W3C
- * `traceparent` header (a span of the delivery job's trace, so a receiver that traces
- * joins it) and the POST's latency and outcome in the metrics — `delivered` for a 2xx,
- * `failed` for any other status or no answer. The header is not part of what is signed.
+ * `traceparent` header (a child of the request's `parent`, the delivery attempt's span,
+ * so a receiver that traces joins the job's trace; a new trace without one) and the POST's
+ * latency and outcome in the metrics — `delivered` for a 2xx, `failed` for any other
+ * status or no answer. The header is not part of what is signed.
  *
  * @example const sender = instrumentedWebhookSender(createWebhookHttpSender(), metrics);
  */
 export function instrumentedWebhookSender(sender: WebhookHttpSender, metrics: Metrics): WebhookHttpSender {
   return {
-    async send(request) {
-      const span = childSpan(currentTrace());
+    async send({ parent, ...request }) {
+      const span = childSpan(parent);
       const traceparent = formatTraceparent(span);
       const result = await sender.send({ ...request, headers: { ...request.headers, traceparent } });
       if (result.kind === 'response') {

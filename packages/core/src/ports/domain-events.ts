@@ -1,4 +1,5 @@
 import type { FaultHook } from '../faults';
+import type { TraceContext } from '../trace-context';
 
 /**
  * Business events that tenants subscribe to (webhooks): `job.completed`, `job.failed`,
@@ -15,9 +16,16 @@ export interface DomainEvent {
   id?: string;
 }
 
+/** How an event is published, besides the event itself. */
+export interface DomainEventPublishOptions {
+  /** Tests only: reaches the fan-out's own steps; see `FAULT_POINTS`. */
+  faults?: FaultHook;
+  /** The span that publishes (a job attempt's, or the settled job's): the delivery jobs continue its trace. */
+  parent?: TraceContext;
+}
+
 export interface DomainEventSink {
-  /** `faults` (tests only) reaches the fan-out's own steps; see `FAULT_POINTS`. */
-  publish(event: DomainEvent, options?: { faults?: FaultHook }): Promise<void>;
+  publish(event: DomainEvent, options?: DomainEventPublishOptions): Promise<void>;
 }
 
 /** A sink that drops everything: for tests and for entry points without webhooks. */

@@ -26,7 +26,7 @@ export type {
   SummarizeInput,
   Summarizer,
 } from './documents';
-export type { DomainEvent, DomainEventSink } from './domain-events';
+export type { DomainEvent, DomainEventPublishOptions, DomainEventSink } from './domain-events';
 export { discardDomainEvents } from './domain-events';
 export type { EmailMessage, EmailSender } from './email-sender';
 export type { EventBus, JobEventListener } from './event-bus';

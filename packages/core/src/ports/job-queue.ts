@@ -1,6 +1,7 @@
 import type { Priority } from '../envelope';
 import type { JobRecord } from '../job';
 import type { PayloadOf, QueueName } from '../queues';
+import type { TraceContext } from '../trace-context';
 
 export interface EnqueueOptions {
   /** `high` for user-triggered work (default), `low` for batch work. */
@@ -18,10 +19,12 @@ export interface EnqueueOptions {
   sessionId?: string;
   documentId?: string;
   /**
-   * The W3C `traceparent` the job continues. Defaults to a child of the current span
-   * (`withTrace`: the HTTP request or the job that enqueues), else a new trace.
+   * The W3C `traceparent` the job continues. Defaults to a child of `parent`, else of the
+   * current span (`withTrace`: the HTTP request), else a new trace.
    */
   traceId?: string;
+  /** The span that enqueues (a job attempt's `ctx.span`): the job becomes its child. */
+  parent?: TraceContext;
 }
 
 export interface EnqueueRequest<Q extends QueueName = QueueName> extends EnqueueOptions {

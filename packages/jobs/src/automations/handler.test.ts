@@ -5,6 +5,7 @@ import {
   type JobRecord,
   NotFoundError,
   silentLogger,
+  startTrace,
 } from '@paperlane/core';
 import type { AutomationAction, NewAutomation, Store } from '@paperlane/store';
 import { startTestDynamo, type TestDynamo } from '@paperlane/store/test-store';
@@ -87,6 +88,7 @@ function context(payload: JobContext<'automation'>['payload'], attempt = 1): Job
     signal: new AbortController().signal,
     progress: async () => true,
     logger: silentLogger,
+    span: startTrace(),
   };
 }
 

@@ -1,11 +1,13 @@
 import {
   type DomainEventSink,
   describeError,
+  domainEventsUnderSpan,
   isPermanent,
   type JobHandler,
   type JobQueue,
   NotFoundError,
   PermanentError,
+  queueUnderSpan,
 } from '@paperlane/core';
 import { createJobWindowQueries, type Store } from '@paperlane/store';
 import { type AutomationActionPorts, runAutomationAction } from './actions';
@@ -42,7 +44,14 @@ export function createAutomationHandler(deps: AutomationHandlerDeps): JobHandler
     }
     let summary: Record<string, unknown>;
     try {
-      summary = await runAutomationAction({ ...deps, jobWindow }, { automation, runAt });
+      // What the action enqueues or announces continues this attempt's trace.
+      const traced = {
+        ...deps,
+        jobWindow,
+        queue: queueUnderSpan(deps.queue, ctx.span),
+        events: domainEventsUnderSpan(deps.events, ctx.span),
+      };
+      summary = await runAutomationAction(traced, { automation, runAt });
     } catch (error) {
       // A retryable failure is recorded only on the last attempt: recording it earlier
       // would make the retry see the run as done.

@@ -14,6 +14,7 @@ import {
   RetryableError,
   silentLogger,
   stableId,
+  startTrace,
 } from '@paperlane/core';
 import { createDispatcher, type Dispatcher, type Transport } from '@paperlane/runtime';
 import { type MailboxRecord, mailboxSecretContext, type NewMailbox, type Store } from '@paperlane/store';
@@ -146,6 +147,7 @@ async function runSync(mailbox: MailboxRecord, overrides: Partial<EmailSyncDeps>
     signal: new AbortController().signal,
     progress: async () => true,
     logger: silentLogger,
+    span: startTrace(),
   };
   return handler(ctx);
 }
@@ -433,6 +435,7 @@ describe('email sync against a real IMAP server', () => {
       signal: new AbortController().signal,
       progress: async () => true,
       logger: silentLogger,
+      span: startTrace(),
     });
     expect(result).toEqual({ mailboxes: 2, enqueued: 2 });
     expect(sent.filter((s) => s.queue === 'email-sync')).toHaveLength(2);

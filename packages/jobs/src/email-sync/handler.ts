@@ -5,6 +5,7 @@ import {
   NotFoundError,
   newId,
   PaperlaneError,
+  queueUnderSpan,
 } from '@paperlane/core';
 import type { MailboxRecord, Store } from '@paperlane/store';
 import { type EmailSyncDeps, syncMailbox } from './sync-mailbox';
@@ -34,6 +35,7 @@ export function createEmailSyncHandler(deps: EmailSyncDeps): JobHandler<'email-s
           payload: { tenantId, mailboxId: id },
           priority: ctx.job.priority,
           dedupeKey: `fanout:${ctx.job.jobId}:${id}`,
+          parent: ctx.span,
         })),
       );
       return { mailboxes: ids.length, enqueued: jobs.filter((j) => j.created).length };
@@ -53,7 +55,9 @@ export function createEmailSyncHandler(deps: EmailSyncDeps): JobHandler<'email-s
       startedAt: startedAt.toISOString(),
     };
     try {
-      const counts = await syncMailbox(deps, mailbox, {
+      // The documents' jobs continue this attempt's trace.
+      const traced = { ...deps, queue: queueUnderSpan(deps.queue, ctx.span) };
+      const counts = await syncMailbox(traced, mailbox, {
         signal: ctx.signal,
         logger: ctx.logger,
         progress: ctx.progress,

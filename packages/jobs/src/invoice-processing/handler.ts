@@ -18,6 +18,7 @@ import {
   type OcrProvider,
   PaperlaneError,
   stableId,
+  type TraceContext,
 } from '@paperlane/core';
 import {
   createResultSourceStore,
@@ -56,13 +57,14 @@ function reasonOf(error: unknown): string {
  * Everything after the invoice is stored as processed. Each step is idempotent
  * (same status write, dedupe-keyed enqueue, event ids derived from the processed
  * instant), so a re-run after a crash anywhere in here completes what was missing
- * and duplicates nothing.
+ * and duplicates nothing. The summary job and the events' deliveries continue `span`'s trace.
  */
 async function finish(
   deps: InvoiceProcessingDeps,
   sources: ResultSourceStore,
   invoice: InvoiceRecord,
   document: DocumentRecord,
+  span: TraceContext,
 ): Promise<EnqueueResult> {
   const { tenantId, documentId, invoiceId } = invoice;
   const processedAt = invoice.processedAt ?? invoice.updatedAt;
@@ -85,36 +87,43 @@ async function finish(
       priority: 'low',
       dedupeKey: `summary:${documentId}`,
       documentId,
+      parent: span,
       ...(document.sessionId ? { sessionId: document.sessionId } : {}),
     },
   );
-  await deps.events.publish({
-    tenantId,
-    type: 'invoice.processed',
-    id: stableId('evt', 'invoice.processed', tenantId, invoiceId, processedAt),
-    payload: invoiceProcessedPayload({
-      invoiceId,
-      documentId,
-      fields: invoice.fields,
-      ocrProvider: invoice.ocrProvider,
-      extractor: invoice.extractor,
-      pageCount: invoice.pageCount,
-      processedAt,
-    }),
-  });
-  await deps.events.publish({
-    tenantId,
-    type: 'document.processed',
-    id: stableId('evt', 'document.processed', tenantId, documentId, processedAt),
-    payload: documentProcessedPayload({
-      documentId,
-      fileName: document.fileName,
-      contentType: document.contentType,
-      pageCount: invoice.pageCount,
-      invoiceIds: [invoiceId],
-      processedAt,
-    }),
-  });
+  await deps.events.publish(
+    {
+      tenantId,
+      type: 'invoice.processed',
+      id: stableId('evt', 'invoice.processed', tenantId, invoiceId, processedAt),
+      payload: invoiceProcessedPayload({
+        invoiceId,
+        documentId,
+        fields: invoice.fields,
+        ocrProvider: invoice.ocrProvider,
+        extractor: invoice.extractor,
+        pageCount: invoice.pageCount,
+        processedAt,
+      }),
+    },
+    { parent: span },
+  );
+  await deps.events.publish(
+    {
+      tenantId,
+      type: 'document.processed',
+      id: stableId('evt', 'document.processed', tenantId, documentId, processedAt),
+      payload: documentProcessedPayload({
+        documentId,
+        fileName: document.fileName,
+        contentType: document.contentType,
+        pageCount: invoice.pageCount,
+        invoiceIds: [invoiceId],
+        processedAt,
+      }),
+    },
+    { parent: span },
+  );
   return summary;
 }
 
@@ -242,7 +251,7 @@ export function createInvoiceProcessingHandler(
 
     // A reprocess request asks for the work again; any other re-run only completes the follow-ups.
     if (found.status === 'processed' && found.fields && !ctx.payload.reprocess) {
-      const summary = await finish(deps, sources, found, document);
+      const summary = await finish(deps, sources, found, document, ctx.span);
       return {
         invoice_id: invoiceId,
         document_id: documentId,
@@ -301,7 +310,7 @@ export function createInvoiceProcessingHandler(
       await recordFailure(deps, ctx, invoice, error);
       throw error;
     }
-    const summary = await finish(deps, sources, invoice, document);
+    const summary = await finish(deps, sources, invoice, document, ctx.span);
     progress.report(100);
     await progress.flush();
     const fields = invoice.fields;

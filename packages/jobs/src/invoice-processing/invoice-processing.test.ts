@@ -12,6 +12,7 @@ import {
   isPermanent,
   type OcrProvider,
   type PaperlaneError,
+  parseTraceparent,
 } from '@paperlane/core';
 import { expectedInvoiceFields } from '@paperlane/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,6 +89,9 @@ describe('invoice-processing', () => {
     const summary = summaryJobs.items.find((job) => job.queue === 'llm-summary');
     expect(summary).toMatchObject({ priority: 'low', dedupeKey: `summary:${documentId}` });
     expect(result?.summary_job_id).toBe(summary?.jobId);
+    // The summary continues the invoice job's trace (a child of this attempt's span).
+    expect(parseTraceparent(summary?.traceId)?.traceId).toBe(ctx.span.traceId);
+    expect(parseTraceparent(summary?.traceId)?.traceId).toBe(parseTraceparent(ctx.job.traceId)?.traceId);
 
     const mine = h.events.filter((e) => e.tenantId === tenantId);
     expect(mine.map((e) => e.type)).toEqual(['invoice.processed', 'document.processed']);

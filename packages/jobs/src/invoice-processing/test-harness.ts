@@ -14,12 +14,14 @@ import {
   type BlobStore,
   blobKeys,
   type Clock,
+  childSpan,
   DEFAULT_TOPOLOGY,
   type DomainEvent,
   type DomainEventSink,
   type JobContext,
   type JobRecord,
   newId,
+  parseTraceparent,
   type QueueName,
   silentLogger,
 } from '@paperlane/core';
@@ -173,6 +175,8 @@ export async function startDocumentHarness(
           return true;
         },
         logger: silentLogger,
+        // The attempt's span, as the processor makes it: a child of the job's own.
+        span: childSpan(parseTraceparent(job.traceId)),
         progressValues,
       };
     },

@@ -1,8 +1,8 @@
 import {
   type Clock,
+  type DomainEventPublishOptions,
   type DomainEventSink,
   type EventBus,
-  type FaultHook,
   isoTime,
   isTerminal,
   type JobRecord,
@@ -92,7 +92,7 @@ export function finishedCounts(
 export async function settleSession(
   deps: SessionCompletionDeps,
   ref: { tenantId: string; sessionId: string },
-  options?: { faults?: FaultHook },
+  options?: DomainEventPublishOptions,
 ): Promise<void> {
   const announced = await completeAndAnnounce(deps, ref, options);
   if (announced) await notifyUploader(deps, announced);
@@ -102,7 +102,7 @@ export async function settleSession(
 async function completeAndAnnounce(
   deps: SessionCompletionDeps,
   ref: { tenantId: string; sessionId: string },
-  options?: { faults?: FaultHook },
+  options?: DomainEventPublishOptions,
 ): Promise<UploadSessionRecord | undefined> {
   const completion = createSessionCompletionStore(deps.store.table);
   let session = await deps.store.sessions.get(ref);
@@ -144,7 +144,7 @@ async function completeAndAnnounce(
 async function announce(
   deps: SessionCompletionDeps,
   session: UploadSessionRecord,
-  options?: { faults?: FaultHook },
+  options?: DomainEventPublishOptions,
 ): Promise<void> {
   const counts = session.counts ?? { complete: 0, failed: 0, cancelled: 0 };
   const completedAt = session.completedAt ?? session.updatedAt;

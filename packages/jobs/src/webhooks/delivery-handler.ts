@@ -8,6 +8,7 @@ import {
   RetryableError,
   type SecretCipher,
   stableId,
+  type TraceContext,
   webhookDisabledPayload,
   writeThroughOutage,
 } from '@paperlane/core';
@@ -144,7 +145,13 @@ function isFirstRun(ctx: { attempt: number; job: { generation: number } }): bool
 export function createWebhookDeliveryHandler(deps: WebhookDeliveryDeps): JobHandler<'webhook-delivery'> {
   const disableAfterMs = deps.disableAfterMs ?? DEFAULT_WEBHOOK_DISABLE_AFTER_MS;
 
-  async function disable(webhook: WebhookRecord, reason: string, at: Date, log: (m: string) => void) {
+  async function disable(
+    webhook: WebhookRecord,
+    reason: string,
+    at: Date,
+    log: (m: string) => void,
+    span: TraceContext,
+  ) {
     const switched = await deps.store.webhooks.disable({
       tenantId: webhook.tenantId,
       webhookId: webhook.webhookId,
@@ -155,17 +162,20 @@ export function createWebhookDeliveryHandler(deps: WebhookDeliveryDeps): JobHand
     deps.subscriptions?.forget(webhook);
     if (!switched) return false;
     try {
-      await deps.events.publish({
-        tenantId: webhook.tenantId,
-        type: 'webhook.disabled',
-        id: stableId('evt', 'webhook.disabled', webhook.webhookId, at.toISOString()),
-        payload: webhookDisabledPayload({
-          webhookId: webhook.webhookId,
-          url: webhook.url,
-          reason,
-          disabledAt: at.toISOString(),
-        }),
-      });
+      await deps.events.publish(
+        {
+          tenantId: webhook.tenantId,
+          type: 'webhook.disabled',
+          id: stableId('evt', 'webhook.disabled', webhook.webhookId, at.toISOString()),
+          payload: webhookDisabledPayload({
+            webhookId: webhook.webhookId,
+            url: webhook.url,
+            reason,
+            disabledAt: at.toISOString(),
+          }),
+        },
+        { parent: span },
+      );
     } catch (error) {
       // The subscription is disabled either way; the event is informational.
       log(`webhook.disabled event not published: ${describeError(error)}`);
@@ -232,7 +242,14 @@ export function createWebhookDeliveryHandler(deps: WebhookDeliveryDeps): JobHand
       ...(previousSecret ? { previousSecret } : {}),
     });
 
-    const result = await deps.sender.send({ url: webhook.url, body, headers, signal: ctx.signal });
+    // `parent`: the POST's `traceparent` is a span of this attempt (the instrumented sender).
+    const result = await deps.sender.send({
+      url: webhook.url,
+      body,
+      headers,
+      signal: ctx.signal,
+      parent: ctx.span,
+    });
     const at = deps.clock.now();
     const outcome = classifyAttempt(result, {
       now: at,
@@ -303,7 +320,7 @@ export function createWebhookDeliveryHandler(deps: WebhookDeliveryDeps): JobHand
         error: 'HTTP 410 Gone: the subscription was disabled',
         nextAttemptAt: null,
       });
-      const disabled = await disable(webhook, 'endpoint answered 410 Gone', at, log);
+      const disabled = await disable(webhook, 'endpoint answered 410 Gone', at, log, ctx.span);
       return { ...summary, status: 'failed', disabled };
     }
     if (outcome.kind === 'refused') {
@@ -324,7 +341,7 @@ export function createWebhookDeliveryHandler(deps: WebhookDeliveryDeps): JobHand
         error: `${outcome.reason}; the subscription was disabled after failing since ${since}`.slice(0, 1000),
         nextAttemptAt: null,
       });
-      const disabled = await disable(webhook, `failing continuously since ${since}`, at, log);
+      const disabled = await disable(webhook, `failing continuously since ${since}`, at, log, ctx.span);
       return { ...summary, status: 'failed', disabled };
     }
     const last = ctx.attempt >= ctx.job.maxAttempts;

@@ -9,6 +9,7 @@ import {
   type JobQueue,
   newId,
   reachFault,
+  type TraceContext,
   ValidationError,
 } from '@paperlane/core';
 import {
@@ -26,6 +27,8 @@ export interface WebhookFanoutDeps {
   clock: Clock;
   /** Tests only: stops the fan-out between its writes (see `FAULT_POINTS`). */
   faults?: FaultHook;
+  /** The span that published the event (a job attempt's): the delivery jobs are its children. */
+  parent?: TraceContext;
 }
 
 const domainEventSchema = z.object({
@@ -104,6 +107,7 @@ export async function fanOutEvent(deps: WebhookFanoutDeps, input: DomainEvent): 
     requests.push({
       queue: 'webhook-delivery',
       dedupeKey: deliveryId,
+      ...(deps.parent ? { parent: deps.parent } : {}),
       payload: {
         tenantId: event.tenantId,
         webhookId: webhook.webhookId,
@@ -132,7 +136,9 @@ export async function fanOutEvent(deps: WebhookFanoutDeps, input: DomainEvent): 
 export function createWebhookFanout(deps: WebhookFanoutDeps): DomainEventSink {
   return {
     async publish(event, options) {
-      await fanOutEvent(options?.faults ? { ...deps, faults: options.faults } : deps, event);
+      const faults = options?.faults;
+      const parent = options?.parent;
+      await fanOutEvent(faults || parent ? { ...deps, faults, parent } : deps, event);
     },
   };
 }

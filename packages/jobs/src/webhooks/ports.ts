@@ -1,3 +1,5 @@
+import type { TraceContext } from '@paperlane/core';
+
 /** One signed POST to a subscriber. */
 export interface WebhookSendRequest {
   url: string;
@@ -5,6 +7,8 @@ export interface WebhookSendRequest {
   body: string;
   headers: Record<string, string>;
   signal?: AbortSignal;
+  /** The delivery attempt's span: a tracing sender sends a child of it as `traceparent`. */
+  parent?: TraceContext;
 }
 
 export type WebhookSendResult =

@@ -2,17 +2,23 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { createLocalSecretCipher } from '@paperlane/adapters/crypto';
 import { parseAllowedHosts } from '@paperlane/adapters/net/index';
 import { createWebhookHttpSender } from '@paperlane/adapters/webhooks/index';
+import { instrumentedWebhookSender } from '@paperlane/adapters/webhooks/instrumented-sender';
 import { startTestReceiver, type TestReceiver } from '@paperlane/adapters/webhooks/test-receiver';
 import {
+  childSpan,
   DEFAULT_TOPOLOGY,
   type DomainEvent,
   decideRetry,
+  discardDomainEvents,
   type EnqueueResult,
   type JobRecord,
+  noMetrics,
   PermanentError,
+  parseTraceparent,
   payloadSchemas,
   RetryableError,
   silentLogger,
+  startTrace,
   ValidationError,
 } from '@paperlane/core';
 import { type Store, webhookDeliveryId, webhookSecretContext } from '@paperlane/store';
@@ -102,6 +108,7 @@ function run(job: JobRecord, attempt = 1) {
     signal: new AbortController().signal,
     progress: async () => true,
     logger: silentLogger,
+    span: startTrace(),
   });
 }
 
@@ -183,6 +190,45 @@ describe('webhook fan-out', () => {
   });
 });
 
+describe("a delivery's trace", () => {
+  it('continues the span that published the event, down to the POST it sends', async () => {
+    await register('acme', 'wh_traced', '/ok', { events: ['entry.approved'] });
+    const publisher = startTrace();
+    const before = queue.requests.length;
+    await fanout.publish(
+      { tenantId: 'acme', type: 'entry.approved', id: 'evt_traced', payload: {} },
+      { parent: publisher },
+    );
+    const [request] = queue.requests.slice(before);
+    expect(request?.parent).toEqual(publisher);
+    const [result] = await queue.queue.enqueueMany([request!]);
+    const attempt = childSpan(publisher);
+    const traced = createWebhookDeliveryHandler({
+      store,
+      cipher,
+      clock,
+      events: discardDomainEvents,
+      sender: instrumentedWebhookSender(
+        createWebhookHttpSender({ allowedHosts: parseAllowedHosts('127.0.0.1'), timeoutMs: 300 }),
+        noMetrics,
+      ),
+    });
+    const arrived = receiver.nextRequest();
+    await traced({
+      job: result!.job,
+      payload: result!.job.payload as never,
+      attempt: 1,
+      signal: new AbortController().signal,
+      progress: async () => true,
+      logger: silentLogger,
+      span: attempt,
+    });
+    const header = parseTraceparent((await arrived).headers.traceparent);
+    expect(header?.traceId).toBe(publisher.traceId);
+    expect([publisher.spanId, attempt.spanId]).not.toContain(header?.spanId);
+  });
+});
+
 describe('webhook-delivery job against a loopback receiver', () => {
   it('signs and delivers, and records the success', async () => {
     const secret = await register('acme', 'wh_ok', '/ok');
@@ -251,6 +297,7 @@ describe('webhook-delivery job against a loopback receiver', () => {
           signal: new AbortController().signal,
           progress: async () => true,
           logger: silentLogger,
+          span: startTrace(),
         });
       return { reads, run: runCounted };
     }
@@ -427,6 +474,7 @@ describe('webhook-delivery job against a loopback receiver', () => {
       signal: new AbortController().signal,
       progress: async () => true,
       logger: silentLogger,
+      span: startTrace(),
     });
     expect(summary).toMatchObject({ status: 'succeeded', attempts: 1 });
     expect(refusals).toBe(-1);
@@ -576,6 +624,7 @@ describe('webhook-delivery job against a loopback receiver', () => {
         signal: new AbortController().signal,
         progress: async () => true,
         logger: silentLogger,
+        span: startTrace(),
       }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(RetryableError);
       const delivery = await store.webhookDeliveries.get(ref);

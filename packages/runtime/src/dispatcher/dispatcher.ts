@@ -94,8 +94,9 @@ export function createDispatcher(deps: DispatcherDeps): JobQueue & {
       queue: request.queue,
       payload: payload as Record<string, unknown>,
       priority: request.priority ?? 'high',
-      // The job's own span in the trace of whatever enqueued it: it travels in the envelope and the record.
-      traceId: request.traceId ?? formatTraceparent(childSpan(currentTrace())),
+      // The job's own span in the trace of whatever enqueued it: it travels in the envelope and the
+      // record. A job attempt names itself (`parent`); the HTTP layer's span is in AsyncLocalStorage.
+      traceId: request.traceId ?? formatTraceparent(childSpan(request.parent ?? currentTrace())),
       maxAttempts: deps.topology[request.queue].attempts,
       ...(request.dedupeKey ? { dedupeKey: request.dedupeKey } : {}),
       ...(request.documentId ? { documentId: request.documentId } : {}),

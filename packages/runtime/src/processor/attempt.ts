@@ -6,6 +6,7 @@ import {
   type Logger,
   type PayloadOf,
   type QueueName,
+  type TraceContext,
 } from '@paperlane/core';
 import { jobEvent, publishSafely } from './job-events';
 import type { HeldClaim } from './lease-keeper';
@@ -25,6 +26,7 @@ export class Attempt implements JobContext, HeldClaim {
   readonly attempt: number;
   readonly payload: PayloadOf<QueueName>;
   readonly extend: ((ms: number) => Promise<void>) | undefined;
+  readonly span: TraceContext;
   lostClaim = false;
   private controller: AbortController | undefined;
   private lastProgress: number;
@@ -37,7 +39,7 @@ export class Attempt implements JobContext, HeldClaim {
     envelope: AnyEnvelope,
     private readonly delivery: Delivery,
     private readonly deps: ProcessorDeps,
-    readonly logger: Logger,
+    readonly logger: Logger & { readonly span: TraceContext },
   ) {
     this.tenantId = job.tenantId;
     this.jobId = job.jobId;
@@ -45,6 +47,7 @@ export class Attempt implements JobContext, HeldClaim {
     this.payload = envelope.payload as PayloadOf<QueueName>;
     this.extend = delivery.extend;
     this.lastProgress = job.progress;
+    this.span = logger.span;
   }
 
   get signal(): AbortSignal {

@@ -4,7 +4,6 @@ import {
   CONSUMER_LOST,
   childSpan,
   consumerLostMessage,
-  currentTrace,
   type DecodeFailure,
   decideRetry,
   decodeEnvelope,
@@ -30,7 +29,6 @@ import {
   type Topology,
   type TraceContext,
   traceFields,
-  withTrace,
   writeThroughOutage,
 } from '@paperlane/core';
 import type { FairShareGate } from '../fair-share/gate';
@@ -73,16 +71,17 @@ export interface ProcessorDeps {
 /**
  * Records one attempt's end. `started` is `performance.now()` when the handler began; a job
  * failed before any handler ran (bad message, no handler, outlived attempts) counts with 0 ms.
+ * `span` is the attempt's (none for a message that never became an attempt).
  */
 function recordAttempt(
   deps: ProcessorDeps,
   job: Pick<JobRecord, 'queue' | 'attempts' | 'jobId'>,
   outcome: JobAttemptOutcome,
   started: number | undefined,
+  span: TraceContext | undefined,
 ): void {
   if (!deps.metrics) return;
   const durationMs = started === undefined ? 0 : performance.now() - started;
-  const span = currentTrace();
   deps.metrics.jobAttempt({
     queue: job.queue,
     outcome,
@@ -149,8 +148,11 @@ export function createProcessor(deps: ProcessorDeps) {
 export type Processor = ReturnType<typeof createProcessor>;
 
 /**
- * Not `async` on purpose: the accepted path adds no promise of its own (every promise
- * costs more once AsyncLocalStorage's hooks are on, as they are for the trace).
+ * Not `async` on purpose: the accepted path adds no promise of its own. The attempt's
+ * span travels explicitly (on the job's context, the logger, the metrics fact), never in
+ * AsyncLocalStorage: entering it once makes Node 20 run promise hooks on every await of
+ * the process (BullMQ's and ioredis's too), which cost a worker about a third of its CPU
+ * per job (bench:queue).
  */
 function processDelivery(delivery: Delivery, deps: ProcessorDeps, leases: LeaseKeeper): Promise<Outcome> {
   const decoded = decodeEnvelope(delivery.body);
@@ -170,13 +172,11 @@ function processDelivery(delivery: Delivery, deps: ProcessorDeps, leases: LeaseK
   }
   // This attempt is a span of the job's trace (a job enqueued before traces, or by a
   // caller with its own id, starts one): its logs carry it, and what it enqueues or
-  // POSTs (follow-up jobs, webhooks) continues it.
+  // POSTs (follow-up jobs, webhooks) continues it through `ctx.span`.
   const span = childSpan(parseTraceparent(envelope.traceId));
-  return withTrace(span, () =>
-    deps.fairShare && !delivery.signal?.aborted
-      ? runFairly(deps.fairShare, envelope, delivery, deps, leases, span)
-      : runClaimed(envelope, delivery, deps, leases, span),
-  );
+  return deps.fairShare && !delivery.signal?.aborted
+    ? runFairly(deps.fairShare, envelope, delivery, deps, leases, span)
+    : runClaimed(envelope, delivery, deps, leases, span);
 }
 
 /** A message that is not a valid envelope: its record (if it names one) fails, the message dead-letters. */
@@ -200,7 +200,7 @@ async function deadLetterUndecodable(
     });
     if (failed && deps.faults) await reachFault(deps.faults, 'after-fail');
     if (failed) {
-      recordAttempt(deps, failed, 'failed', undefined);
+      recordAttempt(deps, failed, 'failed', undefined, undefined);
       publishSafely(deps.events, jobEvent('job:failed', failed, clock.now()), logger);
       await settled(failed, deps, logger);
     }
@@ -232,7 +232,8 @@ async function runFairly(
 
 /**
  * A logger bound to one job, whose child logger is built only when something is logged
- * (most jobs log nothing here). One object per job, methods on the prototype.
+ * (most jobs log nothing here). One object per job, methods on the prototype; it also
+ * carries the attempt's span to the outcome's metrics fact.
  */
 class JobLogger implements Logger {
   private bound: Logger | undefined;
@@ -241,7 +242,7 @@ class JobLogger implements Logger {
     private readonly deps: ProcessorDeps,
     private readonly envelope: AnyEnvelope,
     private readonly delivery: Delivery,
-    private readonly span: TraceContext,
+    readonly span: TraceContext,
   ) {}
 
   private get logger(): Logger {
@@ -344,7 +345,7 @@ async function runAttempt(
   handler: JobHandler,
   delivery: Delivery,
   deps: ProcessorDeps,
-  logger: Logger,
+  logger: JobLogger,
   leases: LeaseKeeper,
 ): Promise<Outcome> {
   const attempt = new Attempt(job, envelope, delivery, deps, logger);
@@ -376,7 +377,7 @@ async function runAttempt(
     );
     if (!done) return await afterLostClaim(job, deps, logger);
     if (deps.faults) await reachFault(deps.faults, 'after-complete');
-    recordAttempt(deps, done, 'completed', started);
+    recordAttempt(deps, done, 'completed', started, logger.span);
     publishSafely(deps.events, jobEvent('job:complete', done, deps.clock.now()), logger);
     if (deps.onSettled) await settled(done, deps, logger);
     return { kind: 'ack', reason: 'completed' };
@@ -415,7 +416,7 @@ async function afterError(
   job: JobRecord,
   error: unknown,
   deps: ProcessorDeps,
-  logger: Logger,
+  logger: JobLogger,
   delivery: Delivery,
   started: number,
 ): Promise<Outcome> {
@@ -456,7 +457,7 @@ async function afterError(
   );
   if (!pending) return afterLostClaim(job, deps, logger);
   if (deps.faults) await reachFault(deps.faults, 'after-retry');
-  recordAttempt(deps, pending, 'retried', started);
+  recordAttempt(deps, pending, 'retried', started, logger.span);
   publishSafely(deps.events, jobEvent('job:retrying', pending, clock.now()), logger);
   return { kind: 'retry', delayMs: decision.delayMs, error: message };
 }
@@ -466,7 +467,7 @@ async function finishFailed(
   message: string,
   code: string,
   deps: ProcessorDeps,
-  logger: Logger,
+  logger: JobLogger,
   delivery?: Delivery,
   started?: number,
 ): Promise<Outcome> {
@@ -487,7 +488,7 @@ async function finishFailed(
   );
   if (!failed) return afterLostClaim(job, deps, logger);
   if (deps.faults) await reachFault(deps.faults, 'after-fail');
-  recordAttempt(deps, failed, 'failed', started);
+  recordAttempt(deps, failed, 'failed', started, logger.span);
   publishSafely(deps.events, jobEvent('job:failed', failed, deps.clock.now()), logger);
   await settled(failed, deps, logger);
   return { kind: 'dead', reason: message, code };
