@@ -100,16 +100,21 @@ async function register(
   return secret;
 }
 
-function run(job: JobRecord, attempt = 1) {
-  return handler({
+/** The job's context for one attempt, as the processor would give it. */
+function contextOf(job: JobRecord, attempt = 1, span = startTrace()) {
+  return {
     job,
     payload: job.payload as never,
     attempt,
     signal: new AbortController().signal,
-    progress: async () => true,
+    progress: async () => true as const,
     logger: silentLogger,
-    span: startTrace(),
-  });
+    span,
+  };
+}
+
+function run(job: JobRecord, attempt = 1) {
+  return handler(contextOf(job, attempt));
 }
 
 /** The job enqueued for a webhook by the last publish. */
@@ -214,15 +219,7 @@ describe("a delivery's trace", () => {
       ),
     });
     const arrived = receiver.nextRequest();
-    await traced({
-      job: result!.job,
-      payload: result!.job.payload as never,
-      attempt: 1,
-      signal: new AbortController().signal,
-      progress: async () => true,
-      logger: silentLogger,
-      span: attempt,
-    });
+    await traced(contextOf(result!.job, 1, attempt));
     const header = parseTraceparent((await arrived).headers.traceparent);
     expect(header?.traceId).toBe(publisher.traceId);
     expect([publisher.spanId, attempt.spanId]).not.toContain(header?.spanId);

@@ -1,16 +1,13 @@
-import { createInProcessEventBus } from '@paperlane/adapters';
 import {
   currentTrace,
   type JobRecord,
   type Metrics,
   noMetrics,
   parseTraceparent,
-  silentLogger,
-  systemClock,
   type TraceContext,
 } from '@paperlane/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SqsEnvironment, startSqsEnvironment } from '../../test/support/sqs-environment';
+import { processorDeps, type SqsEnvironment, startSqsEnvironment } from '../../test/support/sqs-environment';
 import { toMessage } from '../dispatcher/dispatcher';
 import { createProcessor } from './process-delivery';
 
@@ -35,13 +32,7 @@ describe("an attempt's span", () => {
     const seen: Array<{ span: TraceContext; current: TraceContext | undefined }> = [];
     const followUps: JobRecord[] = [];
     const processor = createProcessor({
-      store: env.store,
-      events: createInProcessEventBus(silentLogger),
-      topology: env.topology,
-      clock: systemClock,
-      logger: silentLogger,
-      leaseMs: 60_000,
-      sweepGraceMs: 60_000,
+      ...processorDeps(env),
       metrics: { ...noMetrics, jobAttempt: (fact) => void facts.push(fact) },
       handlers: {
         thumbnail: async (ctx) => {

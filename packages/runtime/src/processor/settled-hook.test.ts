@@ -1,7 +1,6 @@
-import { createInProcessEventBus } from '@paperlane/adapters';
-import { type JobRecord, PermanentError, silentLogger, systemClock } from '@paperlane/core';
+import { type JobRecord, PermanentError } from '@paperlane/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SqsEnvironment, startSqsEnvironment } from '../../test/support/sqs-environment';
+import { processorDeps, type SqsEnvironment, startSqsEnvironment } from '../../test/support/sqs-environment';
 import { createProcessor } from './process-delivery';
 
 let env: SqsEnvironment;
@@ -19,18 +18,7 @@ function messageBody(url: string, jobId: string): string {
   return found.body;
 }
 
-/** The processor's dependencies on the shared environment, short of handlers and hook. */
-function baseDeps() {
-  return {
-    store: env.store,
-    events: createInProcessEventBus(silentLogger),
-    topology: env.topology,
-    clock: systemClock,
-    logger: silentLogger,
-    leaseMs: 60_000,
-    sweepGraceMs: 60_000,
-  };
-}
+const baseDeps = () => processorDeps(env);
 
 describe('the onSettled hook', () => {
   it('runs once a job is complete or failed for good, after the record says so, never for a retry', async () => {

@@ -102,3 +102,16 @@ export async function startSqsEnvironment(topologyEnv: Record<string, string> = 
 }
 
 export type SqsEnvironment = Awaited<ReturnType<typeof startSqsEnvironment>>;
+
+/** A processor's dependencies on the environment, short of handlers, hook and metrics. */
+export function processorDeps(env: SqsEnvironment) {
+  return {
+    store: env.store,
+    events: createInProcessEventBus(silentLogger),
+    topology: env.topology,
+    clock: systemClock,
+    logger: silentLogger,
+    leaseMs: 60_000,
+    sweepGraceMs: 60_000,
+  };
+}
