@@ -8,7 +8,6 @@ import {
   resolveTopology,
   silentLogger,
   systemClock,
-  withTrace,
 } from '@paperlane/core';
 import { createDispatcher, type OutgoingMessage } from '../src/dispatcher/index';
 import { createLeaseKeeper, createProcessor, jobEvent, publishSafely } from '../src/processor/index';
@@ -20,7 +19,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 /** The processor's parts, in the order a job meets them. */
 export const PROCESSOR_PARTS = [
   'decode (zod: envelope + payload)',
-  'trace span (parse traceparent, child, ALS run)',
+  'trace span (parse traceparent, child)',
   'claim (bench store)',
   'lease keeper (hold + release)',
   'events (2 built + published)',
@@ -106,9 +105,7 @@ export async function profileProcessor(options: { jobs: number; rounds: number }
     const partsStore = createMemoryJobStore();
     const fresh = await prepare(partsStore, options.jobs);
     const decode = await perItem(fresh, (body) => decodeEnvelope(body));
-    const trace = await perItem(fresh, (e) =>
-      withTrace(childSpan(parseTraceparent(e.traceId)), () => Promise.resolve()),
-    );
+    const trace = await perItem(fresh, (e) => childSpan(parseTraceparent(e.traceId)));
     const claims: Awaited<ReturnType<JobStore['claim']>>[] = [];
     const claim = await perItem(fresh, async (e) => {
       claims.push(
@@ -143,7 +140,7 @@ export async function profileProcessor(options: { jobs: number; rounds: number }
     if (round === 0) continue; // warm-up: JIT and allocation settle
     samples.whole.push(whole);
     sample('decode (zod: envelope + payload)', decode);
-    sample('trace span (parse traceparent, child, ALS run)', trace);
+    sample('trace span (parse traceparent, child)', trace);
     sample('claim (bench store)', claim);
     sample('lease keeper (hold + release)', lease);
     sample('events (2 built + published)', events);

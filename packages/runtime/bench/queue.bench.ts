@@ -3,7 +3,13 @@
  * redis-server (bullmq-bench's queue-add-bulk and worker-concurrent scenarios),
  * and the full job lifecycle (DynamoDB record + events) beside dynalite's raw
  * put rate. Rounds alternate so both sides see the same machine state.
+ *
+ * worker-concurrent runs each side in a fresh child process (BENCH_WORKER_WARMUP warm-up
+ * rounds, then one measured): a process that ever entered AsyncLocalStorage runs promise
+ * hooks on every await from then on, so sharing one process made raw BullMQ pay whatever
+ * state the other side left behind.
  */
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createInProcessEventBus, createRedisEventBus } from '@paperlane/adapters';
@@ -77,6 +83,123 @@ function completions(worker: Worker, n: number): Promise<void> {
   });
 }
 
+type WorkerSide = 'raw' | 'ours';
+
+/** One worker-concurrent round in this process: a pre-filled queue, no-op work, until every job completed. */
+async function workerRound(
+  side: WorkerSide,
+  url: string,
+): Promise<{ jobsPerSecond: number; cpuPerJobUs: number }> {
+  const prefix = `${side}-${randomUUID()}`;
+  let start: () => Worker;
+  let stop: () => Promise<void>;
+  if (side === 'raw') {
+    const queue = new Queue('automation', { connection: { url }, prefix });
+    for (let i = 0; i < JOBS; i += BULK) {
+      await queue.addBulk(
+        Array.from({ length: Math.min(BULK, JOBS - i) }, (_, j) => {
+          const d = envelope('tenant-bench', i + j);
+          return { name: 'automation', data: d, opts: { ...jobOptions, jobId: d.jobId } };
+        }),
+      );
+    }
+    let worker: Worker | undefined;
+    start = () => {
+      worker = new Worker('automation', async () => ({ outcome: 'completed' }), {
+        connection: { url, maxRetriesPerRequest: null },
+        prefix,
+        concurrency: CONCURRENCY,
+      });
+      return worker;
+    };
+    stop = async () => {
+      await worker?.close();
+      await queue.close();
+    };
+  } else {
+    const store: JobStore = createMemoryJobStore();
+    const events: EventBus = createInProcessEventBus();
+    const transport = createBullmqTransport({ url, prefix, topology });
+    const dispatcher = createDispatcher({
+      store,
+      transport,
+      topology,
+      clock: systemClock,
+      logger: silentLogger,
+      sweepGraceMs: 60_000,
+    });
+    for (let i = 0; i < JOBS; i += BULK) {
+      await dispatcher.enqueueMany(
+        Array.from({ length: Math.min(BULK, JOBS - i) }, (_, j) => ({
+          queue: 'automation' as const,
+          payload: { tenantId: 'tenant-bench', tenantUserId: `user-${i + j}` },
+        })),
+      );
+    }
+    let worker: ReturnType<typeof createBullmqWorker> | undefined;
+    start = () => {
+      worker = createBullmqWorker({
+        queue: 'automation',
+        url,
+        prefix,
+        concurrency: CONCURRENCY,
+        deps: {
+          store,
+          events,
+          handlers: { automation: async () => undefined },
+          topology,
+          clock: systemClock,
+          logger: silentLogger,
+          sweepGraceMs: 60_000,
+        },
+      });
+      return worker.worker;
+    };
+    stop = async () => {
+      await worker?.close();
+      await transport.close();
+    };
+  }
+  let ms = 0;
+  const cpu = await cpuPerJob(JOBS, async () => {
+    ms = await timed(() => completions(start(), JOBS));
+  });
+  await stop();
+  return { jobsPerSecond: rate(JOBS, ms), cpuPerJobUs: cpu };
+}
+
+const CHILD_RESULT = 'worker-round-result ';
+
+/** Runs `side`'s worker rounds in a fresh process (this bundle again) and returns the measured one. */
+function workerRoundInChild(
+  side: WorkerSide,
+  url: string,
+): Promise<{ jobsPerSecond: number; cpuPerJobUs: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, process.argv[1] ?? ''], {
+      env: { ...process.env, BENCH_WORKER_SIDE: side, BENCH_WORKER_REDIS: url },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith(CHILD_RESULT));
+      if (code !== 0 || !line) reject(new Error(`worker round (${side}) exited ${code}: ${out}`));
+      else resolve(JSON.parse(line.slice(CHILD_RESULT.length)));
+    });
+  });
+}
+
+/** The child's part: warm-up rounds (JIT tiers, pools), then the measured one, printed for the parent. */
+async function workerChild(side: WorkerSide, url: string): Promise<void> {
+  const warmups = Number(process.env.BENCH_WORKER_WARMUP ?? 2);
+  for (let i = 0; i < warmups; i++) await workerRound(side, url);
+  console.log(`${CHILD_RESULT}${JSON.stringify(await workerRound(side, url))}`);
+}
+
 async function main() {
   const redis = await startRedis();
   // dynalite runs as its own process, as a database would: both sides of the comparison use it.
@@ -123,82 +246,13 @@ async function main() {
         if (round > 0) results['queue-add-bulk (addBulk 50)']!.ours.push(rate(JOBS, ms));
         await transport.close();
       }
-      // worker-concurrent: pre-filled queue, no-op work, time until every job completed.
-      {
-        const prefix = `raw-${randomUUID()}`;
-        const queue = new Queue('automation', { connection: { url: redis.url }, prefix });
-        for (let i = 0; i < JOBS; i += BULK) {
-          await queue.addBulk(
-            Array.from({ length: Math.min(BULK, JOBS - i) }, (_, j) => {
-              const d = envelope('tenant-bench', i + j);
-              return { name: 'automation', data: d, opts: { ...jobOptions, jobId: d.jobId } };
-            }),
-          );
+      // worker-concurrent: each side in a fresh process, alternating (see the header).
+      if (round > 0) {
+        for (const side of ['raw', 'ours'] as const) {
+          const { jobsPerSecond, cpuPerJobUs } = await workerRoundInChild(side, redis.url);
+          results['worker-concurrent (concurrency 100)']![side].push(jobsPerSecond);
+          workerCpu[side].push(cpuPerJobUs);
         }
-        let worker!: Worker;
-        let ms = 0;
-        const cpu = await cpuPerJob(JOBS, async () => {
-          ms = await timed(async () => {
-            worker = new Worker('automation', async () => ({ outcome: 'completed' }), {
-              connection: { url: redis.url, maxRetriesPerRequest: null },
-              prefix,
-              concurrency: CONCURRENCY,
-            });
-            await completions(worker, JOBS);
-          });
-        });
-        if (round > 0) results['worker-concurrent (concurrency 100)']!.raw.push(rate(JOBS, ms));
-        if (round > 0) workerCpu.raw.push(cpu);
-        await worker.close();
-        await queue.close();
-      }
-      {
-        const prefix = `ours-${randomUUID()}`;
-        const store: JobStore = createMemoryJobStore();
-        const events: EventBus = createInProcessEventBus();
-        const transport = createBullmqTransport({ url: redis.url, prefix, topology });
-        const dispatcher = createDispatcher({
-          store,
-          transport,
-          topology,
-          clock: systemClock,
-          logger: silentLogger,
-          sweepGraceMs: 60_000,
-        });
-        for (let i = 0; i < JOBS; i += BULK) {
-          await dispatcher.enqueueMany(
-            Array.from({ length: Math.min(BULK, JOBS - i) }, (_, j) => ({
-              queue: 'automation' as const,
-              payload: { tenantId: 'tenant-bench', tenantUserId: `user-${i + j}` },
-            })),
-          );
-        }
-        let worker!: ReturnType<typeof createBullmqWorker>;
-        let ms = 0;
-        const cpu = await cpuPerJob(JOBS, async () => {
-          ms = await timed(async () => {
-            worker = createBullmqWorker({
-              queue: 'automation',
-              url: redis.url,
-              prefix,
-              concurrency: CONCURRENCY,
-              deps: {
-                store,
-                events,
-                handlers: { automation: async () => undefined },
-                topology,
-                clock: systemClock,
-                logger: silentLogger,
-                sweepGraceMs: 60_000,
-              },
-            });
-            await completions(worker.worker, JOBS);
-          });
-        });
-        if (round > 0) results['worker-concurrent (concurrency 100)']!.ours.push(rate(JOBS, ms));
-        if (round > 0) workerCpu.ours.push(cpu);
-        await worker.close();
-        await transport.close();
       }
     }
 
@@ -218,11 +272,13 @@ async function main() {
     const profile = await profileProcessor({ jobs: JOBS, rounds: ROUNDS });
     const cpuLine = (label: string, us: number) =>
       console.log(`  ${label.padEnd(48)} ${us.toFixed(1).padStart(8)} µs`);
-    console.log(`\nworker-concurrent, this process's CPU per job (median of ${ROUNDS}):`);
+    console.log(
+      `\nworker-concurrent, the worker process's CPU per job (median of ${ROUNDS}, each a fresh process):`,
+    );
     cpuLine('raw BullMQ worker', rawCpu);
     cpuLine('Paperlane adapter', oursCpu);
     cpuLine('  of which the processor (profile below)', profile.whole);
-    cpuLine('  the rest: ALS hooks on BullMQ, GC at 100 jobs', oursCpu - rawCpu - profile.whole);
+    cpuLine('  the rest: adapter glue, GC at 100 jobs in flight', oursCpu - rawCpu - profile.whole);
     console.log(
       `  CPU ratio raw/adapter ${(rawCpu / oursCpu).toFixed(2)}× (the jobs/s ratio on an idle machine)`,
     );
@@ -397,4 +453,11 @@ async function main() {
   }
 }
 
-await main();
+const childSide = process.env.BENCH_WORKER_SIDE;
+const childRedis = process.env.BENCH_WORKER_REDIS;
+if (childSide === 'raw' || childSide === 'ours') {
+  if (!childRedis) throw new Error('BENCH_WORKER_REDIS is required with BENCH_WORKER_SIDE');
+  await workerChild(childSide, childRedis);
+} else {
+  await main();
+}
