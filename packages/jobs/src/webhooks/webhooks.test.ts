@@ -4,6 +4,7 @@ import { parseAllowedHosts } from '@paperlane/adapters/net/index';
 import { createWebhookHttpSender } from '@paperlane/adapters/webhooks/index';
 import { startTestReceiver, type TestReceiver } from '@paperlane/adapters/webhooks/test-receiver';
 import {
+  AbortedError,
   DEFAULT_TOPOLOGY,
   type DomainEvent,
   decideRetry,
@@ -434,6 +435,62 @@ describe('webhook-delivery job against a loopback receiver', () => {
     const delivery = await store.webhookDeliveries.get({
       tenantId: 'acme',
       deliveryId: webhookDeliveryId('evt_outage', 'wh_outage'),
+    });
+    expect(delivery).toMatchObject({ status: 'succeeded', attempts: 1 });
+  });
+
+  it('records the POST through an outage even after the claim is lost, so a take-over does not send it again', async () => {
+    await register('acme', 'wh_outage2', '/ok');
+    const [result] = await publishAndCollect({
+      tenantId: 'acme',
+      type: 'entry.approved',
+      id: 'evt_outage2',
+      payload: { entry_id: 'e1' },
+    });
+    let refusals = 2;
+    const outage = () =>
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    const flaky = createWebhookDeliveryHandler({
+      store: {
+        webhooks: {
+          ...store.webhooks,
+          recordDeliveryResult: async () => {
+            throw outage();
+          },
+        },
+        webhookDeliveries: {
+          ...store.webhookDeliveries,
+          recordAttempt: async (input) => {
+            // The lease keeper cannot renew during the outage either: the claim is lost.
+            if (refusals === 2)
+              queueMicrotask(() => claim.abort(new AbortedError('lease lapsed', { code: 'claim_lost' })));
+            if (refusals-- > 0) throw outage();
+            return store.webhookDeliveries.recordAttempt(input);
+          },
+        },
+      },
+      cipher,
+      clock,
+      events: { publish: async () => {} },
+      sender: createWebhookHttpSender({ allowedHosts: parseAllowedHosts('127.0.0.1'), timeoutMs: 300 }),
+    });
+    const claim = new AbortController();
+    const before = receiver.received.length;
+    const summary = await flaky({
+      job: result!.job,
+      payload: result!.job.payload as never,
+      attempt: 1,
+      signal: claim.signal,
+      progress: async () => true,
+      logger: silentLogger,
+    });
+    expect(summary).toMatchObject({ status: 'succeeded', attempts: 1 });
+    expect(refusals).toBe(-1);
+    expect(claim.signal.aborted).toBe(true);
+    expect(receiver.received.length - before).toBe(1);
+    const delivery = await store.webhookDeliveries.get({
+      tenantId: 'acme',
+      deliveryId: webhookDeliveryId('evt_outage2', 'wh_outage2'),
     });
     expect(delivery).toMatchObject({ status: 'succeeded', attempts: 1 });
   });
