@@ -50,7 +50,11 @@ describe('traceparent', () => {
     const child = childSpan(parent);
     expect(child.traceId).toBe(parent.traceId);
     expect(child.spanId).not.toBe(parent.spanId);
-    expect(parseTraceparent(formatTraceparent(child))).toEqual(child);
+    expect(child.parentSpanId).toBe(parent.spanId);
+    // The header carries the span itself, not its parent: a receiver's child points at this span.
+    const { parentSpanId: _parent, ...onTheWire } = child;
+    expect(parseTraceparent(formatTraceparent(child))).toEqual(onTheWire);
+    expect(childSpan(childSpan(child)).parentSpanId).not.toBe(child.spanId);
     expect(childSpan(undefined).traceId).toMatch(/^[0-9a-f]{32}$/);
   });
 

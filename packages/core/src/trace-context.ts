@@ -10,6 +10,8 @@ export interface TraceContext {
   spanId: string;
   /** 2 hex digits. */
   flags: string;
+  /** The span this one was started under (absent for a trace's root or a parsed header). */
+  parentSpanId?: string;
 }
 
 const ZERO_TRACE = '0'.repeat(32);
@@ -81,7 +83,14 @@ export function startTrace(): TraceContext {
  * @example const attemptSpan = childSpan(parseTraceparent(job.traceId));
  */
 export function childSpan(parent: TraceContext | undefined): TraceContext {
-  return parent ? { ...parent, spanId: randomHex(8, ZERO_SPAN) } : startTrace();
+  return parent
+    ? {
+        traceId: parent.traceId,
+        spanId: randomHex(8, ZERO_SPAN),
+        flags: parent.flags,
+        parentSpanId: parent.spanId,
+      }
+    : startTrace();
 }
 
 const storage = new AsyncLocalStorage<TraceContext>();

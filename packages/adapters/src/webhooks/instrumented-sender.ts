@@ -12,7 +12,8 @@ import type { WebhookHttpSender } from './http-sender';
 export function instrumentedWebhookSender(sender: WebhookHttpSender, metrics: Metrics): WebhookHttpSender {
   return {
     async send(request) {
-      const traceparent = formatTraceparent(childSpan(currentTrace()));
+      const span = childSpan(currentTrace());
+      const traceparent = formatTraceparent(span);
       const result = await sender.send({ ...request, headers: { ...request.headers, traceparent } });
       if (result.kind === 'response') {
         const ok = result.statusCode >= 200 && result.statusCode < 300;
@@ -20,9 +21,10 @@ export function instrumentedWebhookSender(sender: WebhookHttpSender, metrics: Me
           outcome: ok ? 'delivered' : 'failed',
           durationMs: result.durationMs,
           status: result.statusCode,
+          span,
         });
       } else {
-        metrics.webhookDelivery({ outcome: 'failed', durationMs: result.durationMs });
+        metrics.webhookDelivery({ outcome: 'failed', durationMs: result.durationMs, span });
       }
       return result;
     },

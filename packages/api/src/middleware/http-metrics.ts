@@ -1,4 +1,4 @@
-import type { Metrics } from '@paperlane/core';
+import { currentTrace, type Metrics } from '@paperlane/core';
 import { createMiddleware } from 'hono/factory';
 import type { ApiEnv } from '../env';
 
@@ -17,11 +17,14 @@ export function httpMetrics(metrics: Metrics) {
     } finally {
       // After `next()`, `routePath` is the pattern of the last handler that ran.
       const route = c.req.routePath;
+      // Inside requestContext's span (registered before this middleware): the request's own span.
+      const span = currentTrace();
       metrics.httpRequest({
         method: c.req.method,
         route: route === '*' || route === '/*' ? 'unmatched' : route,
         status: c.res.status,
         durationMs: performance.now() - started,
+        ...(span ? { span } : {}),
       });
     }
   });

@@ -1,4 +1,5 @@
 import type { QueueName } from '../queues';
+import type { TraceContext } from '../trace-context';
 
 /** How one attempt of a job ended, as the processor recorded it. */
 export type JobAttemptOutcome = 'completed' | 'failed' | 'retried';
@@ -22,13 +23,29 @@ export interface Metrics {
     outcome: JobAttemptOutcome;
     durationMs: number;
     attempt: number;
+    jobId?: string;
+    /** The attempt's span, when the caller knows it (what a trace exporter turns into a span). */
+    span?: TraceContext;
   }): void;
   /** A queue's depth as last read from the transport (set on scrape, not per job). */
   queueDepth(fact: { queue: QueueName; waiting: number; inFlight: number; dlq: number }): void;
   /** One webhook POST ended (any status, or no answer at all). */
-  webhookDelivery(fact: { outcome: WebhookDeliveryOutcome; durationMs: number; status?: number }): void;
+  webhookDelivery(fact: {
+    outcome: WebhookDeliveryOutcome;
+    durationMs: number;
+    status?: number;
+    /** The POST's span (its `traceparent` header), a child of the delivery job's attempt. */
+    span?: TraceContext;
+  }): void;
   /** One HTTP request answered; `route` is the route's pattern, never the raw path (bounded labels). */
-  httpRequest(fact: { method: string; route: string; status: number; durationMs: number }): void;
+  httpRequest(fact: {
+    method: string;
+    route: string;
+    status: number;
+    durationMs: number;
+    /** The request's span (a child of the caller's `traceparent`, if it sent one). */
+    span?: TraceContext;
+  }): void;
 }
 
 /** Records nothing: the default where no adapter is wired (tests, tools). */

@@ -4,6 +4,7 @@ import {
   CONSUMER_LOST,
   childSpan,
   consumerLostMessage,
+  currentTrace,
   type DecodeFailure,
   decideRetry,
   decodeEnvelope,
@@ -75,13 +76,21 @@ export interface ProcessorDeps {
  */
 function recordAttempt(
   deps: ProcessorDeps,
-  job: Pick<JobRecord, 'queue' | 'attempts'>,
+  job: Pick<JobRecord, 'queue' | 'attempts' | 'jobId'>,
   outcome: JobAttemptOutcome,
   started: number | undefined,
 ): void {
   if (!deps.metrics) return;
   const durationMs = started === undefined ? 0 : performance.now() - started;
-  deps.metrics.jobAttempt({ queue: job.queue, outcome, durationMs, attempt: job.attempts });
+  const span = currentTrace();
+  deps.metrics.jobAttempt({
+    queue: job.queue,
+    outcome,
+    durationMs,
+    attempt: job.attempts,
+    jobId: job.jobId,
+    ...(span ? { span } : {}),
+  });
 }
 
 /** Runs the settled hook and clears the outbox marker (see {@link runSettledHook}). */
