@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../repo';
 import { attributeSelfTime, byPackage, type CpuProfile, GC, LOADER, moduleMarks } from './init-profile';
@@ -10,6 +10,17 @@ const root = repoRoot();
 mkdirSync(join(root, '.tmp'), { recursive: true });
 const scratch = mkdtempSync(join(root, '.tmp', 'init-profile-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const bundleTo = (entry: string, outfile: string, extra: BuildOptions) =>
+  build({
+    entryPoints: [join(scratch, entry)],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    logLevel: 'silent',
+    ...extra,
+  });
 
 const frame = (
   id: number,
@@ -34,15 +45,7 @@ describe('init profile', () => {
       "import { big } from './schemas';\nexport const total = big.length;\n",
     );
     const out = join(scratch, 'marked.mjs');
-    await build({
-      entryPoints: [join(scratch, 'entry.ts')],
-      outfile: out,
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      plugins: [moduleMarks(scratch)],
-      logLevel: 'silent',
-    });
+    await bundleTo('entry.ts', out, { plugins: [moduleMarks(scratch)] });
     const marks: [string, boolean][] = [];
     const g = globalThis as { __paperlaneInitMark?: (id: string, end: boolean) => void };
     g.__paperlaneInitMark = (id, end) => marks.push([id, end]);
@@ -70,15 +73,7 @@ describe('init profile', () => {
       "import { build } from './zodlike';\nexport const made = build(2);\n",
     );
     const out = join(scratch, 'mapped', 'bundle.mjs');
-    await build({
-      entryPoints: [join(scratch, 'ours.ts')],
-      outfile: out,
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      sourcemap: 'linked',
-      logLevel: 'silent',
-    });
+    await bundleTo('ours.ts', out, { sourcemap: 'linked' });
     const url = pathToFileURL(out).href;
     const lines = readFileSync(out, 'utf8').split('\n');
     const buildLine = lines.findIndex((l) => l.includes('function build'));

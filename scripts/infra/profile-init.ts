@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { startAwsStub } from '../../infra/bundling/aws-stub';
-import { fakeSstResources } from '../../infra/bundling/fake-resources';
+import { coldStartEnv } from '../../infra/bundling/fake-resources';
 import {
   attributeSelfTime,
   byPackage,
@@ -43,15 +43,7 @@ const out = join(root, 'dist/profile');
 const stub = await startAwsStub();
 const env = (name: string): Record<string, string> => ({
   PATH: process.env.PATH ?? '',
-  AWS_ENDPOINT_URL: stub.endpoint,
-  AWS_REGION: 'eu-west-1',
-  AWS_ACCESS_KEY_ID: 'bench',
-  AWS_SECRET_ACCESS_KEY: 'bench',
-  AWS_LAMBDA_FUNCTION_NAME: name,
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  NODE_ENV: 'production',
-  LOG_LEVEL: 'error',
-  SST_RESOURCES_JSON: JSON.stringify(fakeSstResources(stub.endpoint)),
+  ...coldStartEnv(name, stub.endpoint),
 });
 
 function table(title: string, totals: Map<string, number>, total: number, limit: number): void {
