@@ -145,7 +145,8 @@ export interface BundleResult {
   duplicates: { name: string; copies: string[] }[];
 }
 
-function packageOf(input: string): string {
+/** The npm package (or `@paperlane/<pkg>`) an esbuild input path belongs to. */
+export function packageOf(input: string): string {
   const at = input.lastIndexOf('node_modules/');
   if (at < 0) return input.startsWith('packages/') ? `@paperlane/${input.split('/')[1]}` : input;
   const parts = input.slice(at + 'node_modules/'.length).split('/');

@@ -31,3 +31,23 @@ export function fakeSstResources(endpoint: string): Record<string, Record<string
   }
   return resources;
 }
+
+/**
+ * The environment a cold-start run gives function `name`: the stand-in resources and
+ * the AWS stub at `endpoint`, as bench:coldstart and profile:init both run bundles.
+ *
+ * @example coldStartEnv('ApiHandler', stub.endpoint).AWS_LAMBDA_FUNCTION_NAME // 'ApiHandler'
+ */
+export function coldStartEnv(name: string, endpoint: string): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    AWS_LAMBDA_FUNCTION_NAME: name,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'error',
+    SST_RESOURCES_JSON: JSON.stringify(fakeSstResources(endpoint)),
+  };
+}

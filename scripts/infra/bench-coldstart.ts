@@ -22,7 +22,7 @@ import { startAwsStub } from '../../infra/bundling/aws-stub';
 import { buildAllLambdas } from '../../infra/bundling/build-all';
 import { type BundleResult, bundleLambda, bundlePath } from '../../infra/bundling/bundle';
 import { type ColdStartTarget, measureInterleaved } from '../../infra/bundling/coldstart';
-import { fakeSstResources } from '../../infra/bundling/fake-resources';
+import { coldStartEnv } from '../../infra/bundling/fake-resources';
 import { allLambdaSpecs, lambdaSpecs } from '../../infra/needs';
 import { repoRoot } from '../../infra/repo';
 
@@ -73,17 +73,7 @@ const hello = {
 };
 
 const stub = await startAwsStub();
-const env = (name: string): Record<string, string> => ({
-  AWS_ENDPOINT_URL: stub.endpoint,
-  AWS_REGION: 'eu-west-1',
-  AWS_ACCESS_KEY_ID: 'bench',
-  AWS_SECRET_ACCESS_KEY: 'bench',
-  AWS_LAMBDA_FUNCTION_NAME: name,
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  NODE_ENV: 'production',
-  LOG_LEVEL: 'error',
-  SST_RESOURCES_JSON: JSON.stringify(fakeSstResources(stub.endpoint)),
-});
+const env = (name: string): Record<string, string> => coldStartEnv(name, stub.endpoint);
 
 const measured: { name: string; event: string; bundle: BundleResult; target: ColdStartTarget }[] = [
   { name: 'hello (Hono)', event: 'api-gateway-v2.json', bundle: hello.hono },

@@ -10,6 +10,13 @@ export interface OutageOptions {
   /** Longest pause between tries: shorter where a competing consumer may act once the store is back. */
   maxDelayMs?: number;
   signal?: AbortSignal | undefined;
+  /**
+   * Keep trying when the signal aborted only because the job's claim was lost (`claim_lost`).
+   * For a write fenced on the state the attempt started from: once the effect has happened,
+   * recording it can only stop a run that took the job over from repeating it, and the
+   * fence refuses it if that run recorded first.
+   */
+  outlastsClaim?: boolean;
   logger: Logger;
   /** The warning logged on the first failed try. */
   message?: string;
@@ -26,23 +33,37 @@ export interface OutageOptions {
  */
 export async function writeThroughOutage<T>(write: () => Promise<T>, options: OutageOptions): Promise<T> {
   const started = Date.now();
+  const stopped = () =>
+    options.signal?.aborted === true && !(options.outlastsClaim && isClaimLost(options.signal.reason));
   for (let tries = 1; ; tries++) {
     try {
       return await write();
     } catch (error) {
       if (isPermanent(error) || isInjectedFault(error)) throw error;
       const delayMs = backoffDelayMs(tries, { baseMs: 250, maxMs: options.maxDelayMs ?? 5_000 });
-      if (options.signal?.aborted || Date.now() - started + delayMs > options.deadlineMs) throw error;
+      if (stopped() || Date.now() - started + delayMs > options.deadlineMs) throw error;
       if (tries === 1) {
         options.logger.warn(options.message ?? 'outcome not recorded; retrying', {
           error: describeError(error),
         });
       }
+      // An already-aborted signal would end the pause at once: pause without it then.
+      const signal = options.signal && !options.signal.aborted ? { signal: options.signal } : {};
+      const pausedAt = Date.now();
       try {
-        await sleep(delayMs, undefined, options.signal ? { signal: options.signal } : {});
+        await sleep(delayMs, undefined, signal);
       } catch {
-        throw error;
+        if (stopped()) throw error;
+        // The claim was lost during the pause (and the write outlasts it): pause the rest.
+        await sleep(Math.max(0, delayMs - (Date.now() - pausedAt)));
       }
     }
   }
+}
+
+/** The abort reason the processor gives a job whose claim another consumer now holds (duck-typed, like `isPermanent`). */
+function isClaimLost(reason: unknown): boolean {
+  return (
+    typeof reason === 'object' && reason !== null && (reason as { code?: unknown }).code === 'claim_lost'
+  );
 }

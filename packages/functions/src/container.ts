@@ -8,10 +8,12 @@ import {
   createRedisEventBus,
 } from '@paperlane/adapters';
 import { createEmailSender } from '@paperlane/adapters/email/create-email-sender';
+import { createOtlpTraceExporter } from '@paperlane/adapters/metrics/otlp-traces';
 import {
   createPrometheusMetrics,
   type PrometheusMetrics,
 } from '@paperlane/adapters/metrics/prometheus-metrics';
+import { teeMetrics } from '@paperlane/adapters/metrics/tee-metrics';
 import {
   type BlobStore,
   type ChangeFeed,
@@ -55,6 +57,7 @@ import {
 } from '@paperlane/store';
 import type { Config } from './config/config';
 import { secretCipherFor } from './config/secret-cipher';
+import { traceExportSettings } from './config/trace-export';
 import { createDomainEvents, jobSettledHook } from './domain-events';
 import { admissionFor, fairShareGateFor } from './fair-share';
 import { faultDeps } from './faults';
@@ -81,6 +84,8 @@ export interface ContainerParts {
   changes?: ChangeFeed;
   /** This process's metrics registry (a fresh one otherwise); `/metrics` and the IPC relay read it. */
   metrics?: PrometheusMetrics;
+  /** What this process is (`api`, `documents`, `worker`…): the default OpenTelemetry service name is `paperlane-<role>`. */
+  role?: string;
 }
 
 /** What job modules are built from. */
@@ -118,7 +123,16 @@ export async function createContainer(config: Config, parts: ContainerParts) {
   const logger = parts.logger ?? createJsonLogger({ level: env.LOG_LEVEL, base: { service: 'paperlane' } });
   const stops: Array<() => Promise<void>> = [];
   const endpoints = { ...config.endpoints };
-  const metrics = parts.metrics ?? createPrometheusMetrics();
+  // Read before anything starts: a bad OTEL_* variable refuses the start, naming it.
+  const traceSettings = traceExportSettings(config.source, parts.role ?? 'local');
+  const prometheus = parts.metrics ?? createPrometheusMetrics();
+  const traces = traceSettings ? createOtlpTraceExporter({ ...traceSettings, logger }) : undefined;
+  // First in, so last out: the spans of the final jobs and requests are flushed after everything else stopped.
+  if (traces) stops.push(() => traces.close());
+  // `/metrics` and the IPC relay still read Prometheus; every fact also reaches the exporter.
+  const metrics: PrometheusMetrics = traces
+    ? { ...prometheus, ...teeMetrics(prometheus, traces) }
+    : prometheus;
 
   if (config.embedded) {
     const { startEmbeddedServices } = await import('./embedded');

@@ -1,3 +1,4 @@
+import { startTestReceiver, type TestReceiver } from '@paperlane/adapters/webhooks/test-receiver';
 import type { UploadResponse } from '@paperlane/api';
 import {
   type JobHandlers,
@@ -7,8 +8,15 @@ import {
   PermanentError,
   parseTraceparent,
 } from '@paperlane/core';
-import { type RedisServer, startRedis } from '@paperlane/testing';
+import {
+  type CollectedSpan,
+  type OtlpCollector,
+  type RedisServer,
+  startOtlpCollector,
+  startRedis,
+} from '@paperlane/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { webhookDeliveryModule } from '../src/handlers/webhook-delivery';
 import { placeholderHandlers } from '../src/placeholder-handlers';
 import { type ApiHarness, awaitJobsSettled, SAMPLE_FILES, startApi, uploadForm } from './support/api-harness';
 
@@ -187,6 +195,103 @@ describe('a hostile traceparent', () => {
     const trace = parseTraceparent(job?.traceId);
     expect(trace?.traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(trace?.traceId).not.toBe(TRACE_ID);
+  });
+});
+
+describe('OpenTelemetry trace export (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
+  let api: ApiHarness;
+  let collector: OtlpCollector;
+  let receiver: TestReceiver;
+
+  beforeAll(async () => {
+    collector = await startOtlpCollector();
+    receiver = await startTestReceiver();
+    api = await startApi({
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+        OTEL_EXPORTER_OTLP_HEADERS: 'x-collector-key=k%3D1',
+        OTEL_BSP_SCHEDULE_DELAY: '20',
+        WEBHOOK_ALLOWED_HOSTS: `127.0.0.1:${receiver.port}`,
+      },
+      // Every job completes at once; webhook deliveries are the real module (signed POSTs).
+      handlers: (wiring) => ({ ...placeholderHandlers, 'webhook-delivery': webhookDeliveryModule(wiring) }),
+      workers: true,
+    });
+  });
+  afterAll(async () => {
+    await api?.close();
+    await receiver?.close();
+    await collector?.close();
+  });
+
+  it("exports the request, its job's attempt and the webhook POST that followed as spans of the caller's trace", async () => {
+    const registered = await api.call('otel', '/api/webhooks', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url: `${receiver.origin}/hook`, events: ['job.completed'] }),
+    });
+    expect(registered.status).toBe(201);
+    const upload = await api.call('otel', '/api/upload', {
+      method: 'POST',
+      headers: { traceparent: TRACEPARENT },
+      body: uploadForm([{ name: 'a.png', blob: SAMPLE_FILES.png() }]),
+    });
+    expect(upload.status).toBe(202);
+    const [uploaded] = ((await upload.json()) as UploadResponse).jobs;
+    const jobId = uploaded?.job_id ?? '';
+    const job = await api.container.store.jobs.get({ tenantId: 'otel', jobId });
+    const stamped = parseTraceparent(job?.traceId);
+
+    const isPost = (s: CollectedSpan) => s.name === 'webhook POST';
+    // The POST's span ends before its attempt's does, so it may arrive in an earlier batch.
+    await collector.waitFor((spans) =>
+      spans.some((p) => isPost(p) && spans.some((s) => s.spanId === p.parentSpanId)),
+    );
+    const spans = collector.spans.filter((s) => s.traceId === TRACE_ID);
+    const request = spans.find((s) => s.name === 'POST /api/upload');
+    const attempt = spans.find((s) => s.attributes['paperlane.job_id'] === jobId);
+    const post = spans.find(isPost);
+    const delivery = spans.find((s) => s.spanId === post?.parentSpanId);
+
+    // The request continues the caller's span; the upload's job is a child of what the dispatcher stamped.
+    expect(request).toMatchObject({
+      serviceName: 'paperlane-local',
+      parentSpanId: '00f067aa0ba902b7',
+      kind: 2,
+      attributes: {
+        'http.request.method': 'POST',
+        'http.route': '/api/upload',
+        'http.response.status_code': 202,
+      },
+    });
+    expect(stamped?.traceId).toBe(TRACE_ID);
+    expect(attempt).toMatchObject({
+      name: `${uploaded?.queue} process`,
+      kind: 5,
+      parentSpanId: stamped?.spanId,
+      attributes: { 'paperlane.outcome': 'completed', 'paperlane.attempt': 1 },
+      status: { code: 0 },
+    });
+    // The job.completed delivery ran as a job of the same trace; its POST is a child of that attempt.
+    expect(delivery).toMatchObject({
+      name: 'webhook-delivery process',
+      kind: 5,
+      attributes: { 'messaging.destination.name': 'webhook-delivery' },
+    });
+    expect(post).toMatchObject({
+      traceId: TRACE_ID,
+      kind: 3,
+      attributes: { 'http.response.status_code': 200, 'paperlane.outcome': 'delivered' },
+    });
+    // The receiver saw the POST's own span id in its traceparent.
+    const hook = receiver.received.find((r) => r.path === '/hook');
+    expect(parseTraceparent(hook?.headers.traceparent)).toMatchObject({
+      traceId: TRACE_ID,
+      spanId: post?.spanId,
+    });
+    for (const span of [request, attempt, delivery, post])
+      expect(span?.endNanos).toBeGreaterThanOrEqual(span?.startNanos ?? 0n);
+    expect(collector.requests.every((headers) => headers['x-collector-key'] === 'k=1')).toBe(true);
   });
 });
 

@@ -58,7 +58,7 @@ describe('condition failures with ALL_OLD', () => {
     const jobs = createJobStore(createTable(client, 't'));
     const claim = await jobs.claim({ tenantId: 'tenant-a', jobId: 'job-1', now: at(1_000), leaseMs: 60_000 });
     expect(claim).toEqual({ outcome: 'leased', job, leaseUntil: at(60_000) });
-    expect(sent.map((s) => s.name)).toEqual(['UpdateCommand']);
+    expect(sent.map((s) => s.name)).toEqual(['UpdateItemCommand']);
     expect(sent[0]?.input).toMatchObject({ ReturnValuesOnConditionCheckFailure: 'ALL_OLD' });
   });
 
@@ -91,7 +91,7 @@ describe('condition failures with ALL_OLD', () => {
       sweepAt: at(9_000),
     });
     expect(result).toEqual({ created: false, job });
-    expect(sent.map((s) => s.name)).toEqual(['PutCommand']);
+    expect(sent.map((s) => s.name)).toEqual(['PutItemCommand']);
   });
 
   it('other errors propagate', async () => {

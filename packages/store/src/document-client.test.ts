@@ -1,5 +1,7 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { createDocumentClient, dynamoClientConfig } from './document-client';
+import { commandClientFor, createDocumentClient, dynamoClientConfig } from './document-client';
 
 describe('createDocumentClient', () => {
   it('points at the endpoint with dummy credentials when the environment has none', async () => {
@@ -24,5 +26,30 @@ describe('createDocumentClient', () => {
     expect(dynamoClientConfig({ env: { AWS_DEFAULT_REGION: 'eu-central-1' } })).toEqual({
       region: 'eu-central-1',
     });
+  });
+});
+
+describe('commandClientFor', () => {
+  it('is one cached-stack client per document client, on its connection pool and settings', async () => {
+    const documentClient = createDocumentClient({ endpoint: 'http://127.0.0.1:4566', env: {} });
+    const client = commandClientFor(documentClient);
+    expect(client).not.toBe(documentClient);
+    expect(commandClientFor(documentClient)).toBe(client);
+    expect(client.config.cacheMiddleware).toBe(true);
+    expect(client.config.requestHandler).toBe(documentClient.config.requestHandler);
+    expect((await client.config.endpoint?.())?.hostname).toBe('127.0.0.1');
+    expect((await client.config.credentials()).accessKeyId).toBe('local');
+    expect(client.middlewareStack.identify().some((name) => name.startsWith('loggerMiddleware'))).toBe(false);
+    // The document client's own stack keeps its logger middleware.
+    expect(
+      documentClient.middlewareStack.identify().some((name) => name.startsWith('loggerMiddleware')),
+    ).toBe(true);
+    documentClient.destroy();
+  });
+
+  it('sends through a document client made elsewhere', () => {
+    const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient(dynamoClientConfig({ env: {} })));
+    expect(commandClientFor(documentClient)).toBe(documentClient);
+    documentClient.destroy();
   });
 });

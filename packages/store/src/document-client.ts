@@ -26,6 +26,9 @@ export function dynamoClientConfig(settings: DocumentClientSettings = {}): Dynam
   };
 }
 
+/** The low-level client beside each document client made here, created on first use. */
+const commandClients = new WeakMap<DynamoDBDocumentClient, () => DynamoDBClient>();
+
 /**
  * A `DynamoDBDocumentClient` for the store (see {@link dynamoClientConfig}).
  *
@@ -33,8 +36,45 @@ export function dynamoClientConfig(settings: DocumentClientSettings = {}): Dynam
  * const documentClient = createDocumentClient({ endpoint: process.env.AWS_ENDPOINT_URL });
  */
 export function createDocumentClient(settings: DocumentClientSettings = {}): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(new DynamoDBClient(dynamoClientConfig(settings)), {
+  const config = dynamoClientConfig(settings);
+  const client = new DynamoDBClient(config);
+  const documentClient = DynamoDBDocumentClient.from(client, {
     // Optional fields left undefined in payloads and results are dropped, not rejected.
     marshallOptions: { removeUndefinedValues: true },
   });
+  let commandClient: DynamoDBClient | undefined;
+  commandClients.set(documentClient, () => {
+    commandClient ??= createCommandClient(config, client);
+    return commandClient;
+  });
+  return documentClient;
+}
+
+/**
+ * A low-level client for commands built once and sent many times (the job lifecycle's
+ * hot writes). It resolves its middleware stack once per command class, which the
+ * document client refuses to do, and leaves out the logger middleware, which filters
+ * every input and output for the SDK's no-op logger. It shares the document client's
+ * connection pool, so destroying the document client closes it too. A document client
+ * made elsewhere is returned as is: it sends low-level commands unchanged, at the
+ * uncached cost.
+ *
+ * @example
+ * const client = commandClientFor(documentClient);
+ * await client.send(new UpdateItemCommand(input));
+ */
+export function commandClientFor(documentClient: DynamoDBDocumentClient): DynamoDBClient {
+  const made = commandClients.get(documentClient);
+  // A document client is a client over the same config and stack; only its own commands translate.
+  return made ? made() : (documentClient as unknown as DynamoDBClient);
+}
+
+function createCommandClient(config: DynamoDBClientConfig, sibling: DynamoDBClient): DynamoDBClient {
+  const client = new DynamoDBClient({
+    ...config,
+    requestHandler: sibling.config.requestHandler,
+    cacheMiddleware: true,
+  });
+  client.middlewareStack.remove('loggerMiddleware');
+  return client;
 }

@@ -13,21 +13,10 @@ import {
   queueNameSchema,
   ValidationError,
 } from '@paperlane/core';
-import {
-  $add,
-  $get,
-  $remove,
-  $set,
-  GetItemCommand,
-  PutItemCommand,
-  UpdateItemCommand,
-  type UpdateItemInput,
-} from 'dynamodb-toolbox';
+import { $add, $remove, GetItemCommand, UpdateItemCommand, type UpdateItemInput } from 'dynamodb-toolbox';
 import { z } from 'zod';
 import { conditional } from './conditional';
 import {
-  absent,
-  claimableAt,
   hasStatus,
   heldBy,
   type JobCondition,
@@ -40,6 +29,7 @@ import {
   unchangedSince,
 } from './conditions';
 import { createJobEntity, type JobEntity, newJobIndexKeys, toJobRecord } from './job-entity';
+import { createJobLifecycleWrites } from './job-lifecycle-writes';
 import { createJobQueries } from './job-queries';
 import { byStatusSk, sweepKeys } from './keys';
 import type { PaperlaneTable } from './table';
@@ -136,6 +126,7 @@ const CLAIM_TRIES = 3;
  */
 export function createJobStore(table: PaperlaneTable): JobStore {
   const Job = createJobEntity(table);
+  const writes = createJobLifecycleWrites(Job);
 
   function ref(input: JobRef): JobRef {
     return { tenantId: parseId(input.tenantId, 'tenantId'), jobId: parseId(input.jobId, 'jobId') };
@@ -214,12 +205,10 @@ export function createJobStore(table: PaperlaneTable): JobStore {
         updatedAt: nowIso,
         availableAt: toIso(job.availableAt, 'availableAt'),
       };
-      const outcome = await conditional(Job, () =>
-        Job.build(PutItemCommand)
-          .item({ ...record, ...newJobIndexKeys(record, toIso(job.sweepAt, 'sweepAt')) })
-          .options({ condition: absent, returnValuesOnConditionFalse: 'ALL_OLD' })
-          .send(),
-      );
+      const outcome = await writes.create({
+        ...record,
+        ...newJobIndexKeys(record, toIso(job.sweepAt, 'sweepAt')),
+      });
       if (outcome.ok) return { created: true, job: record };
       // Emulators (dynalite) omit ALL_OLD on a failed condition: read the winner instead.
       const existing = outcome.old ? toJobRecord(outcome.old) : await read(record);
@@ -236,31 +225,11 @@ export function createJobStore(table: PaperlaneTable): JobStore {
       const nowIso = toIso(input.now, 'now');
       const leaseUntil = leaseEnd(input.now, input.leaseMs);
       for (let attempt = 1; attempt <= CLAIM_TRIES; attempt++) {
-        const outcome = await conditional(Job, () =>
-          Job.build(UpdateItemCommand)
-            .item({
-              ...key,
-              status: 'processing',
-              attempts: $add(1),
-              leaseUntil,
-              readyAt: leaseUntil,
-              startedAt: $get('startedAt', nowIso),
-              updatedAt: nowIso,
-              gsi3sk: byStatusSk('processing', nowIso, key.jobId),
-              // If the holder dies, the sweeper looks at the job when its lease lapses.
-              ...sweepKeys(leaseUntil, key.tenantId, key.jobId),
-            })
-            .options({
-              condition: claimableAt(nowIso),
-              returnValues: 'ALL_NEW',
-              returnValuesOnConditionFalse: 'ALL_OLD',
-            })
-            .send(),
-        );
+        // The lease end is also the sweep time: if the holder dies, the sweeper looks at the job then.
+        const outcome = await writes.claim({ ...key, nowIso, leaseUntil });
         if (outcome.ok) {
-          const job = outcome.value.Attributes;
-          if (!job) throw new Error('UpdateItem returned no attributes');
-          return { outcome: 'claimed', job: toJobRecord(job) };
+          if (!outcome.value) throw new Error('UpdateItem returned no attributes');
+          return { outcome: 'claimed', job: outcome.value };
         }
         // No ALL_OLD means no item, or an emulator that does not send it: one consistent read tells.
         const current = outcome.old ? toJobRecord(outcome.old) : await read(key);
@@ -304,18 +273,13 @@ export function createJobStore(table: PaperlaneTable): JobStore {
     async complete(input) {
       const key = ref(input);
       const nowIso = toIso(input.now, 'now');
-      return transition(
-        key,
-        'complete',
+      return writes.complete({
+        ...key,
+        attempt: attemptOf(input.attempt),
         nowIso,
-        {
-          progress: 100,
-          finishedAt: nowIso,
-          ...(input.result !== undefined ? { result: $set(input.result) } : {}),
-          ...finalSweepKeys(key, input.settleDueAt),
-        },
-        heldBy(attemptOf(input.attempt)),
-      );
+        ...(input.result !== undefined ? { result: input.result } : {}),
+        ...(input.settleDueAt ? { settleAt: toIso(input.settleDueAt, 'settleAt') } : {}),
+      });
     },
 
     async fail(input) {

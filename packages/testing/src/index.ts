@@ -5,6 +5,7 @@ export * from './events/sqs-event-factory';
 export * from './fauxqs';
 export * from './free-port';
 export * from './invoice-fixtures';
+export * from './otlp-collector';
 export * from './process';
 export * from './redis';
 export * from './smtp';

@@ -19,6 +19,13 @@ const wiring = createAwsWiring();
 const { env } = wiring.config;
 // Pause on AWS disables the consumers' event sources; the stored flag alone is only read locally.
 const consumers = lambdaConsumerSwitch(wiring.config.source, env.AWS_REGION);
+// Request metrics are API Gateway's own; with an OTLP endpoint set, every request is also a span.
+// Only then are the OTEL_* parser and the exporter loaded: this bundle's cold start is budgeted.
+const { OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT } = wiring.config.source;
+const traces =
+  OTEL_EXPORTER_OTLP_ENDPOINT || OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+    ? (await import('./lambda-traces')).lambdaTraces(wiring.config.source, 'api', wiring.logger)
+    : undefined;
 /**
  * Lambda caps a response at 6 MB and API Gateway sends binary bodies base64-encoded
  * (4/3 larger): an original over 4 MiB is a redirect to its presigned link instead.
@@ -27,7 +34,7 @@ const MAX_INLINE_FILE_BYTES = 4 * 1024 * 1024;
 const app = createApp(
   // Links are wired here, not in the shared AWS wiring: only the API hands them out.
   buildApiDeps(
-    { ...wiring, fileLinks: s3FileLinksFor(wiring.config) },
+    { ...wiring, fileLinks: s3FileLinksFor(wiring.config), ...(traces ? { metrics: traces.metrics } : {}) },
     {
       ...(env.JWT_SECRET ? { jwtSecret: env.JWT_SECRET } : {}),
       maxInlineFileBytes: MAX_INLINE_FILE_BYTES,
@@ -47,4 +54,15 @@ const app = createApp(
   ),
 );
 
-export const handler = handle(app);
+const handleHttp = handle(app);
+
+export const handler: typeof handleHttp = traces
+  ? async (...args) => {
+      await traces.ready();
+      try {
+        return await handleHttp(...args);
+      } finally {
+        await traces.flush();
+      }
+    }
+  : handleHttp;

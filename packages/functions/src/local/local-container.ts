@@ -17,6 +17,8 @@ export function createLocalContainer(
     events?: EventBus;
     changes?: ChangeFeed;
     logger?: Logger;
+    /** The process's role (the default OpenTelemetry service name is `paperlane-<role>`). */
+    role?: string;
   } = {},
 ) {
   return createContainer(config, {
@@ -26,5 +28,6 @@ export function createLocalContainer(
     ...(options.events ? { events: options.events } : {}),
     ...(options.changes ? { changes: options.changes } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.role ? { role: options.role } : {}),
   });
 }

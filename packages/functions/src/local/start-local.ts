@@ -49,7 +49,10 @@ export async function localJwtSecret(config: Config): Promise<string> {
 export async function startLocal(options: LocalOptions = {}): Promise<LocalProcess> {
   const config = loadConfig(options.env ?? process.env);
   const jwtSecret = await localJwtSecret(config);
-  const container = await createLocalContainer(config, options.logger ? { logger: options.logger } : {});
+  const container = await createLocalContainer(config, {
+    ...(options.logger ? { logger: options.logger } : {}),
+    role: options.api === false ? 'worker' : 'local',
+  });
   const running: Stoppable[] = [];
   let api: ApiServer | undefined;
   try {

@@ -39,7 +39,7 @@ export async function startApiRole(options: {
 }): Promise<ApiRole> {
   const { config } = options;
   const jwtSecret = await localJwtSecret(config);
-  const container = await createLocalContainer(config, { ...options, handlers: noConsumers });
+  const container = await createLocalContainer(config, { ...options, handlers: noConsumers, role: 'api' });
   let server: ApiServer;
   try {
     server = await serveApi(container, {

@@ -24,6 +24,8 @@ export async function startConsumersRole(options: {
   events?: EventBus;
   changes?: ChangeFeed;
   logger?: Logger;
+  /** The process's role (`documents`, `integrations`): its default OpenTelemetry service name. */
+  role?: string;
 }): Promise<ConsumersRole> {
   const { config } = options;
   const container = await createLocalContainer(config, options);

@@ -66,6 +66,7 @@ async function start(role: Role): Promise<Running> {
     ...shared,
     queues: CONSUMER_QUEUES[role],
     schedules: role === SCHEDULES_ROLE,
+    role,
   });
   const stopPush = pushMetrics({
     role,

@@ -290,6 +290,8 @@ export function createWebhookDeliveryHandler(deps: WebhookDeliveryDeps): JobHand
             deadlineMs: WEBHOOK_RECORD_DEADLINE_MS,
             maxDelayMs: 1_000,
             signal: ctx.signal,
+            // The POST happened: a run that takes the job over must find it recorded, not send it again.
+            outlastsClaim: true,
             logger: ctx.logger,
             message: 'webhook delivered but not yet recorded; retrying the record',
           },

@@ -5,6 +5,7 @@ import { createWebhookHttpSender } from '@paperlane/adapters/webhooks/index';
 import { instrumentedWebhookSender } from '@paperlane/adapters/webhooks/instrumented-sender';
 import { startTestReceiver, type TestReceiver } from '@paperlane/adapters/webhooks/test-receiver';
 import {
+  AbortedError,
   childSpan,
   DEFAULT_TOPOLOGY,
   type DomainEvent,
@@ -431,57 +432,73 @@ describe('webhook-delivery job against a loopback receiver', () => {
     });
   });
 
-  it('rides out a store outage after the receiver answered: one POST, recorded once the store is back', async () => {
-    await register('acme', 'wh_outage', '/ok');
-    const [result] = await publishAndCollect({
-      tenantId: 'acme',
-      type: 'entry.approved',
-      id: 'evt_outage',
-      payload: { entry_id: 'e1' },
-    });
-    let refusals = 2;
-    const outage = () =>
-      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
-    const flaky = createWebhookDeliveryHandler({
-      store: {
-        webhooks: {
-          ...store.webhooks,
-          recordDeliveryResult: async () => {
-            throw outage();
+  for (const { label, loseClaim } of [
+    {
+      label:
+        'rides out a store outage after the receiver answered: one POST, recorded once the store is back',
+      loseClaim: false,
+    },
+    // The lease keeper cannot renew during the outage either: a take-over must find the POST recorded.
+    { label: 'records the POST through an outage even after the claim is lost', loseClaim: true },
+  ]) {
+    it(label, async () => {
+      const webhookId = `wh_outage_${loseClaim}`;
+      const eventId = `evt_outage_${loseClaim}`;
+      await register('acme', webhookId, '/ok');
+      const [result] = await publishAndCollect({
+        tenantId: 'acme',
+        type: 'entry.approved',
+        id: eventId,
+        payload: { entry_id: 'e1' },
+      });
+      const claim = new AbortController();
+      let refusals = 2;
+      const outage = () =>
+        Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+      const flaky = createWebhookDeliveryHandler({
+        store: {
+          webhooks: {
+            ...store.webhooks,
+            recordDeliveryResult: async () => {
+              throw outage();
+            },
+          },
+          webhookDeliveries: {
+            ...store.webhookDeliveries,
+            recordAttempt: async (input) => {
+              if (loseClaim && refusals === 2)
+                queueMicrotask(() => claim.abort(new AbortedError('lease lapsed', { code: 'claim_lost' })));
+              if (refusals-- > 0) throw outage();
+              return store.webhookDeliveries.recordAttempt(input);
+            },
           },
         },
-        webhookDeliveries: {
-          ...store.webhookDeliveries,
-          recordAttempt: async (input) => {
-            if (refusals-- > 0) throw outage();
-            return store.webhookDeliveries.recordAttempt(input);
-          },
-        },
-      },
-      cipher,
-      clock,
-      events: { publish: async () => {} },
-      sender: createWebhookHttpSender({ allowedHosts: parseAllowedHosts('127.0.0.1'), timeoutMs: 300 }),
+        cipher,
+        clock,
+        events: { publish: async () => {} },
+        sender: createWebhookHttpSender({ allowedHosts: parseAllowedHosts('127.0.0.1'), timeoutMs: 300 }),
+      });
+      const before = receiver.received.length;
+      const summary = await flaky({
+        job: result!.job,
+        payload: result!.job.payload as never,
+        attempt: 1,
+        signal: claim.signal,
+        progress: async () => true,
+        logger: silentLogger,
+        span: startTrace(),
+      });
+      expect(summary).toMatchObject({ status: 'succeeded', attempts: 1 });
+      expect(refusals).toBe(-1);
+      expect(claim.signal.aborted).toBe(loseClaim);
+      expect(receiver.received.length - before).toBe(1);
+      const delivery = await store.webhookDeliveries.get({
+        tenantId: 'acme',
+        deliveryId: webhookDeliveryId(eventId, webhookId),
+      });
+      expect(delivery).toMatchObject({ status: 'succeeded', attempts: 1 });
     });
-    const before = receiver.received.length;
-    const summary = await flaky({
-      job: result!.job,
-      payload: result!.job.payload as never,
-      attempt: 1,
-      signal: new AbortController().signal,
-      progress: async () => true,
-      logger: silentLogger,
-      span: startTrace(),
-    });
-    expect(summary).toMatchObject({ status: 'succeeded', attempts: 1 });
-    expect(refusals).toBe(-1);
-    expect(receiver.received.length - before).toBe(1);
-    const delivery = await store.webhookDeliveries.get({
-      tenantId: 'acme',
-      deliveryId: webhookDeliveryId('evt_outage', 'wh_outage'),
-    });
-    expect(delivery).toMatchObject({ status: 'succeeded', attempts: 1 });
-  });
+  }
 
   it("writes the subscription's health only when it changes or a minute has passed", async () => {
     await register('acme', 'wh_health', '/ok');
