@@ -253,7 +253,8 @@ describe('OpenTelemetry trace export (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     const post = spans.find(isPost);
     const delivery = spans.find((s) => s.spanId === post?.parentSpanId);
 
-    // The request continues the caller's span; the upload's job is a child of what the dispatcher stamped.
+    // The request continues the caller's span; the dispatcher stamps the request's own span, so
+    // the upload's attempt is a child of a span the trace holds (no missing parent in a viewer).
     expect(request).toMatchObject({
       serviceName: 'paperlane-local',
       parentSpanId: '00f067aa0ba902b7',
@@ -264,7 +265,7 @@ describe('OpenTelemetry trace export (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
         'http.response.status_code': 202,
       },
     });
-    expect(stamped?.traceId).toBe(TRACE_ID);
+    expect(stamped).toMatchObject({ traceId: TRACE_ID, spanId: request?.spanId });
     expect(attempt).toMatchObject({
       name: `${uploaded?.queue} process`,
       kind: 5,
@@ -275,6 +276,7 @@ describe('OpenTelemetry trace export (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     // The job.completed delivery ran as a job of the same trace; its POST is a child of that attempt.
     expect(delivery).toMatchObject({
       name: 'webhook-delivery process',
+      parentSpanId: expect.any(String),
       kind: 5,
       attributes: { 'messaging.destination.name': 'webhook-delivery' },
     });
@@ -289,6 +291,12 @@ describe('OpenTelemetry trace export (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
       traceId: TRACE_ID,
       spanId: post?.spanId,
     });
+    // Every span's parent is in the trace, except the request's (the caller's own span).
+    for (const span of [attempt, delivery, post])
+      expect(
+        spans.map((s) => s.spanId),
+        span?.name,
+      ).toContain(span?.parentSpanId);
     for (const span of [request, attempt, delivery, post])
       expect(span?.endNanos).toBeGreaterThanOrEqual(span?.startNanos ?? 0n);
     expect(collector.requests.every((headers) => headers['x-collector-key'] === 'k=1')).toBe(true);

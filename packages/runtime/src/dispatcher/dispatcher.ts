@@ -1,7 +1,6 @@
 import {
   type AnyEnvelope,
   type Clock,
-  childSpan,
   currentTrace,
   describeError,
   type EnqueueOptions,
@@ -18,6 +17,7 @@ import {
   parsePayload,
   type QueueName,
   stableId,
+  startTrace,
   type Topology,
   ValidationError,
 } from '@paperlane/core';
@@ -94,9 +94,11 @@ export function createDispatcher(deps: DispatcherDeps): JobQueue & {
       queue: request.queue,
       payload: payload as Record<string, unknown>,
       priority: request.priority ?? 'high',
-      // The job's own span in the trace of whatever enqueued it: it travels in the envelope and the
-      // record. A job attempt names itself (`parent`); the HTTP layer's span is in AsyncLocalStorage.
-      traceId: request.traceId ?? formatTraceparent(childSpan(request.parent ?? currentTrace())),
+      // The span of whatever enqueued it (a job attempt names itself in `parent`; the HTTP layer's
+      // span is in AsyncLocalStorage): it travels in the envelope and the record, and each attempt is
+      // its child. The enqueuer's own span, not a new one, because only spans that measured something
+      // are exported: a stamped child would leave every attempt's parent missing from the trace.
+      traceId: request.traceId ?? formatTraceparent(request.parent ?? currentTrace() ?? startTrace()),
       maxAttempts: deps.topology[request.queue].attempts,
       ...(request.dedupeKey ? { dedupeKey: request.dedupeKey } : {}),
       ...(request.documentId ? { documentId: request.documentId } : {}),
