@@ -60,6 +60,25 @@ function envelope(tenantId: string, i: number): AnyEnvelope {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const rate = (n: number, ms: number) => (n / ms) * 1000;
 
+/** Our adapter on the `automation` queue with a no-op handler: what both worker figures run. */
+function benchWorker(url: string, prefix: string, store: JobStore, events: EventBus) {
+  return createBullmqWorker({
+    queue: 'automation',
+    url,
+    prefix,
+    concurrency: CONCURRENCY,
+    deps: {
+      store,
+      events,
+      handlers: { automation: async () => undefined },
+      topology,
+      clock: systemClock,
+      logger: silentLogger,
+      sweepGraceMs: 60_000,
+    },
+  });
+}
+
 async function timed(fn: () => Promise<void>): Promise<number> {
   const start = performance.now();
   await fn();
@@ -138,21 +157,7 @@ async function workerRound(
     }
     let worker: ReturnType<typeof createBullmqWorker> | undefined;
     start = () => {
-      worker = createBullmqWorker({
-        queue: 'automation',
-        url,
-        prefix,
-        concurrency: CONCURRENCY,
-        deps: {
-          store,
-          events,
-          handlers: { automation: async () => undefined },
-          topology,
-          clock: systemClock,
-          logger: silentLogger,
-          sweepGraceMs: 60_000,
-        },
-      });
+      worker = benchWorker(url, prefix, store, events);
       return worker.worker;
     };
     stop = async () => {
@@ -379,21 +384,7 @@ async function main() {
           logger: silentLogger,
           sweepGraceMs: 60_000,
         });
-        const worker = createBullmqWorker({
-          queue: 'automation',
-          url: redis.url,
-          prefix,
-          concurrency: CONCURRENCY,
-          deps: {
-            store: store.jobs,
-            events,
-            handlers: { automation: async () => undefined },
-            topology,
-            clock: systemClock,
-            logger: silentLogger,
-            sweepGraceMs: 60_000,
-          },
-        });
+        const worker = benchWorker(redis.url, prefix, store.jobs, events);
         await worker.worker.waitUntilReady();
         const done = completions(worker.worker, LIFECYCLE_JOBS);
         const ms = await timed(async () => {

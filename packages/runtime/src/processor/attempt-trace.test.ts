@@ -6,18 +6,12 @@ import {
   parseTraceparent,
   type TraceContext,
 } from '@paperlane/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { processorDeps, type SqsEnvironment, startSqsEnvironment } from '../../test/support/sqs-environment';
+import { describe, expect, it } from 'vitest';
+import { processorDeps, useSqsEnvironment } from '../../test/support/sqs-environment';
 import { toMessage } from '../dispatcher/dispatcher';
 import { createProcessor } from './process-delivery';
 
-let env: SqsEnvironment;
-beforeAll(async () => {
-  env = await startSqsEnvironment();
-});
-afterAll(async () => {
-  await env?.stop();
-});
+const env = useSqsEnvironment();
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const JOB_SPAN = '00f067aa0ba902b7';
@@ -32,18 +26,18 @@ describe("an attempt's span", () => {
     const seen: Array<{ span: TraceContext; current: TraceContext | undefined }> = [];
     const followUps: JobRecord[] = [];
     const processor = createProcessor({
-      ...processorDeps(env),
+      ...processorDeps(env()),
       metrics: { ...noMetrics, jobAttempt: (fact) => void facts.push(fact) },
       handlers: {
         thumbnail: async (ctx) => {
           seen.push({ span: ctx.span, current: currentTrace() });
           const { tenantId, documentId } = ctx.payload;
-          const named = await env.dispatcher.enqueue(
+          const named = await env().dispatcher.enqueue(
             'llm-summary',
             { tenantId, documentId },
             { parent: ctx.span, dedupeKey: `named:${documentId}` },
           );
-          const unnamed = await env.dispatcher.enqueue(
+          const unnamed = await env().dispatcher.enqueue(
             'llm-summary',
             { tenantId, documentId },
             { dedupeKey: `unnamed:${documentId}` },
@@ -55,7 +49,7 @@ describe("an attempt's span", () => {
       },
     });
     const run = async (documentId: string) => {
-      const { job } = await env.dispatcher.enqueue(
+      const { job } = await env().dispatcher.enqueue(
         'thumbnail',
         { tenantId: 'tenant-t', documentId },
         { traceId: `00-${TRACE_ID}-${JOB_SPAN}-01` },

@@ -7,6 +7,7 @@ import { awsClientConfig, createInProcessEventBus } from '@paperlane/adapters';
 import { resolveTopology, silentLogger, systemClock } from '@paperlane/core';
 import { createDocumentClient, createStore, ensureTable } from '@paperlane/store';
 import { startDynalite, startFauxqs } from '@paperlane/testing';
+import { afterAll, beforeAll } from 'vitest';
 import { toSqsRecord } from '../../src/adapter/local-sqs/sqs-event';
 import { provisionSqsQueues } from '../../src/adapter/sqs/index';
 import { createSqsTransport } from '../../src/adapter/sqs/sqs-transport';
@@ -113,5 +114,24 @@ export function processorDeps(env: SqsEnvironment) {
     logger: silentLogger,
     leaseMs: 60_000,
     sweepGraceMs: 60_000,
+  };
+}
+
+/**
+ * One environment for the calling test file: started before its tests, stopped after.
+ *
+ * @example const env = useSqsEnvironment(); it('…', () => env().dispatcher.enqueue(…));
+ */
+export function useSqsEnvironment(): () => SqsEnvironment {
+  let env: SqsEnvironment | undefined;
+  beforeAll(async () => {
+    env = await startSqsEnvironment();
+  });
+  afterAll(async () => {
+    await env?.stop();
+  });
+  return () => {
+    if (!env) throw new Error('the SQS environment is used before beforeAll started it');
+    return env;
   };
 }
