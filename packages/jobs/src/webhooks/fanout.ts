@@ -136,9 +136,13 @@ export async function fanOutEvent(deps: WebhookFanoutDeps, input: DomainEvent): 
 export function createWebhookFanout(deps: WebhookFanoutDeps): DomainEventSink {
   return {
     async publish(event, options) {
+      // Each only when given: an absent one keeps what the fan-out was built with (a test's fault hook).
       const faults = options?.faults;
       const parent = options?.parent;
-      await fanOutEvent(faults || parent ? { ...deps, faults, parent } : deps, event);
+      await fanOutEvent(
+        faults || parent ? { ...deps, ...(faults ? { faults } : {}), ...(parent ? { parent } : {}) } : deps,
+        event,
+      );
     },
   };
 }

@@ -197,6 +197,22 @@ describe('webhook fan-out', () => {
 });
 
 describe("a delivery's trace", () => {
+  it("naming a parent keeps the fan-out's own fault hook (a publish's options add, they don't erase)", async () => {
+    await register('acme', 'wh_faulted', '/ok', { events: ['entry.approved'] });
+    const reached: string[] = [];
+    const faulted = createWebhookFanout({
+      store,
+      queue: queue.queue,
+      clock,
+      faults: (p) => void reached.push(p),
+    });
+    await faulted.publish(
+      { tenantId: 'acme', type: 'entry.approved', id: 'evt_faulted', payload: {} },
+      { parent: startTrace() },
+    );
+    expect(reached).toEqual(['after-delivery-record', 'after-delivery-enqueue']);
+  });
+
   it('continues the span that published the event, down to the POST it sends', async () => {
     await register('acme', 'wh_traced', '/ok', { events: ['entry.approved'] });
     const publisher = startTrace();
