@@ -15,10 +15,12 @@ if (figures.length === 0) {
   process.exit(0);
 }
 const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
+/** A target as people read it: `1 / 0.9` is 1.11, not 1.1111111111111112. */
+const round = (n: number) => Number(n.toFixed(2));
 const rows = figures.map((f) => {
   const ratio = f.ours / f.peer;
   const met = 'atLeast' in f.target ? ratio >= f.target.atLeast : ratio <= f.target.atMost;
-  const target = 'atLeast' in f.target ? `≥ ${f.target.atLeast}×` : `≤ ${f.target.atMost}×`;
+  const target = 'atLeast' in f.target ? `≥ ${round(f.target.atLeast)}×` : `≤ ${round(f.target.atMost)}×`;
   return [
     f.figure,
     `${fmt(f.ours)} vs ${fmt(f.peer)} ${f.unit}`,
