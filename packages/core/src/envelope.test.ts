@@ -55,6 +55,31 @@ describe('envelope', () => {
     expect(result.ok === false && result.message).toContain('invoiceId');
   });
 
+  it('fails the job of a payload with a field its queue does not know', () => {
+    const result = decodeEnvelope({ ...valid, payload: { ...valid.payload, admin: true } });
+    expect(result).toMatchObject({ ok: false, reason: 'invalid-payload', jobId: 'job_01' });
+    expect(result.ok === false && result.message).toContain('admin');
+  });
+
+  it('defaults a missing generation to 0', () => {
+    const { generation: _, ...older } = valid;
+    expect(decodeEnvelope(older)).toEqual({ ok: true, envelope: valid });
+  });
+
+  it('decodes each queue with its own payload schema', () => {
+    const thumbnail = {
+      ...valid,
+      queue: 'thumbnail',
+      payload: { tenantId: 'tenant-a', documentId: 'doc_1' },
+    };
+    expect(decodeEnvelope(thumbnail)).toEqual({ ok: true, envelope: thumbnail });
+    // The invoice payload is not a thumbnail payload, even on a queue decoded before.
+    expect(decodeEnvelope({ ...thumbnail, payload: valid.payload })).toMatchObject({
+      ok: false,
+      reason: 'invalid-payload',
+    });
+  });
+
   it('rejects a payload whose tenant differs from the envelope (no cross-tenant smuggling)', () => {
     const result = decodeEnvelope(
       JSON.stringify({ ...valid, payload: { tenantId: 'tenant-b', invoiceId: 'inv_1' } }),

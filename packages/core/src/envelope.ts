@@ -3,6 +3,7 @@ import { ValidationError } from './errors';
 import {
   type AnyPayload,
   idSchema,
+  isQueueName,
   type PayloadOf,
   payloadSchemas,
   type QueueName,
@@ -81,8 +82,31 @@ export function parsePayload<Q extends QueueName>(
 }
 
 /**
+ * The envelope of one queue with its payload schema in place: a delivered message is checked in
+ * one pass (no intermediate record copy, no second parse, no spread). Built on a queue's first
+ * message, so a process that never consumes a queue never builds its schema.
+ */
+const queueEnvelopeSchemas: Partial<Record<QueueName, z.ZodType<AnyEnvelope>>> = {};
+
+function queueEnvelopeSchema(queue: QueueName): z.ZodType<AnyEnvelope> {
+  let schema = queueEnvelopeSchemas[queue];
+  if (!schema) {
+    schema = baseEnvelopeSchema.extend({
+      queue: z.literal(queue),
+      payload: payloadSchemas[queue],
+    }) as unknown as z.ZodType<AnyEnvelope>;
+    queueEnvelopeSchemas[queue] = schema;
+  }
+  return schema;
+}
+
+/**
  * Decodes a message body from any transport. Never throws: hostile input becomes a
  * failure with a reason the consumer can log, record on the job, or dead-letter.
+ *
+ * @example
+ * const decoded = decodeEnvelope(record.body);
+ * if (!decoded.ok) console.warn(decoded.reason, decoded.message);
  */
 export function decodeEnvelope(body: unknown): DecodeResult {
   let value: unknown = body;
@@ -98,14 +122,40 @@ export function decodeEnvelope(body: unknown): DecodeResult {
   }
   if (typeof value === 'object' && value !== null && 'queue' in value) {
     const queue = (value as { queue: unknown }).queue;
-    if (!queueNameSchema.safeParse(queue).success) {
+    if (!isQueueName(queue)) {
       return {
         ok: false,
         reason: 'unknown-queue',
         message: `unknown queue ${JSON.stringify(queue)?.slice(0, 80)}`,
       };
     }
+    // Almost every message is valid: one pass over envelope and payload. A failure is
+    // decoded again in two steps below, which tell an invalid envelope from an invalid
+    // payload (whose job record is then failed) and word the reason.
+    const parsed = queueEnvelopeSchema(queue).safeParse(value);
+    if (parsed.success) {
+      const envelope = parsed.data;
+      return envelope.payload.tenantId === envelope.tenantId
+        ? { ok: true, envelope }
+        : tenantMismatch(envelope);
+    }
   }
+  return decodeInSteps(value);
+}
+
+function tenantMismatch(envelope: Pick<AnyEnvelope, 'jobId' | 'tenantId' | 'queue'>): DecodeFailure {
+  return {
+    ok: false,
+    reason: 'tenant-mismatch',
+    message: 'payload tenantId differs from the envelope',
+    jobId: envelope.jobId,
+    tenantId: envelope.tenantId,
+    queue: envelope.queue,
+  };
+}
+
+/** The envelope, then its queue's payload: slower than one pass, but says which part failed. */
+function decodeInSteps(value: unknown): DecodeResult {
   const parsed = baseEnvelopeSchema.safeParse(value);
   if (!parsed.success) {
     return {
@@ -115,24 +165,18 @@ export function decodeEnvelope(body: unknown): DecodeResult {
     };
   }
   const envelope = parsed.data;
-  const where = { jobId: envelope.jobId, tenantId: envelope.tenantId, queue: envelope.queue };
   const payload = parsePayload(envelope.queue, envelope.payload);
   if (!payload.ok) {
     return {
       ok: false,
       reason: 'invalid-payload',
       message: `invalid ${envelope.queue} payload: ${payload.message}`,
-      ...where,
+      jobId: envelope.jobId,
+      tenantId: envelope.tenantId,
+      queue: envelope.queue,
     };
   }
-  if ((payload.payload as AnyPayload).tenantId !== envelope.tenantId) {
-    return {
-      ok: false,
-      reason: 'tenant-mismatch',
-      message: 'payload tenantId differs from the envelope',
-      ...where,
-    };
-  }
+  if ((payload.payload as AnyPayload).tenantId !== envelope.tenantId) return tenantMismatch(envelope);
   return { ok: true, envelope: { ...envelope, payload: payload.payload } as AnyEnvelope };
 }
 

@@ -33,15 +33,13 @@ export interface OutageOptions {
  */
 export async function writeThroughOutage<T>(write: () => Promise<T>, options: OutageOptions): Promise<T> {
   const started = Date.now();
-  const stopped = () =>
-    options.signal?.aborted === true && !(options.outlastsClaim && isClaimLost(options.signal.reason));
   for (let tries = 1; ; tries++) {
     try {
       return await write();
     } catch (error) {
       if (isPermanent(error) || isInjectedFault(error)) throw error;
       const delayMs = backoffDelayMs(tries, { baseMs: 250, maxMs: options.maxDelayMs ?? 5_000 });
-      if (stopped() || Date.now() - started + delayMs > options.deadlineMs) throw error;
+      if (stopped(options) || Date.now() - started + delayMs > options.deadlineMs) throw error;
       if (tries === 1) {
         options.logger.warn(options.message ?? 'outcome not recorded; retrying', {
           error: describeError(error),
@@ -53,12 +51,17 @@ export async function writeThroughOutage<T>(write: () => Promise<T>, options: Ou
       try {
         await sleep(delayMs, undefined, signal);
       } catch {
-        if (stopped()) throw error;
+        if (stopped(options)) throw error;
         // The claim was lost during the pause (and the write outlasts it): pause the rest.
         await sleep(Math.max(0, delayMs - (Date.now() - pausedAt)));
       }
     }
   }
+}
+
+/** Whether to give up: the signal aborted, for a reason this write does not outlast. No closure per write: every job outcome comes through here. */
+function stopped(options: OutageOptions): boolean {
+  return options.signal?.aborted === true && !(options.outlastsClaim && isClaimLost(options.signal.reason));
 }
 
 /** The abort reason the processor gives a job whose claim another consumer now holds (duck-typed, like `isPermanent`). */

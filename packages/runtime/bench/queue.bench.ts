@@ -11,6 +11,8 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createInProcessEventBus, createRedisEventBus } from '@paperlane/adapters';
 import {
@@ -108,6 +110,7 @@ type WorkerSide = 'raw' | 'ours';
 async function workerRound(
   side: WorkerSide,
   url: string,
+  profiler?: { start(): Promise<void>; stop(): Promise<void> },
 ): Promise<{ jobsPerSecond: number; cpuPerJobUs: number }> {
   const prefix = `${side}-${randomUUID()}`;
   let start: () => Worker;
@@ -166,9 +169,11 @@ async function workerRound(
     };
   }
   let ms = 0;
+  await profiler?.start();
   const cpu = await cpuPerJob(JOBS, async () => {
     ms = await timed(() => completions(start(), JOBS));
   });
+  await profiler?.stop();
   await stop();
   return { jobsPerSecond: rate(JOBS, ms), cpuPerJobUs: cpu };
 }
@@ -198,11 +203,34 @@ function workerRoundInChild(
   });
 }
 
-/** The child's part: warm-up rounds (JIT tiers, pools), then the measured one, printed for the parent. */
+/**
+ * The child's part: warm-up rounds (JIT tiers, pools), then the measured one, printed for the parent.
+ * With BENCH_WORKER_PROFILE=<file.cpuprofile> the measured round runs under V8's sampling profiler
+ * (the worker's part only, not the queue fill), for `node --cpu-prof`-style reading per job.
+ */
 async function workerChild(side: WorkerSide, url: string): Promise<void> {
   const warmups = Number(process.env.BENCH_WORKER_WARMUP ?? 2);
   for (let i = 0; i < warmups; i++) await workerRound(side, url);
-  console.log(`${CHILD_RESULT}${JSON.stringify(await workerRound(side, url))}`);
+  const profileTo = process.env.BENCH_WORKER_PROFILE;
+  const session = profileTo ? new Session() : undefined;
+  const measured = await workerRound(
+    side,
+    url,
+    session && {
+      start: async () => {
+        session.connect();
+        await session.post('Profiler.setSamplingInterval', { interval: 100 });
+        await session.post('Profiler.enable');
+        await session.post('Profiler.start');
+      },
+      stop: async () => {
+        const { profile } = await session.post('Profiler.stop');
+        session.disconnect();
+        if (profileTo) writeFileSync(profileTo, JSON.stringify(profile));
+      },
+    },
+  );
+  console.log(`${CHILD_RESULT}${JSON.stringify(measured)}`);
 }
 
 async function main() {

@@ -33,6 +33,7 @@ export class Attempt implements JobContext, HeldClaim {
   private lastProgressAt = 0;
   /** Made with the controller: most jobs never look at their signal. */
   private onOuterAbort: (() => void) | undefined;
+  private boundProgress: ((percent: number) => Promise<boolean>) | undefined;
 
   constructor(
     readonly job: JobRecord,
@@ -74,7 +75,13 @@ export class Attempt implements JobContext, HeldClaim {
     this.abort(new AbortedError(reason, { code: 'claim_lost' }));
   }
 
-  progress = async (percent: number): Promise<boolean> => {
+  /** Bound on first use, not per attempt: most jobs never report progress, some pass it on detached. */
+  get progress(): (percent: number) => Promise<boolean> {
+    this.boundProgress ??= (percent) => this.reportProgress(percent);
+    return this.boundProgress;
+  }
+
+  private async reportProgress(percent: number): Promise<boolean> {
     const value = Math.max(0, Math.min(100, Math.round(percent)));
     if (this.lostClaim || this.controller?.signal.aborted) return false;
     if (value === this.lastProgress) return true;
@@ -100,7 +107,7 @@ export class Attempt implements JobContext, HeldClaim {
       this.logger,
     );
     return true;
-  };
+  }
 
   /** Unlinks from the delivery's signal once the attempt is over. */
   dispose(): void {

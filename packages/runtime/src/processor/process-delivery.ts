@@ -282,12 +282,17 @@ async function runClaimed(
 ) {
   const { store, clock } = deps;
   const logger = new JobLogger(deps, envelope, delivery, span);
-  const ref = { tenantId: envelope.tenantId, jobId: envelope.jobId };
   if (delivery.signal?.aborted) {
     // No time left to run anything (the invocation is about to end): hand it back uncounted.
     return { kind: 'defer', reason: 'not-yet', delayMs: 0 } as const;
   }
-  const claim = await store.claim({ ...ref, now: clock.now(), leaseMs: deps.leaseMs });
+  const claimedAt = clock.now();
+  const claim = await store.claim({
+    tenantId: envelope.tenantId,
+    jobId: envelope.jobId,
+    now: claimedAt,
+    leaseMs: deps.leaseMs,
+  });
   switch (claim.outcome) {
     case 'missing':
       logger.warn('message without a job record dead-lettered');
@@ -335,8 +340,10 @@ async function runClaimed(
       logger,
     );
   }
-  publishSafely(deps.events, jobEvent('job:started', job, clock.now()), logger);
-  return runAttempt(job, envelope, handler, delivery, deps, logger, leases);
+  // Stamped with the claim's instant, the record's `startedAt`: one clock read fewer per job.
+  publishSafely(deps.events, jobEvent('job:started', job, claimedAt), logger);
+  // `return await`, not `return`: handing back a promise from an async function costs two more ticks.
+  return await runAttempt(job, envelope, handler, delivery, deps, logger, leases);
 }
 
 async function runAttempt(
@@ -361,26 +368,30 @@ async function runAttempt(
     const checked = checkResult(result);
     if (!checked.ok)
       return await finishFailed(job, checked.message, 'result_invalid', deps, logger, delivery, started);
+    // The instant of the write that landed (a retry through an outage reads the clock again),
+    // which the event reuses.
+    let completedAt: Date | undefined;
     const done = await writeThroughOutage(
       () => {
-        const now = deps.clock.now();
-        return deps.store.complete({
+        completedAt = deps.clock.now();
+        const input: Parameters<JobStore['complete']>[0] = {
           tenantId: job.tenantId,
           jobId: job.jobId,
           attempt: job.attempts,
-          ...(checked.result ? { result: checked.result } : {}),
-          now,
-          ...settleDueAt(deps, now),
-        });
+          now: completedAt,
+        };
+        if (checked.result) input.result = checked.result;
+        if (deps.onSettled) input.settleDueAt = new Date(completedAt.getTime() + deps.sweepGraceMs);
+        return deps.store.complete(input);
       },
       persistOptions(deps, delivery, logger),
     );
     if (!done) return await afterLostClaim(job, deps, logger);
     if (deps.faults) await reachFault(deps.faults, 'after-complete');
     recordAttempt(deps, done, 'completed', started, logger.span);
-    publishSafely(deps.events, jobEvent('job:complete', done, deps.clock.now()), logger);
+    publishSafely(deps.events, jobEvent('job:complete', done, completedAt ?? deps.clock.now()), logger);
     if (deps.onSettled) await settled(done, deps, logger);
-    return { kind: 'ack', reason: 'completed' };
+    return COMPLETED;
   } catch (error) {
     if (handled || isInjectedFault(error)) throw error;
     if (attempt.lostClaim) return afterLostClaim(job, deps, logger);
@@ -395,10 +406,14 @@ function persistOptions(deps: ProcessorDeps, delivery: Delivery | undefined, log
   return { deadlineMs: deps.leaseMs, signal: delivery?.signal, logger };
 }
 
+/** The outcome of nearly every job, shared rather than built per job. */
+const COMPLETED: Outcome = Object.freeze({ kind: 'ack', reason: 'completed' });
+const NO_RESULT = Object.freeze({ ok: true });
+
 function checkResult(
   result: JobResult | undefined,
-): { ok: true; result?: JobResult } | { ok: false; message: string } {
-  if (result === undefined) return { ok: true };
+): { readonly ok: true; readonly result?: JobResult } | { ok: false; message: string } {
+  if (result === undefined) return NO_RESULT;
   const parsed = jobResultSchema.safeParse(result);
   if (!parsed.success) return { ok: false, message: 'job returned a result that is not a JSON object' };
   let size: number;
