@@ -141,6 +141,8 @@ export interface BundleResult {
   packages: { name: string; bytes: number }[];
   /** The same, counting only what Node parses at init (the entry and its static chunks). */
   initPackages: { name: string; bytes: number }[];
+  /** Source files (esbuild's input paths) with code in those init outputs. */
+  initInputs: string[];
   /** Packages bundled from more than one install (two versions): each copy's folder. */
   duplicates: { name: string; copies: string[] }[];
 }
@@ -286,6 +288,11 @@ export async function bundleLambda(
     bundledExternals: bundledExternals(metafile),
     packages: packageSizes(metafile),
     initPackages: packageSizes(metafile, atInit),
+    initInputs: atInit.flatMap((o) =>
+      Object.entries(metafile.outputs[o]?.inputs ?? {}).flatMap(([input, { bytesInOutput }]) =>
+        bytesInOutput > 0 ? [input] : [],
+      ),
+    ),
     duplicates: duplicatePackages(metafile),
   };
 }

@@ -1,14 +1,18 @@
 // One profiled cold start: a fresh process imports a bundle under V8's sampling
 // profiler (started just before the import, stopped just after, so Node's boot and
-// the invoke are left out) and writes the profile to `out`. With `--timed`, the
+// the invoke, unless asked for, are left out) and writes the profile to `out`. With `--timed`, the
 // bundle was built with module marks (see init-profile.ts) and this also records each
-// module's own top-level evaluation. Prints {initMs} as JSON. Plain JS, so nothing else loads first.
-import { writeFileSync } from 'node:fs';
+// module's own top-level evaluation. With `--event=<file>` the profile also covers the
+// handler's first invoke of that event (what the first request loads and builds).
+// Prints {initMs, invokeMs} as JSON. Plain JS, so nothing else loads first.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { pathToFileURL } from 'node:url';
 
-const [bundle, out, mode] = process.argv.slice(2);
-const timed = mode === '--timed';
+const [bundle, out, ...flags] = process.argv.slice(2);
+const timed = flags.includes('--timed');
+const eventFile = flags.find((f) => f.startsWith('--event='))?.slice('--event='.length);
+const event = eventFile ? JSON.parse(readFileSync(eventFile, 'utf8')) : undefined;
 
 // Module marks: a stack, because a CommonJS module's body runs inside the `require`
 // of the module that needs it; what a nested module takes is subtracted from its parent.
@@ -36,9 +40,18 @@ if (!timed) {
   await session.post('Profiler.start');
 }
 const t0 = performance.now();
-await import(pathToFileURL(bundle).href);
+const mod = await import(pathToFileURL(bundle).href);
 const initMs = performance.now() - t0;
-if (timed) writeFileSync(out, JSON.stringify({ initMs, selfMs }));
+if (event) {
+  const context = {
+    awsRequestId: 'profile',
+    functionName: 'profile',
+    getRemainingTimeInMillis: () => 60_000,
+  };
+  await mod.handler(event, context);
+}
+const invokeMs = performance.now() - t0 - initMs;
+if (timed) writeFileSync(out, JSON.stringify({ initMs, invokeMs, selfMs }));
 else writeFileSync(out, JSON.stringify((await session.post('Profiler.stop')).profile));
-process.stdout.write(`${JSON.stringify({ initMs })}\n`);
+process.stdout.write(`${JSON.stringify({ initMs, invokeMs })}\n`);
 process.exit(0);

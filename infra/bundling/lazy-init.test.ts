@@ -1,5 +1,6 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Metafile } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nodejsArgs } from '../lambda';
 import { lambdaSpecs } from '../needs';
@@ -31,6 +32,20 @@ describe('what a cold start parses', () => {
     const result = await bundleLambda(join(repoRoot(), spec.entry), join(root, 'api'), nodejsArgs(spec));
     expect(result.packages.map((p) => p.name)).toContain('@fastify/busboy');
     expect(result.initPackages.map((p) => p.name)).not.toContain('@fastify/busboy');
+  }, 120_000);
+
+  it('the API builds each route group on the first request it could serve, not at init', async () => {
+    const spec = lambdaSpecs.api;
+    const out = join(root, 'api-routes');
+    const result = await bundleLambda(join(repoRoot(), spec.entry), out, nodejsArgs(spec));
+    const shipped = Object.keys((JSON.parse(readFileSync(`${out}.meta.json`, 'utf8')) as Metafile).inputs);
+    const routes = shipped.filter((f) => f.startsWith('packages/api/src/routes/'));
+    expect(routes).toContain('packages/api/src/routes/jobs.ts');
+    expect(result.initInputs).toContain('packages/api/src/assemble-app.ts');
+    // The shell reads each route's body limit before any group is loaded.
+    expect(routes.filter((f) => result.initInputs.includes(f))).toEqual([
+      'packages/api/src/routes/route-body-limit.ts',
+    ]);
   }, 120_000);
 
   it('the document consumers load the OpenAI SDK on the first extraction or summary, not at init', async () => {

@@ -1,7 +1,8 @@
 /**
- * `npm run profile:init [-- --only ApiHandler] [-- --runs 5]`: where a function's init
- * goes. Builds it as deployed but unminified (infra/bundling/init-profile.ts), then in
- * fresh processes with bench:coldstart's environment (stand-in resources, AWS stub):
+ * `npm run profile:init [-- --only ApiHandler] [-- --runs 5] [-- --event <file>]`: where a
+ * function's init goes (with `--event`, init and the first invoke of that event: what a
+ * cold request costs, lazily loaded chunks included). Builds it as deployed but
+ * unminified (infra/bundling/init-profile.ts), then in fresh processes with bench:coldstart's environment (stand-in resources, AWS stub):
  * 1. imports it under V8's sampling profiler (100 µs) and prints self time by package
  *    and by file (source-mapped), beside GC, V8 outside JS and Node's ESM loader;
  * 2. imports a build whose modules are marked and prints each module's own top-level
@@ -10,7 +11,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
@@ -37,6 +38,9 @@ const argv = process.argv.slice(2);
 const runs = Number(option(argv, 'runs') ?? 5);
 const names = (option(argv, 'only') ?? 'ApiHandler').split(',');
 const top = Number(option(argv, 'top') ?? 25);
+const eventFile = option(argv, 'event');
+const eventFlags = eventFile ? [`--event=${resolve(eventFile)}`] : [];
+const phase = eventFile ? `init + first invoke of ${eventFile}` : 'init';
 const root = repoRoot();
 const out = join(root, 'dist/profile');
 
@@ -82,34 +86,38 @@ try {
     let timedInit = 0;
     for (let i = 0; i < runs; i++) {
       const cpu = join(out, `${name}-${i}.cpuprofile`);
-      const a = await run(process.execPath, ['--no-warnings', RUNNER, join(dirs.plain, 'bundle.mjs'), cpu], {
-        env: env(name),
-      });
-      sampledInit += (JSON.parse(a.stdout) as { initMs: number }).initMs;
+      const a = await run(
+        process.execPath,
+        ['--no-warnings', RUNNER, join(dirs.plain, 'bundle.mjs'), cpu, ...eventFlags],
+        { env: env(name) },
+      );
+      const sampledRun = JSON.parse(a.stdout) as { initMs: number; invokeMs: number };
+      sampledInit += sampledRun.initMs + sampledRun.invokeMs;
       add(files, attributeSelfTime(JSON.parse(readFileSync(cpu, 'utf8')) as CpuProfile, root));
       const marks = join(out, `${name}-${i}.marks.json`);
       await run(
         process.execPath,
-        ['--no-warnings', RUNNER, join(dirs.timed, 'bundle.mjs'), marks, '--timed'],
+        ['--no-warnings', RUNNER, join(dirs.timed, 'bundle.mjs'), marks, '--timed', ...eventFlags],
         { env: env(name) },
       );
       const timed = JSON.parse(readFileSync(marks, 'utf8')) as {
         initMs: number;
+        invokeMs: number;
         selfMs: Record<string, number>;
       };
-      timedInit += timed.initMs;
+      timedInit += timed.initMs + timed.invokeMs;
       add(modules, Object.entries(timed.selfMs));
     }
     const sampled = [...files.values()].reduce((a, b) => a + b, 0);
     console.log(
-      `\n== ${name}: init ${(sampledInit / runs).toFixed(1)} ms under the profiler (${(sampled / runs).toFixed(1)} ms sampled), mean of ${runs}`,
+      `\n== ${name}: ${phase} ${(sampledInit / runs).toFixed(1)} ms under the profiler (${(sampled / runs).toFixed(1)} ms sampled), mean of ${runs}`,
     );
     table('self time by package (CPU profile)', byPackage(files), sampled, top);
     const ours = new Map([...files].filter(([f]) => f.startsWith('packages/')));
     table('self time, our files (CPU profile)', ours, sampled, top);
     const evaluated = [...modules.values()].reduce((a, b) => a + b, 0);
     console.log(
-      `\n== ${name} with module marks: init ${(timedInit / runs).toFixed(1)} ms, of which module bodies ${(evaluated / runs).toFixed(1)} ms; the rest (${((timedInit - evaluated) / runs).toFixed(1)} ms) is load, compile and link`,
+      `\n== ${name} with module marks: ${phase} ${(timedInit / runs).toFixed(1)} ms, of which module bodies ${(evaluated / runs).toFixed(1)} ms; the rest (${((timedInit - evaluated) / runs).toFixed(1)} ms) is load, compile and link${eventFile ? ', and the invoke outside module bodies' : ''}`,
     );
     table('top-level evaluation by package (what it calls included)', byPackage(modules), timedInit, top);
     table('top-level evaluation by module', modules, timedInit, top);

@@ -1,18 +1,5 @@
 import { createApp } from './app';
-import type { ApiDeps } from './deps';
-
-/**
- * Stands in for every dependency while routes are only registered, never called:
- * any property or call yields itself. Registration reads deps only to configure
- * middleware (limits, the rate limiter, the logger), so nothing real is needed.
- */
-function inertDeps(): ApiDeps {
-  const inert: unknown = new Proxy(() => {}, {
-    get: (_target, key) => (key === Symbol.toPrimitive ? () => 0 : inert),
-    apply: () => inert,
-  });
-  return inert as ApiDeps;
-}
+import { inertDeps } from './inert-deps';
 
 /**
  * Every route the Hono app serves, as `{ method, path }` with Hono's `:param`

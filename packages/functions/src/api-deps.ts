@@ -2,14 +2,10 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { checkMailboxEndpoint } from '@paperlane/adapters/imap/mailbox-endpoint';
 import { parseAllowedHosts } from '@paperlane/adapters/net/host-allowlist';
 import { createRegistrationUrlCheck } from '@paperlane/adapters/net/registration-check';
-import type { MetricsExposition, QueueWindow } from '@paperlane/api';
-import {
-  type ApiDeps,
-  createRateLimiter,
-  createSharedRateLimiter,
-  createTokenVerifier,
-  type HealthCheck,
-} from '@paperlane/api';
+import type { ApiDeps, HealthCheck, MetricsExposition, QueueWindow } from '@paperlane/api';
+// By file, not the package's index: that one loads every route group, which the API Lambda loads on first use.
+import { createTokenVerifier } from '@paperlane/api/auth/tokens';
+import { createRateLimiter, createSharedRateLimiter } from '@paperlane/api/middleware/rate-limit';
 import { describeError, type Metrics, systemClock } from '@paperlane/core';
 import type { QueueAdmin } from '@paperlane/runtime/admin/queue-admin';
 import type { Hono } from 'hono';

@@ -1,6 +1,8 @@
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import dynalite from 'dynalite';
+import { makeDynaliteWritesAtomic } from './dynalite-atomic-writes';
 import { freePort } from './free-port';
 import { type StartedProcess, startProcess } from './process';
 
@@ -11,9 +13,11 @@ export interface DynaliteServer {
 
 /**
  * An in-process DynamoDB emulator (real DynamoDB wire protocol, LevelDB storage).
- * In memory unless `path` names a folder to persist in.
+ * In memory unless `path` names a folder to persist in; an item and its index entries
+ * are written together (see `makeDynaliteWritesAtomic`), so a crash loses neither alone.
  */
 export async function startDynalite(options: { path?: string; port?: number } = {}): Promise<DynaliteServer> {
+  makeDynaliteWritesAtomic();
   const server = dynalite({
     createTableMs: 0,
     deleteTableMs: 0,
@@ -38,17 +42,19 @@ export async function startDynalite(options: { path?: string; port?: number } = 
  * dynalite in its own process, as a database server would be: it gets its own
  * core instead of sharing the caller's event loop (benchmarks use this), and a
  * test can stop, freeze or kill it (`process`). Pass `port` and `path` to restart
- * a killed one where its clients expect it, with its data.
+ * a killed one where its clients expect it, with its data (crash-atomic writes, as
+ * in {@link startDynalite}).
  */
 export async function startDynaliteProcess(
   options: { path?: string; port?: number } = {},
 ): Promise<DynaliteServer & { port: number; process: StartedProcess }> {
-  const cli = fileURLToPath(import.meta.resolve('dynalite/cli.js'));
   const port = options.port ?? (await freePort());
   const server = await startProcess(
     process.execPath,
     [
-      cli,
+      '--import',
+      pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href,
+      fileURLToPath(import.meta.resolve('@paperlane/testing/dynalite-server')),
       '--host',
       '127.0.0.1',
       '--port',

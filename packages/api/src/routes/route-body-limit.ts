@@ -1,7 +1,13 @@
+import { MAX_WEBHOOK_PAYLOAD_BYTES } from '@paperlane/store';
 import type { Context } from 'hono';
 import type { UploadLimits } from '../deps';
 import type { ApiEnv } from '../env';
-import { MAX_EVENT_BODY_BYTES } from './webhooks';
+
+/**
+ * A webhook or event body: the largest payload plus room for the envelope. Here, not with
+ * the webhook routes, so the app's shell does not load those routes to know it.
+ */
+export const MAX_EVENT_BODY_BYTES = MAX_WEBHOOK_PAYLOAD_BYTES + 4096;
 
 const PRESIGNED_PUT = /^\/api\/uploads\/[^/]+\/files\/[^/]+$/;
 

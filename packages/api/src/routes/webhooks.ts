@@ -3,7 +3,6 @@ import { type Clock, newId, type SecretCipher } from '@paperlane/core';
 import { fanOutEvent, generateWebhookSecret, redeliverWebhook } from '@paperlane/jobs';
 import {
   MAX_WEBHOOK_EVENTS,
-  MAX_WEBHOOK_PAYLOAD_BYTES,
   MAX_WEBHOOKS_PER_TENANT,
   type WebhookDeliveryRecord,
   type WebhookRecord,
@@ -318,9 +317,6 @@ const publishRoute = createRoute({
 
 /** Events Paperlane publishes itself; an app may not forge them. */
 const RESERVED_EVENT_FAMILIES = new Set(['webhook', 'job', 'invoice', 'document']);
-
-/** A webhook or event body: the largest payload plus room for the envelope (enforced in app.ts). */
-export const MAX_EVENT_BODY_BYTES = MAX_WEBHOOK_PAYLOAD_BYTES + 4096;
 
 /**
  * Webhook subscriptions, their deliveries, and app events. Tenant from the principal

@@ -1,8 +1,8 @@
 /**
  * The HTTP API on Lambda behind API Gateway (HTTP API, payload v2): the same Hono
- * app `npm start` serves.
+ * app `npm start` serves, with each route group loaded on its first request.
  */
-import { createApp } from '@paperlane/api';
+import { createLazyApp } from '@paperlane/api/lazy-app';
 import { systemClock } from '@paperlane/core';
 import { createSqsQueueAdmin } from '@paperlane/runtime/admin/sqs-queue-admin';
 import { handle } from 'hono/aws-lambda';
@@ -31,7 +31,8 @@ const traces =
  * (4/3 larger): an original over 4 MiB is a redirect to its presigned link instead.
  */
 const MAX_INLINE_FILE_BYTES = 4 * 1024 * 1024;
-const app = createApp(
+// Route groups load on first use: a cold start parses and builds only the shell (auth, errors, limits).
+const app = createLazyApp(
   // Links are wired here, not in the shared AWS wiring: only the API hands them out.
   buildApiDeps(
     { ...wiring, fileLinks: s3FileLinksFor(wiring.config), ...(traces ? { metrics: traces.metrics } : {}) },
