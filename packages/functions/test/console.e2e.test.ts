@@ -78,7 +78,9 @@ const files = async () => [
   },
 ];
 
-describe('the web console in Chromium', () => {
+// Each case is a multi-page browser flow of several jobs: 30 s was seen to run out on a
+// loaded 2-core CI machine (the flow took 36 s there, 4 s idle), so each gets 90 s.
+describe('the web console in Chromium', { timeout: 90_000 }, () => {
   let api: ApiHarness;
   let browser: Browser;
   const pageErrors: string[] = [];
