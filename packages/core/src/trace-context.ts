@@ -54,8 +54,11 @@ export function formatTraceparent(context: TraceContext): string {
 }
 
 // Span ids come from one buffer of crypto bytes refilled every 512 spans: a crypto call
-// per span was a tenth of the processor's per-job CPU (bench:processor).
+// per span was a tenth of the processor's per-job CPU (bench:processor). The buffer is
+// hex-encoded once per refill and ids are slices of that text: encoding 8 bytes per span
+// (a call into C++ each time) cost as much as the rest of the span.
 const pool = Buffer.alloc(4096);
+let hexPool = '';
 let poolOffset = pool.length;
 
 function randomHex(bytes: number, zero: string): string {
@@ -63,9 +66,10 @@ function randomHex(bytes: number, zero: string): string {
   for (;;) {
     if (poolOffset + bytes > pool.length) {
       randomFillSync(pool);
+      hexPool = pool.toString('hex');
       poolOffset = 0;
     }
-    const hex = pool.toString('hex', poolOffset, poolOffset + bytes);
+    const hex = hexPool.slice(2 * poolOffset, 2 * (poolOffset + bytes));
     poolOffset += bytes;
     if (hex !== zero) return hex;
   }

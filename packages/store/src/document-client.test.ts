@@ -1,7 +1,11 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createServer, type Socket } from 'node:net';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { commandClientFor, createDocumentClient, dynamoClientConfig } from './document-client';
+
+/** Every config bounds each attempt (see DYNAMODB_TIMEOUTS). */
+const requestHandler = { connectionTimeout: 3_000, requestTimeout: 10_000, throwOnRequestTimeout: true };
 
 describe('createDocumentClient', () => {
   it('points at the endpoint with dummy credentials when the environment has none', async () => {
@@ -15,16 +19,18 @@ describe('createDocumentClient', () => {
   it('keeps the environment’s credentials even with an endpoint', () => {
     for (const env of [{ AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE' }, { AWS_PROFILE: 'dev' }]) {
       const config = dynamoClientConfig({ endpoint: 'http://127.0.0.1:4566', region: 'eu-west-1', env });
-      expect(config).toEqual({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:4566' });
+      expect(config).toEqual({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:4566', requestHandler });
     }
   });
 
   it('talks to AWS (no endpoint, no dummy credentials) by default', () => {
     expect(dynamoClientConfig({ env: { AWS_REGION: 'ap-southeast-2' } })).toEqual({
       region: 'ap-southeast-2',
+      requestHandler,
     });
     expect(dynamoClientConfig({ env: { AWS_DEFAULT_REGION: 'eu-central-1' } })).toEqual({
       region: 'eu-central-1',
+      requestHandler,
     });
   });
 });
@@ -51,5 +57,38 @@ describe('commandClientFor', () => {
     const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient(dynamoClientConfig({ env: {} })));
     expect(commandClientFor(documentClient)).toBe(documentClient);
     documentClient.destroy();
+  });
+
+  it('fails a call whose server accepted the connection and never answers, on both clients, instead of waiting for good', async () => {
+    // A server that reads requests and never writes a byte: a peer gone silent.
+    const sockets = new Set<Socket>();
+    let requests = 0;
+    const silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('data', (chunk) => {
+        requests += chunk.toString('latin1').split(' HTTP/1.1\r\n').length - 1;
+      });
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    const documentClient = createDocumentClient({
+      endpoint: `http://127.0.0.1:${port}`,
+      env: {},
+      requestTimeoutMs: 200,
+    });
+    try {
+      await expect(
+        documentClient.send(new GetCommand({ TableName: 't', Key: { pk: 'a' } })),
+      ).rejects.toMatchObject({ name: 'TimeoutError' });
+      await expect(commandClientFor(documentClient).send(new ListTablesCommand({}))).rejects.toMatchObject({
+        name: 'TimeoutError',
+      });
+      // Both reached the server (so the failure is the request timeout, not the connection).
+      expect(requests).toBeGreaterThanOrEqual(2);
+    } finally {
+      documentClient.destroy();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });

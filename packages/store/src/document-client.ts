@@ -7,7 +7,18 @@ export interface DocumentClientSettings {
   region?: string;
   /** Where to look for credentials and region; defaults to `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Per-attempt bound on a call (connect to response headers); defaults to {@link DYNAMODB_TIMEOUTS}. */
+  requestTimeoutMs?: number;
 }
+
+/**
+ * Bounds on one attempt of a DynamoDB call. The SDK waits forever by default, so a
+ * connection whose peer vanished without a reset (a partition, a frozen emulator) would
+ * hold its caller for good: a sweep never finishing stops every later sweep in that
+ * process. Calls answer in milliseconds, so an attempt past these fails (TimeoutError,
+ * retried by the SDK, then by the caller) instead.
+ */
+export const DYNAMODB_TIMEOUTS = { connectionTimeoutMs: 3_000, requestTimeoutMs: 10_000 } as const;
 
 /**
  * The DynamoDB client config behind {@link createDocumentClient}. With an endpoint
@@ -23,6 +34,12 @@ export function dynamoClientConfig(settings: DocumentClientSettings = {}): Dynam
     ...(settings.endpoint && !hasEnvCredentials
       ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),
+    requestHandler: {
+      connectionTimeout: DYNAMODB_TIMEOUTS.connectionTimeoutMs,
+      requestTimeout: settings.requestTimeoutMs ?? DYNAMODB_TIMEOUTS.requestTimeoutMs,
+      // Without it the SDK only logs a warning when the request timeout passes.
+      throwOnRequestTimeout: true,
+    },
   };
 }
 

@@ -13,6 +13,8 @@ export interface Entry {
   claim: HeldClaim;
   dueAt: number;
   renewing: boolean;
+  /** Where it sits in the keeper's list; -1 once released or lost. */
+  index: number;
 }
 
 /**
@@ -28,8 +30,22 @@ export function createLeaseKeeper(options: {
   onError: (claim: HeldClaim, error: unknown) => void;
 }) {
   const every = Math.max(50, Math.floor(options.leaseMs / 3));
-  const entries = new Set<Entry>();
+  // An array with swap-removal, not a Set: holding and releasing a claim is then a push and a
+  // pop, with no hashing of the entry and no rehash as the number of running jobs moves.
+  const entries: Entry[] = [];
   let timer: NodeJS.Timeout | undefined;
+
+  const remove = (entry: Entry): boolean => {
+    const at = entry.index;
+    if (at < 0 || entries[at] !== entry) return false;
+    const last = entries.pop() as Entry;
+    if (last !== entry) {
+      entries[at] = last;
+      last.index = at;
+    }
+    entry.index = -1;
+    return true;
+  };
 
   const renew = (entry: Entry) => {
     entry.renewing = true;
@@ -38,8 +54,7 @@ export function createLeaseKeeper(options: {
       .then(
         (alive) => {
           entry.dueAt = Date.now() + every;
-          if (!alive && entries.delete(entry))
-            entry.claim.onLost('claim lost: the job was cancelled or taken over');
+          if (!alive && remove(entry)) entry.claim.onLost('claim lost: the job was cancelled or taken over');
         },
         (error: unknown) => options.onError(entry.claim, error),
       )
@@ -49,7 +64,7 @@ export function createLeaseKeeper(options: {
   };
 
   const tick = () => {
-    if (entries.size === 0) {
+    if (entries.length === 0) {
       // Stopped here, not in `release`: a consumer between jobs would otherwise start and
       // clear an interval for every job it runs.
       clearInterval(timer);
@@ -57,14 +72,15 @@ export function createLeaseKeeper(options: {
       return;
     }
     const now = Date.now();
+    // A renewal settles later (never during this loop), so the list does not move under it.
     for (const entry of entries) if (!entry.renewing && entry.dueAt <= now) renew(entry);
   };
 
   return {
     /** Starts renewing a claim; pass the result to `release` when the job ends. */
     hold(claim: HeldClaim): Entry {
-      const entry: Entry = { claim, dueAt: Date.now() + every, renewing: false };
-      entries.add(entry);
+      const entry: Entry = { claim, dueAt: Date.now() + every, renewing: false, index: entries.length };
+      entries.push(entry);
       if (!timer) {
         timer = setInterval(tick, Math.max(25, Math.floor(every / 2)));
         timer.unref();
@@ -72,7 +88,7 @@ export function createLeaseKeeper(options: {
       return entry;
     },
     release(entry: Entry): void {
-      entries.delete(entry);
+      remove(entry);
     },
   };
 }

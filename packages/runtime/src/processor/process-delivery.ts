@@ -279,7 +279,7 @@ async function runClaimed(
   deps: ProcessorDeps,
   leases: LeaseKeeper,
   span: TraceContext,
-) {
+): Promise<Outcome> {
   const { store, clock } = deps;
   const logger = new JobLogger(deps, envelope, delivery, span);
   if (delivery.signal?.aborted) {
@@ -342,19 +342,8 @@ async function runClaimed(
   }
   // Stamped with the claim's instant, the record's `startedAt`: one clock read fewer per job.
   publishSafely(deps.events, jobEvent('job:started', job, claimedAt), logger);
-  // `return await`, not `return`: handing back a promise from an async function costs two more ticks.
-  return await runAttempt(job, envelope, handler, delivery, deps, logger, leases);
-}
-
-async function runAttempt(
-  job: JobRecord,
-  envelope: AnyEnvelope,
-  handler: JobHandler,
-  delivery: Delivery,
-  deps: ProcessorDeps,
-  logger: JobLogger,
-  leases: LeaseKeeper,
-): Promise<Outcome> {
+  // The attempt runs in this same async function: a second one cost every job its own
+  // promise, frame and tick.
   const attempt = new Attempt(job, envelope, delivery, deps, logger);
   const started = performance.now();
   const held = leases.hold(attempt);
