@@ -5,6 +5,7 @@ export * from './errors';
 export * from './event-payloads';
 export * from './events';
 export * from './faults';
+export * from './first-use';
 export * from './handler';
 export * from './ids';
 export * from './invoice';

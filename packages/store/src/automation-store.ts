@@ -129,7 +129,7 @@ function createAutomationEntity(table: PaperlaneTable) {
 export function createAutomationStore(table: PaperlaneTable): AutomationStore {
   const Automation = createAutomationEntity(table);
   const formatter = Automation.build(EntityFormatter);
-  const toRecord = (raw: unknown): AutomationRecord => automationRecordSchema.parse(raw);
+  const toRecord = (raw: unknown): AutomationRecord => automationRecordSchema().parse(raw);
   const formatRaw = (raw: Record<string, unknown>) => toRecord(formatter.format(raw));
 
   function ref(input: AutomationRef): AutomationRef {
@@ -153,7 +153,7 @@ export function createAutomationStore(table: PaperlaneTable): AutomationStore {
 
   return {
     async create(input) {
-      const { now, nextRunAt, ...fields } = parseInput(newAutomationSchema, input, 'automation');
+      const { now, nextRunAt, ...fields } = parseInput(newAutomationSchema(), input, 'automation');
       const nowIso = toIso(now, 'now');
       const automation = toRecord({
         ...fields,
@@ -209,7 +209,7 @@ export function createAutomationStore(table: PaperlaneTable): AutomationStore {
 
     async update(input) {
       const key = ref(input);
-      const settings = parseInput(automationSettingsSchema, input, 'automation update');
+      const settings = parseInput(automationSettingsSchema(), input, 'automation update');
       if (!Number.isInteger(input.expectRevision) || input.expectRevision < 1) {
         throw new ValidationError('expectRevision must be a positive integer');
       }
@@ -300,7 +300,7 @@ export function createAutomationStore(table: PaperlaneTable): AutomationStore {
     async recordRun(input) {
       const key = ref(input);
       const runAt = toIso(input.runAt, 'runAt');
-      const result = parseInput(automationResultSchema, input.result, 'automation result');
+      const result = parseInput(automationResultSchema(), input.result, 'automation result');
       const outcome = await conditional(Automation, () =>
         Automation.build(UpdateItemCommand)
           .item({ ...key, lastRunAt: runAt, lastResult: $set(result), revision: $add(1) })

@@ -63,7 +63,7 @@ export function createIdempotencyStore(table: PaperlaneTable): IdempotencyStore 
   return {
     async claim(input) {
       const { tenantId, key, fingerprint, now, leaseMs } = parseInput(
-        claimInputSchema,
+        claimInputSchema(),
         input,
         'idempotency claim',
       );
@@ -107,7 +107,7 @@ export function createIdempotencyStore(table: PaperlaneTable): IdempotencyStore 
       if (!held) return { kind: 'in_progress', lockedUntil: now };
       if (held.fingerprint !== fingerprint) return { kind: 'mismatch' };
       if (held.status === 'complete' && held.response) {
-        const response = storedResponseSchema.parse({
+        const response = storedResponseSchema().parse({
           ...held.response,
           ...(held.response.body ? { body: new Uint8Array(held.response.body) } : {}),
         });
@@ -118,8 +118,8 @@ export function createIdempotencyStore(table: PaperlaneTable): IdempotencyStore 
 
     async complete(input) {
       const { response, ...ref } = input;
-      const { tenantId, key, claimId } = parseInput(claimRefSchema, ref, 'idempotency claim');
-      const stored = parseInput(storedResponseSchema, response, 'stored response');
+      const { tenantId, key, claimId } = parseInput(claimRefSchema(), ref, 'idempotency claim');
+      const stored = parseInput(storedResponseSchema(), response, 'stored response');
       const outcome = await conditional(Key, () =>
         Key.build(UpdateItemCommand)
           .item({
@@ -140,7 +140,7 @@ export function createIdempotencyStore(table: PaperlaneTable): IdempotencyStore 
     },
 
     async release(input) {
-      const { tenantId, key, claimId } = parseInput(claimRefSchema, input, 'idempotency claim');
+      const { tenantId, key, claimId } = parseInput(claimRefSchema(), input, 'idempotency claim');
       const outcome = await conditional(Key, () =>
         Key.build(DeleteItemCommand)
           .key({ tenantId, key })

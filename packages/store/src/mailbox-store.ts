@@ -99,7 +99,7 @@ export function createMailboxStore(table: PaperlaneTable): MailboxStore {
   const SyncRun = createSyncRunEntity(table);
   const Processed = createProcessedMessageEntity(table);
   const mailboxFormatter = Mailbox.build(EntityFormatter);
-  const toRecord = (raw: unknown): MailboxRecord => mailboxRecordSchema.parse(raw);
+  const toRecord = (raw: unknown): MailboxRecord => mailboxRecordSchema().parse(raw);
 
   function ref(input: MailboxRef): MailboxRef {
     return {
@@ -115,7 +115,7 @@ export function createMailboxStore(table: PaperlaneTable): MailboxStore {
 
   return {
     async create(input) {
-      const { now, ...fields } = parseInput(newMailboxSchema, input, 'mailbox');
+      const { now, ...fields } = parseInput(newMailboxSchema(), input, 'mailbox');
       const nowIso = toIso(now, 'now');
       const mailbox = toRecord({ ...fields, revision: 1, createdAt: nowIso, updatedAt: nowIso });
       const outcome = await conditional(Mailbox, () =>
@@ -160,7 +160,7 @@ export function createMailboxStore(table: PaperlaneTable): MailboxStore {
 
     async update(input) {
       const key = ref(input);
-      const patch = parseInput(mailboxPatchSchema, input, 'mailbox update');
+      const patch = parseInput(mailboxPatchSchema(), input, 'mailbox update');
       const expect = input.expectRevision;
       if (expect !== undefined && (!Number.isInteger(expect) || expect < 1)) {
         throw new ValidationError('expectRevision must be a positive integer');
@@ -258,7 +258,9 @@ export function createMailboxStore(table: PaperlaneTable): MailboxStore {
       const key = ref(input);
       const at = toIso(input.at, 'at');
       const error =
-        input.error === null ? null : parseInput(mailboxErrorSchema, { ...input.error, at }, 'mailbox error');
+        input.error === null
+          ? null
+          : parseInput(mailboxErrorSchema(), { ...input.error, at }, 'mailbox error');
       const outcome = await conditional(Mailbox, () =>
         Mailbox.build(UpdateItemCommand)
           .item({ ...key, lastSyncAt: at, lastError: error === null ? $remove() : $set(error) })
@@ -269,7 +271,7 @@ export function createMailboxStore(table: PaperlaneTable): MailboxStore {
     },
 
     async addRun(input) {
-      const run = parseInput(syncRunSchema, input, 'sync run');
+      const run = parseInput(syncRunSchema(), input, 'sync run');
       await SyncRun.build(PutItemCommand).item(run).send();
       return run;
     },
@@ -283,7 +285,9 @@ export function createMailboxStore(table: PaperlaneTable): MailboxStore {
         .query({ partition: mailboxPk(key.tenantId, key.mailboxId), range: { beginsWith: SYNC_RUN_PREFIX } })
         .options({ limit, reverse: true })
         .send();
-      return Items.filter((item) => item.tenantId === key.tenantId).map((item) => syncRunSchema.parse(item));
+      return Items.filter((item) => item.tenantId === key.tenantId).map((item) =>
+        syncRunSchema().parse(item),
+      );
     },
 
     async findProcessed(input) {
@@ -293,11 +297,11 @@ export function createMailboxStore(table: PaperlaneTable): MailboxStore {
         .key({ ...key, messageKey })
         .options({ consistent: true })
         .send();
-      return Item && Item.tenantId === key.tenantId ? processedMessageSchema.parse(Item) : undefined;
+      return Item && Item.tenantId === key.tenantId ? processedMessageSchema().parse(Item) : undefined;
     },
 
     async markProcessed(input) {
-      const entry = parseInput(processedMessageSchema, input, 'processed message');
+      const entry = parseInput(processedMessageSchema(), input, 'processed message');
       const outcome = await conditional(Processed, () =>
         Processed.build(PutItemCommand)
           .item(entry)
@@ -307,13 +311,13 @@ export function createMailboxStore(table: PaperlaneTable): MailboxStore {
       if (outcome.ok) return { created: true, entry };
       const { Item } = await Processed.build(GetItemCommand).key(entry).options({ consistent: true }).send();
       if (!Item) throw new Error(`ledger entry ${entry.messageKey} vanished during create`);
-      return { created: false, entry: processedMessageSchema.parse(Item) };
+      return { created: false, entry: processedMessageSchema().parse(Item) };
     },
   };
 }
 
 function parseMessageKey(value: unknown): string {
-  const parsed = processedMessageSchema.shape.messageKey.safeParse(value);
+  const parsed = processedMessageSchema().shape.messageKey.safeParse(value);
   if (!parsed.success) throw new ValidationError('messageKey is invalid', { code: 'invalid_message_key' });
   return parsed.data;
 }

@@ -72,7 +72,7 @@ export interface WebhookDeliveryStore {
 export function createWebhookDeliveryStore(table: PaperlaneTable): WebhookDeliveryStore {
   const Delivery = createWebhookDeliveryEntity(table);
   const formatter = Delivery.build(EntityFormatter);
-  const toRecord = (raw: unknown): WebhookDeliveryRecord => webhookDeliverySchema.parse(raw);
+  const toRecord = (raw: unknown): WebhookDeliveryRecord => webhookDeliverySchema().parse(raw);
 
   function ref(input: WebhookDeliveryRef): WebhookDeliveryRef {
     return {
@@ -100,7 +100,7 @@ export function createWebhookDeliveryStore(table: PaperlaneTable): WebhookDelive
 
   return {
     async create(input) {
-      const { now, ...fields } = parseInput(newWebhookDeliverySchema, input, 'webhook delivery');
+      const { now, ...fields } = parseInput(newWebhookDeliverySchema(), input, 'webhook delivery');
       const nowIso = toIso(now, 'now');
       const delivery = toRecord({
         ...fields,
@@ -137,7 +137,7 @@ export function createWebhookDeliveryStore(table: PaperlaneTable): WebhookDelive
 
     async recordAttempt(input) {
       const key = ref(input);
-      const attempt = parseInput(webhookAttemptSchema, input, 'webhook attempt');
+      const attempt = parseInput(webhookAttemptSchema(), input, 'webhook attempt');
       const at = toIso(attempt.at, 'at');
       const clearable = <T>(value: T | null | undefined) => (value === null ? $remove() : value);
       const fence = input.expect ? parseInput(attemptFenceSchema, input.expect, 'attempt fence') : undefined;

@@ -79,7 +79,7 @@ export interface WebhookStore {
 export function createWebhookStore(table: PaperlaneTable): WebhookStore {
   const Webhook = createWebhookEntity(table);
   const formatter = Webhook.build(EntityFormatter);
-  const toRecord = (raw: unknown): WebhookRecord => webhookRecordSchema.parse(raw);
+  const toRecord = (raw: unknown): WebhookRecord => webhookRecordSchema().parse(raw);
 
   function ref(input: WebhookRef): WebhookRef {
     return {
@@ -125,7 +125,7 @@ export function createWebhookStore(table: PaperlaneTable): WebhookStore {
 
   return {
     async create(input) {
-      const { now, ...fields } = parseInput(newWebhookSchema, input, 'webhook');
+      const { now, ...fields } = parseInput(newWebhookSchema(), input, 'webhook');
       const nowIso = toIso(now, 'now');
       const webhook = toRecord({ ...fields, revision: 1, createdAt: nowIso, updatedAt: nowIso });
       const outcome = await conditional(Webhook, () =>
@@ -163,7 +163,7 @@ export function createWebhookStore(table: PaperlaneTable): WebhookStore {
 
     async update(input) {
       const key = ref(input);
-      const patch = parseInput(webhookPatchSchema, input, 'webhook update');
+      const patch = parseInput(webhookPatchSchema(), input, 'webhook update');
       const { description, events, active, url } = patch;
       return update(key, {
         ...(url !== undefined ? { url } : {}),
@@ -180,7 +180,7 @@ export function createWebhookStore(table: PaperlaneTable): WebhookStore {
 
     async rotateSecret(input) {
       const key = ref(input);
-      const sealed = newWebhookSchema.shape.secretCiphertext;
+      const sealed = newWebhookSchema().shape.secretCiphertext;
       const current = parseInput(sealed, input.secretCiphertext, 'secretCiphertext');
       const previous = parseInput(sealed, input.previousSecretCiphertext, 'previousSecretCiphertext');
       return update(key, {
@@ -208,7 +208,7 @@ export function createWebhookStore(table: PaperlaneTable): WebhookStore {
 
     async disable(input) {
       const key = ref(input);
-      const reason = parseInput(webhookRecordSchema.shape.disabledReason.unwrap(), input.reason, 'reason');
+      const reason = parseInput(webhookRecordSchema().shape.disabledReason.unwrap(), input.reason, 'reason');
       const at = toIso(input.at, 'at');
       const outcome = await conditional(Webhook, () =>
         Webhook.build(UpdateItemCommand)

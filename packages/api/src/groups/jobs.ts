@@ -1,4 +1,3 @@
-/** The job routes and the lists beside them: what `/api/jobs…` requests load together (see lazy-app.ts). */
+/** The job routes and failed-job groups: what `/api/jobs/…` requests load together (see lazy-app.ts). */
 export { failedJobRoutes } from '../routes/failed-jobs';
 export { jobRoutes } from '../routes/jobs';
-export { tenantListRoutes } from '../routes/lists';

@@ -84,7 +84,7 @@ export function idempotent(deps: IdempotencyDeps, options: IdempotencyOptions = 
   return createMiddleware<ApiEnv>(async (c, next) => {
     const header = c.req.header(IDEMPOTENCY_HEADER);
     if (header === undefined || c.req.method !== 'POST') return next();
-    const parsed = idempotencyKeySchema.safeParse(header);
+    const parsed = idempotencyKeySchema().safeParse(header);
     if (!parsed.success) {
       throw new HttpError(400, 'invalid_idempotency_key', '1-255 visible ASCII characters');
     }

@@ -9,7 +9,7 @@ import { idempotencyKeyParameter, idempotent } from '../middleware/idempotency';
 import { limitPerTenant } from '../middleware/rate-limit';
 import { authErrors, bearer, jsonError } from './common';
 import { retryJobs } from './job-retry';
-import { lazyListStore } from './lists';
+import { lazyListStore } from './lazy-list-store';
 
 /** A bulk retry requeues at most this many jobs; the answer says `truncated` when more matched. */
 export const MAX_BULK_RETRY = 500;

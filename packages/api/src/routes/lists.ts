@@ -1,31 +1,16 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { ID_PATTERN, JOB_STATUSES, QUEUE_NAMES } from '@paperlane/core';
 import {
-  createListStore,
   DOCUMENT_STATUSES,
   LIST_DEFAULT_LIMIT,
   LIST_MAX_LIMIT,
-  type ListStore,
   type UploadSessionRecord,
 } from '@paperlane/store';
 import type { ApiDeps } from '../deps';
 import type { ApiEnv } from '../env';
 import { documentSchema, jobSchema, presentDocument, presentJob } from '../presenters';
 import { authErrors, bearer, jsonError } from './common';
-
-/**
- * The list reads over the deps' table, built on first use: route registration (and
- * `listRoutes()`) runs with stand-in deps that have no real table.
- *
- * @example const lists = lazyListStore(deps); await lists().jobs({ tenantId });
- */
-export function lazyListStore(deps: Pick<ApiDeps, 'store'>): () => ListStore {
-  let lists: ListStore | undefined;
-  return () => {
-    lists ??= createListStore(deps.store.table);
-    return lists;
-  };
-}
+import { lazyListStore } from './lazy-list-store';
 
 const id = () => z.string().regex(ID_PATTERN);
 

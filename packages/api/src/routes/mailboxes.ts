@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { newId } from '@paperlane/core';
 import {
+  MAIL_HOST_PATTERN,
   MAX_LISTED_SYNC_RUNS,
   type MailboxRecord,
   mailboxSecretContext,
@@ -30,10 +31,7 @@ const fields = {
     .toLowerCase()
     .min(1)
     .max(253)
-    .regex(
-      /^(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?)$/,
-      'not a hostname',
-    )
+    .regex(MAIL_HOST_PATTERN, 'not a hostname')
     .openapi({ example: 'imap.example.com' }),
   port: z.number().int().min(1).max(65_535).openapi({ example: 993 }),
   tls: z.enum(['tls', 'starttls', 'none']).openapi({

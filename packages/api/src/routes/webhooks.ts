@@ -42,7 +42,7 @@ const tags = ['webhooks'];
 const eventPattern = z
   .string()
   .max(100)
-  .refine((value) => webhookEventPatternSchema.safeParse(value).success, {
+  .refine((value) => webhookEventPatternSchema().safeParse(value).success, {
     message: 'must be a dotted lower-case event name, `name.*` or `*`',
   })
   .openapi({ example: 'invoice.processed' });
@@ -291,7 +291,7 @@ const publishRoute = createRoute({
             event: z
               .string()
               .max(100)
-              .refine((value) => webhookEventTypeSchema.safeParse(value).success, {
+              .refine((value) => webhookEventTypeSchema().safeParse(value).success, {
                 message: 'must be a dotted lower-case name such as entry.approved',
               })
               .openapi({ example: 'entry.approved' }),

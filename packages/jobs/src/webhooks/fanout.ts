@@ -5,6 +5,7 @@ import {
   type DomainEventSink,
   type EnqueueRequest,
   type FaultHook,
+  firstUse,
   idSchema,
   type JobQueue,
   newId,
@@ -31,12 +32,14 @@ export interface WebhookFanoutDeps {
   parent?: TraceContext;
 }
 
-const domainEventSchema = z.object({
-  tenantId: idSchema,
-  type: webhookEventTypeSchema,
-  payload: z.record(z.string(), z.unknown()),
-  id: idSchema.optional(),
-});
+const domainEventSchema = firstUse(() =>
+  z.object({
+    tenantId: idSchema,
+    type: webhookEventTypeSchema(),
+    payload: z.record(z.string(), z.unknown()),
+    id: idSchema.optional(),
+  }),
+);
 
 /**
  * An event payload is stored as a map two levels down (the job record's payload, the
@@ -52,7 +55,7 @@ export interface FanoutResult {
 
 /** Throws `ValidationError` (`payload_too_large`, `json_too_deep`, ...) for an event that cannot be delivered. */
 export function parseDomainEvent(event: DomainEvent): DomainEvent & { id: string } {
-  const parsed = domainEventSchema.safeParse(event);
+  const parsed = domainEventSchema().safeParse(event);
   if (!parsed.success) {
     throw new ValidationError('invalid domain event', {
       code: 'invalid_event',
