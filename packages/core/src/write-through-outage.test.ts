@@ -27,6 +27,24 @@ describe('writeThroughOutage', () => {
     );
   });
 
+  it('treats a write that throws before returning its promise like a refused one', async () => {
+    let tries = 0;
+    const write = (): Promise<string> => {
+      tries++;
+      if (tries === 1) throw refused();
+      return Promise.resolve(`written on try ${tries}`);
+    };
+    await expect(writeThroughOutage(write, { deadlineMs: 10_000, logger: quiet })).resolves.toBe(
+      'written on try 2',
+    );
+    const permanent = () => {
+      throw new PermanentError('bad input');
+    };
+    await expect(writeThroughOutage(permanent, { deadlineMs: 10_000, logger: quiet })).rejects.toThrow(
+      'bad input',
+    );
+  });
+
   it('gives up at once on a permanent error, and at the deadline on a lasting outage', async () => {
     const permanent = async () => {
       throw new PermanentError('no such table');

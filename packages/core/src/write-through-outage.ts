@@ -31,30 +31,50 @@ export interface OutageOptions {
  * @example
  * await writeThroughOutage(() => store.complete(input), { deadlineMs: leaseMs, logger });
  */
-export async function writeThroughOutage<T>(write: () => Promise<T>, options: OutageOptions): Promise<T> {
+export function writeThroughOutage<T>(write: () => Promise<T>, options: OutageOptions): Promise<T> {
   const started = Date.now();
+  // The first try is not inside an async function: nearly every write succeeds at once, and
+  // every job outcome comes through here, so the common case costs one promise, not a frame.
+  let first: Promise<T>;
+  try {
+    first = write();
+  } catch (error) {
+    first = Promise.reject(error);
+  }
+  return first.catch((error: unknown) => retryThroughOutage(write, options, started, error));
+}
+
+/** The tries after a failed first one, until one lands or it is time to give up. */
+async function retryThroughOutage<T>(
+  write: () => Promise<T>,
+  options: OutageOptions,
+  started: number,
+  firstError: unknown,
+): Promise<T> {
+  let error = firstError;
   for (let tries = 1; ; tries++) {
+    if (isPermanent(error) || isInjectedFault(error)) throw error;
+    const delayMs = backoffDelayMs(tries, { baseMs: 250, maxMs: options.maxDelayMs ?? 5_000 });
+    if (stopped(options) || Date.now() - started + delayMs > options.deadlineMs) throw error;
+    if (tries === 1) {
+      options.logger.warn(options.message ?? 'outcome not recorded; retrying', {
+        error: describeError(error),
+      });
+    }
+    // An already-aborted signal would end the pause at once: pause without it then.
+    const signal = options.signal && !options.signal.aborted ? { signal: options.signal } : {};
+    const pausedAt = Date.now();
+    try {
+      await sleep(delayMs, undefined, signal);
+    } catch {
+      if (stopped(options)) throw error;
+      // The claim was lost during the pause (and the write outlasts it): pause the rest.
+      await sleep(Math.max(0, delayMs - (Date.now() - pausedAt)));
+    }
     try {
       return await write();
-    } catch (error) {
-      if (isPermanent(error) || isInjectedFault(error)) throw error;
-      const delayMs = backoffDelayMs(tries, { baseMs: 250, maxMs: options.maxDelayMs ?? 5_000 });
-      if (stopped(options) || Date.now() - started + delayMs > options.deadlineMs) throw error;
-      if (tries === 1) {
-        options.logger.warn(options.message ?? 'outcome not recorded; retrying', {
-          error: describeError(error),
-        });
-      }
-      // An already-aborted signal would end the pause at once: pause without it then.
-      const signal = options.signal && !options.signal.aborted ? { signal: options.signal } : {};
-      const pausedAt = Date.now();
-      try {
-        await sleep(delayMs, undefined, signal);
-      } catch {
-        if (stopped(options)) throw error;
-        // The claim was lost during the pause (and the write outlasts it): pause the rest.
-        await sleep(Math.max(0, delayMs - (Date.now() - pausedAt)));
-      }
+    } catch (next) {
+      error = next;
     }
   }
 }
