@@ -39,6 +39,17 @@ function subject() {
   };
 }
 
+/** A subject that started, was sent SIGTERM, and is now closing. */
+async function closingAfterSigterm() {
+  const run = subject();
+  await run.printed('starting');
+  run.proceed();
+  await run.printed('started');
+  run.child.kill('SIGTERM');
+  await run.printed('closing');
+  return run;
+}
+
 describe('runUntilSignal', () => {
   it('a SIGTERM while it is still starting closes it gracefully once started, and exits 0', async () => {
     const run = subject();
@@ -52,21 +63,11 @@ describe('runUntilSignal', () => {
   });
 
   it('a SIGTERM once started closes it and exits 0; a second one during the close exits 130 at once', async () => {
-    const graceful = subject();
-    await graceful.printed('starting');
-    graceful.proceed();
-    await graceful.printed('started');
-    graceful.child.kill('SIGTERM');
-    await graceful.printed('closing');
+    const graceful = await closingAfterSigterm();
     graceful.proceed();
     expect(await graceful.exit).toEqual({ code: 0, signal: null });
 
-    const forced = subject();
-    await forced.printed('starting');
-    forced.proceed();
-    await forced.printed('started');
-    forced.child.kill('SIGTERM');
-    await forced.printed('closing');
+    const forced = await closingAfterSigterm();
     forced.child.kill('SIGINT');
     expect(await forced.exit).toEqual({ code: 130, signal: null });
     expect(forced.lines()).not.toContain('closed');
