@@ -1,4 +1,9 @@
-export { type AwsClientSettings, awsClientConfig } from './aws/client-config';
+export {
+  type AwsClientSettings,
+  awsClientConfig,
+  SQS_REQUEST_TIMEOUT_MS,
+  sqsClientConfig,
+} from './aws/client-config';
 export {
   changesChannel,
   createIpcChangeFeed,

@@ -1,11 +1,11 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import {
-  awsClientConfig,
   createInProcessChangeFeed,
   createInProcessEventBus,
   createJsonLogger,
   createRedisChangeFeed,
   createRedisEventBus,
+  sqsClientConfig,
 } from '@paperlane/adapters';
 import { createEmailSender } from '@paperlane/adapters/email/create-email-sender';
 import { createOtlpTraceExporter } from '@paperlane/adapters/metrics/otlp-traces';
@@ -163,14 +163,14 @@ export async function createContainer(config: Config, parts: ContainerParts) {
   // Pollers hold connections open in long polls; on the producer's client they would
   // starve sends (an upload waited ~5 s for a free socket). Consumers get their own pool.
   let consumerSqs: SQSClient | undefined;
-  const sqsClientConfig = () =>
-    awsClientConfig({ ...(endpoints.sqs ? { endpoint: endpoints.sqs } : {}), region: env.AWS_REGION });
+  const sqsConfig = () =>
+    sqsClientConfig({ ...(endpoints.sqs ? { endpoint: endpoints.sqs } : {}), region: env.AWS_REGION });
   let sqsUrls: SqsQueueUrls | undefined = parts.sqsUrls;
   let transport: Transport;
   let fallback: Transport | undefined;
   let bullmqQueue: ((name: QueueName) => BullmqQueue) | undefined;
   const useSqs = async () => {
-    sqs = new SQSClient(sqsClientConfig());
+    sqs = new SQSClient(sqsConfig());
     sqsUrls ??= local
       ? await provisionSqsQueues(sqs, config.topology, env.QUEUE_PREFIX)
       : await resolveSqsQueueUrls(sqs, env.QUEUE_PREFIX);
@@ -261,7 +261,7 @@ export async function createContainer(config: Config, parts: ContainerParts) {
     const urls = sqsUrls?.[queue];
     if (!sqs || !urls) throw new Error(`no SQS queue URLs for ${queue}`);
     const topology = config.topology[queue];
-    consumerSqs ??= new SQSClient(sqsClientConfig());
+    consumerSqs ??= new SQSClient(sqsConfig());
     const leaseMs = env.JOB_LEASE_MS ?? 60_000;
     const handler = createSqsHandler({
       queue,

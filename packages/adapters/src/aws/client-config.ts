@@ -2,7 +2,24 @@ export interface AwsClientSettings {
   /** LocalStack, an emulator, or undefined for AWS itself. */
   endpoint?: string;
   region?: string;
+  /**
+   * Bounds each attempt of a call (connect to response headers). The SDK waits forever
+   * by default; left unset for clients whose calls may legitimately take long (S3
+   * transfers of large files).
+   */
+  requestTimeoutMs?: number;
 }
+
+/** Connecting to an AWS endpoint or emulator takes milliseconds; past this an attempt fails. */
+const CONNECTION_TIMEOUT_MS = 3_000;
+
+/**
+ * SQS calls answer at once except a long-poll receive, which waits up to 20 s for
+ * messages: past 30 s an attempt fails (TimeoutError) and is retried, so a connection
+ * whose peer vanished without a reset cannot hold a consumer's poll or a sweep's
+ * re-send forever.
+ */
+export const SQS_REQUEST_TIMEOUT_MS = 30_000;
 
 /**
  * Config shared by every AWS SDK client. With an endpoint (LocalStack, fauxqs,
@@ -17,5 +34,25 @@ export function awsClientConfig(settings: AwsClientSettings = {}) {
     ...(settings.endpoint && !hasEnvCredentials
       ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),
+    ...(settings.requestTimeoutMs !== undefined
+      ? {
+          requestHandler: {
+            connectionTimeout: CONNECTION_TIMEOUT_MS,
+            requestTimeout: settings.requestTimeoutMs,
+            // Without it the SDK only logs a warning when the request timeout passes.
+            throwOnRequestTimeout: true,
+          },
+        }
+      : {}),
   };
+}
+
+/**
+ * {@link awsClientConfig} for an `SQSClient`: each attempt bounded by
+ * {@link SQS_REQUEST_TIMEOUT_MS} unless the settings say otherwise.
+ *
+ * @example const sqs = new SQSClient(sqsClientConfig({ endpoint: process.env.AWS_ENDPOINT_URL_SQS }));
+ */
+export function sqsClientConfig(settings: AwsClientSettings = {}) {
+  return awsClientConfig({ requestTimeoutMs: SQS_REQUEST_TIMEOUT_MS, ...settings });
 }

@@ -1,5 +1,5 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { awsClientConfig } from '@paperlane/adapters/aws/client-config';
+import { sqsClientConfig } from '@paperlane/adapters/aws/client-config';
 import { createInProcessEventBus } from '@paperlane/adapters/events/in-process-bus';
 import { sniffContentType } from '@paperlane/adapters/files/content-type';
 import { createJsonLogger } from '@paperlane/adapters/logging/json-logger';
@@ -44,7 +44,7 @@ export function createAwsWiring(
   // No change feed between functions: a cached subscription is at most the cache TTL stale.
   const store = createStore({ documentClient, tableName: config.env.TABLE_NAME });
   const sqs = new SQSClient(
-    awsClientConfig({ region, ...(config.endpoints.sqs ? { endpoint: config.endpoints.sqs } : {}) }),
+    sqsClientConfig({ region, ...(config.endpoints.sqs ? { endpoint: config.endpoints.sqs } : {}) }),
   );
   const sqsUrls = linkedQueueUrls();
   const common = {

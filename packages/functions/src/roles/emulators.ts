@@ -1,5 +1,5 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { awsClientConfig } from '@paperlane/adapters';
+import { sqsClientConfig } from '@paperlane/adapters';
 import { provisionSqsQueues } from '@paperlane/runtime';
 import { createDocumentClient, ensureTable } from '@paperlane/store';
 import type { Config } from '../config/config';
@@ -24,7 +24,7 @@ export async function startEmulatorsRole(
       await ensureTable(client, env.TABLE_NAME).finally(() => client.destroy());
     }
     if (sqs) {
-      const client = new SQSClient(awsClientConfig({ endpoint: sqs, region: env.AWS_REGION }));
+      const client = new SQSClient(sqsClientConfig({ endpoint: sqs, region: env.AWS_REGION }));
       await provisionSqsQueues(client, config.topology, env.QUEUE_PREFIX).finally(() => client.destroy());
     }
   } catch (error) {
