@@ -1,12 +1,5 @@
 import { idSchema, type Page, type PageRequest } from '@paperlane/core';
-import {
-  $remove,
-  DeleteItemCommand,
-  EntityFormatter,
-  GetItemCommand,
-  PutItemCommand,
-  UpdateItemCommand,
-} from 'dynamodb-toolbox';
+import { DeleteItemCommand, EntityFormatter, GetItemCommand, PutItemCommand } from 'dynamodb-toolbox';
 import { z } from 'zod';
 import { conditional } from './conditional';
 import { tenantPrefix } from './keys';
@@ -21,6 +14,7 @@ import {
   webhookAttemptSchema,
   webhookDeliverySchema,
 } from './webhook';
+import { createWebhookAttemptWrite } from './webhook-attempt-write';
 
 const attemptFenceSchema = z.object({ webhookId: idSchema, attempts: z.number().int().min(0) });
 
@@ -72,6 +66,7 @@ export interface WebhookDeliveryStore {
 export function createWebhookDeliveryStore(table: PaperlaneTable): WebhookDeliveryStore {
   const Delivery = createWebhookDeliveryEntity(table);
   const formatter = Delivery.build(EntityFormatter);
+  const writeAttempt = createWebhookAttemptWrite(Delivery);
   const toRecord = (raw: unknown): WebhookDeliveryRecord => webhookDeliverySchema().parse(raw);
 
   function ref(input: WebhookDeliveryRef): WebhookDeliveryRef {
@@ -138,48 +133,17 @@ export function createWebhookDeliveryStore(table: PaperlaneTable): WebhookDelive
     async recordAttempt(input) {
       const key = ref(input);
       const attempt = parseInput(webhookAttemptSchema(), input, 'webhook attempt');
-      const at = toIso(attempt.at, 'at');
-      const clearable = <T>(value: T | null | undefined) => (value === null ? $remove() : value);
+      const { at, nextAttemptAt, ...fields } = attempt;
       const fence = input.expect ? parseInput(attemptFenceSchema, input.expect, 'attempt fence') : undefined;
-      const outcome = await conditional(Delivery, () =>
-        Delivery.build(UpdateItemCommand)
-          .item({
-            ...key,
-            status: attempt.status,
-            attempts: attempt.attempts,
-            lastAttemptAt: at,
-            updatedAt: at,
-            ...(attempt.lastStatusCode !== undefined
-              ? { lastStatusCode: clearable(attempt.lastStatusCode) }
-              : {}),
-            ...(attempt.durationMs !== undefined ? { durationMs: clearable(attempt.durationMs) } : {}),
-            ...(attempt.error !== undefined ? { error: clearable(attempt.error) } : {}),
-            ...(attempt.responseExcerpt !== undefined
-              ? { responseExcerpt: clearable(attempt.responseExcerpt) }
-              : {}),
-            ...(attempt.nextAttemptAt !== undefined
-              ? {
-                  nextAttemptAt:
-                    attempt.nextAttemptAt === null
-                      ? $remove()
-                      : toIso(attempt.nextAttemptAt, 'nextAttemptAt'),
-                }
-              : {}),
-          })
-          .options({
-            condition: fence
-              ? {
-                  and: [
-                    { attr: 'status', eq: 'pending' },
-                    { attr: 'webhookId', eq: fence.webhookId },
-                    { attr: 'attempts', eq: fence.attempts },
-                  ],
-                }
-              : { attr: 'deliveryId', exists: true },
-          })
-          .send(),
-      );
-      return outcome.ok;
+      return writeAttempt({
+        ...key,
+        ...fields,
+        at: toIso(at, 'at'),
+        ...(nextAttemptAt !== undefined
+          ? { nextAttemptAt: nextAttemptAt === null ? null : toIso(nextAttemptAt, 'nextAttemptAt') }
+          : {}),
+        ...(fence ? { expect: fence } : {}),
+      });
     },
 
     async deleteByWebhook(input) {
