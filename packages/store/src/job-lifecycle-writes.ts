@@ -1,6 +1,5 @@
 import {
   type AttributeValue,
-  type DynamoDBClient,
   PutItemCommand,
   type PutItemCommandOutput,
   UpdateItemCommand,
@@ -8,9 +7,9 @@ import {
 import { convertToAttr, convertToNative, marshall } from '@aws-sdk/util-dynamodb';
 import { ConfigError, type JobRecord } from '@paperlane/core';
 import { type ConditionalOutcome, conditional } from './conditional';
-import { commandClientFor } from './document-client';
 import type { JobEntity } from './job-entity';
 import { byStatusSk, jobKey, sweepKeys } from './keys';
+import { lazyCommandClient, N, S, savedNames } from './low-level-write';
 
 /** An attribute of the Job entity's schema: every name below is checked against it. */
 type JobAttribute = keyof JobEntity['schema']['attributes'];
@@ -38,9 +37,6 @@ export interface CompleteWrite {
 /** As the document client marshals: undefined fields are dropped, not rejected. */
 const MARSHALL = { removeUndefinedValues: true } as const;
 
-const S = (value: string): AttributeValue => ({ S: value });
-const N = (value: number): AttributeValue => ({ N: String(value) });
-
 /**
  * The job lifecycle's three hot writes (create, claim, complete) as low-level DynamoDB
  * commands whose expressions, attribute names and constant values are built once per
@@ -58,18 +54,9 @@ const N = (value: number): AttributeValue => ({ N: String(value) });
  */
 export function createJobLifecycleWrites(Job: JobEntity) {
   const TableName = Job.table.getName();
-  // Made on the first write, not with the store: an API process that only reads never builds it.
-  let commandClient: DynamoDBClient | undefined;
-  const client = (): DynamoDBClient => {
-    commandClient ??= commandClientFor(Job.table.getDocumentClient());
-    return commandClient;
-  };
+  const client = lazyCommandClient(Job.table);
   const attributes = Job.schema.attributes;
-
-  const savedAs = (name: JobAttribute): string => {
-    const props = attributes[name].props;
-    return 'savedAs' in props && typeof props.savedAs === 'string' ? props.savedAs : name;
-  };
+  const savedAs: (name: JobAttribute) => string = savedNames(attributes);
   /** `#name` placeholders for the given attributes, mapped to their saved names. */
   const namesOf = (...names: JobAttribute[]): Record<string, string> =>
     Object.fromEntries(names.map((name) => [`#${name}`, savedAs(name)]));

@@ -1,7 +1,7 @@
-import { type AttributeValue, type DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { ConfigError } from '@paperlane/core';
 import { conditional } from './conditional';
-import { commandClientFor } from './document-client';
+import { lazyCommandClient, N, S, savedNames } from './low-level-write';
 import type { WebhookDeliveryEntity } from './webhook-entities';
 import { webhookDeliveryKey } from './webhook-keys';
 
@@ -35,9 +35,6 @@ const OPTIONAL = [
   'nextAttemptAt',
 ] as const satisfies readonly DeliveryAttribute[];
 
-const S = (value: string): AttributeValue => ({ S: value });
-const N = (value: number): AttributeValue => ({ N: String(value) });
-
 /**
  * `recordAttempt`'s UpdateItem as a low-level command: each delivery makes exactly this
  * write, and the toolbox's per-call builder (item parse, expression build, marshalling
@@ -54,16 +51,8 @@ const N = (value: number): AttributeValue => ({ N: String(value) });
  */
 export function createWebhookAttemptWrite(Delivery: WebhookDeliveryEntity) {
   const TableName = Delivery.table.getName();
-  let commandClient: DynamoDBClient | undefined;
-  const client = (): DynamoDBClient => {
-    commandClient ??= commandClientFor(Delivery.table.getDocumentClient());
-    return commandClient;
-  };
-  const attributes = Delivery.schema.attributes;
-  const savedAs = (name: DeliveryAttribute): string => {
-    const props = attributes[name].props;
-    return 'savedAs' in props && typeof props.savedAs === 'string' ? props.savedAs : name;
-  };
+  const client = lazyCommandClient(Delivery.table);
+  const savedAs: (name: DeliveryAttribute) => string = savedNames(Delivery.schema.attributes);
 
   const partitionKey = Delivery.table.partitionKey.name;
   const sortKey = Delivery.table.sortKey?.name;
