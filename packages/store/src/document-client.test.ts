@@ -1,6 +1,6 @@
-import { createServer, type Socket } from 'node:net';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { startSilentServer } from '@paperlane/testing';
 import { describe, expect, it } from 'vitest';
 import { commandClientFor, createDocumentClient, dynamoClientConfig } from './document-client';
 
@@ -60,19 +60,9 @@ describe('commandClientFor', () => {
   });
 
   it('fails a call whose server accepted the connection and never answers, on both clients, instead of waiting for good', async () => {
-    // A server that reads requests and never writes a byte: a peer gone silent.
-    const sockets = new Set<Socket>();
-    let requests = 0;
-    const silent = createServer((socket) => {
-      sockets.add(socket);
-      socket.on('data', (chunk) => {
-        requests += chunk.toString('latin1').split(' HTTP/1.1\r\n').length - 1;
-      });
-    });
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const { port } = silent.address() as { port: number };
+    const silent = await startSilentServer();
     const documentClient = createDocumentClient({
-      endpoint: `http://127.0.0.1:${port}`,
+      endpoint: silent.endpoint,
       env: {},
       requestTimeoutMs: 200,
     });
@@ -84,11 +74,10 @@ describe('commandClientFor', () => {
         name: 'TimeoutError',
       });
       // Both reached the server (so the failure is the request timeout, not the connection).
-      expect(requests).toBeGreaterThanOrEqual(2);
+      expect(silent.requests()).toBeGreaterThanOrEqual(2);
     } finally {
       documentClient.destroy();
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => silent.close(resolve));
+      await silent.close();
     }
   });
 });

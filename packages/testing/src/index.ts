@@ -8,4 +8,5 @@ export * from './invoice-fixtures';
 export * from './otlp-collector';
 export * from './process';
 export * from './redis';
+export * from './silent-server';
 export * from './smtp';

@@ -1,28 +1,7 @@
-import { createServer, type Socket } from 'node:net';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { startSilentServer } from '@paperlane/testing';
 import { describe, expect, it } from 'vitest';
 import { awsClientConfig, SQS_REQUEST_TIMEOUT_MS, sqsClientConfig } from './client-config';
-
-/** A server that reads requests and never answers: a peer gone silent. */
-async function silentServer() {
-  const sockets = new Set<Socket>();
-  let requests = 0;
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('data', (chunk) => {
-      requests += chunk.toString('latin1').split(' HTTP/1.1\r\n').length - 1;
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
-    requests: () => requests,
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
 
 describe('awsClientConfig', () => {
   it('bounds each attempt only when asked: an SQS client always, an S3 client (large transfers) not by default', () => {
@@ -37,7 +16,7 @@ describe('awsClientConfig', () => {
   });
 
   it('a bounded client fails a call the server accepted and never answers, instead of waiting for good', async () => {
-    const silent = await silentServer();
+    const silent = await startSilentServer();
     const client = new S3Client({
       ...awsClientConfig({ endpoint: silent.endpoint, region: 'us-east-1', requestTimeoutMs: 200 }),
       forcePathStyle: true,
