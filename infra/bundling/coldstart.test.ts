@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../repo';
 import { type AwsStub, startAwsStub } from './aws-stub';
 import { bundleLambda } from './bundle';
-import { coldStart, measureInterleaved, median } from './coldstart';
+import { benchNodes, coldStart, measureInterleaved, median, nodeVersion } from './coldstart';
 import { fakeSstResources } from './fake-resources';
 
 const root = repoRoot();
@@ -78,6 +78,41 @@ describe('cold-start runs', () => {
     // Hono answers an SQS event it has no route for with a 404.
     expect(a?.outcomes).toEqual(['HTTP 404']);
     expect(b).toMatchObject({ runs: 2, outcomes: ['HTTP 200'] });
+  });
+});
+
+describe('each cold start’s process', () => {
+  it('starts with an empty TMPDIR, as Lambda’s /tmp (Node 22’s compile cache lives there)', async () => {
+    const entry = join(scratch, 'tmp-writer.ts');
+    // Answers 200 + what it found in the temp folder, then leaves a file there for the next run.
+    writeFileSync(
+      entry,
+      "import { readdirSync, writeFileSync } from 'node:fs';\n" +
+        "import { tmpdir } from 'node:os';\n" +
+        'export const handler = async () => {\n' +
+        '  const found = readdirSync(tmpdir()).length;\n' +
+        "  writeFileSync(tmpdir() + '/left-over', 'x');\n" +
+        '  return { statusCode: 200 + found };\n};\n',
+    );
+    const bundle = await bundleLambda(entry, join(scratch, 'tmp-writer'));
+    const event = join(root, 'scripts/infra/events/api-gateway-v2.json');
+    const [runs] = await measureInterleaved([{ bundle: bundle.file, eventFile: event, env: {} }], 2);
+    expect(runs?.outcomes).toEqual(['HTTP 200']);
+  });
+
+  it('runs under the node binary asked for, reporting its version', async () => {
+    expect(await nodeVersion(process.execPath)).toBe(process.version);
+    expect(benchNodes(undefined, undefined)).toEqual([process.execPath]);
+    expect(benchNodes('/opt/a/node, /opt/b/node', '/ignored')).toEqual(['/opt/a/node', '/opt/b/node']);
+    expect(benchNodes(undefined, '/opt/b/node')).toEqual(['/opt/b/node']);
+    const bundle = await bundleLambda(
+      join(root, 'scripts/infra/hello/plain-hello.ts'),
+      join(scratch, 'plain'),
+    );
+    const event = join(root, 'scripts/infra/events/api-gateway-v2.json');
+    await expect(coldStart(bundle.file, event, {}, { node: join(scratch, 'no-such-node') })).rejects.toThrow(
+      /ENOENT/,
+    );
   });
 });
 
