@@ -7,11 +7,20 @@
  * same body with the same concurrency to the same receiver. The rest says where the
  * time goes: the signing + sender part alone, that part plus the one durable write any
  * delivery needs (the ceiling for the job on this store), one store read and one write
- * on their own, and the wall time of each store call the job makes. The receiver and
- * DynamoDB (dynalite) run in their own processes; rounds alternate so every side sees
- * the same machine. BENCH_CONCURRENCY, BENCH_DELIVERIES, BENCH_ROUNDS tune it.
+ * on their own, the wall time of each store call the job makes, and each side's CPU per
+ * item in this process, dynalite and the receiver. The receiver and DynamoDB (dynalite)
+ * run in their own processes; rounds alternate so every side sees the same machine, and
+ * the job and the floor run in halves (job, floor, floor, job) on records of their own, so
+ * neither always meets dynalite right after the records were created.
+ * BENCH_CONCURRENCY, BENCH_DELIVERIES, BENCH_ROUNDS tune it.
+ *
+ * With BENCH_WEBHOOK_PROFILE=<file.cpuprofile> the last round's job and floor run under V8's
+ * sampling profiler (this process only: the receiver and dynalite are others), the job's
+ * profile (of its second half) is saved there, the floor's beside it (`.floor.cpuprofile`), and the bench prints
+ * each part's µs of CPU per delivery beside the same part in the floor.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,11 +43,13 @@ import { webhookSecretContext } from '@paperlane/store';
 import { freePort, recordBenchFigure, startDynaliteProcess, startProcess } from '@paperlane/testing';
 import { webhookDeliveryModule } from '../src/handlers/webhook-delivery';
 import { startLocal } from '../src/local/start-local';
+import { type ProfilePart, profileParts } from './profile-parts';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const TENANT = 'bench';
+const PROFILE_TO = process.env.BENCH_WEBHOOK_PROFILE;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
@@ -92,6 +103,13 @@ const { container } = local;
 /** Wall time (ms) of each store call the job makes, while it runs: where a delivery's time goes. */
 const spent = new Map<string, number[]>();
 let timing = false;
+/** Writes the job's store calls refused while timed (a fenced attempt record that did not hold). */
+let refused = 0;
+function note(label: string, ms: number): void {
+  const times = spent.get(label);
+  if (times) times.push(ms);
+  else spent.set(label, [ms]);
+}
 function timed<T extends object>(name: string, target: T): T {
   return new Proxy(target, {
     get(obj, prop, receiver) {
@@ -100,12 +118,11 @@ function timed<T extends object>(name: string, target: T): T {
       return async (...args: unknown[]) => {
         const start = performance.now();
         try {
-          return await value.apply(obj, args);
+          const result = await value.apply(obj, args);
+          if (timing && result === false) refused++;
+          return result;
         } finally {
-          if (timing) {
-            const label = `${name}.${String(prop)}`;
-            spent.set(label, [...(spent.get(label) ?? []), performance.now() - start]);
-          }
+          if (timing) note(`${name}.${String(prop)}`, performance.now() - start);
         }
       };
     },
@@ -137,7 +154,7 @@ const payload = {
 };
 
 /** Delivery records and the job contexts that send them, created before the clock starts. */
-async function prepare(round: number): Promise<JobContext<'webhook-delivery'>[]> {
+async function prepare(round: string): Promise<JobContext<'webhook-delivery'>[]> {
   const ids = Array.from({ length: DELIVERIES }, (_, i) => `whd_bench_${round}_${i}`);
   const created = new Map<string, string>();
   await drain(ids, async (deliveryId) => {
@@ -224,9 +241,13 @@ async function signedSend(): Promise<void> {
 async function storeRead(): Promise<void> {
   await container.store.webhooks.get({ tenantId: TENANT, webhookId });
 }
-/** One delivery's attempt record: the write no delivery can skip (its record must survive a crash). */
-async function recordOne(ctx: JobContext<'webhook-delivery'>): Promise<void> {
+/**
+ * One delivery's attempt record: the write no delivery can skip (its record must survive a
+ * crash). `fenced`: on the pending state, with the response excerpt, as the job writes it.
+ */
+async function recordOne(ctx: JobContext<'webhook-delivery'>, fenced = false): Promise<void> {
   const written = await container.store.webhookDeliveries.recordAttempt({
+    ...(fenced ? { expect: { webhookId, attempts: 0 }, responseExcerpt: 'ok' } : {}),
     tenantId: TENANT,
     deliveryId: ctx.payload.webhookDeliveryId,
     status: 'succeeded',
@@ -239,10 +260,40 @@ async function recordOne(ctx: JobContext<'webhook-delivery'>): Promise<void> {
   });
   if (!written) throw new Error(`delivery ${ctx.payload.webhookDeliveryId} not recorded`);
 }
-// The ceiling for any correct delivery job on this store: the send, then its one durable write.
+// The ceiling for any correct delivery job on this store: the send, then its one durable write,
+// fenced as a correct job's must be.
 async function signedSendAndRecord(ctx: JobContext<'webhook-delivery'>): Promise<void> {
   await signedSend();
-  await recordOne(ctx);
+  await recordOne(ctx, true);
+}
+
+/** CPU µs a process has used (Linux /proc; utime + stime in clock ticks of 10 ms). */
+function cpuOf(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return Number.NaN;
+  }
+}
+/** µs of CPU per item in this process, dynalite and the receiver, per side, all rounds. */
+const cpu = new Map<string, { self: number; dynalite: number; receiver: number; items: number }>();
+async function withCpu(side: string, items: number, run: () => Promise<number>): Promise<number> {
+  const start = {
+    self: process.cpuUsage(),
+    dynalite: cpuOf(dynamo.process.child.pid),
+    receiver: cpuOf(receiver.child.pid),
+  };
+  const rate = await run();
+  const self = process.cpuUsage(start.self);
+  const sum = cpu.get(side) ?? { self: 0, dynalite: 0, receiver: 0, items: 0 };
+  sum.self += self.user + self.system;
+  sum.dynalite += cpuOf(dynamo.process.child.pid) - start.dynalite;
+  sum.receiver += cpuOf(receiver.child.pid) - start.receiver;
+  sum.items += items;
+  cpu.set(side, sum);
+  return rate;
 }
 
 const results = {
@@ -254,30 +305,98 @@ const results = {
   write: [] as number[],
 };
 // Warm both paths (JIT, connections) before measuring.
-await drain(await prepare(0), async (ctx) => void (await deliver(ctx)));
+await drain(await prepare('warm-up'), async (ctx) => void (await deliver(ctx)));
 await drain(Array.from({ length: DELIVERIES }), plainPost);
+/** The job's parts, as `profileParts` finds them on a sample's stack (its deepest frame decides). */
+const from =
+  (...sources: string[]): ProfilePart['match'] =>
+  (frame) =>
+    sources.some((source) => frame.source.includes(source));
+const PARTS: ProfilePart[] = [
+  { name: 'subscription lookup (cache)', match: from('store/src/webhook-cache.ts') },
+  { name: 'secret open (cached)', match: from('core/src/opened-secrets.ts') },
+  {
+    name: 'body (JSON) + headers',
+    match: (frame) => frame.functionName === 'webhookBody' || frame.functionName === 'carriedContent',
+  },
+  { name: 'signing (HMAC × 2)', match: from('jobs/src/webhooks/signature.ts') },
+  { name: 'SSRF guard (URL policy, address check)', match: from('adapters/src/net/') },
+  { name: 'HTTP send (request, response)', match: from('adapters/src/webhooks/http-sender.ts') },
+  {
+    name: 'trace + metrics',
+    match: from('webhooks/instrumented-sender.ts', 'adapters/src/metrics/', 'core/src/trace-context.ts'),
+  },
+  { name: 'outcome (classify)', match: from('jobs/src/webhooks/attempt-outcome.ts') },
+  {
+    name: 'recordAttempt (checks, command, SDK, retry wrapper)',
+    match: from(
+      'store/src/webhook-delivery-store.ts',
+      'store/src/validate.ts',
+      'store/src/webhook-attempt-write.ts',
+      'store/src/conditional.ts',
+      'store/src/low-level-write.ts',
+      'core/src/write-through-outage.ts',
+      '/@aws-sdk/',
+      '/@smithy/',
+      '/@aws-crypto/',
+    ),
+  },
+  { name: 'store (other calls)', match: from('store/src/') },
+  { name: 'job handler (its own flow)', match: from('jobs/src/webhooks/delivery-handler.ts') },
+  { name: 'bench harness (drain, store timing)', match: from('functions/bench/') },
+];
+/** µs of CPU per delivery by part, job and floor, summed over the profiled round's halves. */
+const profiled = { job: new Map<string, number>(), floor: new Map<string, number>() };
+/** Runs one side over `items`, its CPU counted and, when asked, profiled; items/s. */
+async function measure<T>(
+  side: keyof typeof results,
+  items: readonly T[],
+  work: (item: T) => Promise<void>,
+  profile = false,
+): Promise<number> {
+  const run = () => withCpu(side, items.length, () => drain(items, work));
+  if (!profile || !PROFILE_TO || (side !== 'job' && side !== 'floor')) return run();
+  const saveTo = side === 'job' ? PROFILE_TO : PROFILE_TO.replace(/(\.cpuprofile)?$/, '.floor.cpuprofile');
+  const { result, parts } = await profileParts(PARTS, run, { saveTo });
+  for (const [part, us] of parts) profiled[side].set(part, (profiled[side].get(part) ?? 0) + us / DELIVERIES);
+  return result;
+}
+/** One rate for two runs of one side: all their items over all their time. */
+const combined = (n: number, a: number, b: number) => (2 * n) / (n / a + n / b);
+
+async function deliverOne(ctx: JobContext<'webhook-delivery'>): Promise<void> {
+  const start = performance.now();
+  const outcome = await deliver(ctx);
+  note('job (whole delivery)', performance.now() - start);
+  if (outcome?.status !== 'succeeded') throw new Error(`delivery failed: ${JSON.stringify(outcome)}`);
+}
+
 for (let round = 1; round <= ROUNDS; round++) {
-  const contexts = await prepare(round);
+  // The job and the floor each write their own fresh records (a fenced write would refuse a
+  // delivery the other side already recorded), in halves run job, floor, floor, job: whichever
+  // runs right after the records are created meets a busier dynalite, so each side does once.
+  const forJob = await prepare(`${round}_job`);
+  const forFloor = await prepare(`${round}_floor`);
+  const half = Math.floor(DELIVERIES / 2);
+  const profile = round === ROUNDS;
   timing = true;
-  results.job.push(
-    await drain(contexts, async (ctx) => {
-      const start = performance.now();
-      const outcome = await deliver(ctx);
-      spent.set('job (whole delivery)', [
-        ...(spent.get('job (whole delivery)') ?? []),
-        performance.now() - start,
-      ]);
-      if (outcome?.status !== 'succeeded') throw new Error(`delivery failed: ${JSON.stringify(outcome)}`);
-    }),
-  );
+  const job1 = await measure('job', forJob.slice(0, half), deliverOne, profile);
   timing = false;
-  results.send.push(await drain(Array.from({ length: DELIVERIES }), signedSend));
-  results.floor.push(await drain(contexts, signedSendAndRecord));
-  results.fetch.push(await drain(Array.from({ length: DELIVERIES }), plainPost));
-  results.read.push(await drain(Array.from({ length: DELIVERIES }), storeRead));
-  results.write.push(await drain(contexts, recordOne));
+  const floor1 = await measure('floor', forFloor.slice(0, half), signedSendAndRecord, profile);
+  const floor2 = await measure('floor', forFloor.slice(half), signedSendAndRecord, profile);
+  timing = true;
+  const job2 = await measure('job', forJob.slice(half), deliverOne, profile);
+  timing = false;
+  results.job.push(combined(half, job1, job2));
+  results.floor.push(combined(half, floor1, floor2));
+  results.send.push(await measure('send', Array.from({ length: DELIVERIES }), signedSend));
+  results.fetch.push(await measure('fetch', Array.from({ length: DELIVERIES }), plainPost));
+  results.read.push(await measure('read', Array.from({ length: DELIVERIES }), storeRead));
+  results.write.push(await measure('write', forFloor, recordOne));
   console.error(`round ${round}/${ROUNDS} done`);
 }
+if (refused > 0)
+  throw new Error(`${refused} of the job's attempt records were refused: the figure is not a delivery's`);
 
 const job = median(results.job);
 const send = median(results.send);
@@ -319,6 +438,29 @@ for (const [label, times] of [...spent].sort((a, b) => median(b[1]) - median(a[1
   console.log(
     `    ${label.padEnd(40)} ${median(times).toFixed(2).padStart(8)} ms  × ${(times.length / deliveries).toFixed(2)}`,
   );
+}
+
+console.log(
+  '  CPU per item, all rounds (µs):                                  this process  dynalite  receiver',
+);
+const cpuUs = (total: number, items: number) => (total / items).toFixed(0).padStart(8);
+for (const [side, c] of cpu) {
+  console.log(
+    `    ${side.padEnd(62)} ${cpuUs(c.self, c.items)}  ${cpuUs(c.dynalite, c.items)}  ${cpuUs(c.receiver, c.items)}`,
+  );
+}
+if (profiled.job.size && profiled.floor.size) {
+  const { job: ours, floor: theirs } = profiled;
+  const names = [...new Set([...ours.keys(), ...theirs.keys()])].sort(
+    (a, b) => (ours.get(b) ?? 0) - (ours.get(a) ?? 0),
+  );
+  const total = (parts: Map<string, number>) => [...parts.values()].reduce((sum, us) => sum + us, 0);
+  const us = (n: number | undefined) => (n ?? 0).toFixed(1).padStart(8);
+  console.log(`  this process's CPU per delivery by part, last round (µs; ${PROFILE_TO}):`);
+  console.log(`    ${''.padEnd(62)}      job    floor`);
+  for (const name of names)
+    console.log(`    ${name.padEnd(62)} ${us(ours.get(name))}  ${us(theirs.get(name))}`);
+  console.log(`    ${'all'.padEnd(62)} ${us(total(ours))}  ${us(total(theirs))}`);
 }
 
 await local.close();

@@ -21,6 +21,7 @@ beforeAll(async () => {
   Object.assign(process.env, {
     OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
     OTEL_BSP_SCHEDULE_DELAY: '3600000',
+    OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=staging,service.version=1.2.0',
   });
 });
 afterAll(async () => {
@@ -62,6 +63,11 @@ it('the API and consumer functions flush their spans before they return, in the 
   );
   await collector.waitFor((spans) => spans.length === 2);
   await source.stop();
+  // Both functions describe their resource as the deployment configured it.
+  expect(collector.resources.map((r) => [r['deployment.environment'], r['service.version']])).toEqual([
+    ['staging', '1.2.0'],
+    ['staging', '1.2.0'],
+  ]);
   expect(collector.spans.slice(1)).toEqual([
     expect.objectContaining({
       serviceName: 'paperlane-thumbnail',

@@ -38,8 +38,8 @@ import {
   ownerPrefix,
 } from './automation-keys';
 import { conditional } from './conditional';
-import { SWEEP_SHARDS, tenantPrefix } from './keys';
-import { queryPage } from './query-page';
+import { SWEEP_SHARDS } from './keys';
+import { listOwned } from './query-page';
 import { ENTITY_ATTRIBUTE, INDEXES, type PaperlaneTable } from './table';
 import { parseId, parseInput, toIso } from './validate';
 
@@ -187,25 +187,13 @@ export function createAutomationStore(table: PaperlaneTable): AutomationStore {
       return read(ref(input));
     },
 
-    async list(tenantId, options = {}) {
-      const tenant = parseId(tenantId, 'tenantId');
-      const owner =
-        options.tenantUserId === undefined ? undefined : parseId(options.tenantUserId, 'tenantUserId');
-      const { tenantUserId: _owner, ...page } = options;
-      return queryPage(
-        table,
-        {
-          ...INDEXES.byStatus,
-          index: INDEXES.byStatus.name,
-          partition: automationsPk(tenant),
-          sortPrefix: owner ? ownerPrefix(owner) : AUTOMATION_OWNER_PREFIX,
-          basePrefix: `${tenantPrefix(tenant)}AUT#`,
-          entityName: AUTOMATION_ENTITY,
-          format: formatRaw,
-        },
-        page,
-      );
-    },
+    list: listOwned(table, {
+      partition: automationsPk,
+      sortPrefix: (owner) => (owner ? ownerPrefix(owner) : AUTOMATION_OWNER_PREFIX),
+      idPrefix: 'AUT#',
+      entityName: AUTOMATION_ENTITY,
+      format: formatRaw,
+    }),
 
     async update(input) {
       const key = ref(input);

@@ -11,7 +11,6 @@ import {
   UpdateItemCommand,
 } from 'dynamodb-toolbox';
 import { conditional } from './conditional';
-import { tenantPrefix } from './keys';
 import {
   type MailboxError,
   type MailboxPatch,
@@ -41,8 +40,8 @@ import {
   mailboxPk,
   SYNC_RUN_PREFIX,
 } from './mailbox-keys';
-import { queryPage } from './query-page';
-import { INDEXES, type PaperlaneTable, SORT_KEY } from './table';
+import { listOwned } from './query-page';
+import { type PaperlaneTable, SORT_KEY } from './table';
 import { parseId, parseInput, parseLimit, toIso } from './validate';
 
 export interface MailboxRef {
@@ -138,25 +137,13 @@ export function createMailboxStore(table: PaperlaneTable): MailboxStore {
       return read(ref(input));
     },
 
-    async list(tenantId, options = {}) {
-      const tenant = parseId(tenantId, 'tenantId');
-      const owner =
-        options.tenantUserId === undefined ? undefined : parseId(options.tenantUserId, 'tenantUserId');
-      const { tenantUserId: _owner, ...page } = options;
-      return queryPage(
-        table,
-        {
-          ...INDEXES.byStatus,
-          index: INDEXES.byStatus.name,
-          partition: mailboxesPk(tenant),
-          sortPrefix: owner ? mailboxOwnerPrefix(owner) : MAILBOX_OWNER_PREFIX,
-          basePrefix: `${tenantPrefix(tenant)}MBX#`,
-          entityName: MAILBOX_ENTITY,
-          format: (raw) => toRecord(mailboxFormatter.format(raw)),
-        },
-        page,
-      );
-    },
+    list: listOwned(table, {
+      partition: mailboxesPk,
+      sortPrefix: (owner) => (owner ? mailboxOwnerPrefix(owner) : MAILBOX_OWNER_PREFIX),
+      idPrefix: 'MBX#',
+      entityName: MAILBOX_ENTITY,
+      format: (raw) => toRecord(mailboxFormatter.format(raw)),
+    }),
 
     async update(input) {
       const key = ref(input);

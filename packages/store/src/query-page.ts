@@ -1,8 +1,9 @@
 import type { Page, PageRequest } from '@paperlane/core';
 import { QueryCommand } from 'dynamodb-toolbox';
 import { type CursorKey, type CursorScope, decodeCursor, encodeCursor } from './cursor';
-import { ENTITY_ATTRIBUTE, type PaperlaneTable } from './table';
-import { parseLimit } from './validate';
+import { tenantPrefix } from './keys';
+import { ENTITY_ATTRIBUTE, INDEXES, type PaperlaneTable } from './table';
+import { parseId, parseLimit } from './validate';
 
 export type IndexName = keyof PaperlaneTable['indexes'] & string;
 
@@ -47,4 +48,48 @@ function keyOf(item: Record<string, unknown>, scope: CursorScope): CursorKey {
     key[name] = value;
   }
   return key;
+}
+
+export interface OwnedListSpec<R> {
+  /** The tenant's partition of this kind on the by-status index. */
+  partition(tenantId: string): string;
+  /** The sort-key prefix of one owner's records, or of all of them (`undefined`). */
+  sortPrefix(tenantUserId: string | undefined): string;
+  /** What the record ids' base-table keys start with after the tenant (`AUT#`): scopes the cursor. */
+  idPrefix: string;
+  entityName: string;
+  format: (raw: Record<string, unknown>) => R;
+}
+
+/**
+ * The `list` of a tenant-owned kind (automations, mailboxes): a page of the tenant's records,
+ * or of one user's with `tenantUserId`, grouped by owner then id.
+ *
+ * @example
+ * const list = listOwned(table, { partition: mailboxesPk, sortPrefix: (owner) => …, idPrefix: 'MBX#',
+ *   entityName: MAILBOX_ENTITY, format });
+ * const { items, cursor } = await list('acme', { tenantUserId: 'alice', limit: 20 });
+ */
+export function listOwned<R>(
+  table: PaperlaneTable,
+  spec: OwnedListSpec<R>,
+): (tenantId: string, options?: PageRequest & { tenantUserId?: string }) => Promise<Page<R>> {
+  return (tenantId, options = {}) => {
+    const tenant = parseId(tenantId, 'tenantId');
+    const { tenantUserId, ...page } = options;
+    const owner = tenantUserId === undefined ? undefined : parseId(tenantUserId, 'tenantUserId');
+    return queryPage(
+      table,
+      {
+        ...INDEXES.byStatus,
+        index: INDEXES.byStatus.name,
+        partition: spec.partition(tenant),
+        sortPrefix: spec.sortPrefix(owner),
+        basePrefix: `${tenantPrefix(tenant)}${spec.idPrefix}`,
+        entityName: spec.entityName,
+        format: spec.format,
+      },
+      page,
+    );
+  };
 }

@@ -60,6 +60,8 @@ export interface OtlpCollector {
   tracesUrl: string;
   /** Every valid span received, in arrival order. */
   spans: CollectedSpan[];
+  /** The resource of every `resourceSpans` entry received (attributes flattened), in arrival order. */
+  resources: Array<Record<string, string | number | boolean>>;
   /** The headers of every export request received (valid or not). */
   requests: IncomingHttpHeaders[];
   /** While set, every export is answered with this status (503: a collector that is overloaded). */
@@ -96,6 +98,7 @@ function flatten(values: z.infer<typeof keyValues> | undefined): Record<string, 
  */
 export async function startOtlpCollector(options: { port?: number } = {}): Promise<OtlpCollector> {
   const spans: CollectedSpan[] = [];
+  const resources: OtlpCollector['resources'] = [];
   const requests: IncomingHttpHeaders[] = [];
   const waiters: Array<() => void> = [];
   let forced: number | undefined;
@@ -124,7 +127,9 @@ export async function startOtlpCollector(options: { port?: number } = {}): Promi
         return answer(400, { message: error instanceof Error ? error.message.slice(0, 500) : 'malformed' });
       }
       for (const { resource, scopeSpans } of parsed.resourceSpans) {
-        const serviceName = flatten(resource?.attributes)['service.name'];
+        const attributes = flatten(resource?.attributes);
+        resources.push(attributes);
+        const serviceName = attributes['service.name'];
         for (const scoped of scopeSpans) {
           for (const span of scoped.spans) {
             spans.push({
@@ -156,6 +161,7 @@ export async function startOtlpCollector(options: { port?: number } = {}): Promi
     url,
     tracesUrl: `${url}/v1/traces`,
     spans,
+    resources,
     requests,
     answerWith(status) {
       forced = status;

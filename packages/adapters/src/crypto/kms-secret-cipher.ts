@@ -1,10 +1,8 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { DecryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { PermanentError, RetryableError, type SecretCipher } from '@paperlane/core';
+import { gcmOpen, gcmParts, gcmSeal } from './aes-gcm';
 
 const SCHEME = 'k1';
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
 /** KMS's answers that retrying cannot change: the blob, the context or the key is wrong. */
 const PERMANENT_KMS_ERRORS = new Set([
   'InvalidCiphertextException',
@@ -71,16 +69,8 @@ export function createKmsSecretCipher(options: KmsSecretCipherOptions): SecretCi
       }
       const key = Buffer.from(dataKey);
       try {
-        const iv = randomBytes(IV_BYTES);
-        const cipher = createCipheriv('aes-256-gcm', key, iv);
-        cipher.setAAD(Buffer.from(context, 'utf8'));
-        const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
-        return [
-          SCHEME,
-          Buffer.from(wrapped).toString('base64url'),
-          iv.toString('base64url'),
-          body.toString('base64url'),
-        ].join('.');
+        const { iv, body } = gcmSeal(key, plaintext, context);
+        return [SCHEME, Buffer.from(wrapped).toString('base64url'), iv, body].join('.');
       } finally {
         key.fill(0);
       }
@@ -91,11 +81,7 @@ export function createKmsSecretCipher(options: KmsSecretCipherOptions): SecretCi
       if (scheme !== SCHEME || !wrappedText || !ivText || !bodyText || rest.length > 0) {
         throw new PermanentError('the stored secret is not a KMS envelope', { code: 'secret_undecryptable' });
       }
-      const iv = Buffer.from(ivText, 'base64url');
-      const body = Buffer.from(bodyText, 'base64url');
-      if (iv.length !== IV_BYTES || body.length < TAG_BYTES) {
-        throw new PermanentError('the stored secret is malformed', { code: 'secret_undecryptable' });
-      }
+      const parts = gcmParts({ iv: ivText, body: bodyText });
       let dataKey: Uint8Array | undefined;
       try {
         const reply = await options.kms.send(
@@ -114,18 +100,7 @@ export function createKmsSecretCipher(options: KmsSecretCipherOptions): SecretCi
       }
       const key = Buffer.from(dataKey);
       try {
-        const decipher = createDecipheriv('aes-256-gcm', key, iv);
-        decipher.setAAD(Buffer.from(context, 'utf8'));
-        decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
-        return Buffer.concat([
-          decipher.update(body.subarray(0, body.length - TAG_BYTES)),
-          decipher.final(),
-        ]).toString('utf8');
-      } catch (cause) {
-        throw new PermanentError('the stored secret failed authentication', {
-          code: 'secret_undecryptable',
-          cause,
-        });
+        return gcmOpen(key, parts, context);
       } finally {
         key.fill(0);
       }

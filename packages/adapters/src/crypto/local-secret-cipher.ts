@@ -1,9 +1,8 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { ConfigError, PermanentError, type SecretCipher } from '@paperlane/core';
+import { gcmOpen, gcmParts, gcmSeal } from './aes-gcm';
 
 const SCHEME = 'l1';
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
 
 /** A 32-byte key from its base64 or hex form; anything else is a configuration error. */
 export function parseSecretKey(encoded: string): Buffer {
@@ -42,11 +41,8 @@ export function createLocalSecretCipher(options: { key: string; previousKeys?: s
 
   return {
     async encrypt(plaintext, context) {
-      const iv = randomBytes(IV_BYTES);
-      const cipher = createCipheriv('aes-256-gcm', current, iv);
-      cipher.setAAD(Buffer.from(context, 'utf8'));
-      const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
-      return [SCHEME, currentId, iv.toString('base64url'), body.toString('base64url')].join('.');
+      const { iv, body } = gcmSeal(current, plaintext, context);
+      return [SCHEME, currentId, iv, body].join('.');
     },
     async decrypt(ciphertext, context) {
       const [scheme, id, ivText, bodyText, ...rest] = ciphertext.split('.');
@@ -56,26 +52,7 @@ export function createLocalSecretCipher(options: { key: string; previousKeys?: s
           code: 'secret_undecryptable',
         });
       }
-      const iv = Buffer.from(ivText, 'base64url');
-      const body = Buffer.from(bodyText, 'base64url');
-      if (iv.length !== IV_BYTES || body.length < TAG_BYTES) {
-        throw new PermanentError('the stored secret is malformed', { code: 'secret_undecryptable' });
-      }
-      try {
-        const decipher = createDecipheriv('aes-256-gcm', key, iv);
-        decipher.setAAD(Buffer.from(context, 'utf8'));
-        decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
-        return Buffer.concat([
-          decipher.update(body.subarray(0, body.length - TAG_BYTES)),
-          decipher.final(),
-        ]).toString('utf8');
-      } catch (cause) {
-        // Wrong key, wrong context or tampering: GCM cannot tell which, and neither should we.
-        throw new PermanentError('the stored secret failed authentication', {
-          code: 'secret_undecryptable',
-          cause,
-        });
-      }
+      return gcmOpen(key, gcmParts({ iv: ivText, body: bodyText }), context);
     },
   };
 }

@@ -1,16 +1,21 @@
-import { ConfigError, type Extractor } from '@paperlane/core';
+import type { Extractor } from '@paperlane/core';
 import type OpenAI from 'openai';
 import { z } from 'zod';
-import { lazyLoad } from '../lazy-load';
 import { createFallbackExtractor, type ExtractionFallback } from './fallback-extractor';
-import { blankAsUnset, type EnvLike, openAiEnvShape, parseEnvConfig } from './openai/openai-config';
+import {
+  blankAsUnset,
+  chooseProvider,
+  type EnvLike,
+  lazyOpenAiService,
+  lowerCase,
+  openAiEnvShape,
+  parseEnvConfig,
+} from './openai/openai-config';
 import type { LlmUsage } from './openai/structured-completion';
 import { createRulesExtractor } from './rules/index';
 
 export const EXTRACTORS = ['openai', 'rules'] as const;
 export type ExtractorName = (typeof EXTRACTORS)[number];
-
-const lowerCase = (value: unknown) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 
 /** Extractor configuration, read from environment-style keys. */
 export const extractorConfigSchema = z.object({
@@ -31,11 +36,7 @@ export type ExtractorConfig = z.output<typeof extractorConfigSchema> & { EXTRACT
  */
 export function parseExtractorConfig(input: EnvLike | unknown): ExtractorConfig {
   const config = parseEnvConfig(extractorConfigSchema, input, 'extractor');
-  const chosen = config.EXTRACTOR ?? (config.OPENAI_API_KEY ? 'openai' : 'rules');
-  if (chosen === 'openai' && !config.OPENAI_API_KEY) {
-    throw new ConfigError('EXTRACTOR=openai needs OPENAI_API_KEY', { code: 'missing_openai_api_key' });
-  }
-  return { ...config, EXTRACTOR: chosen };
+  return { ...config, EXTRACTOR: chooseProvider(config.EXTRACTOR, config, 'rules', 'EXTRACTOR') };
 }
 
 export interface ExtractorDeps {
@@ -62,25 +63,15 @@ export function createExtractor(input: EnvLike | unknown, deps: ExtractorDeps = 
   const config = parseExtractorConfig(input);
   const rules = createRulesExtractor(deps.rules);
   if (config.EXTRACTOR === 'rules') return rules;
-  // The SDK and its zod-to-JSON-schema helpers load on the first extraction, not at init.
-  const load = lazyLoad(async () => {
-    const [{ createOpenAiClient }, { createOpenAiExtractor }] = await Promise.all([
-      import('./openai/openai-client'),
-      import('./openai/openai-extractor'),
-    ]);
-    const client =
-      deps.openAiClient ??
-      createOpenAiClient({
-        apiKey: config.OPENAI_API_KEY!,
-        ...(config.OPENAI_BASE_URL ? { baseUrl: config.OPENAI_BASE_URL } : {}),
-        timeoutMs: config.OPENAI_TIMEOUT_MS,
+  const load = lazyOpenAiService(config, deps.openAiClient, async () => {
+    const { createOpenAiExtractor } = await import('./openai/openai-extractor');
+    return (client) =>
+      createOpenAiExtractor({
+        client,
+        model: config.OPENAI_MODEL,
+        maxInputTokens: config.EXTRACTOR_MAX_INPUT_TOKENS,
+        ...(deps.onUsage ? { onUsage: deps.onUsage } : {}),
       });
-    return createOpenAiExtractor({
-      client,
-      model: config.OPENAI_MODEL,
-      maxInputTokens: config.EXTRACTOR_MAX_INPUT_TOKENS,
-      ...(deps.onUsage ? { onUsage: deps.onUsage } : {}),
-    });
   });
   const openAi: Extractor = {
     name: `openai:${config.OPENAI_MODEL}`,

@@ -178,6 +178,23 @@ describe('the OTLP trace exporter', () => {
     }
   });
 
+  it('sends the resource attributes beside service.name, which the serviceName option decides', async () => {
+    collector = await startOtlpCollector();
+    const traces = exporter({
+      endpoint: collector.tracesUrl,
+      resourceAttributes: {
+        'deployment.environment': 'prod',
+        'service.name': 'ignored',
+        'service.version': '1.2.0',
+      },
+    });
+    traces.webhookDelivery({ outcome: 'delivered', durationMs: 3, status: 204, span: startTrace() });
+    await traces.flush();
+    expect(collector.resources).toEqual([
+      { 'service.name': 'paperlane-test', 'deployment.environment': 'prod', 'service.version': '1.2.0' },
+    ]);
+  });
+
   it('exports on its schedule without a flush', async () => {
     collector = await startOtlpCollector();
     const traces = exporter({ endpoint: collector.tracesUrl, scheduleDelayMs: 5 });

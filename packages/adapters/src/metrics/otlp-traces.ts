@@ -47,6 +47,8 @@ export interface OtlpTraceExporterOptions {
   headers?: Readonly<Record<string, string>>;
   /** `service.name` of the resource. */
   serviceName: string;
+  /** More resource attributes (`deployment.environment`, `service.version`…); `serviceName` wins over a `service.name` here. */
+  resourceAttributes?: Readonly<Record<string, string>>;
   /** How long a span may wait in memory before its batch is sent (default 5000 ms). */
   scheduleDelayMs?: number;
   /** One export's time limit (default 10000 ms). */
@@ -125,7 +127,14 @@ export function createOtlpTraceExporter(options: OtlpTraceExporterOptions): Otlp
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? (() => performance.timeOrigin + performance.now());
   const headers = { ...options.headers, 'content-type': 'application/json' };
-  const resource = { attributes: [str('service.name', options.serviceName)] };
+  const resource = {
+    attributes: [
+      str('service.name', options.serviceName),
+      ...Object.entries(options.resourceAttributes ?? {})
+        .filter(([key]) => key !== 'service.name')
+        .map(([key, value]) => str(key, value)),
+    ],
+  };
   const scope = { name: 'paperlane' };
 
   const queue: OtlpSpan[] = [];

@@ -1,21 +1,21 @@
-import { ConfigError, type Summarizer } from '@paperlane/core';
+import type { Summarizer } from '@paperlane/core';
 import type OpenAI from 'openai';
 import { z } from 'zod';
 import {
   blankAsUnset,
+  chooseProvider,
   type EnvLike,
+  lazyOpenAiService,
+  lowerCase,
   openAiEnvShape,
   parseEnvConfig,
 } from '../extraction/openai/openai-config';
 import type { LlmUsage } from '../extraction/openai/structured-completion';
-import { lazyLoad } from '../lazy-load';
 import { createExtractiveSummarizer, type ExtractiveSummarizerOptions } from './extractive-summarizer';
 import { createFallbackSummarizer } from './fallback-summarizer';
 
 export const SUMMARIZERS = ['openai', 'extractive'] as const;
 export type SummarizerName = (typeof SUMMARIZERS)[number];
-
-const lowerCase = (value: unknown) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 
 /** Summarizer configuration, read from environment-style keys. */
 export const summarizerConfigSchema = z.object({
@@ -38,11 +38,7 @@ export type SummarizerConfig = z.output<typeof summarizerConfigSchema> & { SUMMA
  */
 export function parseSummarizerConfig(input: EnvLike | unknown): SummarizerConfig {
   const config = parseEnvConfig(summarizerConfigSchema, input, 'summarizer');
-  const chosen = config.SUMMARIZER ?? (config.OPENAI_API_KEY ? 'openai' : 'extractive');
-  if (chosen === 'openai' && !config.OPENAI_API_KEY) {
-    throw new ConfigError('SUMMARIZER=openai needs OPENAI_API_KEY', { code: 'missing_openai_api_key' });
-  }
-  return { ...config, SUMMARIZER: chosen };
+  return { ...config, SUMMARIZER: chooseProvider(config.SUMMARIZER, config, 'extractive', 'SUMMARIZER') };
 }
 
 export interface SummarizerDeps {
@@ -68,26 +64,16 @@ export function createSummarizer(input: EnvLike | unknown, deps: SummarizerDeps 
   const config = parseSummarizerConfig(input);
   const extractive = createExtractiveSummarizer(deps.extractive);
   if (config.SUMMARIZER === 'extractive') return extractive;
-  // The SDK and its zod-to-JSON-schema helpers load on the first summary, not at init.
-  const load = lazyLoad(async () => {
-    const [{ createOpenAiClient }, { createLlmSummarizer }] = await Promise.all([
-      import('../extraction/openai/openai-client'),
-      import('./llm-summarizer'),
-    ]);
-    const client =
-      deps.openAiClient ??
-      createOpenAiClient({
-        apiKey: config.OPENAI_API_KEY!,
-        ...(config.OPENAI_BASE_URL ? { baseUrl: config.OPENAI_BASE_URL } : {}),
-        timeoutMs: config.OPENAI_TIMEOUT_MS,
+  const load = lazyOpenAiService(config, deps.openAiClient, async () => {
+    const { createLlmSummarizer } = await import('./llm-summarizer');
+    return (client) =>
+      createLlmSummarizer({
+        client,
+        model: config.OPENAI_MODEL,
+        contextTokens: config.SUMMARIZER_CONTEXT_TOKENS,
+        maxChunks: config.SUMMARIZER_MAX_CHUNKS,
+        ...(deps.onUsage ? { onUsage: deps.onUsage } : {}),
       });
-    return createLlmSummarizer({
-      client,
-      model: config.OPENAI_MODEL,
-      contextTokens: config.SUMMARIZER_CONTEXT_TOKENS,
-      maxChunks: config.SUMMARIZER_MAX_CHUNKS,
-      ...(deps.onUsage ? { onUsage: deps.onUsage } : {}),
-    });
   });
   const llm: Summarizer = {
     name: `openai:${config.OPENAI_MODEL}`,

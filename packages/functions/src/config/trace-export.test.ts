@@ -18,6 +18,7 @@ describe('traceExportSettings', () => {
       endpoint: 'http://localhost:4318/v1/traces',
       headers: {},
       serviceName: 'paperlane-documents',
+      resourceAttributes: {},
       scheduleDelayMs: 5_000,
       exportTimeoutMs: 10_000,
     });
@@ -50,9 +51,34 @@ describe('traceExportSettings', () => {
       endpoint: 'http://localhost:4318/v1/traces',
       headers: { 'x-honeycomb-team': 'abc==', 'x-dataset': 'traces' },
       serviceName: 'billing-paperlane',
+      resourceAttributes: {},
       scheduleDelayMs: 250,
       exportTimeoutMs: 3_000,
     });
+  });
+
+  it('reads OTEL_RESOURCE_ATTRIBUTES (percent-decoded); its service.name yields to OTEL_SERVICE_NAME', () => {
+    const source = {
+      ...BASE,
+      OTEL_RESOURCE_ATTRIBUTES:
+        'deployment.environment=prod, service.version = 1.2.0,team=doc%2Cops,service.name=billing,__proto__=x',
+    };
+    const settings = traceExportSettings(source, 'api');
+    expect(settings?.serviceName).toBe('billing');
+    expect(settings?.resourceAttributes).toEqual({
+      'deployment.environment': 'prod',
+      'service.version': '1.2.0',
+      team: 'doc,ops',
+      ['__proto__']: 'x',
+    });
+    // `__proto__` stayed an ordinary key: nothing reached the prototype.
+    expect(Object.getPrototypeOf(settings?.resourceAttributes)).toBe(Object.prototype);
+    expect(traceExportSettings({ ...source, OTEL_SERVICE_NAME: 'explicit' }, 'api')?.serviceName).toBe(
+      'explicit',
+    );
+    expect(
+      traceExportSettings({ ...BASE, OTEL_RESOURCE_ATTRIBUTES: 'service.name= ' }, 'worker')?.serviceName,
+    ).toBe('paperlane-worker');
   });
 
   it.each([
@@ -82,6 +108,12 @@ describe('traceExportSettings', () => {
     ['OTEL_EXPORTER_OTLP_PROTOCOL', { ...BASE, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }],
     ['OTEL_TRACES_EXPORTER', { ...BASE, OTEL_TRACES_EXPORTER: 'zipkin' }],
     ['OTEL_SERVICE_NAME', { ...BASE, OTEL_SERVICE_NAME: 'x'.repeat(300) }],
+    ['OTEL_RESOURCE_ATTRIBUTES', { ...BASE, OTEL_RESOURCE_ATTRIBUTES: 'no-equals-sign' }],
+    ['OTEL_RESOURCE_ATTRIBUTES', { ...BASE, OTEL_RESOURCE_ATTRIBUTES: 'has space=1' }],
+    ['OTEL_RESOURCE_ATTRIBUTES', { ...BASE, OTEL_RESOURCE_ATTRIBUTES: 'a=%ZZ' }],
+    ['OTEL_RESOURCE_ATTRIBUTES', { ...BASE, OTEL_RESOURCE_ATTRIBUTES: 'a=1%0Ainjected' }],
+    ['OTEL_RESOURCE_ATTRIBUTES', { ...BASE, OTEL_RESOURCE_ATTRIBUTES: `service.name=${'n'.repeat(300)}` }],
+    ['OTEL_RESOURCE_ATTRIBUTES', { ...BASE, OTEL_RESOURCE_ATTRIBUTES: `a=${'v'.repeat(9_000)}` }],
   ])('refuses a bad %s with a ConfigError that names it, not its value', (variable, source) => {
     let thrown: unknown;
     try {

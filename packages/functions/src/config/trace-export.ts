@@ -8,6 +8,8 @@ export interface TraceExportSettings {
   /** Sent with every export; may hold API keys, so never logged. */
   headers: Record<string, string>;
   serviceName: string;
+  /** The rest of `OTEL_RESOURCE_ATTRIBUTES` (deployment.environment, service.version…), `service.name` taken out. */
+  resourceAttributes: Record<string, string>;
   scheduleDelayMs: number;
   exportTimeoutMs: number;
 }
@@ -16,6 +18,8 @@ const MAX_URL = 2_048;
 const MAX_HEADERS = 8 * 1024;
 /** An HTTP header name (RFC 9110 token). */
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** A resource attribute key: printable ASCII without spaces (`,` and `=` separate entries). */
+const ATTRIBUTE_KEY = /^[\x21-\x7e]{1,255}$/;
 
 const httpUrl = z
   .string()
@@ -44,22 +48,25 @@ const schema = z.object({
   OTEL_EXPORTER_OTLP_TIMEOUT: millis(600_000).optional(),
   OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: millis(600_000).optional(),
   OTEL_SERVICE_NAME: z.string().trim().min(1).max(255).optional(),
+  OTEL_RESOURCE_ATTRIBUTES: z.string().max(MAX_HEADERS).optional(),
   OTEL_BSP_SCHEDULE_DELAY: millis(3_600_000).optional(),
 });
 
 /**
- * `k=v,k2=v2` with percent-encoded values (the OTLP exporter spec's format).
+ * `k=v,k2=v2` with percent-encoded values, the format of both the OTLP headers and
+ * `OTEL_RESOURCE_ATTRIBUTES`; `key` says which names are allowed.
  *
  * @throws ConfigError naming the variable and the entry's position, never a value (keys may be secrets).
  */
-function parseHeaders(variable: string, text: string | undefined): Record<string, string> {
-  const headers: Record<string, string> = {};
-  if (!text?.trim()) return headers;
+function parseKeyValues(variable: string, text: string | undefined, key: RegExp): Map<string, string> {
+  // A Map, so a key such as `__proto__` is only a key.
+  const pairs = new Map<string, string>();
+  if (!text?.trim()) return pairs;
   text.split(',').forEach((entry, index) => {
     if (!entry.trim()) return;
     const at = entry.indexOf('=');
     const name = at < 0 ? '' : entry.slice(0, at).trim();
-    if (!TOKEN.test(name))
+    if (!key.test(name))
       throw new ConfigError(`invalid configuration: ${variable}: entry ${index + 1} is not name=value`);
     let value: string;
     try {
@@ -69,14 +76,20 @@ function parseHeaders(variable: string, text: string | undefined): Record<string
         `invalid configuration: ${variable}: entry ${index + 1} has a malformed %-escape`,
       );
     }
-    // A line break in a value would split the request's headers.
+    // A line break in a header value would split the request's headers.
     if (/[\r\n\0]/.test(value))
       throw new ConfigError(
         `invalid configuration: ${variable}: entry ${index + 1} holds a control character`,
       );
-    headers[name.toLowerCase()] = value;
+    pairs.set(name, value);
   });
-  return headers;
+  return pairs;
+}
+
+/** Header names are case-insensitive: lower-cased so the trace-specific set overrides the general one. */
+function parseHeaders(variable: string, text: string | undefined): Record<string, string> {
+  const pairs = parseKeyValues(variable, text, TOKEN);
+  return Object.fromEntries([...pairs].map(([name, value]) => [name.toLowerCase(), value]));
 }
 
 /** `<base>/v1/traces`, whether or not the base ends with a slash. */
@@ -89,6 +102,8 @@ function tracesUrl(base: string): string {
  * `OTEL_TRACES_EXPORTER=none` mean no exporter (undefined: nothing is loaded, nothing
  * runs). `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` is used as is; `OTEL_EXPORTER_OTLP_ENDPOINT`
  * gets `/v1/traces` appended. Trace-specific headers and timeout win over the general ones.
+ * `OTEL_RESOURCE_ATTRIBUTES` adds resource attributes; the service name is `OTEL_SERVICE_NAME`,
+ * else that variable's `service.name`, else the role's default.
  *
  * @param role what this process is (`api`, `documents`, a queue's consumer): the default
  *   service name is `paperlane-<role>`.
@@ -113,13 +128,19 @@ export function traceExportSettings(
     env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
     (env.OTEL_EXPORTER_OTLP_ENDPOINT ? tracesUrl(env.OTEL_EXPORTER_OTLP_ENDPOINT) : undefined);
   if (!endpoint) return undefined;
+  const attributes = parseKeyValues('OTEL_RESOURCE_ATTRIBUTES', env.OTEL_RESOURCE_ATTRIBUTES, ATTRIBUTE_KEY);
+  const attributeServiceName = attributes.get('service.name')?.trim();
+  attributes.delete('service.name');
+  if (attributeServiceName && attributeServiceName.length > 255)
+    throw new ConfigError('invalid configuration: OTEL_RESOURCE_ATTRIBUTES: service.name is too long');
   return {
     endpoint,
     headers: {
       ...parseHeaders('OTEL_EXPORTER_OTLP_HEADERS', env.OTEL_EXPORTER_OTLP_HEADERS),
       ...parseHeaders('OTEL_EXPORTER_OTLP_TRACES_HEADERS', env.OTEL_EXPORTER_OTLP_TRACES_HEADERS),
     },
-    serviceName: env.OTEL_SERVICE_NAME ?? `paperlane-${role}`,
+    serviceName: env.OTEL_SERVICE_NAME ?? (attributeServiceName || `paperlane-${role}`),
+    resourceAttributes: Object.fromEntries(attributes),
     scheduleDelayMs: env.OTEL_BSP_SCHEDULE_DELAY ?? 5_000,
     exportTimeoutMs: env.OTEL_EXPORTER_OTLP_TRACES_TIMEOUT ?? env.OTEL_EXPORTER_OTLP_TIMEOUT ?? 10_000,
   };

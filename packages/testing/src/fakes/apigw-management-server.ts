@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback-server';
 
 /**
  * A local API Gateway Management API (the WebSocket `@connections` REST API):
@@ -83,11 +83,10 @@ export async function startApiGatewayManagementFake(): Promise<ApiGatewayManagem
   const server = createServer((req, res) => {
     handle(req, res).catch(() => res.writeHead(500).end());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { url, close } = await listenOnLoopback(server);
 
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: url,
     open: (id) => void live.add(id),
     drop: (id) => void live.delete(id),
     received: (id) => [...(inbox.get(id) ?? [])],
@@ -98,10 +97,6 @@ export async function startApiGatewayManagementFake(): Promise<ApiGatewayManagem
         waiting.set(id, [...(waiting.get(id) ?? []), resolve]);
       }),
     requests,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    stop: close,
   };
 }

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
+import { type AwsJsonCall, AwsJsonError, awsJsonService, listenOnLoopback } from './loopback-server';
 
 /**
  * A local AWS KMS speaking its wire protocol (AWS JSON 1.1: `POST /`,
@@ -10,11 +10,7 @@ import type { AddressInfo } from 'node:net';
  * as AAD: like KMS, Decrypt fails (`InvalidCiphertextException`) under another context.
  */
 
-export interface KmsFakeRequest {
-  operation: string;
-  body: Record<string, unknown>;
-  headers: IncomingHttpHeaders;
-}
+export type KmsFakeRequest = AwsJsonCall;
 
 export interface KmsFake {
   /** For `new KMSClient({ endpoint })`. */
@@ -30,30 +26,11 @@ export interface KmsFake {
 
 const ACCOUNT = '000000000000';
 
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
 /** Context as AAD: key-sorted, so the same map always gives the same bytes. */
 function contextAad(context: unknown): Buffer {
   const entries =
     context && typeof context === 'object' ? Object.entries(context as Record<string, unknown>).sort() : [];
   return Buffer.from(JSON.stringify(entries), 'utf8');
-}
-
-class KmsError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
 }
 
 /**
@@ -73,7 +50,7 @@ export async function startKmsFake(): Promise<KmsFake> {
 
   const resolveKey = (id: unknown): string => {
     if (id === keyUuid || id === keyArn || id === 'alias/paperlane-test') return keyArn;
-    throw new KmsError('NotFoundException', `Key '${String(id)}' does not exist`);
+    throw new AwsJsonError('NotFoundException', `Key '${String(id)}' does not exist`);
   };
 
   const seal = (plaintext: Buffer, context: unknown): Buffer => {
@@ -86,7 +63,7 @@ export async function startKmsFake(): Promise<KmsFake> {
 
   const open = (blob: Buffer, context: unknown): Buffer => {
     if (blob.length < 8 + 12 + 16 || blob.subarray(0, 8).toString() !== 'FAKEKMS1') {
-      throw new KmsError('InvalidCiphertextException', 'The ciphertext is invalid');
+      throw new AwsJsonError('InvalidCiphertextException', 'The ciphertext is invalid');
     }
     const iv = blob.subarray(8, 20);
     const body = blob.subarray(20);
@@ -96,7 +73,7 @@ export async function startKmsFake(): Promise<KmsFake> {
       decipher.setAuthTag(body.subarray(body.length - 16));
       return Buffer.concat([decipher.update(body.subarray(0, body.length - 16)), decipher.final()]);
     } catch {
-      throw new KmsError('InvalidCiphertextException', 'The ciphertext or encryption context is invalid');
+      throw new AwsJsonError('InvalidCiphertextException', 'The ciphertext or encryption context is invalid');
     }
   };
 
@@ -106,7 +83,7 @@ export async function startKmsFake(): Promise<KmsFake> {
       const bytes =
         body.KeySpec === 'AES_128' ? 16 : body.KeySpec === 'AES_256' ? 32 : Number(body.NumberOfBytes);
       if (!Number.isInteger(bytes) || bytes < 1 || bytes > 1024) {
-        throw new KmsError('ValidationException', 'KeySpec or NumberOfBytes is required');
+        throw new AwsJsonError('ValidationException', 'KeySpec or NumberOfBytes is required');
       }
       const plaintext = randomBytes(bytes);
       return {
@@ -126,53 +103,27 @@ export async function startKmsFake(): Promise<KmsFake> {
     },
   };
 
-  const server = createServer(async (req, res) => {
-    const send = (status: number, body: unknown) => {
-      res.writeHead(status, {
-        'content-type': 'application/x-amz-json-1.1',
-        'x-amzn-requestid': 'fake-request',
-      });
-      res.end(JSON.stringify(body));
-    };
-    try {
-      const target = String(req.headers['x-amz-target'] ?? '');
-      const raw = await readBody(req);
-      if (req.method !== 'POST' || !target.startsWith('TrentService.')) {
-        return send(400, { __type: 'UnknownOperationException' });
-      }
-      if (!String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 ')) {
-        return send(400, {
-          __type: 'MissingAuthenticationTokenException',
-          message: 'Missing Authentication Token',
-        });
-      }
-      const operation = target.slice('TrentService.'.length);
-      const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
-      requests.push({ operation, body, headers: req.headers });
-      const failure = failures.shift();
-      if (failure) return send(failure.status, { __type: failure.error, message: failure.error });
-      const run = operations[operation];
-      if (!run) return send(400, { __type: 'UnknownOperationException', message: operation });
-      return send(200, run(body));
-    } catch (error) {
-      if (error instanceof KmsError)
-        return send(error.status, { __type: error.type, message: error.message });
-      return send(500, { __type: 'KMSInternalException', message: `fake failure: ${String(error)}` });
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const server = createServer(
+    awsJsonService(
+      { targetPrefix: 'TrentService', unknownTargetStatus: 400, internalErrorType: 'KMSInternalException' },
+      (call) => {
+        requests.push(call);
+        const failure = failures.shift();
+        if (failure) throw new AwsJsonError(failure.error, failure.error, failure.status);
+        const run = operations[call.operation];
+        if (!run) throw new AwsJsonError('UnknownOperationException', call.operation);
+        return run(call.body);
+      },
+    ),
+  );
+  const listener = await listenOnLoopback(server);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: listener.url,
     keyId: keyArn,
     requests,
     failNext(error, options = {}) {
       for (let i = 0; i < (options.count ?? 1); i++) failures.push({ error, status: options.status ?? 400 });
     },
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    stop: listener.close,
   };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type ServerResponse } from 'node:http';
+import { listenOnLoopback, readBody } from './loopback-server';
 
 /**
  * A local AWS Lambda control plane for event source mappings, speaking its wire
@@ -65,12 +65,6 @@ class LambdaError extends Error {
   ) {
     super(message);
   }
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /**
@@ -204,11 +198,10 @@ export async function startLambdaFake(options: LambdaFakeOptions = {}): Promise<
     }
   });
   server.keepAliveTimeout = 1_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { url, close } = await listenOnLoopback(server);
 
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: url,
     functionArn,
     addFunction(name) {
       functions.add(functionNameOf(name));
@@ -240,10 +233,6 @@ export async function startLambdaFake(options: LambdaFakeOptions = {}): Promise<
       for (let i = 0; i < count; i++) failures.push({ error, status });
     },
     requests,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    stop: close,
   };
 }

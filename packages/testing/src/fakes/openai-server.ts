@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import { listenOnLoopback, readBody } from './loopback-server';
 
 /**
  * A local OpenAI speaking the Chat Completions wire format (`POST /v1/chat/completions`,
@@ -224,15 +224,6 @@ function responseFormatViolation(body: Record<string, unknown>): string | undefi
   return problem ? `Invalid schema for response_format '${spec.name}': ${problem}` : undefined;
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
 function parseJson(raw: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(raw);
@@ -342,8 +333,7 @@ export async function startFakeOpenAi(options: OpenAiFakeOptions = {}): Promise<
       return send(res, 500, errorBody(`fake failure: ${String(error)}`, 'server_error', null));
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port, close } = await listenOnLoopback(server);
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
@@ -353,10 +343,6 @@ export async function startFakeOpenAi(options: OpenAiFakeOptions = {}): Promise<
     handle(next) {
       handler = next;
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    close,
   };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
+import { type AwsJsonCall, AwsJsonError, awsJsonService, listenOnLoopback } from './loopback-server';
 
 /**
  * A local Amazon Textract speaking its wire protocol (AWS JSON 1.1: `POST /`,
@@ -8,11 +8,7 @@ import type { AddressInfo } from 'node:net';
  * 4xx/5xx status), so the real `@aws-sdk/client-textract` runs end to end.
  */
 
-export interface TextractFakeRequest {
-  operation: string;
-  body: Record<string, unknown>;
-  headers: IncomingHttpHeaders;
-}
+export type TextractFakeRequest = AwsJsonCall;
 
 export type TextractFakeReply =
   | { body: unknown }
@@ -171,15 +167,6 @@ const DEFAULT_HANDLERS: Record<string, TextractFakeHandler> = {
   },
 };
 
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
 /**
  * Starts the fake on a free loopback port. Operations answer with canned
  * success bodies unless scripted (`script`) or replaced (`handle`).
@@ -195,52 +182,34 @@ export async function startTextractFake(): Promise<TextractFake> {
   const scripted = new Map<string, TextractFakeReply[]>();
   const handlers = new Map(Object.entries(DEFAULT_HANDLERS));
 
-  const server = createServer(async (req, res) => {
-    const send = (status: number, body: unknown) => {
-      res.writeHead(status, {
-        'content-type': 'application/x-amz-json-1.1',
-        'x-amzn-requestid': 'fake-request',
-      });
-      res.end(JSON.stringify(body));
-    };
-    try {
-      const target = String(req.headers['x-amz-target'] ?? '');
-      const raw = await readBody(req);
-      if (req.method !== 'POST' || !target.startsWith('Textract.')) {
-        return send(404, { __type: 'UnknownOperationException' });
-      }
-      if (!String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 ')) {
-        return send(400, {
-          __type: 'MissingAuthenticationTokenException',
-          message: 'Missing Authentication Token',
-        });
-      }
-      if (!String(req.headers['content-type'] ?? '').startsWith('application/x-amz-json-1.1')) {
-        return send(400, { __type: 'SerializationException', message: 'Unsupported content type' });
-      }
-      const operation = target.slice('Textract.'.length);
-      const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
-      const request = { operation, body, headers: req.headers };
-      requests.push(request);
-      const queued = scripted.get(operation);
-      const handler = handlers.get(operation);
-      const reply = queued?.length ? queued.shift()! : handler ? await handler(request) : undefined;
-      if (!reply) return send(400, { __type: 'UnknownOperationException', message: operation });
-      if ('error' in reply) {
-        return send(reply.status ?? ERROR_STATUS[reply.error] ?? 400, {
-          __type: reply.error,
-          message: reply.message ?? reply.error,
-        });
-      }
-      return send(200, reply.body);
-    } catch (error) {
-      return send(500, { __type: 'InternalServerError', message: `fake failure: ${String(error)}` });
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const server = createServer(
+    awsJsonService(
+      {
+        targetPrefix: 'Textract',
+        unknownTargetStatus: 404,
+        requireContentType: true,
+        internalErrorType: 'InternalServerError',
+      },
+      async (request) => {
+        requests.push(request);
+        const queued = scripted.get(request.operation);
+        const handler = handlers.get(request.operation);
+        const reply = queued?.length ? queued.shift()! : handler ? await handler(request) : undefined;
+        if (!reply) throw new AwsJsonError('UnknownOperationException', request.operation);
+        if ('error' in reply) {
+          throw new AwsJsonError(
+            reply.error,
+            reply.message ?? reply.error,
+            reply.status ?? ERROR_STATUS[reply.error] ?? 400,
+          );
+        }
+        return reply.body;
+      },
+    ),
+  );
+  const listener = await listenOnLoopback(server);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: listener.url,
     requests,
     script(operation, ...replies) {
       scripted.set(operation, [...(scripted.get(operation) ?? []), ...replies]);
@@ -248,10 +217,6 @@ export async function startTextractFake(): Promise<TextractFake> {
     handle(operation, handler) {
       handlers.set(operation, handler);
     },
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    stop: listener.close,
   };
 }

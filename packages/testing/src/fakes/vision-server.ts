@@ -1,5 +1,5 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { listenOnLoopback, readBody } from './loopback-server';
 
 /**
  * A local Google Cloud Vision speaking its REST surface (`POST /v1/images:annotate`,
@@ -121,15 +121,6 @@ const DEFAULT_HANDLERS: Record<VisionMethod, VisionFakeHandler> = {
   },
 };
 
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
 /**
  * Starts the fake on a free loopback port.
  *
@@ -199,8 +190,7 @@ export async function startVisionFake(): Promise<VisionFake> {
       return rpcError('INTERNAL', 500, `fake failure: ${String(error)}`);
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port, close } = await listenOnLoopback(server);
   return {
     host: '127.0.0.1',
     port,
@@ -211,10 +201,6 @@ export async function startVisionFake(): Promise<VisionFake> {
     handle(method, handler) {
       handlers.set(method, handler);
     },
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    stop: close,
   };
 }

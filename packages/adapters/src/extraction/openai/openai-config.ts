@@ -1,5 +1,7 @@
 import { ConfigError } from '@paperlane/core';
+import type OpenAI from 'openai';
 import { z } from 'zod';
+import { lazyLoad } from '../../lazy-load';
 
 /** Environment-style configuration: `process.env` or a plain object of strings. */
 export type EnvLike = Readonly<Record<string, string | undefined>>;
@@ -11,6 +13,9 @@ export function blankAsUnset<Schema extends z.ZodType>(schema: Schema) {
     schema,
   );
 }
+
+/** A provider name as written (`OpenAI`, ` rules `) compared lower-cased and trimmed. */
+export const lowerCase = (value: unknown) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 
 export const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';
 
@@ -43,4 +48,56 @@ export function parseEnvConfig<Schema extends z.ZodType>(
     });
   }
   return parsed.data;
+}
+
+type OpenAiSettings = z.output<z.ZodObject<typeof openAiEnvShape>>;
+
+/**
+ * The provider to use: the configured one, else `openai` when a key is set, else the offline
+ * `fallback`. `variable` names the setting in the error for `openai` without a key.
+ *
+ * @example
+ * chooseProvider(config.EXTRACTOR, config, 'rules', 'EXTRACTOR') // 'rules' without a key
+ */
+export function chooseProvider<Name extends string>(
+  chosen: Name | 'openai' | undefined,
+  config: OpenAiSettings,
+  fallback: Name,
+  variable: string,
+): Name | 'openai' {
+  const name = chosen ?? (config.OPENAI_API_KEY ? 'openai' : fallback);
+  if (name === 'openai' && !config.OPENAI_API_KEY) {
+    throw new ConfigError(`${variable}=openai needs OPENAI_API_KEY`, { code: 'missing_openai_api_key' });
+  }
+  return name;
+}
+
+/**
+ * An OpenAI-backed service loaded on first use: the SDK and the service's module (with its
+ * zod-to-JSON-schema helpers) stay out of init. `client` replaces the one built from `config`
+ * (tests, or one client shared by the extractor and the summarizer).
+ *
+ * @example
+ * const load = lazyOpenAiService(config, deps.openAiClient, async () => {
+ *   const { createLlmSummarizer } = await import('./llm-summarizer');
+ *   return (client) => createLlmSummarizer({ client, model: config.OPENAI_MODEL });
+ * });
+ * const summarizer = await load();
+ */
+export function lazyOpenAiService<Service>(
+  config: OpenAiSettings,
+  client: OpenAI | undefined,
+  loadFactory: () => Promise<(client: OpenAI) => Service>,
+): () => Promise<Service> {
+  return lazyLoad(async () => {
+    const [{ createOpenAiClient }, build] = await Promise.all([import('./openai-client'), loadFactory()]);
+    return build(
+      client ??
+        createOpenAiClient({
+          apiKey: config.OPENAI_API_KEY!,
+          ...(config.OPENAI_BASE_URL ? { baseUrl: config.OPENAI_BASE_URL } : {}),
+          timeoutMs: config.OPENAI_TIMEOUT_MS,
+        }),
+    );
+  });
 }
