@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../repo';
 import { type AwsStub, startAwsStub } from './aws-stub';
 import { bundleLambda } from './bundle';
-import { coldStart, measureInterleaved, median } from './coldstart';
+import { benchNodes, coldStart, measureInterleaved, median, nodeVersion } from './coldstart';
 import { fakeSstResources } from './fake-resources';
 
 const root = repoRoot();
@@ -21,20 +21,25 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
+/** Bundles a handler written out from `lines`, as a function would be. */
+async function bundleSource(name: string, lines: string[]) {
+  const entry = join(scratch, `${name}.ts`);
+  writeFileSync(entry, `${lines.join('\n')}\n`);
+  return bundleLambda(entry, join(scratch, name));
+}
+
 describe('cold-start runs', () => {
   it('import a bundle in a fresh process and handle the canned event through the stub', async () => {
     // A consumer-like handler: reads its DLQ from Resource, dead-letters the hostile record.
-    const entry = join(scratch, 'consumer.ts');
-    writeFileSync(
-      entry,
-      "import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';\n" +
-        'const resources = JSON.parse(process.env.SST_RESOURCES_JSON ?? "{}");\n' +
-        'const sqs = new SQSClient({});\n' +
-        'export const handler = async (event: { Records: { body: string }[] }) => {\n' +
-        '  for (const r of event.Records) await sqs.send(new SendMessageCommand({ QueueUrl: resources.ThumbnailDlq.url, MessageBody: r.body }));\n' +
-        '  return { batchItemFailures: [] };\n};\n',
-    );
-    const bundle = await bundleLambda(entry, join(scratch, 'consumer'));
+    const bundle = await bundleSource('consumer', [
+      "import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';",
+      'const resources = JSON.parse(process.env.SST_RESOURCES_JSON ?? "{}");',
+      'const sqs = new SQSClient({});',
+      'export const handler = async (event: { Records: { body: string }[] }) => {',
+      '  for (const r of event.Records) await sqs.send(new SendMessageCommand({ QueueUrl: resources.ThumbnailDlq.url, MessageBody: r.body }));',
+      '  return { batchItemFailures: [] };',
+      '};',
+    ]);
     const env = {
       AWS_ENDPOINT_URL: stub.endpoint,
       AWS_REGION: 'eu-west-1',
@@ -78,6 +83,39 @@ describe('cold-start runs', () => {
     // Hono answers an SQS event it has no route for with a 404.
     expect(a?.outcomes).toEqual(['HTTP 404']);
     expect(b).toMatchObject({ runs: 2, outcomes: ['HTTP 200'] });
+  });
+});
+
+describe('each cold start’s process', () => {
+  it('starts with an empty TMPDIR, as Lambda’s /tmp (Node 22’s compile cache lives there)', async () => {
+    // Answers 200 + what it found in the temp folder, then leaves a file there for the next run.
+    const bundle = await bundleSource('tmp-writer', [
+      "import { readdirSync, writeFileSync } from 'node:fs';",
+      "import { tmpdir } from 'node:os';",
+      'export const handler = async () => {',
+      '  const found = readdirSync(tmpdir()).length;',
+      "  writeFileSync(tmpdir() + '/left-over', 'x');",
+      '  return { statusCode: 200 + found };',
+      '};',
+    ]);
+    const event = join(root, 'scripts/infra/events/api-gateway-v2.json');
+    const [runs] = await measureInterleaved([{ bundle: bundle.file, eventFile: event, env: {} }], 2);
+    expect(runs?.outcomes).toEqual(['HTTP 200']);
+  });
+
+  it('runs under the node binary asked for, reporting its version', async () => {
+    expect(await nodeVersion(process.execPath)).toBe(process.version);
+    expect(benchNodes(undefined, undefined)).toEqual([process.execPath]);
+    expect(benchNodes('/opt/a/node, /opt/b/node', '/ignored')).toEqual(['/opt/a/node', '/opt/b/node']);
+    expect(benchNodes(undefined, '/opt/b/node')).toEqual(['/opt/b/node']);
+    const bundle = await bundleLambda(
+      join(root, 'scripts/infra/hello/plain-hello.ts'),
+      join(scratch, 'plain'),
+    );
+    const event = join(root, 'scripts/infra/events/api-gateway-v2.json');
+    await expect(coldStart(bundle.file, event, {}, { node: join(scratch, 'no-such-node') })).rejects.toThrow(
+      /ENOENT/,
+    );
   });
 });
 

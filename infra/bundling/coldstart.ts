@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -15,18 +18,58 @@ export interface ColdStart {
   outcome: string;
 }
 
-/** One fresh `node` process: import `bundle`, handle `eventFile` once. */
+/** How a cold start's process runs: which Node, and with which compile cache. */
+export interface ColdStartRunner {
+  /** The `node` binary; the one running this by default. */
+  node?: string;
+  /**
+   * `NODE_COMPILE_CACHE` for the process (Node ≥ 22.1): every module it compiles is
+   * cached there, and read back by the next process given the same folder.
+   */
+  compileCache?: string;
+}
+
+/**
+ * One fresh `node` process: import `bundle`, handle `eventFile` once. Each gets an
+ * empty `TMPDIR`, as Lambda's `/tmp` is at a cold start: the entries' compile cache
+ * (`os.tmpdir()` on Node 22) must not carry from one run to the next.
+ */
 export async function coldStart(
   bundle: string,
   eventFile: string,
   env: Record<string, string>,
+  runner: ColdStartRunner = {},
 ): Promise<ColdStart> {
-  const { stdout } = await run(process.execPath, ['--no-warnings', RUNNER, bundle, eventFile], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    timeout: 60_000,
-  });
-  const last = stdout.trim().split('\n').pop() ?? '';
-  return JSON.parse(last) as ColdStart;
+  const tmp = mkdtempSync(join(tmpdir(), 'paperlane-coldstart-'));
+  try {
+    const { stdout } = await run(
+      runner.node ?? process.execPath,
+      ['--no-warnings', RUNNER, bundle, eventFile],
+      {
+        env: {
+          PATH: process.env.PATH ?? '',
+          TMPDIR: tmp,
+          ...(runner.compileCache ? { NODE_COMPILE_CACHE: runner.compileCache } : {}),
+          ...env,
+        },
+        timeout: 60_000,
+      },
+    );
+    const last = stdout.trim().split('\n').pop() ?? '';
+    return JSON.parse(last) as ColdStart;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The version a `node` binary reports (`v22.23.5`).
+ *
+ * @example await nodeVersion(process.execPath) // 'v20.20.2'
+ */
+export async function nodeVersion(node: string): Promise<string> {
+  const { stdout } = await run(node, ['--version'], { timeout: 10_000 });
+  return stdout.trim();
 }
 
 export function median(values: number[]): number {
@@ -58,7 +101,7 @@ export async function measureColdStarts(
   return only as ColdStartStats;
 }
 
-export interface ColdStartTarget {
+export interface ColdStartTarget extends ColdStartRunner {
   bundle: string;
   eventFile: string;
   env: Record<string, string>;
@@ -86,8 +129,22 @@ export async function measureInterleaved(
   const samples = targets.map((): ColdStart[] => []);
   for (let i = 0; i < runs; i++) {
     for (const [index, target] of targets.entries()) {
-      samples[index]?.push(await coldStart(target.bundle, target.eventFile, target.env));
+      samples[index]?.push(await coldStart(target.bundle, target.eventFile, target.env, target));
     }
   }
   return samples.map(stats);
+}
+
+/**
+ * The `node` binaries a bench runs bundles under: `--node a[,b]`, else `BENCH_NODE`
+ * (same form), else the one running it. Lambda runs nodejs22.x; this machine may not.
+ *
+ * @example benchNodes('/opt/node22/bin/node', undefined) // ['/opt/node22/bin/node']
+ */
+export function benchNodes(flag: string | undefined, env: string | undefined): string[] {
+  const list = (flag ?? env ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return list.length > 0 ? list : [process.execPath];
 }

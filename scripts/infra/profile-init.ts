@@ -1,21 +1,23 @@
 /**
- * `npm run profile:init [-- --only ApiHandler] [-- --runs 5] [-- --event <file>]`: where a
+ * `npm run profile:init [-- --only ApiHandler] [-- --runs 5] [-- --event <file>] [-- --node <bin>]`: where a
  * function's init goes (with `--event`, init and the first invoke of that event: what a
  * cold request costs, lazily loaded chunks included). Builds it as deployed but
  * unminified (infra/bundling/init-profile.ts), then in fresh processes with bench:coldstart's environment (stand-in resources, AWS stub):
  * 1. imports it under V8's sampling profiler (100 µs) and prints self time by package
- *    and by file (source-mapped), beside GC, V8 outside JS and Node's ESM loader;
+ *    and by file (source-mapped), beside GC, V8 outside JS and Node's ESM loader
+ *    (under `--node`, or `BENCH_NODE`, another binary: Lambda runs nodejs22.x);
  * 2. imports a build whose modules are marked and prints each module's own top-level
  *    evaluation (what it calls included), the rest of the import being load, compile
  *    and link. Means over the runs. Profiling slows the import: read shares, not ms.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { startAwsStub } from '../../infra/bundling/aws-stub';
+import { benchNodes, nodeVersion } from '../../infra/bundling/coldstart';
 import { coldStartEnv } from '../../infra/bundling/fake-resources';
 import {
   attributeSelfTime,
@@ -41,12 +43,19 @@ const top = Number(option(argv, 'top') ?? 25);
 const eventFile = option(argv, 'event');
 const eventFlags = eventFile ? [`--event=${resolve(eventFile)}`] : [];
 const phase = eventFile ? `init + first invoke of ${eventFile}` : 'init';
+const [node, ...more] = benchNodes(option(argv, 'node'), process.env.BENCH_NODE) as [string, ...string[]];
+if (more.length > 0) throw new Error('profile:init runs under one --node at a time');
+const version = await nodeVersion(node);
 const root = repoRoot();
 const out = join(root, 'dist/profile');
 
+const tmpdirs = join(out, 'tmp');
+mkdirSync(tmpdirs, { recursive: true });
 const stub = await startAwsStub();
+// An empty TMPDIR per process, as Lambda's /tmp at a cold start: Node 22's compile cache lives there.
 const env = (name: string): Record<string, string> => ({
   PATH: process.env.PATH ?? '',
+  TMPDIR: mkdtempSync(join(tmpdirs, 'run-')),
   ...coldStartEnv(name, stub.endpoint),
 });
 
@@ -87,7 +96,7 @@ try {
     for (let i = 0; i < runs; i++) {
       const cpu = join(out, `${name}-${i}.cpuprofile`);
       const a = await run(
-        process.execPath,
+        node,
         ['--no-warnings', RUNNER, join(dirs.plain, 'bundle.mjs'), cpu, ...eventFlags],
         { env: env(name) },
       );
@@ -96,7 +105,7 @@ try {
       add(files, attributeSelfTime(JSON.parse(readFileSync(cpu, 'utf8')) as CpuProfile, root));
       const marks = join(out, `${name}-${i}.marks.json`);
       await run(
-        process.execPath,
+        node,
         ['--no-warnings', RUNNER, join(dirs.timed, 'bundle.mjs'), marks, '--timed', ...eventFlags],
         { env: env(name) },
       );
@@ -110,7 +119,7 @@ try {
     }
     const sampled = [...files.values()].reduce((a, b) => a + b, 0);
     console.log(
-      `\n== ${name}: ${phase} ${(sampledInit / runs).toFixed(1)} ms under the profiler (${(sampled / runs).toFixed(1)} ms sampled), mean of ${runs}`,
+      `\n== ${name}: ${phase} ${(sampledInit / runs).toFixed(1)} ms under the profiler (${(sampled / runs).toFixed(1)} ms sampled), mean of ${runs}, node ${version}`,
     );
     table('self time by package (CPU profile)', byPackage(files), sampled, top);
     const ours = new Map([...files].filter(([f]) => f.startsWith('packages/')));
@@ -124,4 +133,5 @@ try {
   }
 } finally {
   await stub.stop();
+  rmSync(tmpdirs, { recursive: true, force: true });
 }

@@ -64,6 +64,28 @@ export interface RouteGroups {
 export type RouteGroupName = keyof RouteGroups;
 
 /**
+ * The groups `assembleApp` routes after the bearer checks on `/api/*` and `/admin/*`:
+ * a request that carries no credential is answered 401 before any of them is reached,
+ * so the lazy app answers it without loading them. `lazy-app.test.ts` sends every
+ * path of these groups unauthenticated to the eager app and expects that 401.
+ */
+export const GROUPS_BEHIND_BEARER: readonly RouteGroupName[] = [
+  'upload',
+  'presignedUploads',
+  'jobs',
+  'lists',
+  'failedJobs',
+  'documents',
+  'documentReprocess',
+  'documentFiles',
+  'automations',
+  'mailboxes',
+  'webhooks',
+  'queueStats',
+  'admin',
+];
+
+/**
  * The one place the app's order is written: shared middleware, error shapes and the
  * groups in the order their routes and middleware apply (the event stream before the
  * `/api/*` bearer check, Bull Board before the `/admin/*` one). Both the eager and the
@@ -143,6 +165,7 @@ export function assembleApp(
   app.route('/', groups.adminBoard);
   app.use('/admin/*', authenticate(deps.verifyToken), requireAdmin);
 
+  // From here on: GROUPS_BEHIND_BEARER, in this order.
   return app
     .route('/', groups.upload)
     .route('/', groups.presignedUploads)

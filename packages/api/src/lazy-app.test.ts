@@ -2,7 +2,7 @@ import { silentLogger } from '@paperlane/core';
 import { startTestDynamo, type TestDynamo } from '@paperlane/store/test-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, routeGroups } from './app';
-import type { RouteGroupName } from './assemble-app';
+import { GROUPS_BEHIND_BEARER, type RouteGroupName } from './assemble-app';
 import { createTokenVerifier, mintToken } from './auth/tokens';
 import type { ApiDeps } from './deps';
 import { inertDeps } from './inert-deps';
@@ -83,7 +83,8 @@ describe('the lazy app', () => {
       401,
       { error: { code: 'missing_token', message: 'send Authorization: Bearer <token>' } },
     ]);
-    expect(lazy.loadedGroups()).toEqual(['jobs']);
+    // The bearer check answers before any route group: none is loaded for it.
+    expect(lazy.loadedGroups()).toEqual([]);
 
     const eager = await answer(createApp(deps));
     expect(await answer(lazy)).toEqual(eager);
@@ -103,6 +104,39 @@ describe('the lazy app', () => {
     expect(eager[7]?.body).toMatchObject({ error: { code: 'route_not_found' } });
     // `/api/jobs/bulk` also matches `/api/jobs/:job_id`'s pattern; `/api/jobs` is the lists' route.
     expect(lazy.loadedGroups()).toEqual(['health', 'jobs', 'lists', 'documents', 'admin']);
+  });
+
+  it('answers every route behind the bearer check 401 without a credential, loading none of its groups', async () => {
+    const lazy = createLazyApp(deps);
+    const groups = routeGroups(inertDeps());
+    const requests = GROUPS_BEHIND_BEARER.flatMap((name) =>
+      groups[name].routes.map((r) => ({
+        name,
+        method: r.method,
+        // Every parameter and wildcard filled in, so the path is one a client could send.
+        path: r.path.replace(/:[a-z_]+/g, 'x_1').replace('*', 'x'),
+      })),
+    );
+    expect(requests.length).toBeGreaterThan(GROUPS_BEHIND_BEARER.length);
+    for (const { name, method, path } of requests) {
+      const eager = await createApp(deps).request(path, { method });
+      const answer = await lazy.request(path, { method });
+      const seen = [name, method, path, answer.status, await answer.json()];
+      expect(seen).toEqual([name, method, path, eager.status, await eager.json()]);
+      expect(seen).toEqual([
+        name,
+        method,
+        path,
+        401,
+        expect.objectContaining({ error: expect.objectContaining({ code: 'missing_token' }) }),
+      ]);
+    }
+    // Only `/api/events`, which the event stream also serves before the bearer check (it takes `?token=`).
+    expect(lazy.loadedGroups()).toEqual(['eventStream', 'webhooks']);
+    // A header of any kind, even a bad one, goes the usual way: the group loads, the check refuses.
+    const malformed = await lazy.request('/api/jobs/job_01JBENCH', { headers: { authorization: 'Basic x' } });
+    expect(malformed.status).toBe(401);
+    expect(lazy.loadedGroups()).toEqual(['eventStream', 'jobs', 'webhooks']);
   });
 
   it('serves the whole OpenAPI document, the same as the eager app', async () => {

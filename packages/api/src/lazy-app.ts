@@ -5,10 +5,17 @@ import { METHOD_NAME_ALL, type Router } from 'hono/router';
 import { RegExpRouter } from 'hono/router/reg-exp-router';
 import { SmartRouter } from 'hono/router/smart-router';
 import { TrieRouter } from 'hono/router/trie-router';
-import { assembleApp, OPENAPI_PATH, type RouteGroupName, type RouteGroups } from './assemble-app';
+import {
+  assembleApp,
+  GROUPS_BEHIND_BEARER,
+  OPENAPI_PATH,
+  type RouteGroupName,
+  type RouteGroups,
+} from './assemble-app';
 import type { ApiDeps } from './deps';
 import type { ApiEnv } from './env';
 import { toErrorResponse } from './errors';
+import { CONSOLE_HEADER } from './middleware/authenticate';
 import { ROUTE_GROUP_PATHS } from './route-group-paths';
 import type { registerWebhookEvents } from './webhook-events';
 
@@ -46,6 +53,14 @@ function groupMatcher(): (method: string, path: string) => RouteGroupName[] {
   return (method, path) => router.match(method, path)[0].map(([name]) => name);
 }
 
+/**
+ * No `Authorization` header and no console header: `authenticate` answers 401
+ * `missing_token` whatever the token checks would say, before any group behind it runs.
+ */
+function carriesNoCredential(request: Request): boolean {
+  return !request.headers.has('authorization') && request.headers.get(CONSOLE_HEADER) !== '1';
+}
+
 /** An app with no routes stands in for a group not loaded: no request it could serve has arrived yet. */
 function withPlaceholders(loaded: Partial<RouteGroups>): RouteGroups {
   const empty = new OpenAPIHono<ApiEnv>();
@@ -65,7 +80,9 @@ export interface LazyApp extends Hono<ApiEnv> {
  * serve (`ROUTE_GROUP_PATHS`), and `/openapi.json` loads them all. Each time groups
  * are added the app is assembled again from the loaded ones by `assembleApp`, so
  * middleware, auth, error shapes and order are the eager app's; a group not loaded
- * cannot match the request at hand, so its absence changes no answer.
+ * cannot match the request at hand, so its absence changes no answer. A request
+ * with no credential for groups that all sit behind the bearer check loads none:
+ * the check answers 401 first either way.
  *
  * @example export const handler = handle(createLazyApp(deps))
  */
@@ -117,8 +134,12 @@ export function createLazyApp(deps: ApiDeps): LazyApp {
   front.fetch = async (request, env, executionCtx) => {
     const path = app.getPath(request, { env });
     const document = path === OPENAPI_PATH;
+    const groups = document ? GROUP_NAMES : groupsAt(request.method, path);
+    // The shell's bearer check answers these alone: a 401 needs no route group loaded.
+    const refused =
+      !document && carriesNoCredential(request) && groups.every((g) => GROUPS_BEHIND_BEARER.includes(g));
     try {
-      await ensure(document ? GROUP_NAMES : groupsAt(request.method, path), document);
+      if (!refused) await ensure(groups, document);
     } catch (error) {
       // A chunk that cannot load answers as any unexpected error does, not as a failed invocation.
       deps.logger.error('route group failed to load', { path, error: describeError(error) });
