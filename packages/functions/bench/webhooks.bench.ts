@@ -235,7 +235,12 @@ async function plainPost(): Promise<void> {
 const sender = createWebhookHttpSender({ allowedHosts: parseAllowedHosts(`127.0.0.1:${port}`) });
 const signingKey = webhookSigningKey(secret);
 async function signedSend(): Promise<void> {
-  const headers = webhookSignatureHeaders({ id: 'evt_sample', at: new Date(), body: sampleBody, secret: signingKey });
+  const headers = webhookSignatureHeaders({
+    id: 'evt_sample',
+    at: new Date(),
+    body: sampleBody,
+    secret: signingKey,
+  });
   const result = await sender.send({ url, body: sampleBody, headers });
   if (result.kind !== 'response' || result.statusCode !== 200) throw new Error(`send failed: ${result.kind}`);
 }
