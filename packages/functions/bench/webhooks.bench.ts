@@ -439,6 +439,9 @@ console.log(
   `  ratio job / its floor (send + one write)                       ${(job / floor).toFixed(2)}×  (the ceiling: a delivery's record must survive a crash, so one write per delivery stays)`,
 );
 console.log(`  ratio signing + sender / plain fetch                           ${(send / plain).toFixed(2)}×`);
+console.log(
+  "  (the job module is called directly: the processor's decode, claim and complete are bench:processor's)",
+);
 console.log("  where a delivery's time goes (median wall ms per call, calls per delivery, all rounds):");
 const deliveries = spent.get('job (whole delivery)')?.length ?? 1;
 for (const [label, times] of [...spent].sort((a, b) => median(b[1]) - median(a[1]))) {
