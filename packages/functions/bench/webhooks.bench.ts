@@ -38,7 +38,7 @@ import {
 } from '@paperlane/core';
 import { generateWebhookSecret } from '@paperlane/jobs';
 import { type WebhookEventContent, webhookBody } from '@paperlane/jobs/webhooks/delivery-handler';
-import { webhookSignatureHeaders } from '@paperlane/jobs/webhooks/signature';
+import { webhookSignatureHeaders, webhookSigningKey } from '@paperlane/jobs/webhooks/signature';
 import { webhookSecretContext } from '@paperlane/store';
 import { freePort, recordBenchFigure, startDynaliteProcess, startProcess } from '@paperlane/testing';
 import { webhookDeliveryModule } from '../src/handlers/webhook-delivery';
@@ -231,9 +231,16 @@ async function plainPost(): Promise<void> {
 }
 
 // The job's own machinery without the store: sign both ways, then the SSRF-guarded send.
+// Signed with the keys imported once, as the job signs.
 const sender = createWebhookHttpSender({ allowedHosts: parseAllowedHosts(`127.0.0.1:${port}`) });
+const signingKey = webhookSigningKey(secret);
 async function signedSend(): Promise<void> {
-  const headers = webhookSignatureHeaders({ id: 'evt_sample', at: new Date(), body: sampleBody, secret });
+  const headers = webhookSignatureHeaders({
+    id: 'evt_sample',
+    at: new Date(),
+    body: sampleBody,
+    secret: signingKey,
+  });
   const result = await sender.send({ url, body: sampleBody, headers });
   if (result.kind !== 'response' || result.statusCode !== 200) throw new Error(`send failed: ${result.kind}`);
 }

@@ -11,3 +11,4 @@ export {
   UnsafeAddressError,
 } from './resolve-public-address';
 export { checkOutboundUrl, type OutboundUrlPolicy, type UrlVerdict } from './url-policy';
+export { type UrlVerdictMemo, urlVerdictMemo } from './url-verdict-memo';

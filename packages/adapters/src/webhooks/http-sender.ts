@@ -12,7 +12,7 @@ import {
   resolvePublicAddress,
   UnsafeAddressError,
 } from '../net/resolve-public-address';
-import { checkOutboundUrl } from '../net/url-policy';
+import { urlVerdictMemo } from '../net/url-verdict-memo';
 
 export interface WebhookHttpRequest {
   url: string;
@@ -75,6 +75,8 @@ export function createWebhookHttpSender(options: WebhookHttpSenderOptions = {}):
   const timeoutMs = options.timeoutMs ?? 15_000;
   const maxResponseBytes = options.maxResponseBytes ?? 4096;
   const userAgent = options.userAgent ?? 'Paperlane-Webhooks/1.0';
+  // A subscriber's URL is judged once per process; the address it resolves to, on every send.
+  const urls = urlVerdictMemo({ allowedHosts });
 
   return {
     async send(input) {
@@ -83,7 +85,7 @@ export function createWebhookHttpSender(options: WebhookHttpSenderOptions = {}):
       const fail = (code: Extract<WebhookHttpResult, { kind: 'failure' }>['code'], message: string) =>
         ({ kind: 'failure', code, message, durationMs: elapsed() }) as const;
 
-      const verdict = checkOutboundUrl(input.url, { allowedHosts });
+      const verdict = urls.check(input.url);
       if (!verdict.ok) return fail('unsafe_url', `refused URL: ${verdict.reason}`);
       const { url, port, allowlisted } = verdict;
       let target: ResolvedAddress;

@@ -12,16 +12,11 @@ import {
   webhookDisabledPayload,
   writeThroughOutage,
 } from '@paperlane/core';
-import {
-  type Store,
-  type WebhookCache,
-  type WebhookDeliveryRecord,
-  type WebhookRecord,
-  webhookSecretContext,
-} from '@paperlane/store';
+import type { Store, WebhookCache, WebhookDeliveryRecord, WebhookRecord } from '@paperlane/store';
 import { classifyAttempt } from './attempt-outcome';
 import type { WebhookSender } from './ports';
 import { webhookSignatureHeaders } from './signature';
+import { createSigningKeyCache } from './signing-key-cache';
 
 /** A subscription that has failed without one success for this long is disabled. */
 export const DEFAULT_WEBHOOK_DISABLE_AFTER_MS = 3 * 24 * 60 * 60_000;
@@ -33,7 +28,11 @@ export interface WebhookDeliveryDeps {
    * 5 s stale) in the wired module; the store itself when absent.
    */
   subscriptions?: Pick<WebhookCache, 'get' | 'remember' | 'forget'>;
-  /** Opens signing secrets; wrap it in `cachingSecretOpener` to open each once per process. */
+  /**
+   * Opens signing secrets. The handler keeps each subscription's opened and imported keys
+   * until its sealed secret changes (`createSigningKeyCache`); wrap the cipher in
+   * `cachingSecretOpener` to share opened secrets with the rest of the process.
+   */
   cipher: SecretCipher;
   sender: WebhookSender;
   /** Where `webhook.disabled` goes: the app-wide sink (the fan-out). */
@@ -144,6 +143,7 @@ function isFirstRun(ctx: { attempt: number; job: { generation: number } }): bool
  */
 export function createWebhookDeliveryHandler(deps: WebhookDeliveryDeps): JobHandler<'webhook-delivery'> {
   const disableAfterMs = deps.disableAfterMs ?? DEFAULT_WEBHOOK_DISABLE_AFTER_MS;
+  const signingKeys = createSigningKeyCache({ cipher: deps.cipher });
 
   async function disable(
     webhook: WebhookRecord,
@@ -186,25 +186,31 @@ export function createWebhookDeliveryHandler(deps: WebhookDeliveryDeps): JobHand
   return async (ctx) => {
     const { tenantId, webhookId, webhookDeliveryId: deliveryId } = ctx.payload;
     const deliveryRef = { tenantId, deliveryId };
+    const webhookRef = { tenantId, webhookId };
+    const subscription = () =>
+      deps.subscriptions ? deps.subscriptions.get(webhookRef) : deps.store.webhooks.get(webhookRef);
     // A first run whose message carries the event knows the delivery without reading it;
     // any other run reads it. With the subscription cached, the common delivery then costs
     // one store round trip: the record of its attempt.
     const carried = carriedContent(ctx.payload);
-    const known = carried && isFirstRun(ctx) ? { state: UNTRIED, content: carried } : undefined;
-    const [stored, webhook] = await Promise.all([
-      known ? undefined : deps.store.webhookDeliveries.get(deliveryRef),
-      deps.subscriptions
-        ? deps.subscriptions.get({ tenantId, webhookId })
-        : deps.store.webhooks.get({ tenantId, webhookId }),
-    ]);
-    // The message's copy of the event when it has one, so every attempt sends the same bytes.
-    const loaded =
-      known ??
-      (stored?.webhookId === webhookId
-        ? { state: stored, content: carried ?? deliveryContent(stored) }
-        : undefined);
-    if (!loaded) return { delivery_id: deliveryId, skipped: 'delivery_missing' };
-    const { state: before, content } = loaded;
+    let webhook: WebhookRecord | undefined;
+    let before: Pick<WebhookDeliveryRecord, 'status' | 'attempts'>;
+    let content: WebhookEventContent;
+    if (carried && isFirstRun(ctx)) {
+      webhook = await subscription();
+      before = UNTRIED;
+      content = carried;
+    } else {
+      const [stored, found] = await Promise.all([
+        deps.store.webhookDeliveries.get(deliveryRef),
+        subscription(),
+      ]);
+      if (stored?.webhookId !== webhookId) return { delivery_id: deliveryId, skipped: 'delivery_missing' };
+      webhook = found;
+      before = stored;
+      // The message's copy of the event when it has one, so every attempt sends the same bytes.
+      content = carried ?? deliveryContent(stored);
+    }
     if (before.status !== 'pending') return { delivery_id: deliveryId, skipped: before.status };
     // Every write of this attempt is fenced on the state it started from: a run that finds
     // the delivery finished or advanced by another changes nothing.
@@ -224,22 +230,19 @@ export function createWebhookDeliveryHandler(deps: WebhookDeliveryDeps): JobHand
     }
 
     const startedAt = deps.clock.now();
-    const context = webhookSecretContext(tenantId, webhookId);
-    const secret = await deps.cipher.decrypt(webhook.secretCiphertext, context);
     const inGrace =
       webhook.previousSecretCiphertext !== undefined &&
       webhook.previousExpiresAt !== undefined &&
       webhook.previousExpiresAt > startedAt.toISOString();
-    const previousSecret = inGrace
-      ? await deps.cipher.decrypt(webhook.previousSecretCiphertext!, context)
-      : undefined;
+    // Opened and imported once per subscription and secret, not per delivery.
+    const keys = signingKeys.peek(webhook, inGrace) ?? (await signingKeys.open(webhook, inGrace));
     const body = webhookBody(content);
     const headers = webhookSignatureHeaders({
       id: content.eventId,
       at: startedAt,
       body,
-      secret,
-      ...(previousSecret ? { previousSecret } : {}),
+      secret: keys.current,
+      previousSecret: inGrace ? keys.previous : undefined,
     });
 
     // `parent`: the POST's `traceparent` is a span of this attempt (the instrumented sender).
@@ -274,36 +277,38 @@ export function createWebhookDeliveryHandler(deps: WebhookDeliveryDeps): JobHand
     };
     const log = (message: string) => ctx.logger.warn(message, { tenantId, webhookId, deliveryId });
     const statusCode = result.kind === 'response' ? { statusCode: result.statusCode } : {};
-    const webhookRef = { tenantId, webhookId };
 
     if (outcome.kind === 'delivered') {
-      await Promise.all([
-        writeThroughOutage(
-          () =>
-            deps.store.webhookDeliveries.recordAttempt({
-              ...observed,
-              status: 'succeeded',
-              error: null,
-              nextAttemptAt: null,
-            }),
-          {
-            deadlineMs: WEBHOOK_RECORD_DEADLINE_MS,
-            maxDelayMs: 1_000,
-            signal: ctx.signal,
-            // The POST happened: a run that takes the job over must find it recorded, not send it again.
-            outlastsClaim: true,
-            logger: ctx.logger,
-            message: 'webhook delivered but not yet recorded; retrying the record',
-          },
-        ),
-        healthUnchanged(webhook, result.kind === 'response' ? result.statusCode : undefined, at)
-          ? undefined
-          : // Subscription health is advisory: an outage here must not make the event go out again.
-            deps.store.webhooks
-              .recordDeliveryResult({ ...webhookRef, ok: true, ...statusCode, at })
-              .then((written) => written && deps.subscriptions?.remember(written))
-              .catch((error: unknown) => log(`subscription health not recorded: ${describeError(error)}`)),
-      ]);
+      const recorded = writeThroughOutage(
+        () =>
+          deps.store.webhookDeliveries.recordAttempt({
+            ...observed,
+            status: 'succeeded',
+            error: null,
+            nextAttemptAt: null,
+          }),
+        {
+          deadlineMs: WEBHOOK_RECORD_DEADLINE_MS,
+          maxDelayMs: 1_000,
+          signal: ctx.signal,
+          // The POST happened: a run that takes the job over must find it recorded, not send it again.
+          outlastsClaim: true,
+          logger: ctx.logger,
+          message: 'webhook delivered but not yet recorded; retrying the record',
+        },
+      );
+      if (healthUnchanged(webhook, result.kind === 'response' ? result.statusCode : undefined, at)) {
+        await recorded;
+      } else {
+        await Promise.all([
+          recorded,
+          // Subscription health is advisory: an outage here must not make the event go out again.
+          deps.store.webhooks
+            .recordDeliveryResult({ ...webhookRef, ok: true, ...statusCode, at })
+            .then((written) => written && deps.subscriptions?.remember(written))
+            .catch((error: unknown) => log(`subscription health not recorded: ${describeError(error)}`)),
+        ]);
+      }
       return { ...summary, status: 'succeeded' };
     }
 

@@ -1,7 +1,12 @@
 import { createHmac, webcrypto } from 'node:crypto';
 import { ValidationError } from '@paperlane/core';
 import { describe, expect, it } from 'vitest';
-import { generateWebhookSecret, standardSigningKey, webhookSignatureHeaders } from './signature';
+import {
+  generateWebhookSecret,
+  standardSigningKey,
+  webhookSignatureHeaders,
+  webhookSigningKey,
+} from './signature';
 
 /** Verifies with WebCrypto, a separate HMAC implementation from the signer's. */
 async function hmac(key: Uint8Array, message: string, encoding: 'hex' | 'base64'): Promise<string> {
@@ -53,7 +58,30 @@ describe('webhook signatures', () => {
     expect(parts).not.toContain(tampered);
   });
 
+  it('signs the same with keys imported once as with the secret strings', async () => {
+    const secret = generateWebhookSecret();
+    const previousSecret = generateWebhookSecret();
+    const headers = webhookSignatureHeaders({
+      id: 'evt_3',
+      at,
+      body,
+      secret: webhookSigningKey(secret),
+      previousSecret: webhookSigningKey(previousSecret),
+    });
+    const signed = `evt_3.1893456007.${body}`;
+    expect(headers['webhook-signature']).toBe(
+      [
+        `v1,${await hmac(Buffer.from(secret.slice(6), 'base64'), signed, 'base64')}`,
+        `v1,${await hmac(Buffer.from(previousSecret.slice(6), 'base64'), signed, 'base64')}`,
+      ].join(' '),
+    );
+    expect(headers['x-signature-256']).toBe(
+      `sha256=${await hmac(new TextEncoder().encode(secret), body, 'hex')}`,
+    );
+  });
+
   it('refuses secrets that are not whsec_ keys', () => {
+    expect(() => webhookSigningKey('hunter2')).toThrow(ValidationError);
     expect(() => standardSigningKey('hunter2')).toThrow(ValidationError);
     expect(() => standardSigningKey('whsec_')).toThrow(ValidationError);
   });

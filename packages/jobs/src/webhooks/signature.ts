@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
 import { ValidationError } from '@paperlane/core';
 
 export const WEBHOOK_SECRET_PREFIX = 'whsec_';
@@ -26,6 +26,32 @@ export function standardSigningKey(secret: string): Buffer {
 }
 
 /**
+ * A secret's two HMAC keys, imported once: the Standard Webhooks key (the decoded bytes
+ * after `whsec_`) and the GitHub-style key (the secret string's own bytes). Signing with
+ * these skips decoding and importing the key on every attempt.
+ */
+export interface WebhookSigningKey {
+  standard: KeyObject;
+  github: KeyObject;
+}
+
+/**
+ * Imports a secret's signing keys (see {@link WebhookSigningKey}).
+ *
+ * @throws ValidationError when the secret is not a `whsec_` key
+ * @example const key = webhookSigningKey(secret); webhookSignatureHeaders({ id, at, body, secret: key });
+ */
+export function webhookSigningKey(secret: string): WebhookSigningKey {
+  return {
+    standard: createSecretKey(standardSigningKey(secret)),
+    github: createSecretKey(Buffer.from(secret, 'utf8')),
+  };
+}
+
+/** A secret as the signers take it: the string shown to the tenant, or its imported keys. */
+export type WebhookSecret = string | WebhookSigningKey;
+
+/**
  * `v1,<base64 HMAC-SHA256 of "id.timestamp.body">` per Standard Webhooks; one entry per
  * secret, space-separated (during a rotation's grace period both secrets sign).
  */
@@ -33,12 +59,15 @@ export function standardWebhookSignature(input: {
   id: string;
   timestampSeconds: number;
   body: string;
-  secrets: readonly string[];
+  secrets: readonly WebhookSecret[];
 }): string {
   const signed = `${input.id}.${input.timestampSeconds}.${input.body}`;
-  return input.secrets
-    .map((secret) => `v1,${createHmac('sha256', standardSigningKey(secret)).update(signed).digest('base64')}`)
-    .join(' ');
+  let signature = '';
+  for (const secret of input.secrets) {
+    const key = typeof secret === 'string' ? standardSigningKey(secret) : secret.standard;
+    signature += `${signature ? ' ' : ''}v1,${createHmac('sha256', key).update(signed).digest('base64')}`;
+  }
+  return signature;
 }
 
 /**
@@ -46,14 +75,16 @@ export function standardWebhookSignature(input: {
  * The key is the secret string exactly as shown to the tenant (`whsec_…` included),
  * which is what a GitHub-style verifier configured with that secret computes.
  */
-export function githubStyleSignature(secret: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+export function githubStyleSignature(secret: WebhookSecret, body: string): string {
+  const key = typeof secret === 'string' ? secret : secret.github;
+  return `sha256=${createHmac('sha256', key).update(body).digest('hex')}`;
 }
 
 /**
  * Every signature header of one attempt. `X-Signature-256` carries one value, so it
  * is signed with the current secret only; `webhook-signature` carries both while the
- * previous secret is in its grace period.
+ * previous secret is in its grace period. Secrets may be given as strings or as keys
+ * imported once ({@link webhookSigningKey}); the headers are the same.
  *
  * @example
  * webhookSignatureHeaders({ id: 'evt_1', at: new Date(), body, secret, previousSecret })
@@ -62,8 +93,8 @@ export function webhookSignatureHeaders(input: {
   id: string;
   at: Date;
   body: string;
-  secret: string;
-  previousSecret?: string;
+  secret: WebhookSecret;
+  previousSecret?: WebhookSecret | undefined;
 }): Record<string, string> {
   const timestampSeconds = Math.floor(input.at.getTime() / 1000);
   const secrets = input.previousSecret ? [input.secret, input.previousSecret] : [input.secret];
