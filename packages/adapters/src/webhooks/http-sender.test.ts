@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllowedHosts } from '../net/host-allowlist';
 import { createRegistrationUrlCheck } from '../net/registration-check';
@@ -206,5 +208,71 @@ describe('createWebhookHttpSender against a loopback receiver', () => {
     expect(await dev.send({ ...request('/ok'), url: `${closed.origin}/ok` })).toMatchObject({
       code: 'connection_failed',
     });
+  });
+
+  it('keeps connections alive per checked address, and resends once on a kept-alive socket the receiver dropped', async () => {
+    // Counts connections; on each connection's third request it drops the socket unanswered,
+    // as a receiver does that closed an idle connection just as the request arrived.
+    const bodies: string[] = [];
+    let connections = 0;
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        bodies.push(Buffer.concat(chunks).toString('utf8'));
+        const socket = req.socket as typeof req.socket & { served?: number };
+        socket.served = (socket.served ?? 0) + 1;
+        if (socket.served === 3) socket.destroy();
+        else res.writeHead(204).end();
+      });
+    });
+    server.on('connection', () => {
+      connections += 1;
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const url = `http://127.0.0.1:${port}/in`;
+      const pooled = createWebhookHttpSender({ allowedHosts: parseAllowedHosts(`127.0.0.1:${port}`) });
+      for (const n of [1, 2, 3]) {
+        expect(await pooled.send({ url, body: `{"n":${n}}`, headers: {} })).toMatchObject({
+          kind: 'response',
+          statusCode: 204,
+        });
+      }
+      // 1 and 2 shared a connection; 3 reached it, was dropped unanswered, and went again on a new one.
+      expect(connections).toBe(2);
+      expect(bodies).toEqual(['{"n":1}', '{"n":2}', '{"n":3}', '{"n":3}']);
+
+      const fresh = createWebhookHttpSender({
+        allowedHosts: parseAllowedHosts(`127.0.0.1:${port}`),
+        pool: false,
+      });
+      await fresh.send({ url, body: '{}', headers: {} });
+      await fresh.send({ url, body: '{}', headers: {} });
+      expect(connections).toBe(4);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('never hands a kept-alive socket to a request whose host now resolves to another address', async () => {
+    let address = '127.0.0.1';
+    const resolve: HostResolver = async () => [{ address, family: 4 }];
+    const sender = createWebhookHttpSender({
+      allowedHosts: parseAllowedHosts(`moving.test:${receiver.port}`),
+      resolve,
+    });
+    const url = `http://moving.test:${receiver.port}/ok`;
+    expect(await sender.send({ ...request('/ok'), url })).toMatchObject({ statusCode: 204 });
+    // The receiver listens on 127.0.0.1 only: a reused socket would have reached it.
+    address = '127.0.0.2';
+    expect(await sender.send({ ...request('/ok'), url })).toMatchObject({
+      kind: 'failure',
+      code: 'connection_failed',
+    });
+    address = '127.0.0.1';
+    expect(await sender.send({ ...request('/ok'), url })).toMatchObject({ statusCode: 204 });
   });
 });

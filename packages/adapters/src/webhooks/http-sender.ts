@@ -1,9 +1,15 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import {
+  type ClientRequest,
+  type Agent as HttpAgent,
+  request as httpRequest,
+  type IncomingMessage,
+} from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { TraceContext } from '@paperlane/core';
+import { type CheckedAddressPool, createCheckedAddressPool } from '../net/checked-address-pool';
 import type { AllowedHost } from '../net/host-allowlist';
 import {
   type HostResolver,
@@ -56,7 +62,12 @@ export interface WebhookHttpSenderOptions {
   maxResponseBytes?: number;
   resolve?: HostResolver;
   userAgent?: string;
+  /** Keep-alive pools per checked address (default: one per sender); `false`: a new connection per POST. */
+  pool?: CheckedAddressPool | false;
 }
+
+/** Errors of a kept-alive socket the receiver closed while idle. */
+const STALE_SOCKET_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 
 /**
  * The outbound HTTP client for webhooks, with the SSRF guard at connect time: the
@@ -65,6 +76,13 @@ export interface WebhookHttpSenderOptions {
  * changes between check and connect — rebinding — is never used). TLS still
  * verifies the certificate against the host name (SNI and Host are the name).
  * Redirects are not followed; the body read is capped.
+ *
+ * Connections are kept alive per checked address ({@link createCheckedAddressPool}), so a
+ * pooled socket only serves a request whose host was just checked to the address it is
+ * connected to. When a kept-alive socket fails before any answer (the receiver closed it
+ * while idle), the request is sent once more on a new connection. The receiver may then
+ * see it twice (if it read the first and died before answering), which webhooks allow:
+ * receivers deduplicate on `webhook-id`.
  *
  * @example
  * const sender = createWebhookHttpSender({ allowedHosts: parseAllowedHosts(env.WEBHOOK_ALLOWED_HOSTS) });
@@ -77,6 +95,7 @@ export function createWebhookHttpSender(options: WebhookHttpSenderOptions = {}):
   const userAgent = options.userAgent ?? 'Paperlane-Webhooks/1.0';
   // A subscriber's URL is judged once per process; the address it resolves to, on every send.
   const urls = urlVerdictMemo({ allowedHosts });
+  const pool = options.pool === undefined ? createCheckedAddressPool() : options.pool;
 
   return {
     async send(input) {
@@ -109,8 +128,11 @@ export function createWebhookHttpSender(options: WebhookHttpSenderOptions = {}):
       const bareHost = url.hostname.replace(/^\[|\]$/g, '');
       const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
 
+      const protocol = url.protocol === 'https:' ? 'https:' : 'http:';
+
       return new Promise<WebhookHttpResult>((resolve) => {
         let settled = false;
+        let req: ClientRequest | undefined;
         const finish = (result: WebhookHttpResult) => {
           if (settled) return;
           settled = true;
@@ -118,37 +140,17 @@ export function createWebhookHttpSender(options: WebhookHttpSenderOptions = {}):
           input.signal?.removeEventListener('abort', onAbort);
           resolve(result);
         };
-        const req = send({
-          host: bareHost,
-          port,
-          path: `${url.pathname}${url.search}`,
-          method: 'POST',
-          lookup: pinned,
-          // A fresh connection per request: a pooled socket could outlive the check.
-          agent: false,
-          ...(url.protocol === 'https:' && isIP(bareHost) === 0 ? { servername: bareHost } : {}),
-          headers: {
-            ...input.headers,
-            host: url.host,
-            'content-type': 'application/json',
-            'content-length': String(Buffer.byteLength(input.body)),
-            'user-agent': userAgent,
-          },
-        });
         const timer = setTimeout(() => {
-          req.destroy();
+          req?.destroy();
           finish(fail('timeout', `no complete answer within ${timeoutMs} ms`));
         }, timeoutMs);
         const onAbort = () => {
-          req.destroy();
+          req?.destroy();
           finish(fail('aborted', 'the delivery was aborted'));
         };
         input.signal?.addEventListener('abort', onAbort, { once: true });
 
-        req.on('error', (error: NodeJS.ErrnoException) => {
-          finish(fail('connection_failed', `${error.code ?? 'error'}: ${error.message}`.slice(0, 500)));
-        });
-        req.on('response', (res: IncomingMessage) => {
+        const read = (res: IncomingMessage) => {
           const chunks: Buffer[] = [];
           let kept = 0;
           const done = () => {
@@ -167,7 +169,7 @@ export function createWebhookHttpSender(options: WebhookHttpSenderOptions = {}):
             chunks.push(part);
             kept += part.length;
             if (kept >= maxResponseBytes) {
-              // Enough for the record; the rest is never read.
+              // Enough for the record; the rest is never read (and the socket is not reused).
               done();
               res.destroy();
             }
@@ -175,8 +177,42 @@ export function createWebhookHttpSender(options: WebhookHttpSenderOptions = {}):
           res.on('end', done);
           res.on('error', done);
           res.on('close', done);
-        });
-        req.end(input.body);
+        };
+
+        const post = (agent: HttpAgent | false) => {
+          const sent = send({
+            host: bareHost,
+            port,
+            path: `${url.pathname}${url.search}`,
+            method: 'POST',
+            lookup: pinned,
+            agent,
+            ...(url.protocol === 'https:' && isIP(bareHost) === 0 ? { servername: bareHost } : {}),
+            headers: {
+              ...input.headers,
+              host: url.host,
+              'content-type': 'application/json',
+              'content-length': String(Buffer.byteLength(input.body)),
+              'user-agent': userAgent,
+            },
+          });
+          req = sent;
+          let answered = false;
+          sent.on('error', (error: NodeJS.ErrnoException) => {
+            if (settled) return;
+            // Once, on a new connection: the socket was reused and died before any answer.
+            if (agent && sent.reusedSocket && !answered && STALE_SOCKET_ERRORS.has(error.code ?? '')) {
+              return post(false);
+            }
+            finish(fail('connection_failed', `${error.code ?? 'error'}: ${error.message}`.slice(0, 500)));
+          });
+          sent.on('response', (res: IncomingMessage) => {
+            answered = true;
+            read(res);
+          });
+          sent.end(input.body);
+        };
+        post(pool ? pool.agentFor(protocol, target.address, port) : false);
       });
     },
   };
