@@ -17,7 +17,8 @@ export type UrlVerdict =
     }
   | { ok: false; code: string; reason: string };
 
-const MAX_URL_LENGTH = 2048;
+/** Longer URLs are refused (and, being refused, never kept by a memo). */
+export const MAX_URL_LENGTH = 2048;
 
 /** Ports below 1024 reach system services; 443 is the one public receivers use. */
 function portAllowed(port: number): boolean {

@@ -39,4 +39,12 @@ describe('urlVerdictMemo', () => {
     expect(again).toEqual(a);
     expect(again).not.toBe(a);
   });
+
+  it('refuses an oversized URL every time without keeping it', () => {
+    const urls = urlVerdictMemo(policy);
+    const huge = `https://hooks.example.com/${'x'.repeat(1024 * 1024)}`;
+    expect(urls.check(huge)).toMatchObject({ ok: false, code: 'invalid_url' });
+    expect(urls.check(huge)).toMatchObject({ ok: false, code: 'invalid_url' });
+    expect(urls.size).toBe(0);
+  });
 });

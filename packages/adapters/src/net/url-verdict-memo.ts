@@ -1,4 +1,4 @@
-import { checkOutboundUrl, type OutboundUrlPolicy, type UrlVerdict } from './url-policy';
+import { checkOutboundUrl, MAX_URL_LENGTH, type OutboundUrlPolicy, type UrlVerdict } from './url-policy';
 
 /** {@link checkOutboundUrl} under one policy, remembering its verdicts. */
 export interface UrlVerdictMemo {
@@ -30,8 +30,9 @@ export function urlVerdictMemo(
       const known = verdicts.get(raw);
       if (known) return known;
       const verdict = checkOutboundUrl(raw, policy);
-      // Only strings are worth keeping (the check refuses anything else).
-      if (typeof raw === 'string') {
+      // Only strings the policy could accept are kept: a hostile megabyte-long URL is judged
+      // (and refused) every time rather than held as a key.
+      if (typeof raw === 'string' && raw.length <= MAX_URL_LENGTH) {
         verdicts.set(raw, verdict);
         if (verdicts.size > maxEntries) verdicts.delete(verdicts.keys().next().value as string);
       }

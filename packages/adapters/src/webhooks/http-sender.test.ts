@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '@paperlane/testing/fakes/loopback-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllowedHosts } from '../net/host-allowlist';
 import { createRegistrationUrlCheck } from '../net/registration-check';
@@ -229,8 +229,7 @@ describe('createWebhookHttpSender against a loopback receiver', () => {
     server.on('connection', () => {
       connections += 1;
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
+    const { port, close } = await listenOnLoopback(server);
     try {
       const url = `http://127.0.0.1:${port}/in`;
       const pooled = createWebhookHttpSender({ allowedHosts: parseAllowedHosts(`127.0.0.1:${port}`) });
@@ -252,8 +251,7 @@ describe('createWebhookHttpSender against a loopback receiver', () => {
       await fresh.send({ url, body: '{}', headers: {} });
       expect(connections).toBe(4);
     } finally {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close();
     }
   });
 
