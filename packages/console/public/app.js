@@ -45,6 +45,9 @@ function useHash() {
   useEffect(() => {
     const update = () => setHash(location.hash);
     addEventListener('hashchange', update);
+    // Effects run after paint: a hash changed between the first render and now fired no
+    // event we could hear, so read it once more (a CI run caught exactly this race).
+    update();
     return () => removeEventListener('hashchange', update);
   }, []);
   return hash.replace(/^#/, '') || '/upload';
