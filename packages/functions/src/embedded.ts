@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startDynalite, startFauxqs } from '@paperlane/testing';
+import { startDynalite } from '@paperlane/testing/dynalite';
+import { startFauxqs } from '@paperlane/testing/fauxqs';
 import type { Config } from './config/config';
 
 export interface EmbeddedServices {

@@ -7,8 +7,6 @@
  * in this process instead (local/start-local.ts), as before the supervisor.
  */
 import type { Config } from '../config/config';
-import { startLocal } from '../local/start-local';
-import { startSupervisor } from '../supervisor/supervisor';
 import { runUntilSignal } from './run-until-signal';
 
 const singleProcess = process.argv.includes('--single-process');
@@ -26,7 +24,10 @@ function describeStack(config: Config): string {
 }
 
 await runUntilSignal(async () => {
-  const running = singleProcess ? await startLocal() : await startSupervisor();
+  // Imported for the mode chosen: the supervisor alone loads little, and its children load their own roles.
+  const running = singleProcess
+    ? await (await import('../local/start-local')).startLocal()
+    : await (await import('../supervisor/supervisor')).startSupervisor();
   const url = running.url ?? '';
   const token = await running.token('demo', { role: 'admin', userId: 'dev' });
   const operatorToken = await running.token('ops', { role: 'operator', userId: 'dev' });

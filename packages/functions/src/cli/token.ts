@@ -3,7 +3,7 @@ import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, mintToken, ROLES } from '@paperlane
 import { idSchema } from '@paperlane/core';
 import { z } from 'zod';
 import { loadConfig } from '../config/config';
-import { localJwtSecret } from '../local/start-local';
+import { localJwtSecret } from '../config/dev-secret';
 import type { CliIo } from './io';
 
 const optionsSchema = z.strictObject({

@@ -1,7 +1,7 @@
 import { mintToken, type PrincipalRole } from '@paperlane/api';
 import { type Logger, QUEUE_NAMES, type QueueName } from '@paperlane/core';
 import { type Config, loadConfig } from '../config/config';
-import { devJwtSecret } from '../config/dev-secret';
+import { localJwtSecret } from '../config/dev-secret';
 import type { Container, Stoppable } from '../container';
 import type { HttpServer } from '../server/node-server';
 import { createLocalContainer } from './local-container';
@@ -35,10 +35,6 @@ export interface LocalProcess {
 }
 
 /** The HS256 secret: JWT_SECRET, else (off AWS) the one generated under DATA_DIR. */
-export async function localJwtSecret(config: Config): Promise<string> {
-  return config.env.JWT_SECRET ?? devJwtSecret(config.env.DATA_DIR);
-}
-
 /**
  * Runs Paperlane in this one process (tests, benchmarks, `npm start -- --single-process`,
  * `npm run worker:*`): the container (embedded stand-ins where no endpoint is configured),

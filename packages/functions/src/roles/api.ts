@@ -1,10 +1,10 @@
 import { mintToken, type PrincipalRole } from '@paperlane/api';
 import { type ChangeFeed, type EventBus, type JobHandlers, type Logger, QUEUE_NAMES } from '@paperlane/core';
 import type { Config } from '../config/config';
+import { localJwtSecret } from '../config/dev-secret';
 import type { Container } from '../container';
 import { createLocalContainer } from '../local/local-container';
 import { type ApiServer, type ServeApiOptions, serveApi } from '../local/serve-api';
-import { localJwtSecret } from '../local/start-local';
 
 /** The API consumes nothing; a handler called here would be a wiring bug, so it fails loudly. */
 const noConsumers = Object.fromEntries(

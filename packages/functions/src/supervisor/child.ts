@@ -5,12 +5,11 @@
  * no orphan outlives it). Ctrl-C reaches every process of the terminal's group; the
  * children ignore it and let the supervisor stop them in order.
  */
-import { createIpcChangeFeed, createIpcEventBus, createJsonLogger } from '@paperlane/adapters';
+import { createIpcChangeFeed } from '@paperlane/adapters/events/change-feeds';
+import { createIpcEventBus } from '@paperlane/adapters/events/ipc-bus';
+import { createJsonLogger } from '@paperlane/adapters/logging/json-logger';
 import { describeError } from '@paperlane/core';
 import { loadConfig } from '../config/config';
-import { startApiRole } from '../roles/api';
-import { startConsumersRole } from '../roles/consumers';
-import { startEmulatorsRole } from '../roles/emulators';
 import { CONSUMER_QUEUES, isRole, type Role, SCHEDULES_ROLE } from '../roles/roles';
 import type { FromChild } from './messages';
 import { toChildSchema } from './messages';
@@ -42,7 +41,9 @@ const tell = (message: FromChild) => {
 const relayed = relayedMetrics();
 
 async function start(role: Role): Promise<Running> {
+  // Each role's code is imported by the one child that runs it (the emulators child loads no API).
   if (role === 'emulators') {
+    const { startEmulatorsRole } = await import('../roles/emulators');
     const services = await startEmulatorsRole(config, {
       dynamodb: settings.SUPERVISOR_DYNAMODB_PORT,
       sqs: settings.SUPERVISOR_SQS_PORT,
@@ -54,6 +55,7 @@ async function start(role: Role): Promise<Running> {
   const changes = config.env.REDIS_URL ? undefined : createIpcChangeFeed({ channel: process, logger });
   const shared = { config, logger, ...(events ? { events } : {}), ...(changes ? { changes } : {}) };
   if (role === 'api') {
+    const { startApiRole } = await import('../roles/api');
     const api = await startApiRole({
       ...shared,
       health: health.checks,
@@ -62,6 +64,7 @@ async function start(role: Role): Promise<Running> {
     });
     return { ready: { url: api.url }, close: () => api.close() };
   }
+  const { startConsumersRole } = await import('../roles/consumers');
   const consumers = await startConsumersRole({
     ...shared,
     queues: CONSUMER_QUEUES[role],

@@ -1,18 +1,16 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import {
-  createJsonLogger,
-  IPC_JOB_EVENT,
-  IPC_JOB_EVENTS_WANTED,
-  IPC_STORE_CHANGE,
-} from '@paperlane/adapters';
-import { mintToken, type PrincipalRole } from '@paperlane/api';
+import { IPC_STORE_CHANGE } from '@paperlane/adapters/events/change-feeds';
+import { IPC_JOB_EVENT, IPC_JOB_EVENTS_WANTED } from '@paperlane/adapters/events/ipc-bus';
+import { createJsonLogger } from '@paperlane/adapters/logging/json-logger';
+import type { PrincipalRole } from '@paperlane/api';
+// Narrow paths: the supervisor loads no API, container or emulator code of its own.
+import { mintToken } from '@paperlane/api/auth/tokens';
 import type { Logger } from '@paperlane/core';
-import { freePort } from '@paperlane/testing';
+import { freePort } from '@paperlane/testing/free-port';
 import { type Config, loadConfig } from '../config/config';
-import { devSecretKey } from '../config/dev-secret';
-import { localJwtSecret } from '../local/start-local';
+import { devSecretKey, localJwtSecret } from '../config/dev-secret';
 import type { Role } from '../roles/roles';
 import { SCHEDULES_ROLE } from '../roles/roles';
 import { type FromChild, fromChildSchema, type ProcessStatus, type ToChild } from './messages';
