@@ -1,4 +1,4 @@
-import { EventEmitter, once } from 'node:events';
+import { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { buildApp, type FauxqsServer as FauxqsInstance } from 'fauxqs';
@@ -26,7 +26,7 @@ export interface FauxqsServer {
   /** The emulator itself, for non-destructive queue inspection in tests. */
   server: FauxqsInspection;
   /**
-   * Emits `receiving` ({ queueUrl }) as a ReceiveMessage reaches the emulator, `abandoned` ({ queueUrl }) when a client goes away while its long poll
+   * Emits `receiving` ({ queueUrl, waitSeconds }) as a ReceiveMessage reaches the emulator, `abandoned` ({ queueUrl }) when a client goes away while its long poll
    * waits, and `released` ({ queueUrl, count }) when messages the emulator then
    * handed to that dead poll were made visible again.
    */
@@ -111,7 +111,11 @@ export async function startFauxqs(
 
   app.addHook('preHandler', async (request: HookRequest, reply: HookReply) => {
     if (request.headers['x-amz-target'] !== RECEIVE) return;
-    receives.emit('receiving', { queueUrl: queueUrlOf(request.body) });
+    const wait = (request.body as { WaitTimeSeconds?: unknown } | null | undefined)?.WaitTimeSeconds;
+    receives.emit('receiving', {
+      queueUrl: queueUrlOf(request.body),
+      waitSeconds: typeof wait === 'number' ? wait : 0,
+    });
     // The response's connection closing before the answer was written: the client is gone.
     reply.raw.once('close', () => {
       if (reply.raw.writableFinished) return;
@@ -161,13 +165,28 @@ export async function startFauxqs(
   };
 }
 
-/** Resolves when the emulator next reports `event` on `receives`. */
-export async function nextReceiveEvent(
+export interface ReceiveEvent {
+  queueUrl?: string;
+  /** `receiving`: the long-poll wait asked for. */
+  waitSeconds?: number;
+  /** `released`: messages made visible again. */
+  count?: number;
+}
+
+/** Resolves with the next `event` the emulator reports on `receives` that `matches`. */
+export function nextReceiveEvent(
   faux: Pick<FauxqsServer, 'receives'>,
   event: 'receiving' | 'abandoned' | 'released',
-): Promise<{ queueUrl?: string; count?: number }> {
-  const [detail] = await once(faux.receives, event);
-  return detail as { queueUrl?: string; count?: number };
+  matches: (detail: ReceiveEvent) => boolean = () => true,
+): Promise<ReceiveEvent> {
+  return new Promise((resolve) => {
+    const listener = (detail: ReceiveEvent) => {
+      if (!matches(detail)) return;
+      faux.receives.off(event, listener);
+      resolve(detail);
+    };
+    faux.receives.on(event, listener);
+  });
 }
 
 /**

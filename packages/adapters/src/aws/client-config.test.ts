@@ -15,6 +15,15 @@ describe('awsClientConfig', () => {
     expect(awsClientConfig({ region: 'eu-west-1' })).not.toHaveProperty('requestHandler');
   });
 
+  it('sizes the connection pool when asked (a poller needs one connection per loop)', () => {
+    expect(sqsClientConfig({ maxSockets: 33 }).requestHandler).toMatchObject({
+      requestTimeout: SQS_REQUEST_TIMEOUT_MS,
+      httpAgent: { maxSockets: 33 },
+      httpsAgent: { maxSockets: 33 },
+    });
+    expect(sqsClientConfig({}).requestHandler).not.toHaveProperty('httpAgent');
+  });
+
   it('a bounded client fails a call the server accepted and never answers, instead of waiting for good', async () => {
     const silent = await startSilentServer();
     const client = new S3Client({

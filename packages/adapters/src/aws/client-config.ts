@@ -8,6 +8,12 @@ export interface AwsClientSettings {
    * transfers of large files).
    */
   requestTimeoutMs?: number;
+  /**
+   * Connections the client may hold at once (the SDK's default is 50). A poller's
+   * loops each hold one through a long poll; past the limit a loop's receive waits
+   * for another's to end.
+   */
+  maxSockets?: number;
 }
 
 /** Connecting to an AWS endpoint or emulator takes milliseconds; past this an attempt fails. */
@@ -34,16 +40,24 @@ export function awsClientConfig(settings: AwsClientSettings = {}) {
     ...(settings.endpoint && !hasEnvCredentials
       ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),
+    ...(settings.requestTimeoutMs !== undefined || settings.maxSockets !== undefined
+      ? { requestHandler: requestHandlerOptions(settings) }
+      : {}),
+  };
+}
+
+function requestHandlerOptions(settings: AwsClientSettings) {
+  const agent = settings.maxSockets === undefined ? undefined : { maxSockets: settings.maxSockets };
+  return {
     ...(settings.requestTimeoutMs !== undefined
       ? {
-          requestHandler: {
-            connectionTimeout: CONNECTION_TIMEOUT_MS,
-            requestTimeout: settings.requestTimeoutMs,
-            // Without it the SDK only logs a warning when the request timeout passes.
-            throwOnRequestTimeout: true,
-          },
+          connectionTimeout: CONNECTION_TIMEOUT_MS,
+          requestTimeout: settings.requestTimeoutMs,
+          // Without it the SDK only logs a warning when the request timeout passes.
+          throwOnRequestTimeout: true,
         }
       : {}),
+    ...(agent ? { httpAgent: agent, httpsAgent: agent } : {}),
   };
 }
 

@@ -40,6 +40,12 @@ export const envSchema = z.object({
   /** Set (LocalStack, emulators): AWS clients use it; unset and not on AWS: embedded emulators start. */
   AWS_ENDPOINT_URL: url.optional(),
   AWS_ENDPOINT_URL_SQS: url.optional(),
+  /**
+   * `true`: the SQS endpoint is Paperlane's embedded emulator, which gives back what an
+   * abandoned long poll took, so stopping consumers may abandon theirs (`npm start` sets
+   * it for its children). Never set it for SQS or LocalStack.
+   */
+  SQS_ENDPOINT_IS_EMBEDDED: z.enum(['true', 'false']).default('false'),
   AWS_ENDPOINT_URL_DYNAMODB: url.optional(),
   AWS_ENDPOINT_URL_S3: url.optional(),
   AWS_REGION: z.string().min(1).default('us-east-1'),

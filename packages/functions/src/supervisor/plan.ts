@@ -42,7 +42,7 @@ export function childEnv(
   return {
     ...env,
     ...(dynamodb ? { AWS_ENDPOINT_URL_DYNAMODB: dynamodb } : {}),
-    ...(sqs ? { AWS_ENDPOINT_URL_SQS: sqs } : {}),
+    ...(sqs ? { AWS_ENDPOINT_URL_SQS: sqs, SQS_ENDPOINT_IS_EMBEDDED: 'true' } : {}),
     // One API process: its own counter is the whole budget (a shared one costs a write per enqueue).
     ...(role === 'api' && options.config.embed.dynamodb && !base.RATE_LIMIT_SCOPE
       ? { RATE_LIMIT_SCOPE: 'process' }

@@ -38,6 +38,12 @@ export interface SqsPollerOptions {
   isPaused?: () => Promise<boolean>;
   /** How often a paused loop asks again (default 1 s). */
   pausedCheckMs?: number;
+  /**
+   * Stop abandons the long polls in flight instead of waiting them out. Only for a
+   * server that gives back what an abandoned poll takes (the embedded emulator does):
+   * SQS would hide those messages for their visibility timeout.
+   */
+  abandonPollsOnStop?: boolean;
 }
 
 /**
@@ -52,6 +58,7 @@ export function createSqsPoller(options: SqsPollerOptions) {
   let stopping = false;
   let loops: Promise<void>[] = [];
   const wakers = new Set<() => void>();
+  let abandon = new AbortController();
 
   /** Waits `ms`, or less when the poller is stopped. */
   function pause(ms: number): Promise<void> {
@@ -78,10 +85,11 @@ export function createSqsPoller(options: SqsPollerOptions) {
     return arn;
   }
 
-  // Receives are never aborted: SQS (and emulators) may already have handed messages to
-  // an abandoned long poll, hiding them for the visibility timeout. Stopping waits for
-  // the poll to return instead and releases whatever it brought.
+  // Receives are not aborted (unless `abandonPollsOnStop`): SQS may already have handed
+  // messages to an abandoned long poll, hiding them for the visibility timeout. Stopping
+  // waits for the poll to return instead and releases whatever it brought.
   async function receive(url: string, waitSeconds: number): Promise<Message[]> {
+    const abandonable = options.abandonPollsOnStop && waitSeconds > 0 ? { abortSignal: abandon.signal } : {};
     const { Messages } = await options.sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: url,
@@ -93,6 +101,7 @@ export function createSqsPoller(options: SqsPollerOptions) {
         MessageSystemAttributeNames: ['All'],
         MessageAttributeNames: ['All'],
       }),
+      abandonable,
     );
     const messages = Messages ?? [];
     if (stopping && messages.length > 0) {
@@ -163,6 +172,7 @@ export function createSqsPoller(options: SqsPollerOptions) {
         if (messages.length === 0) continue;
         await handleBatch(url, messages);
       } catch (error) {
+        if (stopping && abandon.signal.aborted) return;
         failures++;
         const delay = Math.min(30_000, 250 * 2 ** Math.min(failures, 7));
         logger.warn('receive failed; backing off', { error: describeError(error), delayMs: delay });
@@ -175,12 +185,14 @@ export function createSqsPoller(options: SqsPollerOptions) {
     start() {
       if (loops.length > 0) return;
       stopping = false;
+      abandon = new AbortController();
       loops = Array.from({ length: Math.max(1, options.concurrency) }, () => loop());
     },
     /** Stops receiving (within one long-poll wait), then waits for in-flight batches to finish. */
     async stop() {
       stopping = true;
       for (const wake of [...wakers]) wake();
+      if (options.abandonPollsOnStop) abandon.abort();
       await Promise.all(loops);
       loops = [];
     },
