@@ -32,8 +32,11 @@ async function lanes(name: string): Promise<SqsQueueNames> {
   return { high: await create('high'), low: await create('low'), dlq: await create('dlq') };
 }
 
-/** A poller on its own client whose handler must never run: the tests stop it while it waits. */
-function idlePoller(urls: SqsQueueNames, abandonPollsOnStop: boolean) {
+/**
+ * A poller on its own client, started and waiting in its long poll on the high lane.
+ * Its handler records what it is given: the tests stop it while it waits, so nothing.
+ */
+async function waitingPoller(urls: SqsQueueNames, abandonPollsOnStop: boolean) {
   const client = new SQSClient(awsClientConfig({ endpoint: faux.endpoint }));
   const handled: string[] = [];
   const poller = createSqsPoller({
@@ -51,11 +54,15 @@ function idlePoller(urls: SqsQueueNames, abandonPollsOnStop: boolean) {
     logger: silentLogger,
     abandonPollsOnStop,
   });
+  const polling = nextReceiveEvent(
+    faux,
+    'receiving',
+    (e) => e.queueUrl === urls.high && (e.waitSeconds ?? 0) > 0,
+  );
+  poller.start();
+  await polling;
   return { poller, handled, close: () => client.destroy() };
 }
-
-const longPollOn = (url: string) => (e: { queueUrl?: string; waitSeconds?: number }) =>
-  e.queueUrl === url && (e.waitSeconds ?? 0) > 0;
 
 /** What a fresh consumer gets from the high lane right now, with each message's receive count. */
 async function receiveNow(url: string) {
@@ -68,10 +75,7 @@ async function receiveNow(url: string) {
 describe('the local SQS poller, stopping', () => {
   it('by default waits its long poll out and hands back what it brought', async () => {
     const urls = await lanes('stop-waits');
-    const { poller, handled, close } = idlePoller(urls, false);
-    const polling = nextReceiveEvent(faux, 'receiving', longPollOn(urls.high));
-    poller.start();
-    await polling;
+    const { poller, handled, close } = await waitingPoller(urls, false);
     const stopped = poller.stop();
     // Still waiting on its poll, which this message ends; stopping, it runs nothing.
     await sqs.send(new SendMessageCommand({ QueueUrl: urls.high, MessageBody: 'during stop' }));
@@ -83,10 +87,7 @@ describe('the local SQS poller, stopping', () => {
 
   it('with abandonPollsOnStop, leaves its poll at once; the emulator gives back what that poll then takes', async () => {
     const urls = await lanes('stop-abandons');
-    const { poller, handled, close } = idlePoller(urls, true);
-    const polling = nextReceiveEvent(faux, 'receiving', longPollOn(urls.high));
-    poller.start();
-    await polling;
+    const { poller, handled, close } = await waitingPoller(urls, true);
     const abandoned = nextReceiveEvent(faux, 'abandoned', (e) => e.queueUrl === urls.high);
     await poller.stop();
     await abandoned;
