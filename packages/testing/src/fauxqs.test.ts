@@ -43,14 +43,14 @@ describe('the embedded SQS emulator', () => {
         body: JSON.stringify({ QueueUrl: ${JSON.stringify(url)}, WaitTimeSeconds: 20, MaxNumberOfMessages: 10 }),
       }); setInterval(() => {}, 1000);`,
     ]);
-    await nextReceiveEvent(faux, 'receiving');
-    const abandoned = nextReceiveEvent(faux, 'abandoned');
+    await nextReceiveEvent(faux, 'receiving', (e) => e.queueUrl === url);
+    const abandoned = nextReceiveEvent(faux, 'abandoned', (e) => e.queueUrl === url);
     consumer.kill('SIGKILL');
     await once(consumer, 'exit');
     expect(await abandoned).toEqual({ queueUrl: url });
 
     // The dead poll still takes the next message (as SQS's would)...
-    const released = nextReceiveEvent(faux, 'released');
+    const released = nextReceiveEvent(faux, 'released', (e) => e.queueUrl === url);
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'after the crash' }));
     expect(await released).toEqual({ queueUrl: url, count: 1 });
     // ...and the emulator gives it back: a live consumer receives it now, on its second receive.

@@ -26,9 +26,10 @@ export interface FauxqsServer {
   /** The emulator itself, for non-destructive queue inspection in tests. */
   server: FauxqsInspection;
   /**
-   * Emits `receiving` ({ queueUrl, waitSeconds }) as a ReceiveMessage reaches the emulator, `abandoned` ({ queueUrl }) when a client goes away while its long poll
-   * waits, and `released` ({ queueUrl, count }) when messages the emulator then
-   * handed to that dead poll were made visible again.
+   * Emits `receiving` ({ queueUrl, waitSeconds }) as a ReceiveMessage reaches the
+   * emulator, `abandoned` ({ queueUrl }) when a client goes away while its long poll
+   * waits, and `released` ({ queueUrl, count }) when messages the emulator then handed
+   * to that dead poll were made visible again.
    */
   receives: EventEmitter;
   stop(): Promise<void>;
@@ -141,7 +142,11 @@ export async function startFauxqs(
         Entries: handles.map((handle, i) => ({ Id: String(i), ReceiptHandle: handle, VisibilityTimeout: 0 })),
       }),
     });
-    const failed = (JSON.parse(released.body) as { Failed?: unknown[] }).Failed?.length ?? handles.length;
+    // An error answer (the queue deleted meanwhile) released nothing; otherwise all but `Failed`.
+    const failed =
+      released.statusCode === 200
+        ? ((JSON.parse(released.body) as { Failed?: unknown[] }).Failed?.length ?? 0)
+        : handles.length;
     receives.emit('released', { queueUrl, count: handles.length - failed });
     return payload;
   });

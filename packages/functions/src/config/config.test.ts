@@ -17,6 +17,7 @@ describe('loadConfig', () => {
       ['RATE_LIMIT_PER_MINUTE', '0'],
       ['RATE_LIMIT_PER_MINUTE', 'lots'],
       ['UPLOAD_MAX_FILES', '100000'],
+      ['SQS_ENDPOINT_IS_EMBEDDED', 'yes'],
     ] as const) {
       const attempt = () => loadConfig({ [name]: value });
       expect(attempt).toThrow(new RegExp(name));

@@ -26,9 +26,11 @@ export function devJwtSecret(dataDir: string): Promise<string> {
   return devSecret(dataDir, 'jwt-secret', 32, 32);
 }
 
-/** The secret local tokens are signed with: JWT_SECRET, else the data folder's generated one. */
-export function localJwtSecret(config: { env: { JWT_SECRET?: string; DATA_DIR: string } }): Promise<string> {
-  return config.env.JWT_SECRET ? Promise.resolve(config.env.JWT_SECRET) : devJwtSecret(config.env.DATA_DIR);
+/** The HS256 secret local tokens are signed with: JWT_SECRET, else the one generated under DATA_DIR. */
+export async function localJwtSecret(config: {
+  env: { JWT_SECRET?: string; DATA_DIR: string };
+}): Promise<string> {
+  return config.env.JWT_SECRET ?? devJwtSecret(config.env.DATA_DIR);
 }
 
 /** The embedded runtime's key for secrets at rest: 32 bytes, base64url (accepted by the local cipher). */

@@ -34,7 +34,6 @@ export interface LocalProcess {
   close(): Promise<void>;
 }
 
-/** The HS256 secret: JWT_SECRET, else (off AWS) the one generated under DATA_DIR. */
 /**
  * Runs Paperlane in this one process (tests, benchmarks, `npm start -- --single-process`,
  * `npm run worker:*`): the container (embedded stand-ins where no endpoint is configured),

@@ -35,6 +35,10 @@ describe('which children npm start runs, and how', () => {
     });
     // The child's own configuration then embeds nothing: no private stand-ins.
     expect(loadConfig(api).embed).toEqual({ dynamodb: false, sqs: false, files: true });
+    // ...but knows its SQS endpoint is the embedded emulator, whose abandoned polls may be left.
+    expect(loadConfig(api).env.SQS_ENDPOINT_IS_EMBEDDED).toBe('true');
+    const noSqs = childEnv('api', base, { ...options, endpoints: { dynamodb: 'http://127.0.0.1:4001' } });
+    expect(noSqs.SQS_ENDPOINT_IS_EMBEDDED).toBeUndefined();
     expect(childEnv('documents', { ...base, RATE_LIMIT_SCOPE: 'shared' }, options).RATE_LIMIT_SCOPE).toBe(
       'shared',
     );
